@@ -1,0 +1,496 @@
+package redress
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Kind classifies what the customer brought (DOMAIN.md §2.2).
+type Kind string
+
+// The kinds of case.
+const (
+	KindInquiry    Kind = "inquiry"    // 咨询
+	KindSuggestion Kind = "suggestion" // 建议
+	KindComplaint  Kind = "complaint"  // 投诉
+	KindPetition   Kind = "petition"   // 信访
+	KindOther      Kind = "other"      // 其他
+)
+
+// Kinds lists every kind.
+var Kinds = []Kind{KindInquiry, KindSuggestion, KindComplaint, KindPetition, KindOther}
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool { return oneOf(k, Kinds) }
+
+// trackingPrefix is the two letters that start a tracking number of this kind.
+func (k Kind) trackingPrefix() string {
+	switch k {
+	case KindInquiry:
+		return "ZX"
+	case KindSuggestion:
+		return "JY"
+	case KindComplaint:
+		return "TS"
+	case KindPetition:
+		return "XF"
+	default:
+		return "QT"
+	}
+}
+
+// Channel is how the case reached the bank (DOMAIN.md §2.1).
+type Channel string
+
+// The channels.
+const (
+	ChannelCounter       Channel = "counter"        // 现场口头
+	ChannelVisit         Channel = "visit"          // 来访
+	ChannelOpinionBook   Channel = "opinion_book"   // 客户意见簿
+	ChannelLetter        Channel = "letter"         // 信函
+	ChannelPhone         Channel = "phone"          // 电话
+	ChannelHotline       Channel = "hotline"        // 客服热线转办
+	ChannelOnlineBanking Channel = "online_banking" // 网上银行
+	ChannelMobileApp     Channel = "mobile_app"     // 手机银行
+	ChannelSelfService   Channel = "self_service"   // 自助机具
+	ChannelEmail         Channel = "email"          // 电子邮件
+	ChannelWeChat        Channel = "wechat"         // 微信
+	ChannelRegulator     Channel = "regulator"      // 监管转办
+	ChannelOnlinePost    Channel = "online_post"    // 网络舆情
+)
+
+// Channels lists every channel.
+var Channels = []Channel{ChannelCounter, ChannelVisit, ChannelOpinionBook, ChannelLetter, ChannelPhone,
+	ChannelHotline, ChannelOnlineBanking, ChannelMobileApp, ChannelSelfService, ChannelEmail, ChannelWeChat,
+	ChannelRegulator, ChannelOnlinePost}
+
+// Valid reports whether c is a known channel.
+func (c Channel) Valid() bool { return oneOf(c, Channels) }
+
+// IDType is the kind of identity document of a complainant.
+type IDType string
+
+// The identity document types.
+const (
+	IDResident  IDType = "resident_id"       // 居民身份证
+	IDPassport  IDType = "passport"          // 护照
+	IDHKMacao   IDType = "hk_macao_permit"   // 港澳居民来往内地通行证
+	IDTaiwan    IDType = "taiwan_permit"     // 台湾居民来往大陆通行证
+	IDForeigner IDType = "foreign_permanent" // 外国人永久居留身份证
+	IDOther     IDType = "other"             // 其他
+)
+
+// IDTypes lists every identity document type.
+var IDTypes = []IDType{IDResident, IDPassport, IDHKMacao, IDTaiwan, IDForeigner, IDOther}
+
+// Valid reports whether t is a known type.
+func (t IDType) Valid() bool { return oneOf(t, IDTypes) }
+
+// RiskLevel is the initial risk assessment (impact on the bank, its image, the relationship).
+type RiskLevel string
+
+// The risk levels.
+const (
+	RiskLow    RiskLevel = "low"
+	RiskMedium RiskLevel = "medium"
+	RiskHigh   RiskLevel = "high"
+)
+
+// RiskLevels lists every risk level.
+var RiskLevels = []RiskLevel{RiskLow, RiskMedium, RiskHigh}
+
+// Priority orders the work from urgency and impact.
+type Priority string
+
+// The priorities.
+const (
+	PriorityLow    Priority = "low"
+	PriorityNormal Priority = "normal"
+	PriorityHigh   Priority = "high"
+	PriorityUrgent Priority = "urgent"
+)
+
+// Priorities lists every priority.
+var Priorities = []Priority{PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent}
+
+// Complainant is the person or organisation who complains. In every answer of
+// the services the ID number, phone and account are masked (DOMAIN.md §6).
+type Complainant struct {
+	Name       string `json:"name"`
+	IDType     IDType `json:"id_type,omitempty"`
+	IDNumber   string `json:"id_number,omitempty"`
+	Phone      string `json:"phone,omitempty"`
+	Account    string `json:"account,omitempty"`     // account or card number
+	OrgName    string `json:"org_name,omitempty"`    // an organisation complaining
+	CreditCode string `json:"credit_code,omitempty"` // 统一社会信用代码
+	LegalRep   string `json:"legal_rep,omitempty"`   // 法定代表人
+}
+
+// Respondent is who the complaint is about: a unit and possibly a staff member.
+type Respondent struct {
+	Org   string `json:"org,omitempty"`   // unit code
+	Staff string `json:"staff,omitempty"` // login of the staff member complained about
+}
+
+// Determination is the finding on responsibility (责任认定).
+type Determination struct {
+	Liability        Liability `json:"liability"`
+	ResponsibleParty string    `json:"responsible_party,omitempty"`
+	RootCause        string    `json:"root_cause"`
+	Accountability   string    `json:"accountability,omitempty"` // 问责 measures
+}
+
+// Liability says whether the bank was at fault.
+type Liability string
+
+// The liabilities.
+const (
+	LiabilityBankFault Liability = "bank_fault"
+	LiabilityNoFault   Liability = "no_fault"
+	LiabilityPartial   Liability = "partial"
+)
+
+// Liabilities lists every liability.
+var Liabilities = []Liability{LiabilityBankFault, LiabilityNoFault, LiabilityPartial}
+
+// Outcome is the decision on the customer's request.
+type Outcome string
+
+// The outcomes.
+const (
+	OutcomeUpheld       Outcome = "upheld"
+	OutcomePartlyUpheld Outcome = "partly_upheld"
+	OutcomeNotUpheld    Outcome = "not_upheld"
+)
+
+// Outcomes lists every outcome.
+var Outcomes = []Outcome{OutcomeUpheld, OutcomePartlyUpheld, OutcomeNotUpheld}
+
+// Remedy is a way the customer may pursue the matter further.
+type Remedy string
+
+// The remedies a decision notice may offer.
+const (
+	RemedyReview      Remedy = "review"      // 申请核查
+	RemedyMediation   Remedy = "mediation"   // 调解
+	RemedyArbitration Remedy = "arbitration" // 仲裁
+	RemedyLitigation  Remedy = "litigation"  // 诉讼
+)
+
+// Remedies lists every remedy.
+var Remedies = []Remedy{RemedyReview, RemedyMediation, RemedyArbitration, RemedyLitigation}
+
+// NoticeMethod is how a notice reached the customer.
+type NoticeMethod string
+
+// The notice methods.
+const (
+	NoticeInPerson NoticeMethod = "in_person"
+	NoticePhone    NoticeMethod = "phone"
+	NoticeSMS      NoticeMethod = "sms"
+	NoticeLetter   NoticeMethod = "letter"
+	NoticeEmail    NoticeMethod = "email"
+	NoticeApp      NoticeMethod = "app"
+)
+
+// NoticeMethods lists every notice method.
+var NoticeMethods = []NoticeMethod{NoticeInPerson, NoticePhone, NoticeSMS, NoticeLetter, NoticeEmail, NoticeApp}
+
+// Reply is the decision notice to the customer (答复).
+type Reply struct {
+	Facts        string       `json:"facts"`
+	Basis        string       `json:"basis"`
+	Outcome      Outcome      `json:"outcome"`
+	Redress      string       `json:"redress,omitempty"`
+	RedressPaid  string       `json:"redress_amount,omitempty"` // yuan, "120.00"
+	Remedies     []Remedy     `json:"remedies"`
+	NoticeMethod NoticeMethod `json:"notice_method"`
+	NoticeAt     time.Time    `json:"notice_at"`
+	NoticeProof  string       `json:"notice_proof"`
+}
+
+// Satisfaction is the customer's answer when asked whether they are satisfied.
+type Satisfaction string
+
+// The satisfaction answers.
+const (
+	SatisfactionSatisfied   Satisfaction = "satisfied"
+	SatisfactionBasically   Satisfaction = "basically_satisfied"
+	SatisfactionDissatisfed Satisfaction = "dissatisfied"
+	SatisfactionUnreachable Satisfaction = "unreachable"
+)
+
+// Satisfactions lists every satisfaction answer.
+var Satisfactions = []Satisfaction{SatisfactionSatisfied, SatisfactionBasically, SatisfactionDissatisfed, SatisfactionUnreachable}
+
+// Entry is one investigation finding or internal note on a case.
+type Entry struct {
+	Author string    `json:"author"`
+	At     time.Time `json:"at"`
+	Text   string    `json:"text"`
+}
+
+// Case is one complaint, petition, inquiry or suggestion, from registration to archive.
+type Case struct {
+	ID             int64          `json:"-"`
+	No             string         `json:"no"`
+	Kind           Kind           `json:"kind"`
+	Channel        Channel        `json:"channel"`
+	ReceivedAt     time.Time      `json:"received_at"`
+	Complainant    Complainant    `json:"complainant"`
+	Respondent     Respondent     `json:"respondent"`
+	Subject        string         `json:"subject"`
+	Description    string         `json:"description"`
+	Request        string         `json:"request"`
+	Amount         string         `json:"amount,omitempty"`
+	CodeA          string         `json:"code_a,omitempty"`
+	CodeB          string         `json:"code_b,omitempty"`
+	CodeC          string         `json:"code_c,omitempty"`
+	Risk           RiskLevel      `json:"risk"`
+	Priority       Priority       `json:"priority"`
+	Org            string         `json:"org"`        // unit now responsible
+	OriginOrg      string         `json:"origin_org"` // unit that registered it
+	FirstResponder string         `json:"first_responder"`
+	Handler        string         `json:"handler,omitempty"`
+	Level          int            `json:"level"`
+	Status         Status         `json:"status"`
+	Version        int            `json:"version"`
+	ReplyDue       string         `json:"reply_due"`
+	DecisionDue    string         `json:"decision_due"`
+	ReplyOverdue   bool           `json:"reply_overdue"`
+	Overdue        bool           `json:"overdue"`
+	Determination  *Determination `json:"determination,omitempty"`
+	Reply          *Reply         `json:"reply,omitempty"`
+	RepliedAt      *time.Time     `json:"replied_at,omitempty"`
+	SignedOffBy    string         `json:"signed_off_by,omitempty"`
+	SignedOffAt    *time.Time     `json:"signed_off_at,omitempty"`
+	Satisfaction   Satisfaction   `json:"satisfaction,omitempty"`
+	ClosedAt       *time.Time     `json:"closed_at,omitempty"`
+	EndReason      string         `json:"end_reason,omitempty"` // why withdrawn or rejected
+	Findings       []Entry        `json:"findings"`
+	Notes          []Entry        `json:"notes"`
+	CreatedAt      time.Time      `json:"created_at"`
+	UpdatedAt      time.Time      `json:"updated_at"`
+}
+
+// NewCase is the input to register a case.
+type NewCase struct {
+	Kind        Kind        `json:"kind"`
+	Channel     Channel     `json:"channel"`
+	ReceivedAt  time.Time   `json:"received_at"`
+	Complainant Complainant `json:"complainant"`
+	Respondent  Respondent  `json:"respondent"`
+	Subject     string      `json:"subject"`
+	Description string      `json:"description"`
+	Request     string      `json:"request"`
+	Amount      string      `json:"amount"`
+	CodeA       string      `json:"code_a"`
+	CodeB       string      `json:"code_b"`
+	CodeC       string      `json:"code_c"`
+	Risk        RiskLevel   `json:"risk"`
+	Priority    Priority    `json:"priority"`
+	Org         string      `json:"org"` // defaults to the registering user's unit
+}
+
+// Validate checks everything about a new case that needs no database, given
+// the current time (a receipt in the future is refused). It fills defaults
+// for risk and priority.
+func (n *NewCase) Validate(now time.Time) error {
+	var p Problems
+	if !n.Kind.Valid() {
+		p.Add("kind", "must be one of inquiry, suggestion, complaint, petition, other")
+	}
+	if !n.Channel.Valid() {
+		p.Add("channel", "unknown channel")
+	}
+	switch {
+	case n.ReceivedAt.IsZero():
+		p.Add("received_at", "required")
+	case n.ReceivedAt.After(now.Add(5 * time.Minute)):
+		p.Add("received_at", "is in the future")
+	case n.ReceivedAt.Year() < 2000:
+		p.Add("received_at", "is before 2000")
+	}
+	n.Complainant.validate(&p)
+	checkText(&p, "subject", n.Subject, 1, 200)
+	checkText(&p, "description", n.Description, 1, 20000)
+	checkText(&p, "request", n.Request, 0, 5000)
+	if n.Amount != "" {
+		if _, err := ParseAmount(n.Amount); err != nil {
+			p.Add("amount", err.Error())
+		}
+	}
+	if n.Risk == "" {
+		n.Risk = RiskLow
+	} else if !oneOf(n.Risk, RiskLevels) {
+		p.Add("risk", "must be one of low, medium, high")
+	}
+	if n.Priority == "" {
+		n.Priority = PriorityNormal
+	} else if !oneOf(n.Priority, Priorities) {
+		p.Add("priority", "must be one of low, normal, high, urgent")
+	}
+	checkText(&p, "respondent.staff", n.Respondent.Staff, 0, 32)
+	return p.Err()
+}
+
+var (
+	residentIDPattern = regexp.MustCompile(`^[1-9][0-9]{5}(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X]$`)
+	otherIDPattern    = regexp.MustCompile(`^[A-Za-z0-9()（）-]{5,30}$`)
+	phonePattern      = regexp.MustCompile(`^(\+?86)?(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}|400-?[0-9]{3}-?[0-9]{4}|95[0-9]{3})$`)
+	accountPattern    = regexp.MustCompile(`^[0-9]{10,30}$`)
+	creditCodePattern = regexp.MustCompile(`^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$`)
+)
+
+func (c *Complainant) validate(p *Problems) {
+	c.Name = strings.TrimSpace(c.Name)
+	c.IDNumber = strings.ToUpper(strings.TrimSpace(c.IDNumber))
+	c.Phone = strings.ReplaceAll(strings.TrimSpace(c.Phone), " ", "")
+	c.Account = strings.ReplaceAll(strings.TrimSpace(c.Account), " ", "")
+	checkText(p, "complainant.name", c.Name, 1, 100)
+	if c.IDNumber != "" || c.IDType != "" {
+		switch {
+		case !c.IDType.Valid():
+			p.Add("complainant.id_type", "unknown ID type")
+		case c.IDType == IDResident && !residentIDPattern.MatchString(c.IDNumber):
+			p.Add("complainant.id_number", "not an 18-character resident ID number")
+		case c.IDType != IDResident && !otherIDPattern.MatchString(c.IDNumber):
+			p.Add("complainant.id_number", "must be 5-30 letters and digits")
+		}
+	}
+	if c.Phone != "" && !phonePattern.MatchString(c.Phone) {
+		p.Add("complainant.phone", "not a mainland mobile or landline number")
+	}
+	if c.Account != "" && !accountPattern.MatchString(c.Account) {
+		p.Add("complainant.account", "must be 10-30 digits")
+	}
+	checkText(p, "complainant.org_name", c.OrgName, 0, 200)
+	if c.CreditCode != "" && !creditCodePattern.MatchString(strings.ToUpper(c.CreditCode)) {
+		p.Add("complainant.credit_code", "not an 18-character unified social credit code")
+	}
+	c.CreditCode = strings.ToUpper(c.CreditCode)
+	checkText(p, "complainant.legal_rep", c.LegalRep, 0, 100)
+}
+
+// TrackingNumber builds the tracking number printed for the customer: two
+// letters for the kind, the date of receipt in Beijing time, and the day's
+// sequence number, e.g. TS20261120-00042.
+func TrackingNumber(kind Kind, receivedAt time.Time, seq int64) string {
+	return kind.trackingPrefix() + BankDay(receivedAt) + "-" + leftPad(strconv.FormatInt(seq, 10), 5)
+}
+
+// BankDay is the part of a tracking number that counts per day: the receipt
+// date as YYYYMMDD in Beijing time.
+func BankDay(t time.Time) string {
+	return t.In(Beijing).Format("20060102")
+}
+
+var trackingPattern = regexp.MustCompile(`^(ZX|JY|TS|XF|QT)[0-9]{8}-[0-9]{5,}$`)
+
+// ValidTrackingNumber reports whether s has the shape of a tracking number.
+func ValidTrackingNumber(s string) bool { return trackingPattern.MatchString(s) }
+
+// ParseAmount parses a yuan amount with at most two decimals into fen (cents).
+func ParseAmount(s string) (int64, error) {
+	if !amountPattern.MatchString(s) {
+		return 0, Errorf(EINVALID, "must be a non-negative yuan amount with at most two decimals, e.g. 5000.00")
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	v, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil {
+		return 0, Errorf(EINVALID, "amount too large")
+	}
+	return v, nil
+}
+
+var amountPattern = regexp.MustCompile(`^[0-9]{1,13}(\.[0-9]{1,2})?$`)
+
+// FormatAmount prints fen as yuan with two decimals.
+func FormatAmount(fen int64) string {
+	s := leftPad(strconv.FormatInt(fen, 10), 3)
+	return s[:len(s)-2] + "." + s[len(s)-2:]
+}
+
+// CaseFilter narrows a case list. Zero fields do not filter.
+type CaseFilter struct {
+	Status       []Status
+	Kind         Kind
+	Channel      Channel
+	Org          string // unit code; the unit's whole subtree
+	Handler      string // login
+	Level        int
+	Overdue      *bool
+	ReceivedFrom string // YYYY-MM-DD, Beijing time, inclusive
+	ReceivedTo   string // YYYY-MM-DD, Beijing time, inclusive
+	Cursor       string // from a previous page's NextCursor
+	Limit        int    // 1-200, default 50
+}
+
+// CasePage is one page of a case list, newest first.
+type CasePage struct {
+	Cases      []*Case `json:"cases"`
+	NextCursor string  `json:"next_cursor,omitempty"`
+}
+
+// CaseService registers cases and moves them through their lifecycle.
+// Every method checks the acting user's role and org-unit scope; a case
+// outside the scope is reported as not found.
+type CaseService interface {
+	// CreateCase registers a case; the caller is its first responder.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
+	CreateCase(ctx context.Context, n NewCase) (*Case, error)
+	// Case returns one case by tracking number.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+	Case(ctx context.Context, no string) (*Case, error)
+	// ListCases returns a page of cases in scope, newest receipt first.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
+	ListCases(ctx context.Context, f CaseFilter) (*CasePage, error)
+	// Act performs one lifecycle action on a case at the given version.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT
+	// (stale version, or the action is not allowed in the case's status).
+	Act(ctx context.Context, no string, req ActionRequest) (*Case, error)
+	// CaseEvents returns the audit events of one case, oldest first.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+	CaseEvents(ctx context.Context, no string) ([]*Event, error)
+}
+
+// checkText records a problem when s is shorter or longer (in characters)
+// than allowed, or holds control characters other than newline and tab.
+func checkText(p *Problems, field, s string, minChars, maxChars int) {
+	n := utf8.RuneCountInString(strings.TrimSpace(s))
+	switch {
+	case !utf8.ValidString(s):
+		p.Add(field, "is not valid UTF-8")
+	case minChars > 0 && n == 0:
+		p.Add(field, "required")
+	case n < minChars:
+		p.Add(field, "must be at least "+strconv.Itoa(minChars)+" characters")
+	case n > maxChars:
+		p.Add(field, "must be at most "+strconv.Itoa(maxChars)+" characters")
+	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' && r != '\r' }):
+		p.Add(field, "contains control characters")
+	}
+}
+
+func oneOf[T comparable](v T, list []T) bool {
+	for _, known := range list {
+		if v == known {
+			return true
+		}
+	}
+	return false
+}
+
+func leftPad(s string, width int) string {
+	for len(s) < width {
+		s = "0" + s
+	}
+	return s
+}

@@ -1,0 +1,63 @@
+package redress
+
+import (
+	"context"
+	"regexp"
+)
+
+// Dimension is one of the three JR/T 0169-2018 classification dimensions.
+type Dimension string
+
+// The dimensions.
+const (
+	DimensionChannel  Dimension = "A" // 投诉渠道
+	DimensionBusiness Dimension = "B" // 业务类别
+	DimensionCause    Dimension = "C" // 投诉原因
+)
+
+// Dimensions lists the dimensions.
+var Dimensions = []Dimension{DimensionChannel, DimensionBusiness, DimensionCause}
+
+// Valid reports whether d is a known dimension.
+func (d Dimension) Valid() bool { return oneOf(d, Dimensions) }
+
+// Code is one entry of a JR/T 0169 code list. The lists are data, seeded by a
+// migration and edited by an admin, because the official digits could not be
+// verified (DOMAIN.md §5).
+type Code struct {
+	Dimension Dimension `json:"dimension"`
+	Code      string    `json:"code"`
+	Name      string    `json:"name"`    // Chinese
+	NameEN    string    `json:"name_en"` // English
+	Parent    string    `json:"parent,omitempty"`
+	Active    bool      `json:"active"`
+}
+
+var codePattern = regexp.MustCompile(`^[A-C][0-9]{2,8}$`)
+
+// Validate checks the fields that need no database.
+func (c Code) Validate() error {
+	var p Problems
+	if !c.Dimension.Valid() {
+		p.Add("dimension", "must be A, B or C")
+	}
+	if !codePattern.MatchString(c.Code) || (c.Dimension.Valid() && c.Code[:1] != string(c.Dimension)) {
+		p.Add("code", "must be the dimension letter followed by 2-8 digits, e.g. B0301")
+	}
+	checkText(&p, "name", c.Name, 1, 100)
+	checkText(&p, "name_en", c.NameEN, 1, 100)
+	if c.Parent != "" && (len(c.Parent) >= len(c.Code) || c.Code[:len(c.Parent)] != c.Parent) {
+		p.Add("parent", "must be a prefix of the code")
+	}
+	return p.Err()
+}
+
+// CodeService reads and edits the code lists.
+type CodeService interface {
+	// ListCodes returns the codes of one dimension, or of all when d is "".
+	// Errors: EUNAUTHORIZED, EINVALID.
+	ListCodes(ctx context.Context, d Dimension) ([]*Code, error)
+	// SaveCode adds a code or updates its names, parent and active flag. Admin only.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
+	SaveCode(ctx context.Context, c Code) (*Code, error)
+}

@@ -1,0 +1,218 @@
+package redress
+
+import "time"
+
+// Status is where a case stands in its lifecycle.
+type Status string
+
+// The statuses.
+const (
+	StatusRegistered    Status = "registered"    // 已登记
+	StatusAccepted      Status = "accepted"      // 已受理
+	StatusInvestigating Status = "investigating" // 调查中
+	StatusReplied       Status = "replied"       // 已答复
+	StatusSignedOff     Status = "signed_off"    // 已签字确认
+	StatusClosed        Status = "closed"        // 已办结
+	StatusWithdrawn     Status = "withdrawn"     // 已撤回
+	StatusRejected      Status = "rejected"      // 不予受理
+)
+
+// Statuses lists every status in lifecycle order.
+var Statuses = []Status{StatusRegistered, StatusAccepted, StatusInvestigating, StatusReplied,
+	StatusSignedOff, StatusClosed, StatusWithdrawn, StatusRejected}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool { return oneOf(s, Statuses) }
+
+// Open reports whether the customer is still waiting for the bank's answer:
+// the statuses in which the reply and decision clocks run.
+func (s Status) Open() bool {
+	return s == StatusRegistered || s == StatusAccepted || s == StatusInvestigating
+}
+
+// Action is one step a user takes on a case.
+type Action string
+
+// The actions.
+const (
+	ActionRegister      Action = "register"
+	ActionResolveOnSpot Action = "resolve_on_spot"
+	ActionAccept        Action = "accept"
+	ActionAssign        Action = "assign"
+	ActionEscalate      Action = "escalate"
+	ActionInvestigate   Action = "investigate"
+	ActionDetermine     Action = "determine"
+	ActionReply         Action = "reply"
+	ActionSignOff       Action = "sign_off"
+	ActionClose         Action = "close"
+	ActionReopen        Action = "reopen"
+	ActionWithdraw      Action = "withdraw"
+	ActionReject        Action = "reject"
+	ActionNote          Action = "note"
+)
+
+// Actions lists every action in the order a case usually meets them.
+var Actions = []Action{ActionRegister, ActionResolveOnSpot, ActionAccept, ActionAssign, ActionEscalate,
+	ActionInvestigate, ActionDetermine, ActionReply, ActionSignOff, ActionClose, ActionReopen,
+	ActionWithdraw, ActionReject, ActionNote}
+
+// Rule says who may take an action, from which statuses, and where it leads.
+type Rule struct {
+	From    []Status // statuses the action may start from; empty for register
+	To      Status   // the status after the action; "" when it stays
+	Roles   []Role   // roles that may take it on any case in their scope
+	Handler bool     // the case's handler may also take it, whatever their role
+	Fields  []string // the request fields the action accepts besides version
+}
+
+var (
+	caseRoles    = []Role{RoleStaff, RoleManager, RoleBranchHead, RoleHQService}
+	managerRoles = []Role{RoleManager, RoleBranchHead, RoleHQService}
+	signRoles    = []Role{RoleBranchHead, RoleHQService}
+	openStatuses = []Status{StatusRegistered, StatusAccepted, StatusInvestigating}
+
+	determinationFields = []string{"liability", "responsible_party", "root_cause", "accountability"}
+	replyFields         = []string{"facts", "basis", "outcome", "redress", "redress_amount", "remedies",
+		"notice_method", "notice_at", "notice_proof"}
+)
+
+// Lifecycle is the transition table: the whole of what may happen to a case.
+var Lifecycle = map[Action]Rule{
+	ActionRegister: {To: StatusRegistered, Roles: caseRoles},
+	ActionResolveOnSpot: {From: []Status{StatusRegistered}, To: StatusReplied, Roles: caseRoles,
+		Fields: append(append([]string{}, determinationFields...), replyFields...)},
+	ActionAccept: {From: []Status{StatusRegistered}, To: StatusAccepted, Roles: managerRoles,
+		Fields: []string{"handler"}},
+	ActionAssign: {From: []Status{StatusAccepted, StatusInvestigating}, Roles: managerRoles,
+		Fields: []string{"handler"}},
+	ActionEscalate: {From: openStatuses, Roles: caseRoles, Fields: []string{"reason"}},
+	ActionInvestigate: {From: []Status{StatusAccepted, StatusInvestigating}, To: StatusInvestigating,
+		Roles: managerRoles, Handler: true, Fields: []string{"text"}},
+	ActionDetermine: {From: []Status{StatusAccepted, StatusInvestigating}, To: StatusInvestigating,
+		Roles: managerRoles, Handler: true, Fields: determinationFields},
+	ActionReply: {From: []Status{StatusInvestigating}, To: StatusReplied, Roles: managerRoles,
+		Handler: true, Fields: replyFields},
+	ActionSignOff: {From: []Status{StatusReplied}, To: StatusSignedOff, Roles: signRoles,
+		Fields: []string{"text"}},
+	ActionClose: {From: []Status{StatusSignedOff}, To: StatusClosed, Roles: managerRoles,
+		Fields: []string{"satisfaction", "text"}},
+	ActionReopen: {From: []Status{StatusReplied, StatusSignedOff, StatusClosed}, To: StatusInvestigating,
+		Roles: managerRoles, Fields: []string{"reason"}},
+	ActionWithdraw: {From: openStatuses, To: StatusWithdrawn, Roles: caseRoles, Fields: []string{"reason"}},
+	ActionReject: {From: []Status{StatusRegistered, StatusAccepted}, To: StatusRejected, Roles: managerRoles,
+		Fields: []string{"reason"}},
+	ActionNote: {From: Statuses, Roles: caseRoles, Handler: true, Fields: []string{"text"}},
+}
+
+// Transition checks that a user with the given role (and whether they are
+// the case's handler) may take action a on a case in status from, and returns
+// the status after it. A role that may not take the action at all is
+// EFORBIDDEN; an action not allowed in the current status is ECONFLICT naming
+// the status. Register is not a transition of an existing case.
+func Transition(a Action, from Status, role Role, isHandler bool) (Status, error) {
+	rule, ok := Lifecycle[a]
+	if !ok || a == ActionRegister {
+		return "", Errorf(EINVALID, "unknown action %q", a)
+	}
+	if !oneOf(role, rule.Roles) && !(rule.Handler && isHandler && role.ReadsCases() && role != RoleAuditor) {
+		return "", Errorf(EFORBIDDEN, "role %s may not %s a case", role, a)
+	}
+	if !oneOf(from, rule.From) {
+		return "", Errorf(ECONFLICT, "action %s is not allowed in status %s", a, from)
+	}
+	if rule.To == "" {
+		return from, nil
+	}
+	return rule.To, nil
+}
+
+// MayRegister reports whether the role may register cases.
+func MayRegister(role Role) bool { return oneOf(role, Lifecycle[ActionRegister].Roles) }
+
+// ActionRequest is the input of one lifecycle action. Which fields an action
+// takes is listed in its Rule; the others must stay empty.
+type ActionRequest struct {
+	Action       Action       `json:"-"`
+	Version      int          `json:"version"`
+	Handler      string       `json:"handler,omitempty"`
+	Reason       string       `json:"reason,omitempty"`
+	Text         string       `json:"text,omitempty"`
+	Satisfaction Satisfaction `json:"satisfaction,omitempty"`
+	Determination
+	Reply
+}
+
+// Validate checks the request's own fields for its action, given the current time.
+func (r *ActionRequest) Validate(now time.Time) error {
+	var p Problems
+	if r.Version < 1 {
+		p.Add("version", "required: the version of the case you are acting on")
+	}
+	switch r.Action {
+	case ActionAssign:
+		if r.Handler == "" {
+			p.Add("handler", "required: the login of the new handler")
+		}
+	case ActionEscalate, ActionReopen, ActionWithdraw, ActionReject:
+		checkText(&p, "reason", r.Reason, 2, 2000)
+	case ActionInvestigate, ActionNote:
+		checkText(&p, "text", r.Text, 2, 20000)
+	case ActionDetermine:
+		r.Determination.validate(&p)
+	case ActionReply:
+		r.Reply.validate(&p, now)
+	case ActionResolveOnSpot:
+		r.Reply.validate(&p, now)
+		if r.Liability != "" || r.RootCause != "" {
+			r.Determination.validate(&p)
+		}
+	case ActionClose:
+		if !oneOf(r.Satisfaction, Satisfactions) {
+			p.Add("satisfaction", "required: satisfied, basically_satisfied, dissatisfied or unreachable")
+		}
+		checkText(&p, "text", r.Text, 0, 5000)
+	case ActionSignOff:
+		checkText(&p, "text", r.Text, 0, 5000)
+	}
+	return p.Err()
+}
+
+func (d *Determination) validate(p *Problems) {
+	if !oneOf(d.Liability, Liabilities) {
+		p.Add("liability", "required: bank_fault, no_fault or partial")
+	}
+	checkText(p, "responsible_party", d.ResponsibleParty, 0, 200)
+	checkText(p, "root_cause", d.RootCause, 2, 2000)
+	checkText(p, "accountability", d.Accountability, 0, 2000)
+	if d.Liability != LiabilityNoFault && d.Liability != "" && d.ResponsibleParty == "" {
+		p.Add("responsible_party", "required when the bank is at fault")
+	}
+}
+
+func (r *Reply) validate(p *Problems, now time.Time) {
+	checkText(p, "facts", r.Facts, 2, 20000)
+	checkText(p, "basis", r.Basis, 2, 20000)
+	if !oneOf(r.Outcome, Outcomes) {
+		p.Add("outcome", "required: upheld, partly_upheld or not_upheld")
+	}
+	checkText(p, "redress", r.Redress, 0, 5000)
+	if r.RedressPaid != "" {
+		if _, err := ParseAmount(r.RedressPaid); err != nil {
+			p.Add("redress_amount", err.Error())
+		}
+	}
+	for _, remedy := range r.Remedies {
+		if !oneOf(remedy, Remedies) {
+			p.Add("remedies", "each must be review, mediation, arbitration or litigation")
+		}
+	}
+	if !oneOf(r.NoticeMethod, NoticeMethods) {
+		p.Add("notice_method", "required: in_person, phone, sms, letter, email or app")
+	}
+	if r.NoticeAt.IsZero() {
+		p.Add("notice_at", "required: when the customer was told")
+	} else if r.NoticeAt.After(now.Add(5 * time.Minute)) {
+		p.Add("notice_at", "is in the future")
+	}
+	checkText(p, "notice_proof", r.NoticeProof, 2, 2000)
+}

@@ -1,0 +1,52 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"fmt"
+
+	"redress"
+)
+
+// RootOrgCode is the code of the head office unit created on an empty database.
+const RootOrgCode = "HQ"
+
+// Bootstrap prepares an empty, migrated database: the head-office unit and a
+// user admin with the given password, or a generated one. It returns the
+// password it set, or "" when the database was not empty and nothing changed.
+func (db *DB) Bootstrap(ctx context.Context, adminPassword string) (string, error) {
+	var units int
+	if err := db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_units`).Scan(&units); err != nil {
+		return "", fmt.Errorf("bootstrap: %w", err)
+	}
+	if units > 0 {
+		return "", nil
+	}
+	if adminPassword == "" {
+		adminPassword = rand.Text() // 26 base32 characters, 130 bits
+	}
+	admin := redress.NewUser{Login: "admin", Name: "系统管理员", Role: redress.RoleAdmin, Org: RootOrgCode, Password: adminPassword}
+	if err := admin.Validate(); err != nil {
+		return "", fmt.Errorf("bootstrap: admin password: %w", err)
+	}
+	hash, err := hashPassword(adminPassword)
+	if err != nil {
+		return "", fmt.Errorf("bootstrap: %w", err)
+	}
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		root, err := db.insertOrg(ctx, tx, redress.NewOrgUnit{Code: RootOrgCode, Name: "总行", Kind: redress.OrgHQ}, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := db.insertUser(ctx, tx, admin, root, hash); err != nil {
+			return err
+		}
+		return db.appendEvent(ctx, tx, &redress.Event{Actor: "system", Action: "bootstrap", At: root.CreatedAt,
+			Changes: []redress.Change{{Field: "org", After: RootOrgCode}, {Field: "user", After: "admin"}}})
+	})
+	if err != nil {
+		return "", fmt.Errorf("bootstrap: %w", err)
+	}
+	return adminPassword, nil
+}

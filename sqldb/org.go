@@ -1,0 +1,188 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+
+	"redress"
+)
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// OrgService manages the org tree.
+type OrgService struct{ db *DB }
+
+// NewOrgService returns the org service of db.
+func NewOrgService(db *DB) *OrgService { return &OrgService{db: db} }
+
+var _ redress.OrgService = (*OrgService)(nil)
+
+const orgColumns = `o.id, o.code, o.name, o.kind, o.parent_id, COALESCE(p.code, ''), o.path, o.created_at`
+
+const orgFrom = ` FROM org_units o LEFT JOIN org_units p ON p.id = o.parent_id`
+
+func scanOrg(row interface{ Scan(...any) error }) (*redress.OrgUnit, error) {
+	var o redress.OrgUnit
+	var parent sql.NullInt64
+	var created string
+	if err := row.Scan(&o.ID, &o.Code, &o.Name, &o.Kind, &parent, &o.ParentCode, &o.Path, &created); err != nil {
+		return nil, err
+	}
+	o.ParentID = parent.Int64
+	var err error
+	o.CreatedAt, err = parseTime(created)
+	return &o, err
+}
+
+// orgByCode finds a unit by code: ENOTFOUND naming the field when it is absent.
+func (db *DB) orgByCode(ctx context.Context, q querier, field, code string) (*redress.OrgUnit, error) {
+	o, err := scanOrg(q.QueryRowContext(ctx, db.dialect.rebind(`SELECT `+orgColumns+orgFrom+` WHERE o.code = ?`), code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &redress.Error{Code: redress.EINVALID, Message: "unknown org unit " + code,
+			Fields: map[string]string{field: "no org unit has code " + code}}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find org %s: %w", code, err)
+	}
+	return o, nil
+}
+
+// CreateOrg adds a unit under an existing parent.
+func (s *OrgService) CreateOrg(ctx context.Context, n redress.NewOrgUnit) (*redress.OrgUnit, error) {
+	u, err := requireRole(ctx, "create org units", redress.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	var created *redress.OrgUnit
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+		parent, err := s.db.orgByCode(ctx, tx, "parent", n.Parent)
+		if err != nil {
+			return err
+		}
+		if !n.Kind.CanParent(parent.Kind) {
+			return &redress.Error{Code: redress.EINVALID, Message: "invalid org tree",
+				Fields: map[string]string{"kind": fmt.Sprintf("a %s cannot sit under a %s", n.Kind, parent.Kind)}}
+		}
+		created, err = s.db.insertOrg(ctx, tx, n, parent)
+		if err != nil {
+			return err
+		}
+		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "org.create", At: created.CreatedAt,
+			Changes: []redress.Change{{Field: "code", After: n.Code}, {Field: "name", After: n.Name},
+				{Field: "kind", After: string(n.Kind)}, {Field: "parent", After: n.Parent}}})
+	})
+	if err != nil {
+		return nil, wrap("create org", err)
+	}
+	return created, nil
+}
+
+func (db *DB) insertOrg(ctx context.Context, tx *sql.Tx, n redress.NewOrgUnit, parent *redress.OrgUnit) (*redress.OrgUnit, error) {
+	now := db.now()
+	o := &redress.OrgUnit{Code: n.Code, Name: n.Name, Kind: n.Kind, CreatedAt: now}
+	var parentID any
+	parentPath := ""
+	if parent != nil {
+		o.ParentID, o.ParentCode, parentID, parentPath = parent.ID, parent.Code, parent.ID, parent.Path
+	}
+	// The path needs the new ID; insert with a unique placeholder path, then set it.
+	err := tx.QueryRowContext(ctx, db.dialect.rebind(`INSERT INTO org_units (code, name, kind, parent_id, path, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), n.Code, n.Name, n.Kind, parentID, "pending:"+n.Code, timeText(now)).Scan(&o.ID)
+	if db.dialect.isUnique(err) {
+		return nil, &redress.Error{Code: redress.ECONFLICT, Message: "org unit code " + n.Code + " is taken",
+			Fields: map[string]string{"code": "already in use"}}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("insert org: %w", err)
+	}
+	o.Path = redress.OrgPath(parentPath, o.ID)
+	if _, err := tx.ExecContext(ctx, db.dialect.rebind(`UPDATE org_units SET path = ? WHERE id = ?`), o.Path, o.ID); err != nil {
+		return nil, fmt.Errorf("set org path: %w", err)
+	}
+	return o, nil
+}
+
+// ListOrgs returns every unit, parents before children.
+func (s *OrgService) ListOrgs(ctx context.Context) ([]*redress.OrgUnit, error) {
+	if _, err := redress.RequireUser(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` ORDER BY o.path`)
+	if err != nil {
+		return nil, fmt.Errorf("list orgs: %w", err)
+	}
+	defer rows.Close()
+	var orgs []*redress.OrgUnit
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list orgs: %w", err)
+		}
+		orgs = append(orgs, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list orgs: %w", err)
+	}
+	sortByTree(orgs)
+	return orgs, nil
+}
+
+// sortByTree orders units depth-first by code among siblings, which text
+// order of the ID paths does not give ("/1/10/" sorts before "/1/2/").
+func sortByTree(orgs []*redress.OrgUnit) {
+	children := map[int64][]*redress.OrgUnit{}
+	for _, o := range orgs {
+		children[o.ParentID] = append(children[o.ParentID], o)
+	}
+	out := orgs[:0:0]
+	var walk func(parent int64)
+	walk = func(parent int64) {
+		kids := children[parent]
+		sortOrgsByCode(kids)
+		for _, k := range kids {
+			out = append(out, k)
+			walk(k.ID)
+		}
+	}
+	walk(0)
+	copy(orgs, out)
+}
+
+func sortOrgsByCode(orgs []*redress.OrgUnit) {
+	sort.Slice(orgs, func(i, j int) bool { return orgs[i].Code < orgs[j].Code })
+}
+
+// requireRole returns the acting user if their role is one of roles.
+func requireRole(ctx context.Context, what string, roles ...redress.Role) (*redress.User, error) {
+	u, err := redress.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range roles {
+		if u.Role == r {
+			return u, nil
+		}
+	}
+	return nil, redress.Errorf(redress.EFORBIDDEN, "role %s may not %s", u.Role, what)
+}
+
+// wrap adds context to an unexpected error and passes *redress.Error through
+// unchanged, so users see its message.
+func wrap(what string, err error) error {
+	var e *redress.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

@@ -1,0 +1,37 @@
+package sqldb
+
+import (
+	"strings"
+
+	"redress"
+)
+
+// isRootPath reports whether an org path is the head office's: a user there
+// sees the whole bank.
+func isRootPath(path string) bool { return strings.Count(path, "/") == 2 }
+
+// caseScopeSQL returns the condition that limits cases (alias c) to what the
+// user may see: cases whose responsible or registering unit lies in the
+// user's subtree. Users at head office see every case.
+func caseScopeSQL(u *redress.User) (string, []any) {
+	if isRootPath(u.OrgPath) {
+		return "", nil
+	}
+	prefix := u.OrgPath + "%"
+	return ` AND (c.org_id IN (SELECT id FROM org_units WHERE path LIKE ?)
+		OR c.origin_org_id IN (SELECT id FROM org_units WHERE path LIKE ?))`, []any{prefix, prefix}
+}
+
+// sees reports whether the user's scope covers a case held by orgPath and
+// registered by originPath.
+func sees(u *redress.User, orgPath, originPath string) bool {
+	return redress.InSubtree(orgPath, u.OrgPath) || redress.InSubtree(originPath, u.OrgPath)
+}
+
+// caseReader returns the acting user if they may read complaint contents.
+func caseReader(u *redress.User) error {
+	if !u.Role.ReadsCases() {
+		return redress.Errorf(redress.EFORBIDDEN, "role %s does not read complaint contents", u.Role)
+	}
+	return nil
+}

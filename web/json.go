@@ -1,0 +1,148 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+
+	"redress"
+)
+
+// MaxBodyBytes is the largest request body accepted: 1 MiB.
+const MaxBodyBytes = 1 << 20
+
+// errorBody is the one error shape of the API.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+var statusOf = map[string]int{
+	redress.EINVALID:      http.StatusBadRequest,
+	redress.EUNAUTHORIZED: http.StatusUnauthorized,
+	redress.EFORBIDDEN:    http.StatusForbidden,
+	redress.ENOTFOUND:     http.StatusNotFound,
+	redress.ECONFLICT:     http.StatusConflict,
+	redress.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// writeError answers with the error shape; an internal error is logged here,
+// once, and shown to the client only as a generic message.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := redress.ErrorCode(err)
+	if code == redress.EINTERNAL {
+		s.log.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+	}
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if code == redress.EUNAUTHORIZED {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="redress"`)
+	}
+	writeJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: redress.ErrorMessage(err), Fields: redress.ErrorFields(err)}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v) // the client has gone if this fails; nothing left to tell it
+}
+
+func invalid(message string, fields map[string]string) error {
+	return &redress.Error{Code: redress.EINVALID, Message: message, Fields: fields}
+}
+
+// readBody reads a JSON request body of at most MaxBodyBytes.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mediaType, _, err := mime.ParseMediaType(ct)
+		if err != nil || mediaType != "application/json" {
+			return nil, invalid("Content-Type must be application/json", nil)
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, invalid(fmt.Sprintf("request body is larger than %d bytes (1 MiB)", MaxBodyBytes), nil)
+	}
+	if err != nil {
+		return nil, invalid("could not read the request body", nil)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, invalid("request body is empty: send a JSON object", nil)
+	}
+	return body, nil
+}
+
+// decodeStrict decodes one JSON object into dst, refusing unknown fields,
+// wrong types and trailing data with a 400 that names the problem.
+func decodeStrict(body []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonProblem(err)
+	}
+	if dec.More() {
+		return invalid("unexpected data after the JSON object", nil)
+	}
+	var rest json.RawMessage
+	if err := dec.Decode(&rest); err != io.EOF {
+		return invalid("unexpected data after the JSON object", nil)
+	}
+	return nil
+}
+
+func jsonProblem(err error) error {
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return invalid(fmt.Sprintf("malformed JSON at byte %d: %s", syntax.Offset, syntax.Error()), nil)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return invalid("malformed JSON: the body ends too early", nil)
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return invalid("the body must be a JSON object", nil)
+		}
+		return invalid("invalid input", map[string]string{field: "must be " + jsonType(typeErr.Type.Kind().String())})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return invalid("invalid input", map[string]string{name: "unknown field"})
+	case strings.Contains(err.Error(), "parsing time"):
+		return invalid("a time is not in RFC 3339 form, e.g. 2026-11-20T09:30:00+08:00", nil)
+	default:
+		return invalid("invalid JSON: "+err.Error(), nil)
+	}
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "int", "int64", "int32", "float64":
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "slice":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	}
+	return "of another type"
+}

@@ -1,0 +1,188 @@
+package web
+
+import (
+	"net/http"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"redress"
+)
+
+// The OpenAPI 3.1 document is derived from the route table and the Go types
+// the handlers decode and encode, so it cannot drift from the code; a test
+// checks real answers against it as well.
+
+// enums lists the allowed values of the vocabulary's string types.
+var enums = map[reflect.Type][]string{
+	reflect.TypeFor[redress.Kind]():         stringsOf(redress.Kinds),
+	reflect.TypeFor[redress.Channel]():      stringsOf(redress.Channels),
+	reflect.TypeFor[redress.Status]():       stringsOf(redress.Statuses),
+	reflect.TypeFor[redress.Role]():         stringsOf(redress.Roles),
+	reflect.TypeFor[redress.OrgKind]():      stringsOf(redress.OrgKinds),
+	reflect.TypeFor[redress.IDType]():       stringsOf(redress.IDTypes),
+	reflect.TypeFor[redress.RiskLevel]():    stringsOf(redress.RiskLevels),
+	reflect.TypeFor[redress.Priority]():     stringsOf(redress.Priorities),
+	reflect.TypeFor[redress.Liability]():    stringsOf(redress.Liabilities),
+	reflect.TypeFor[redress.Outcome]():      stringsOf(redress.Outcomes),
+	reflect.TypeFor[redress.Remedy]():       stringsOf(redress.Remedies),
+	reflect.TypeFor[redress.NoticeMethod](): stringsOf(redress.NoticeMethods),
+	reflect.TypeFor[redress.Satisfaction](): stringsOf(redress.Satisfactions),
+	reflect.TypeFor[redress.Dimension]():    stringsOf(redress.Dimensions),
+	reflect.TypeFor[redress.Action]():       stringsOf(redress.Actions),
+}
+
+func stringsOf[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = string(v)
+	}
+	return out
+}
+
+type object = map[string]any
+
+// openAPI builds the document.
+func (s *Server) openAPI() object {
+	schemas := object{}
+	gen := &schemaGen{schemas: schemas}
+	errorRef := gen.ref(reflect.TypeFor[errorBody]())
+	paths := object{}
+	pathParam := regexp.MustCompile(`\{(\w+)\}`)
+	for _, rt := range s.routes {
+		op := object{"summary": rt.summary, "operationId": strings.ToLower(rt.method) + strings.NewReplacer("/", "_", "{", "", "}", "", ".", "_").Replace(rt.path)}
+		params := []any{}
+		for _, m := range pathParam.FindAllStringSubmatch(rt.path, -1) {
+			p := object{"name": m[1], "in": "path", "required": true, "schema": object{"type": "string"}}
+			if m[1] == "action" {
+				p["schema"] = object{"type": "string", "enum": enums[reflect.TypeFor[redress.Action]()][1:]}
+			}
+			params = append(params, p)
+		}
+		for _, q := range rt.query {
+			params = append(params, object{"name": q.name, "in": "query", "description": q.doc, "schema": object{"type": q.typ}})
+		}
+		if len(params) > 0 {
+			op["parameters"] = params
+		}
+		if rt.body != nil {
+			op["requestBody"] = object{"required": true, "content": object{"application/json": object{"schema": gen.ref(reflect.TypeOf(rt.body))}}}
+		}
+		status := rt.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		responses := object{}
+		responses[strconv.Itoa(status)] = object{"description": http.StatusText(status), "content": object{"application/json": object{"schema": gen.ref(reflect.TypeOf(rt.out))}}}
+		responses["default"] = object{"description": "An error: 400 invalid, 401 unauthorized, 403 forbidden, 404 not_found, 409 conflict, 500 internal",
+			"content": object{"application/json": object{"schema": errorRef}}}
+		op["responses"] = responses
+		if rt.public {
+			op["security"] = []any{}
+		}
+		item, _ := paths[rt.path].(object)
+		if item == nil {
+			item = object{}
+			paths[rt.path] = item
+		}
+		item[strings.ToLower(rt.method)] = op
+	}
+	return object{
+		"openapi": "3.1.0",
+		"info": object{"title": "Redress API", "version": "1",
+			"description": "Complaint and petition case management for banks. JSON in UTF-8; cases are addressed by tracking number. Personal data is always masked."},
+		"paths":      paths,
+		"security":   []any{object{"bearer": []any{}}},
+		"components": object{"schemas": schemas, "securitySchemes": object{"bearer": object{"type": "http", "scheme": "bearer"}}},
+	}
+}
+
+// schemaGen turns Go types into JSON Schema, named structs into components.
+type schemaGen struct{ schemas object }
+
+var timeType = reflect.TypeFor[time.Time]()
+
+func (g *schemaGen) ref(t reflect.Type) object {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() == reflect.Map {
+		return object{"type": "object"}
+	}
+	name := schemaName(t)
+	if _, done := g.schemas[name]; !done {
+		g.schemas[name] = object{} // placeholder against recursion
+		g.schemas[name] = g.structSchema(t)
+	}
+	return object{"$ref": "#/components/schemas/" + name}
+}
+
+// schemaName names a component: the type's own name, with a generic list
+// wrapper named after its item ("EventList").
+func schemaName(t reflect.Type) string {
+	name := t.Name()
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		inner := name[i+1 : len(name)-1]
+		inner = inner[strings.LastIndexAny(inner, ".*")+1:]
+		return strings.ToUpper(inner[:1]) + inner[1:] + "List"
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+func (g *schemaGen) structSchema(t reflect.Type) object {
+	props := object{}
+	g.addFields(t, props)
+	return object{"type": "object", "properties": props, "additionalProperties": false}
+}
+
+func (g *schemaGen) addFields(t reflect.Type, props object) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if f.Anonymous && tag == "" {
+			g.addFields(f.Type, props)
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		props[name] = g.schema(f.Type)
+	}
+}
+
+func (g *schemaGen) schema(t reflect.Type) object {
+	if values, ok := enums[t]; ok {
+		return object{"type": "string", "enum": values}
+	}
+	if t == timeType {
+		return object{"type": "string", "format": "date-time"}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return g.schema(t.Elem())
+	case reflect.String:
+		return object{"type": "string"}
+	case reflect.Bool:
+		return object{"type": "boolean"}
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return object{"type": "integer"}
+	case reflect.Slice:
+		return object{"type": "array", "items": g.schema(t.Elem())}
+	case reflect.Map:
+		return object{"type": "object", "additionalProperties": g.schema(t.Elem())}
+	case reflect.Struct:
+		return g.ref(t)
+	}
+	return object{}
+}
+
+func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, s.openAPI())
+	return nil
+}
