@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -68,7 +69,7 @@ func (s *Server) apiRoutes() []route {
 			body: redress.NewOrgUnit{}, out: redress.OrgUnit{}, handle: s.handleOrgCreate},
 		{method: "GET", path: "/api/v1/users", summary: "Users: all for an admin, else those in the caller's subtree",
 			query: []param{{"org", "string", "org unit code: its subtree"}, {"role", "string", "role"}},
-			out: listAnswer[redress.User]{}, handle: s.handleUserList},
+			out:   listAnswer[redress.User]{}, handle: s.handleUserList},
 		{method: "POST", path: "/api/v1/users", summary: "Create a user (admin)", status: http.StatusCreated,
 			body: redress.NewUser{}, out: redress.User{}, handle: s.handleUserCreate},
 		{method: "GET", path: "/api/v1/me", summary: "The caller", out: redress.User{}, handle: s.handleMe},
@@ -123,8 +124,11 @@ func (s *Server) handleCaseList(w http.ResponseWriter, r *http.Request) error {
 // caseFilterFrom reads the list filters from the query string; unknown
 // parameters are refused so that a typo does not silently widen a list.
 func caseFilterFrom(r *http.Request) (redress.CaseFilter, error) {
-	q := r.URL.Query()
 	var f redress.CaseFilter
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return f, invalid("malformed query string: "+err.Error(), nil)
+	}
 	fields := map[string]string{}
 	for name := range q {
 		switch name {

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// buildBinary compiles the redress command once per test.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "redress")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// runCLI runs the binary and returns its exit status and output.
+func runCLI(t *testing.T, bin, data string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(bin, append(args, "--data", data)...)
+	cmd.Env = append(os.Environ(), "REDRESS_ADMIN_PASSWORD=")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if exit, ok := err.(*exec.ExitError); ok {
+		code = exit.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+// TestBinaryEndToEnd starts the built binary as an operator would and takes a
+// complaint from registration to closed over HTTP, then tampers with the
+// database and sees audit verify fail.
+func TestBinaryEndToEnd(t *testing.T) {
+	bin := buildBinary(t)
+	data := t.TempDir()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	serve := exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--data", data)
+	serve.Env = append(os.Environ(), "REDRESS_ADMIN_PASSWORD=")
+	var serveOut, serveErr bytes.Buffer
+	serve.Stdout, serve.Stderr = &serveOut, &serveErr
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); serve.Wait() })
+	base := "http://" + addr
+	waitHealthy(t, base)
+	if !strings.Contains(serveOut.String(), "Created user admin with password ") {
+		t.Fatalf("serve did not print the generated admin password: %s", serveOut.String())
+	}
+	info, err := os.Stat(filepath.Join(data, "redress.key"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v", info, err)
+	}
+	for _, u := range [][]string{
+		{"--login", "wang.fang", "--name", "王芳", "--role", "staff", "--org", "HQ"},
+		{"--login", "li.qiang", "--name", "李强", "--role", "manager", "--org", "HQ"},
+		{"--login", "zhang.wei", "--name", "张伟", "--role", "branch_head", "--org", "HQ"},
+	} {
+		if code, _, stderr := runCLI(t, bin, data, append([]string{"user", "add"}, u...)...); code != 0 {
+			t.Fatalf("user add: %d %s", code, stderr)
+		}
+	}
+	tokens := map[string]string{}
+	for _, login := range []string{"wang.fang", "li.qiang", "zhang.wei"} {
+		code, stdout, stderr := runCLI(t, bin, data, "token", "create", "--login", login)
+		if code != 0 || !strings.HasPrefix(stdout, "rdr_") {
+			t.Fatalf("token create: %d %s %s", code, stdout, stderr)
+		}
+		tokens[login] = strings.TrimSpace(stdout)
+	}
+	call := func(login, method, path, body string, want int) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tokens[login])
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		if resp.StatusCode != want {
+			t.Fatalf("%s %s: %d, want %d: %v", method, path, resp.StatusCode, want, out)
+		}
+		return out
+	}
+	c := call("wang.fang", "POST", "/api/v1/cases", `{"kind":"complaint","channel":"phone","received_at":"2026-11-20T09:30:00+08:00",
+		"complainant":{"name":"张三","id_type":"resident_id","id_number":"110101199003071234","phone":"13812345678"},
+		"subject":"信用卡年费争议","description":"客户称办卡时承诺免年费","request":"退还年费"}`, 201)
+	no := c["no"].(string)
+	steps := []struct{ login, action, body string }{
+		{"li.qiang", "accept", `{"version":1}`},
+		{"li.qiang", "investigate", `{"version":2,"text":"核对办卡申请书及营销录音"}`},
+		{"li.qiang", "determine", `{"version":3,"liability":"bank_fault","responsible_party":"信用卡中心","root_cause":"营销人员口头承诺"}`},
+		{"li.qiang", "reply", `{"version":4,"facts":"营销人员承诺免年费","basis":"领用合约","outcome":"upheld","redress":"退还年费","remedies":["review"],"notice_method":"phone","notice_at":"2026-11-21T10:00:00+08:00","notice_proof":"录音 R-02"}`},
+		{"zhang.wei", "sign_off", `{"version":5}`},
+		{"li.qiang", "close", `{"version":6,"satisfaction":"satisfied"}`},
+	}
+	for _, s := range steps {
+		call(s.login, "POST", "/api/v1/cases/"+no+"/"+s.action, s.body, 200)
+	}
+	if got := call("li.qiang", "GET", "/api/v1/cases/"+no, "", 200); got["status"] != "closed" {
+		t.Fatalf("final status %v", got["status"])
+	}
+	code, stdout, _ := runCLI(t, bin, data, "audit", "verify")
+	if code != 0 || !strings.Contains(stdout, "intact") {
+		t.Fatalf("audit verify: %d %s", code, stdout)
+	}
+	raw, err := sql.Open("sqlite", filepath.Join(data, "redress.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE events SET actor = 'mallory' WHERE seq = 5`); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = runCLI(t, bin, data, "audit", "verify")
+	if code != 1 || !strings.Contains(stdout, "event 5") {
+		t.Fatalf("audit verify after tampering: %d %s", code, stdout)
+	}
+	if strings.Contains(serveErr.String(), "13812345678") || strings.Contains(serveErr.String(), "110101199003071234") {
+		t.Fatal("the server log holds personal data")
+	}
+}
+
+func waitHealthy(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("server at %s did not become healthy", base)
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"fly"}, {"user"}, {"user", "remove"}, {"token", "create"},
+		{"serve", "--bogus"}, {"migrate", "extra"}, {"user", "add", "--login", "x"}} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), args, &stdout, &stderr)
+		if code != 2 || !strings.Contains(stderr.String(), "Usage:") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr.String())
+		}
+	}
+	var stdout bytes.Buffer
+	if code := run(context.Background(), []string{"help"}, &stdout, &stdout); code != 0 || !strings.Contains(stdout.String(), "redress serve") {
+		t.Fatalf("help: %d", code)
+	}
+	data := t.TempDir()
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"token", "create", "--login", "nobody", "--data", data}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "no user has login nobody") {
+		t.Fatalf("token for a missing user: %d %s", code, stderr.String())
+	}
+	code = run(context.Background(), []string{"user", "add", "--login", "x", "--name", "某", "--role", "king", "--org", "HQ", "--data", data}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "role") {
+		t.Fatalf("user add with a bad role: %d %s", code, stderr.String())
+	}
+}

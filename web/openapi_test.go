@@ -1,0 +1,131 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestOpenAPIIsTrue checks the served document against the server: every
+// operation the server answers is in it, every reference resolves, and real
+// answers and requests use only the properties the schemas declare.
+func TestOpenAPIIsTrue(t *testing.T) {
+	f := newAPI(t)
+	resp, err := http.Get(f.srv.URL + "/api/v1/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		OpenAPI    string                               `json:"openapi"`
+		Paths      map[string]map[string]map[string]any `json:"paths"`
+		Components struct {
+			Schemas map[string]map[string]any `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.OpenAPI != "3.1.0" {
+		t.Fatalf("openapi %q", doc.OpenAPI)
+	}
+	no := f.create(t)["no"].(string)
+	operations := map[string]string{ // every operation, with a path that exercises it
+		"GET /healthz": "/healthz", "GET /api/v1/openapi.json": "/api/v1/openapi.json",
+		"POST /api/v1/cases": "/api/v1/cases", "GET /api/v1/cases": "/api/v1/cases",
+		"GET /api/v1/cases/{no}": "/api/v1/cases/" + no, "POST /api/v1/cases/{no}/{action}": "/api/v1/cases/" + no + "/note",
+		"GET /api/v1/cases/{no}/events": "/api/v1/cases/" + no + "/events", "GET /api/v1/actions": "/api/v1/actions",
+		"GET /api/v1/audit/verify": "/api/v1/audit/verify", "GET /api/v1/orgs": "/api/v1/orgs", "POST /api/v1/orgs": "/api/v1/orgs",
+		"GET /api/v1/users": "/api/v1/users", "POST /api/v1/users": "/api/v1/users", "GET /api/v1/me": "/api/v1/me",
+		"GET /api/v1/codes": "/api/v1/codes", "POST /api/v1/codes": "/api/v1/codes",
+	}
+	documented := []string{}
+	for path, item := range doc.Paths {
+		for method := range item {
+			documented = append(documented, strings.ToUpper(method)+" "+path)
+		}
+	}
+	sort.Strings(documented)
+	if len(documented) != len(operations) {
+		t.Fatalf("documented operations %v, the server has %d", documented, len(operations))
+	}
+	for _, op := range documented {
+		path, ok := operations[op]
+		if !ok {
+			t.Fatalf("documented operation %s is not known to this test", op)
+		}
+		method, _, _ := strings.Cut(op, " ")
+		if method != "GET" {
+			continue
+		}
+		req, _ := http.NewRequest(method, f.srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+f.tokens["auditor"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed {
+			t.Errorf("%s is documented but answers %d", op, resp.StatusCode)
+		}
+	}
+	raw, _ := json.Marshal(doc)
+	for _, ref := range strings.Split(string(raw), `"$ref":"#/components/schemas/`)[1:] {
+		name := ref[:strings.IndexByte(ref, '"')]
+		if doc.Components.Schemas[name] == nil {
+			t.Errorf("$ref to missing schema %s", name)
+		}
+	}
+	// Real bodies against their schemas, recursively.
+	_, c := f.call(t, "mgr", "GET", "/api/v1/cases/"+no, "")
+	conforms(t, doc.Components.Schemas, "Case", c)
+	var create map[string]any
+	json.Unmarshal([]byte(createBody), &create)
+	conforms(t, doc.Components.Schemas, "NewCase", create)
+	_, report := f.call(t, "auditor", "GET", "/api/v1/audit/verify", "")
+	conforms(t, doc.Components.Schemas, "AuditReport", report)
+	_, events := f.call(t, "auditor", "GET", "/api/v1/cases/"+no+"/events", "")
+	conforms(t, doc.Components.Schemas, "EventList", events)
+	_, page := f.call(t, "auditor", "GET", "/api/v1/cases", "")
+	conforms(t, doc.Components.Schemas, "CasePage", page)
+	_, bad := f.call(t, "auditor", "GET", "/api/v1/cases?level=x", "")
+	conforms(t, doc.Components.Schemas, "ErrorBody", bad)
+}
+
+// conforms fails the test when value has a property the named schema does
+// not declare, following nested objects and arrays of objects.
+func conforms(t *testing.T, schemas map[string]map[string]any, name string, value map[string]any) {
+	t.Helper()
+	schema := schemas[name]
+	if schema == nil {
+		t.Fatalf("no schema %s", name)
+	}
+	props, _ := schema["properties"].(map[string]any)
+	for key, v := range value {
+		prop, ok := props[key].(map[string]any)
+		if !ok {
+			t.Errorf("%s has property %q that its schema does not declare", name, key)
+			continue
+		}
+		ref, _ := prop["$ref"].(string)
+		if items, ok := prop["items"].(map[string]any); ok {
+			ref, _ = items["$ref"].(string)
+		}
+		if ref == "" {
+			continue
+		}
+		inner := strings.TrimPrefix(ref, "#/components/schemas/")
+		switch v := v.(type) {
+		case map[string]any:
+			conforms(t, schemas, inner, v)
+		case []any:
+			for _, item := range v {
+				if obj, ok := item.(map[string]any); ok {
+					conforms(t, schemas, inner, obj)
+				}
+			}
+		}
+	}
+}
