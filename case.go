@@ -243,6 +243,7 @@ type Case struct {
 	ReceivedAt     time.Time      `json:"received_at"`
 	Complainant    Complainant    `json:"complainant"`
 	Respondent     Respondent     `json:"respondent"`
+	Accusation     bool           `json:"accusation"` // a report or accusation (检举控告): hidden from the person accused
 	Subject        string         `json:"subject"`
 	Description    string         `json:"description"`
 	Request        string         `json:"request"`
@@ -273,6 +274,7 @@ type Case struct {
 	EndReason      string         `json:"end_reason,omitempty"` // why withdrawn or rejected
 	Findings       []Entry        `json:"findings"`
 	Notes          []Entry        `json:"notes"`
+	Conflicts      []Entry        `json:"conflicts"` // declared conflicts of interest: author and reason
 	CreatedAt      time.Time      `json:"created_at"`
 	UpdatedAt      time.Time      `json:"updated_at"`
 }
@@ -284,6 +286,7 @@ type NewCase struct {
 	ReceivedAt  time.Time   `json:"received_at"`
 	Complainant Complainant `json:"complainant"`
 	Respondent  Respondent  `json:"respondent"`
+	Accusation  bool        `json:"accusation"`
 	Subject     string      `json:"subject"`
 	Description string      `json:"description"`
 	Request     string      `json:"request"`
@@ -335,6 +338,9 @@ func (n *NewCase) Validate(now time.Time) error {
 		p.Add("priority", "must be one of low, normal, high, urgent")
 	}
 	checkText(&p, "respondent.staff", n.Respondent.Staff, 0, 32)
+	if n.Accusation && n.Respondent.Staff == "" {
+		p.Add("respondent.staff", "required for a report or accusation: the staff member it accuses")
+	}
 	return p.Err()
 }
 
@@ -431,6 +437,57 @@ type CaseFilter struct {
 	ReceivedTo   string // YYYY-MM-DD, Beijing time, inclusive
 	Cursor       string // from a previous page's NextCursor
 	Limit        int    // 1-200, default 50
+
+	// Exact-match lookups on protected personal data, through the blind index.
+	Phone    string
+	IDNumber string
+	Account  string
+}
+
+// Lookup is the input of an exact-match search by personal data. It travels
+// in a request body, never in a URL, so the numbers stay out of access logs.
+type Lookup struct {
+	Phone    string `json:"phone,omitempty"`
+	IDNumber string `json:"id_number,omitempty"`
+	Account  string `json:"account,omitempty"`
+	Cursor   string `json:"cursor,omitempty"`
+	Limit    int    `json:"limit,omitempty"`
+}
+
+// PIIField names a protected personal-data field of a case.
+type PIIField string
+
+// The protected fields.
+const (
+	PIIIDNumber PIIField = "id_number"
+	PIIPhone    PIIField = "phone"
+	PIIAccount  PIIField = "account"
+)
+
+// PIIFields lists the protected fields.
+var PIIFields = []PIIField{PIIIDNumber, PIIPhone, PIIAccount}
+
+// RevealRequest asks to see one protected field in full, with the reason
+// that the audit trail records.
+type RevealRequest struct {
+	Field  PIIField `json:"field"`
+	Reason string   `json:"reason"`
+}
+
+// Validate checks the request.
+func (r RevealRequest) Validate() error {
+	var p Problems
+	if !oneOf(r.Field, PIIFields) {
+		p.Add("field", "must be id_number, phone or account")
+	}
+	checkText(&p, "reason", r.Reason, 4, 500)
+	return p.Err()
+}
+
+// Revealed is the answer to a reveal: the full value of one field.
+type Revealed struct {
+	Field PIIField `json:"field"`
+	Value string   `json:"value"`
 }
 
 // CasePage is one page of a case list, newest first.
@@ -459,6 +516,10 @@ type CaseService interface {
 	// CaseEvents returns the audit events of one case, oldest first.
 	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 	CaseEvents(ctx context.Context, no string) ([]*Event, error)
+	// Reveal returns one protected field in full and records who, when and
+	// why in the audit trail. Roles with PermCaseReveal only.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID.
+	Reveal(ctx context.Context, no string, req RevealRequest) (*Revealed, error)
 }
 
 // checkText records a problem when s is shorter or longer (in characters)

@@ -134,8 +134,29 @@ func (v *ChainVerifier) fail(seq int64, problem string) {
 	v.report.Problem = problem
 }
 
-// AuditService verifies the audit trail.
+// AuditFilter narrows a listing of the audit trail. Zero fields do not filter.
+type AuditFilter struct {
+	Actor  string
+	Action string // exact, or a prefix ending in "." such as "session."
+	CaseNo string
+	From   string // YYYY-MM-DD, Beijing time, inclusive
+	To     string // YYYY-MM-DD, Beijing time, inclusive
+	Before int64  // cursor: events with a smaller seq
+	Limit  int    // 1-500, default 100
+}
+
+// EventPage is one page of the audit trail, newest first.
+type EventPage struct {
+	Events     []*Event `json:"events"`
+	NextBefore int64    `json:"next_before,omitempty"`
+}
+
+// AuditService reads and verifies the audit trail.
 type AuditService interface {
+	// ListEvents returns audit events, newest first: sign-ins, role changes,
+	// tokens, reveals and every case change. Auditors only.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
+	ListEvents(ctx context.Context, f AuditFilter) (*EventPage, error)
 	// VerifyAudit walks the whole chain. Auditors, HQ service and admins only;
 	// the CLI acts as the operator.
 	// Errors: EUNAUTHORIZED, EFORBIDDEN.

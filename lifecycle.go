@@ -49,12 +49,15 @@ const (
 	ActionWithdraw      Action = "withdraw"
 	ActionReject        Action = "reject"
 	ActionNote          Action = "note"
+	// ActionDeclareConflict records the acting user's conflict of interest:
+	// from then on they may not handle or sign off the case.
+	ActionDeclareConflict Action = "declare_conflict"
 )
 
 // Actions lists every action in the order a case usually meets them.
 var Actions = []Action{ActionRegister, ActionResolveOnSpot, ActionAccept, ActionAssign, ActionEscalate,
 	ActionInvestigate, ActionDetermine, ActionReply, ActionSignOff, ActionClose, ActionReopen,
-	ActionWithdraw, ActionReject, ActionNote}
+	ActionWithdraw, ActionReject, ActionNote, ActionDeclareConflict}
 
 // Rule says who may take an action, from which statuses, and where it leads.
 type Rule struct {
@@ -102,6 +105,8 @@ var Lifecycle = map[Action]Rule{
 	ActionReject: {From: []Status{StatusRegistered, StatusAccepted}, To: StatusRejected, Roles: managerRoles,
 		Fields: []string{"reason"}},
 	ActionNote: {From: Statuses, Roles: caseRoles, Handler: true, Fields: []string{"text"}},
+	ActionDeclareConflict: {From: []Status{StatusRegistered, StatusAccepted, StatusInvestigating, StatusReplied,
+		StatusSignedOff}, Roles: caseRoles, Fields: []string{"reason"}},
 }
 
 // Transition checks that a user with the given role (and whether they are
@@ -153,7 +158,7 @@ func (r *ActionRequest) Validate(now time.Time) error {
 		if r.Handler == "" {
 			p.Add("handler", "required: the login of the new handler")
 		}
-	case ActionEscalate, ActionReopen, ActionWithdraw, ActionReject:
+	case ActionEscalate, ActionReopen, ActionWithdraw, ActionReject, ActionDeclareConflict:
 		checkText(&p, "reason", r.Reason, 2, 2000)
 	case ActionInvestigate, ActionNote:
 		checkText(&p, "text", r.Text, 2, 20000)

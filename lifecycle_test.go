@@ -31,6 +31,8 @@ func TestTransitionTable(t *testing.T) {
 		ActionWithdraw:      {open, StatusWithdrawn, all, false},
 		ActionReject:        {[]Status{StatusRegistered, StatusAccepted}, StatusRejected, managers, false},
 		ActionNote:          {Statuses, "", all, true},
+		ActionDeclareConflict: {[]Status{StatusRegistered, StatusAccepted, StatusInvestigating, StatusReplied, StatusSignedOff},
+			"", all, false},
 	}
 	checked := 0
 	for action, w := range want {
@@ -66,7 +68,7 @@ func TestTransitionTable(t *testing.T) {
 	if len(want) != len(Actions)-1 {
 		t.Fatalf("the test covers %d actions, the lifecycle has %d besides register", len(want), len(Actions)-1)
 	}
-	if checked != 13*8*6*2 {
+	if checked != 14*8*6*2 {
 		t.Fatalf("checked %d combinations", checked)
 	}
 }

@@ -121,6 +121,31 @@ func (k *Keyring) Seal(plaintext, aad string) string {
 	return "v" + strconv.Itoa(k.current) + ":" + base64.RawStdEncoding.EncodeToString(sealed)
 }
 
+// Current returns the key version that seals new data.
+func (k *Keyring) Current() int { return k.current }
+
+// SealedVersion returns the key version a sealed value was sealed under,
+// or 0 for the empty string or a value that is not sealed.
+func SealedVersion(sealed string) int {
+	head, _, ok := strings.Cut(sealed, ":")
+	if !ok || !strings.HasPrefix(head, "v") {
+		return 0
+	}
+	v, err := strconv.Atoi(head[1:])
+	if err != nil {
+		return 0
+	}
+	return v
+}
+
+// MissingKeyError reports a sealed value whose key version is not loaded.
+type MissingKeyError struct{ Version int }
+
+// Error implements the error interface.
+func (e *MissingKeyError) Error() string {
+	return fmt.Sprintf("keyring: key version %d is not loaded", e.Version)
+}
+
 // Open decrypts what Seal produced with the same aad.
 func (k *Keyring) Open(sealed, aad string) (string, error) {
 	if sealed == "" {
@@ -136,7 +161,7 @@ func (k *Keyring) Open(sealed, aad string) (string, error) {
 	}
 	aead, ok := k.aeads[version]
 	if !ok {
-		return "", fmt.Errorf("keyring: key version %d is not loaded", version)
+		return "", &MissingKeyError{Version: version}
 	}
 	raw, err := base64.RawStdEncoding.DecodeString(body)
 	if err != nil {

@@ -34,7 +34,7 @@ func (r Role) Valid() bool {
 
 // ReadsCases reports whether the role may read complaint contents at all.
 func (r Role) ReadsCases() bool {
-	return r.Valid() && r != RoleAdmin
+	return Can(r, PermCaseRead)
 }
 
 // User is a member of staff who signs in to Redress.
@@ -46,6 +46,7 @@ type User struct {
 	OrgID     int64     `json:"-"`
 	OrgCode   string    `json:"org"`
 	OrgPath   string    `json:"-"`
+	Disabled  bool      `json:"disabled"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -73,8 +74,8 @@ func (n NewUser) Validate() error {
 	if n.Org == "" {
 		p.Add("org", "required")
 	}
-	if n.Password != "" && (len([]rune(n.Password)) < 10 || len(n.Password) > 256) {
-		p.Add("password", "must be 10 to 256 characters")
+	if n.Password != "" {
+		checkPassword(&p, "password", n.Password)
 	}
 	return p.Err()
 }
@@ -92,18 +93,51 @@ type UserService interface {
 	// Errors: EINVALID, EFORBIDDEN, EUNAUTHORIZED, ECONFLICT (login taken).
 	CreateUser(ctx context.Context, n NewUser) (*User, error)
 	// ListUsers returns users: all for an admin, else those in the caller's subtree.
-	// Errors: EUNAUTHORIZED, EINVALID.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
 	ListUsers(ctx context.Context, f UserFilter) ([]*User, error)
+	// UpdateUser changes a user's name, role, unit, password or disabled flag.
+	// Admin only. A role, unit or password change or disabling closes the
+	// user's sessions; disabling also stops their API tokens.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID.
+	UpdateUser(ctx context.Context, login string, up UserUpdate) (*User, error)
 }
 
-// TokenService issues and checks API tokens. Tokens are stored only as hashes.
-type TokenService interface {
-	// CreateToken issues a new API token for the user with the given login and
-	// returns it in clear, the only time it is ever visible. Used by the CLI,
-	// which acts as the operator.
-	// Errors: ENOTFOUND.
-	CreateToken(ctx context.Context, login, label string) (string, error)
-	// Authenticate returns the user a token belongs to.
-	// Errors: EUNAUTHORIZED.
-	Authenticate(ctx context.Context, token string) (*User, error)
+// UserUpdate is a change to a user; nil fields stay as they are.
+type UserUpdate struct {
+	Name     *string `json:"name,omitempty"`
+	Role     *Role   `json:"role,omitempty"`
+	Org      *string `json:"org,omitempty"`
+	Password *string `json:"password,omitempty"`
+	Disabled *bool   `json:"disabled,omitempty"`
+}
+
+// Validate checks the fields that need no database.
+func (up UserUpdate) Validate() error {
+	var p Problems
+	if up.Name != nil {
+		checkText(&p, "name", *up.Name, 1, 100)
+	}
+	if up.Role != nil && !up.Role.Valid() {
+		p.Add("role", "must be one of staff, manager, branch_head, hq_service, auditor, admin")
+	}
+	if up.Org != nil && *up.Org == "" {
+		p.Add("org", "must not be empty")
+	}
+	if up.Password != nil {
+		checkPassword(&p, "password", *up.Password)
+	}
+	if up.Name == nil && up.Role == nil && up.Org == nil && up.Password == nil && up.Disabled == nil {
+		p.Add("name", "nothing to change: give name, role, org, password or disabled")
+	}
+	return p.Err()
+}
+
+// checkPassword records a problem when a new password is too weak to accept.
+func checkPassword(p *Problems, field, password string) {
+	switch n := len([]rune(password)); {
+	case n < 10:
+		p.Add(field, "must be at least 10 characters")
+	case len(password) > 256:
+		p.Add(field, "must be at most 256 bytes")
+	}
 }

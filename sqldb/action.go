@@ -45,6 +45,9 @@ func (s *CaseService) Act(ctx context.Context, no string, req redress.ActionRequ
 		if req.Version != c.Version {
 			return s.db.staleVersion(ctx, tx, c, req.Version)
 		}
+		if c.conflicted[u.ID] && req.Action != redress.ActionNote {
+			return redress.Errorf(redress.EFORBIDDEN, "you declared a conflict of interest on case %s and may not act on it", c.No)
+		}
 		before := *c.Case
 		before.Determination, before.Reply = clone(c.Determination), clone(c.Reply)
 		a := &applied{db: s.db, ctx: ctx, tx: tx, actor: u, c: c, req: &req, now: now}
@@ -145,7 +148,24 @@ func (a *applied) apply(next redress.Status) error {
 		a.detail = req.Reason
 	case redress.ActionNote:
 		a.entry, a.detail = "note", req.Text
+	case redress.ActionDeclareConflict:
+		return a.declareConflict()
 	}
+	return nil
+}
+
+// declareConflict records the actor's conflict of interest; a handler who
+// declares one stops being the handler.
+func (a *applied) declareConflict() error {
+	_, err := a.tx.ExecContext(a.ctx, a.db.dialect.rebind(`INSERT INTO case_conflicts (case_id, user_id, reason, at) VALUES (?, ?, ?, ?)`),
+		a.c.ID, a.actor.ID, a.req.Reason, timeText(a.now))
+	if err != nil {
+		return fmt.Errorf("declare conflict: %w", err)
+	}
+	if a.c.handlerID == a.actor.ID {
+		a.c.handlerID, a.c.Handler = 0, ""
+	}
+	a.detail = a.req.Reason
 	return nil
 }
 
@@ -180,6 +200,8 @@ func (a *applied) setHandler(login string) error {
 		return fieldError("handler", login+" works outside the units this case belongs to")
 	case h.ID == a.c.respondentStaffID:
 		return fieldError("handler", login+" is the staff member complained about and must recuse")
+	case a.c.conflicted[h.ID]:
+		return fieldError("handler", login+" declared a conflict of interest on this case")
 	}
 	a.c.handlerID, a.c.Handler = h.ID, h.Login
 	return nil
@@ -301,7 +323,7 @@ func caseFields(c *redress.Case) map[string]string {
 		"complainant.id_number": c.Complainant.IDNumber, "complainant.phone": c.Complainant.Phone,
 		"complainant.account": c.Complainant.Account, "complainant.org_name": c.Complainant.OrgName,
 		"complainant.credit_code": c.Complainant.CreditCode, "complainant.legal_rep": c.Complainant.LegalRep,
-		"respondent.org": c.Respondent.Org, "respondent.staff": c.Respondent.Staff,
+		"respondent.org": c.Respondent.Org, "respondent.staff": c.Respondent.Staff, "accusation": strconv.FormatBool(c.Accusation),
 		"subject": c.Subject, "description": c.Description, "request": c.Request, "amount": c.Amount,
 		"code_a": c.CodeA, "code_b": c.CodeB, "code_c": c.CodeC, "risk": string(c.Risk), "priority": string(c.Priority),
 		"org": c.Org, "first_responder": c.FirstResponder, "handler": c.Handler, "level": strconv.Itoa(c.Level),

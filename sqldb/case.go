@@ -29,11 +29,12 @@ type caseRow struct {
 	orgID, handlerID, respondentStaffID, signedOffByID int64
 	orgPath, originPath                                string
 	idEnc, phoneEnc, accountEnc                        string
+	conflicted                                         map[int64]bool // users who declared a conflict of interest
 }
 
 const caseSelect = `SELECT c.id, c.no, c.kind, c.channel, c.received_at,
 	c.c_name, c.c_id_type, c.c_id_number_enc, c.c_phone_enc, c.c_account_enc, c.c_org_name, c.c_credit_code, c.c_legal_rep,
-	COALESCE(ro.code, ''), COALESCE(rs.login, ''), COALESCE(c.respondent_staff_id, 0),
+	COALESCE(ro.code, ''), COALESCE(rs.login, ''), COALESCE(c.respondent_staff_id, 0), c.accusation,
 	c.subject, c.description, c.request, c.amount_fen,
 	COALESCE(c.code_a, ''), COALESCE(c.code_b, ''), COALESCE(c.code_c, ''), c.risk, c.priority,
 	c.org_id, o.code, o.path, oo.code, oo.path, fr.login, COALESCE(c.handler_id, 0), COALESCE(h.login, ''),
@@ -58,7 +59,7 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 	err := row.Scan(&c.ID, &c.No, &c.Kind, &c.Channel, &received,
 		&c.Complainant.Name, &c.Complainant.IDType, &c.idEnc, &c.phoneEnc, &c.accountEnc,
 		&c.Complainant.OrgName, &c.Complainant.CreditCode, &c.Complainant.LegalRep,
-		&c.Respondent.Org, &c.Respondent.Staff, &c.respondentStaffID,
+		&c.Respondent.Org, &c.Respondent.Staff, &c.respondentStaffID, &c.Accusation,
 		&c.Subject, &c.Description, &c.Request, &amount,
 		&c.CodeA, &c.CodeB, &c.CodeC, &c.Risk, &c.Priority,
 		&c.orgID, &c.Org, &c.orgPath, &c.OriginOrg, &c.originPath, &c.FirstResponder, &c.handlerID, &c.Handler,
@@ -100,7 +101,8 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 			return nil, fmt.Errorf("stored reply of %s: %w", c.No, err)
 		}
 	}
-	c.Findings, c.Notes = []redress.Entry{}, []redress.Entry{}
+	c.Findings, c.Notes, c.Conflicts = []redress.Entry{}, []redress.Entry{}, []redress.Entry{}
+	c.conflicted = map[int64]bool{}
 	return c, nil
 }
 
@@ -115,18 +117,18 @@ func (c *caseRow) determination() *redress.Determination {
 // piiAAD binds a sealed field to its case and column.
 func piiAAD(no, field string) string { return "case:" + no + ":" + field }
 
-// reveal opens the sealed personal data and puts the masked forms on the
+// mask opens the sealed personal data and puts the masked forms on the
 // case: what every answer of the services carries.
 func (db *DB) mask(c *caseRow) error {
-	id, err := db.keys.Open(c.idEnc, piiAAD(c.No, "id_number"))
+	id, err := db.open(c.idEnc, piiAAD(c.No, "id_number"))
 	if err != nil {
 		return fmt.Errorf("case %s: %w", c.No, err)
 	}
-	phone, err := db.keys.Open(c.phoneEnc, piiAAD(c.No, "phone"))
+	phone, err := db.open(c.phoneEnc, piiAAD(c.No, "phone"))
 	if err != nil {
 		return fmt.Errorf("case %s: %w", c.No, err)
 	}
-	account, err := db.keys.Open(c.accountEnc, piiAAD(c.No, "account"))
+	account, err := db.open(c.accountEnc, piiAAD(c.No, "account"))
 	if err != nil {
 		return fmt.Errorf("case %s: %w", c.No, err)
 	}
@@ -151,10 +153,13 @@ func (db *DB) loadCase(ctx context.Context, q querier, u *redress.User, no strin
 	if err != nil {
 		return nil, fmt.Errorf("load case %s: %w", no, err)
 	}
-	if !sees(u, c.orgPath, c.originPath) {
+	if !sees(u, c.orgPath, c.originPath) || (c.Accusation && c.respondentStaffID == u.ID) {
 		return nil, notFound
 	}
 	if err := db.mask(c); err != nil {
+		return nil, err
+	}
+	if err := db.loadConflicts(ctx, q, c); err != nil {
 		return nil, err
 	}
 	rows, err := q.QueryContext(ctx, db.dialect.rebind(`SELECT e.kind, u.login, e.at, e.text
@@ -183,6 +188,29 @@ func (db *DB) loadCase(ctx context.Context, q querier, u *redress.User, no strin
 	}
 	c.MarkOverdue(db.now())
 	return c, nil
+}
+
+func (db *DB) loadConflicts(ctx context.Context, q querier, c *caseRow) error {
+	rows, err := q.QueryContext(ctx, db.dialect.rebind(`SELECT k.user_id, u.login, k.at, k.reason
+		FROM case_conflicts k JOIN users u ON u.id = k.user_id WHERE k.case_id = ? ORDER BY k.at`), c.ID)
+	if err != nil {
+		return fmt.Errorf("load conflicts of %s: %w", c.No, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var at string
+		var e redress.Entry
+		if err := rows.Scan(&id, &e.Author, &at, &e.Text); err != nil {
+			return fmt.Errorf("load conflicts of %s: %w", c.No, err)
+		}
+		if e.At, err = parseTime(at); err != nil {
+			return err
+		}
+		c.conflicted[id] = true
+		c.Conflicts = append(c.Conflicts, e)
+	}
+	return rows.Err()
 }
 
 // Case returns one case by tracking number.
@@ -277,18 +305,18 @@ func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, u *redress.User, n *re
 		amount = fen
 	}
 	c := n.Complainant
-	k := db.keys
+	k := db.keyring()
 	_, err = tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO cases (no, kind, channel, received_at,
 		c_name, c_id_type, c_id_number_enc, c_id_number_idx, c_phone_enc, c_phone_idx, c_account_enc, c_account_idx,
-		c_org_name, c_credit_code, c_legal_rep, respondent_org_id, respondent_staff_id,
+		c_org_name, c_credit_code, c_legal_rep, respondent_org_id, respondent_staff_id, accusation,
 		subject, description, request, amount_fen, code_a, code_b, code_c, risk, priority,
 		org_id, origin_org_id, first_responder_id, level, status, version, reply_due, decision_due, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		no, n.Kind, n.Channel, timeText(n.ReceivedAt),
 		c.Name, c.IDType, k.Seal(c.IDNumber, piiAAD(no, "id_number")), k.BlindIndex("id", c.IDNumber),
 		k.Seal(c.Phone, piiAAD(no, "phone")), k.BlindIndex("phone", c.Phone),
 		k.Seal(c.Account, piiAAD(no, "account")), k.BlindIndex("account", c.Account),
-		c.OrgName, c.CreditCode, c.LegalRep, respondentOrg, respondentStaff,
+		c.OrgName, c.CreditCode, c.LegalRep, respondentOrg, respondentStaff, n.Accusation,
 		strings.TrimSpace(n.Subject), n.Description, n.Request, amount, nullText(n.CodeA), nullText(n.CodeB), nullText(n.CodeC),
 		n.Risk, n.Priority, org.ID, org.ID, u.ID, 1, redress.StatusRegistered, 1,
 		redress.DueDate(n.ReceivedAt, redress.ReplyDays), redress.DueDate(n.ReceivedAt, redress.DecisionDays),
@@ -450,6 +478,14 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 		where += " AND c.received_at " + d.op + " ?"
 		args = append(args, timeText(day.AddDate(0, 0, d.next)))
 	}
+	for _, l := range []struct{ kind, column, value string }{
+		{"phone", "c.c_phone_idx", f.Phone}, {"id", "c.c_id_number_idx", f.IDNumber}, {"account", "c.c_account_idx", f.Account},
+	} {
+		if v := strings.ReplaceAll(l.value, " ", ""); v != "" {
+			where += " AND " + l.column + " = ?"
+			args = append(args, db.keyring().BlindIndex(l.kind, v))
+		}
+	}
 	if f.Limit == 0 {
 		f.Limit = 50
 	}
@@ -513,4 +549,35 @@ func (s *CaseService) CaseEvents(ctx context.Context, no string) ([]*redress.Eve
 		events = append(events, e)
 	}
 	return events, rows.Err()
+}
+
+// Reveal returns one protected field in full and audits who, when and why.
+func (s *CaseService) Reveal(ctx context.Context, no string, req redress.RevealRequest) (*redress.Revealed, error) {
+	u := redress.UserFrom(ctx)
+	if err := redress.Require(u, redress.PermCaseReveal); err != nil {
+		return nil, err
+	}
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	var value string
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		c, err := s.db.loadCase(ctx, tx, u, no)
+		if err != nil {
+			return err
+		}
+		sealed := map[redress.PIIField]string{redress.PIIIDNumber: c.idEnc, redress.PIIPhone: c.phoneEnc, redress.PIIAccount: c.accountEnc}[req.Field]
+		if value, err = s.db.open(sealed, piiAAD(c.No, string(req.Field))); err != nil {
+			return fmt.Errorf("reveal %s of %s: %w", req.Field, c.No, err)
+		}
+		if value == "" {
+			return redress.Errorf(redress.ENOTFOUND, "case %s has no %s", no, req.Field)
+		}
+		return s.db.appendEvent(ctx, tx, &redress.Event{CaseNo: c.No, Actor: u.Login, Action: "case.reveal", At: s.db.now(),
+			Changes: []redress.Change{{Field: "complainant." + string(req.Field)}}, Detail: req.Reason})
+	})
+	if err != nil {
+		return nil, wrap("reveal", err)
+	}
+	return &redress.Revealed{Field: req.Field, Value: value}, nil
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -30,8 +31,12 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	dialect dialect
-	keys    *redress.Keyring
+	keys    atomic.Pointer[redress.Keyring]
 	log     *slog.Logger
+
+	// loadKeys, when set, reads the key file again; used when a sealed value
+	// names a key version this process has not loaded (after a rotation).
+	loadKeys func() (*redress.Keyring, error)
 
 	// Now is the clock; tests replace it. Times are truncated to microseconds,
 	// the precision stored.
@@ -63,13 +68,48 @@ func Open(ctx context.Context, dsn string, keys *redress.Keyring, log *slog.Logg
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	db := &DB{write: write, read: read, dialect: d, keys: keys, log: log, Now: time.Now}
+	db := &DB{write: write, read: read, dialect: d, log: log, Now: time.Now}
+	db.keys.Store(keys)
 	// The first connection of the writer creates the file and switches it to WAL.
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqldb: connect to %s: %w", d.name, err)
 	}
 	return db, nil
+}
+
+// SetKeyLoader sets how to read the key file again after a rotation by
+// another process.
+func (db *DB) SetKeyLoader(load func() (*redress.Keyring, error)) { db.loadKeys = load }
+
+// ReloadKeys reads the key file again, if a loader is set, and swaps the keyring.
+func (db *DB) ReloadKeys() error {
+	if db.loadKeys == nil {
+		return errors.New("no key loader")
+	}
+	ring, err := db.loadKeys()
+	if err != nil {
+		return fmt.Errorf("reload keys: %w", err)
+	}
+	db.keys.Store(ring)
+	return nil
+}
+
+// keyring returns the current keyring.
+func (db *DB) keyring() *redress.Keyring { return db.keys.Load() }
+
+// open decrypts a sealed value, reloading the keys once when it was sealed
+// under a version this process does not know yet.
+func (db *DB) open(sealed, aad string) (string, error) {
+	value, err := db.keyring().Open(sealed, aad)
+	var missing *redress.MissingKeyError
+	if errors.As(err, &missing) && db.loadKeys != nil {
+		if rerr := db.ReloadKeys(); rerr != nil {
+			return "", errors.Join(err, rerr)
+		}
+		return db.keyring().Open(sealed, aad)
+	}
+	return value, err
 }
 
 // Close closes both pools.

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"time"
 
 	"redress"
 )
@@ -62,7 +64,7 @@ func scanEvent(rows *sql.Rows) (*redress.Event, error) {
 	return &e, nil
 }
 
-// AuditService verifies the audit trail.
+// AuditService reads and verifies the audit trail.
 type AuditService struct{ db *DB }
 
 // NewAuditService returns the audit service of db.
@@ -72,12 +74,8 @@ var _ redress.AuditService = (*AuditService)(nil)
 
 // VerifyAudit walks the whole chain in storage order, streaming it.
 func (s *AuditService) VerifyAudit(ctx context.Context) (*redress.AuditReport, error) {
-	u, err := redress.RequireUser(ctx)
-	if err != nil {
+	if err := redress.Require(redress.UserFrom(ctx), redress.PermAuditVerify); err != nil {
 		return nil, err
-	}
-	if u.Role != redress.RoleAuditor && u.Role != redress.RoleHQService && u.Role != redress.RoleAdmin {
-		return nil, redress.Errorf(redress.EFORBIDDEN, "only auditors, head-office service and admins verify the audit trail")
 	}
 	return s.db.verifyChain(ctx)
 }
@@ -115,4 +113,76 @@ func (db *DB) verifyChain(ctx context.Context) (*redress.AuditReport, error) {
 // CLI, which runs with the operator's access to the database file.
 func (db *DB) VerifyAuditAsOperator(ctx context.Context) (*redress.AuditReport, error) {
 	return db.verifyChain(ctx)
+}
+
+// ListEvents returns audit events, newest first, by keyset over seq.
+func (s *AuditService) ListEvents(ctx context.Context, f redress.AuditFilter) (*redress.EventPage, error) {
+	if err := redress.Require(redress.UserFrom(ctx), redress.PermAuditRead); err != nil {
+		return nil, err
+	}
+	var p redress.Problems
+	where, args := " WHERE 1 = 1", []any{}
+	if f.Actor != "" {
+		where += " AND actor = ?"
+		args = append(args, f.Actor)
+	}
+	switch {
+	case strings.HasSuffix(f.Action, "."):
+		where += " AND action LIKE ?"
+		args = append(args, strings.NewReplacer("%", "", "_", "").Replace(f.Action)+"%")
+	case f.Action != "":
+		where += " AND action = ?"
+		args = append(args, f.Action)
+	}
+	if f.CaseNo != "" {
+		where += " AND case_no = ?"
+		args = append(args, f.CaseNo)
+	}
+	for _, d := range []struct {
+		field, value, op string
+		next             int
+	}{{"from", f.From, ">=", 0}, {"to", f.To, "<", 1}} {
+		if d.value == "" {
+			continue
+		}
+		day, err := time.ParseInLocation(time.DateOnly, d.value, redress.Beijing)
+		if err != nil {
+			p.Add(d.field, "must be a date YYYY-MM-DD")
+			continue
+		}
+		where += " AND at " + d.op + " ?"
+		args = append(args, timeText(day.AddDate(0, 0, d.next)))
+	}
+	if f.Before > 0 {
+		where += " AND seq < ?"
+		args = append(args, f.Before)
+	}
+	if f.Limit == 0 {
+		f.Limit = 100
+	}
+	if f.Limit < 1 || f.Limit > 500 {
+		p.Add("limit", "must be 1 to 500")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(`SELECT `+eventColumns+` FROM events`+where+` ORDER BY seq DESC LIMIT ?`),
+		append(args, f.Limit+1)...)
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	defer rows.Close()
+	page := &redress.EventPage{Events: []*redress.Event{}}
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list events: %w", err)
+		}
+		if len(page.Events) == f.Limit {
+			page.NextBefore = page.Events[len(page.Events)-1].Seq
+			break
+		}
+		page.Events = append(page.Events, e)
+	}
+	return page, rows.Err()
 }

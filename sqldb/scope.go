@@ -13,13 +13,17 @@ func isRootPath(path string) bool { return strings.Count(path, "/") == 2 }
 // caseScopeSQL returns the condition that limits cases (alias c) to what the
 // user may see: cases whose responsible or registering unit lies in the
 // user's subtree. Users at head office see every case.
+//
+// A report or accusation (检举控告) is never visible to the staff member it
+// accuses, whatever their unit.
 func caseScopeSQL(u *redress.User) (string, []any) {
+	hidden := ` AND NOT (c.accusation = 1 AND c.respondent_staff_id = ?)`
 	if isRootPath(u.OrgPath) {
-		return "", nil
+		return hidden, []any{u.ID}
 	}
 	prefix := u.OrgPath + "%"
-	return ` AND (c.org_id IN (SELECT id FROM org_units WHERE path LIKE ?)
-		OR c.origin_org_id IN (SELECT id FROM org_units WHERE path LIKE ?))`, []any{prefix, prefix}
+	return hidden + ` AND (c.org_id IN (SELECT id FROM org_units WHERE path LIKE ?)
+		OR c.origin_org_id IN (SELECT id FROM org_units WHERE path LIKE ?))`, []any{u.ID, prefix, prefix}
 }
 
 // sees reports whether the user's scope covers a case held by orgPath and

@@ -17,19 +17,12 @@ func NewUserService(db *DB) *UserService { return &UserService{db: db} }
 
 var _ redress.UserService = (*UserService)(nil)
 
-const userColumns = `u.id, u.login, u.name, u.role, u.org_id, o.code, o.path, u.created_at`
+const userColumns = `u.id, u.login, u.name, u.role, u.org_id, o.code, o.path, u.disabled, u.created_at`
 
 const userFrom = ` FROM users u JOIN org_units o ON o.id = u.org_id`
 
 func scanUser(row interface{ Scan(...any) error }) (*redress.User, error) {
-	var u redress.User
-	var created string
-	if err := row.Scan(&u.ID, &u.Login, &u.Name, &u.Role, &u.OrgID, &u.OrgCode, &u.OrgPath, &created); err != nil {
-		return nil, err
-	}
-	var err error
-	u.CreatedAt, err = parseTime(created)
-	return &u, err
+	return scanUserWith(row)
 }
 
 // userByLogin finds a user; a missing one is EINVALID naming field.
@@ -47,8 +40,8 @@ func (db *DB) userByLogin(ctx context.Context, q querier, field, login string) (
 
 // CreateUser adds a user. Admin only.
 func (s *UserService) CreateUser(ctx context.Context, n redress.NewUser) (*redress.User, error) {
-	admin, err := requireRole(ctx, "create users", redress.RoleAdmin)
-	if err != nil {
+	admin := redress.UserFrom(ctx)
+	if err := redress.Require(admin, redress.PermUserManage); err != nil {
 		return nil, err
 	}
 	return s.db.createUser(ctx, admin.Login, n)
@@ -107,12 +100,12 @@ func (db *DB) insertUser(ctx context.Context, tx *sql.Tx, n redress.NewUser, org
 
 // ListUsers returns users: all for an admin, else those in the caller's subtree.
 func (s *UserService) ListUsers(ctx context.Context, f redress.UserFilter) ([]*redress.User, error) {
-	u, err := redress.RequireUser(ctx)
-	if err != nil {
+	u := redress.UserFrom(ctx)
+	if err := redress.Require(u, redress.PermUserRead); err != nil {
 		return nil, err
 	}
 	where, args := " WHERE 1 = 1", []any{}
-	if u.Role != redress.RoleAdmin {
+	if !redress.Can(u.Role, redress.PermUserManage) {
 		where += " AND o.path LIKE ?"
 		args = append(args, u.OrgPath+"%")
 	}
@@ -145,4 +138,80 @@ func (s *UserService) ListUsers(ctx context.Context, f redress.UserFilter) ([]*r
 		users = append(users, user)
 	}
 	return users, rows.Err()
+}
+
+// UpdateUser changes a user's name, role, unit, password or disabled flag.
+func (s *UserService) UpdateUser(ctx context.Context, login string, up redress.UserUpdate) (*redress.User, error) {
+	admin := redress.UserFrom(ctx)
+	if err := redress.Require(admin, redress.PermUserManage); err != nil {
+		return nil, err
+	}
+	if err := up.Validate(); err != nil {
+		return nil, err
+	}
+	hash := ""
+	if up.Password != nil {
+		var err error
+		if hash, err = hashPassword(*up.Password); err != nil {
+			return nil, err
+		}
+	}
+	var updated *redress.User
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		u, err := s.db.userByLogin(ctx, tx, "login", login)
+		if err != nil {
+			return redress.Errorf(redress.ENOTFOUND, "no user has login %s", login)
+		}
+		before := *u
+		changes := []redress.Change{}
+		if up.Name != nil && *up.Name != u.Name {
+			changes = append(changes, redress.Change{Field: "name", Before: u.Name, After: *up.Name})
+			u.Name = *up.Name
+		}
+		if up.Role != nil && *up.Role != u.Role {
+			changes = append(changes, redress.Change{Field: "role", Before: string(u.Role), After: string(*up.Role)})
+			u.Role = *up.Role
+		}
+		if up.Org != nil && *up.Org != u.OrgCode {
+			org, err := s.db.orgByCode(ctx, tx, "org", *up.Org)
+			if err != nil {
+				return err
+			}
+			changes = append(changes, redress.Change{Field: "org", Before: u.OrgCode, After: org.Code})
+			u.OrgID, u.OrgCode, u.OrgPath = org.ID, org.Code, org.Path
+		}
+		if up.Disabled != nil && *up.Disabled != u.Disabled {
+			changes = append(changes, redress.Change{Field: "disabled", Before: fmt.Sprint(u.Disabled), After: fmt.Sprint(*up.Disabled)})
+			u.Disabled = *up.Disabled
+		}
+		if up.Password != nil {
+			changes = append(changes, redress.Change{Field: "password", Before: "(set)", After: "(changed)"})
+		}
+		if u.Login == admin.Login && (u.Role != redress.RoleAdmin || u.Disabled) {
+			return fieldError("role", "you may not remove your own admin role or disable yourself")
+		}
+		_, err = tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE users SET name = ?, role = ?, org_id = ?, disabled = ? WHERE id = ?`),
+			u.Name, u.Role, u.OrgID, u.Disabled, u.ID)
+		if err != nil {
+			return fmt.Errorf("update user: %w", err)
+		}
+		if hash != "" {
+			_, err = tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`), hash, u.ID)
+			if err != nil {
+				return fmt.Errorf("set password: %w", err)
+			}
+		}
+		if before.Role != u.Role || before.OrgID != u.OrgID || u.Disabled || hash != "" {
+			if err := s.db.closeSessions(ctx, tx, u.ID, ""); err != nil {
+				return err
+			}
+		}
+		updated = u
+		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: admin.Login, Action: "user.update", At: s.db.now(),
+			Changes: changes, Detail: u.Login})
+	})
+	if err != nil {
+		return nil, wrap("update user", err)
+	}
+	return updated, nil
 }

@@ -10,8 +10,8 @@ import (
 	"redress"
 )
 
-// healthAnswer is the body of GET /healthz.
-type healthAnswer struct {
+// statusAnswer is a short answer in words: the health check, sign-out, revocation.
+type statusAnswer struct {
 	Status string `json:"status"`
 }
 
@@ -46,7 +46,7 @@ func (s *Server) apiRoutes() []route {
 	}
 	return []route{
 		{method: "GET", path: "/healthz", summary: "The server and its database answer", public: true,
-			out: healthAnswer{}, handle: s.handleHealth},
+			out: statusAnswer{}, handle: s.handleHealth},
 		{method: "GET", path: "/api/v1/openapi.json", summary: "This OpenAPI document", public: true,
 			out: map[string]any{}, handle: s.handleOpenAPI},
 		{method: "POST", path: "/api/v1/cases", summary: "Register a case; the caller is its first responder",
@@ -72,7 +72,30 @@ func (s *Server) apiRoutes() []route {
 			out:   listAnswer[redress.User]{}, handle: s.handleUserList},
 		{method: "POST", path: "/api/v1/users", summary: "Create a user (admin)", status: http.StatusCreated,
 			body: redress.NewUser{}, out: redress.User{}, handle: s.handleUserCreate},
+		{method: "PATCH", path: "/api/v1/users/{login}", summary: "Change a user's name, role, unit, password or disabled flag (admin); closes their sessions",
+			body: redress.UserUpdate{}, out: redress.User{}, handle: s.handleUserUpdate},
 		{method: "GET", path: "/api/v1/me", summary: "The caller", out: redress.User{}, handle: s.handleMe},
+		{method: "POST", path: "/api/v1/session", summary: "Sign in with login and password: sets the session cookie", public: true,
+			status: http.StatusCreated, body: redress.SignIn{}, out: redress.User{}, handle: s.handleSignIn},
+		{method: "DELETE", path: "/api/v1/session", summary: "Sign out: ends the session and clears the cookie", public: true,
+			out: statusAnswer{}, handle: s.handleSignOut},
+		{method: "POST", path: "/api/v1/me/password", summary: "Change one's own password; closes one's other sessions",
+			body: redress.PasswordChange{}, out: statusAnswer{}, handle: s.handlePasswordChange},
+		{method: "GET", path: "/api/v1/tokens", summary: "API tokens: one's own, or a user's for an admin",
+			query: []param{{"login", "string", "whose tokens (admin)"}}, out: listAnswer[redress.APIToken]{}, handle: s.handleTokenList},
+		{method: "POST", path: "/api/v1/tokens", summary: "Issue an API token for oneself; the token is in this answer only",
+			status: http.StatusCreated, body: redress.NewToken{}, out: redress.IssuedToken{}, handle: s.handleTokenIssue},
+		{method: "DELETE", path: "/api/v1/tokens/{id}", summary: "Revoke a token: one's own, or anyone's for an admin",
+			out: statusAnswer{}, handle: s.handleTokenRevoke},
+		{method: "POST", path: "/api/v1/cases/lookup", summary: "Cases of one phone, ID or account number (exact match through the blind index); numbers travel in the body, never the URL",
+			body: redress.Lookup{}, out: redress.CasePage{}, handle: s.handleCaseLookup},
+		{method: "POST", path: "/api/v1/cases/{no}/reveal", summary: "Show one protected field in full; who, when and why are audited",
+			body: redress.RevealRequest{}, out: redress.Revealed{}, handle: s.handleReveal},
+		{method: "GET", path: "/api/v1/audit/events", summary: "The audit trail, newest first (auditors)",
+			query: []param{{"actor", "string", "login"}, {"action", "string", "exact, or a prefix ending in '.' (session., token., user., case.)"},
+				{"case", "string", "tracking number"}, {"from", "string", "YYYY-MM-DD"}, {"to", "string", "YYYY-MM-DD"},
+				{"before", "integer", "next_before of the previous page"}, {"limit", "integer", "1-500, default 100"}},
+			out: redress.EventPage{}, handle: s.handleAuditEvents},
 		{method: "GET", path: "/api/v1/codes", summary: "JR/T 0169 code lists",
 			query: []param{{"dimension", "string", "A, B or C"}}, out: listAnswer[redress.Code]{}, handle: s.handleCodeList},
 		{method: "POST", path: "/api/v1/codes", summary: "Add or change a code (admin)",
@@ -83,10 +106,10 @@ func (s *Server) apiRoutes() []route {
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.Ping(r.Context()); err != nil {
 		s.log.ErrorContext(r.Context(), "health check failed", "error", err.Error())
-		writeJSON(w, http.StatusServiceUnavailable, healthAnswer{Status: "database unavailable"})
+		writeJSON(w, http.StatusServiceUnavailable, statusAnswer{Status: "database unavailable"})
 		return nil
 	}
-	writeJSON(w, http.StatusOK, healthAnswer{Status: "ok"})
+	writeJSON(w, http.StatusOK, statusAnswer{Status: "ok"})
 	return nil
 }
 
@@ -339,5 +362,101 @@ func (s *Server) handleCodeSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, saved)
+	return nil
+}
+
+func (s *Server) handleUserUpdate(w http.ResponseWriter, r *http.Request) error {
+	var up redress.UserUpdate
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	if err := decodeStrict(body, &up); err != nil {
+		return err
+	}
+	u, err := s.svc.Users.UpdateUser(r.Context(), r.PathValue("login"), up)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, u)
+	return nil
+}
+
+func (s *Server) handleCaseLookup(w http.ResponseWriter, r *http.Request) error {
+	var l redress.Lookup
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	if err := decodeStrict(body, &l); err != nil {
+		return err
+	}
+	if l.Phone == "" && l.IDNumber == "" && l.Account == "" {
+		return invalid("invalid input", map[string]string{"phone": "give a phone, id_number or account to look up"})
+	}
+	page, err := s.svc.Cases.ListCases(r.Context(), redress.CaseFilter{Phone: l.Phone, IDNumber: l.IDNumber,
+		Account: l.Account, Cursor: l.Cursor, Limit: l.Limit})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+func (s *Server) handleReveal(w http.ResponseWriter, r *http.Request) error {
+	var req redress.RevealRequest
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	if err := decodeStrict(body, &req); err != nil {
+		return err
+	}
+	revealed, err := s.svc.Cases.Reveal(r.Context(), r.PathValue("no"), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, revealed)
+	return nil
+}
+
+func (s *Server) handleAuditEvents(w http.ResponseWriter, r *http.Request) error {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return invalid("malformed query string: "+err.Error(), nil)
+	}
+	f := redress.AuditFilter{Actor: q.Get("actor"), Action: q.Get("action"), CaseNo: q.Get("case"), From: q.Get("from"), To: q.Get("to")}
+	fields := map[string]string{}
+	for name := range q {
+		switch name {
+		case "actor", "action", "case", "from", "to", "before", "limit":
+		default:
+			fields[name] = "unknown filter"
+		}
+	}
+	for name, dst := range map[string]*int64{"before": &f.Before} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				fields[name] = "must be a whole number"
+			}
+			*dst = n
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			fields["limit"] = "must be a whole number"
+		}
+		f.Limit = n
+	}
+	if len(fields) > 0 {
+		return invalid("invalid filter", fields)
+	}
+	page, err := s.svc.Audit.ListEvents(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
 	return nil
 }

@@ -73,7 +73,7 @@ func newAPI(t *testing.T) *apiFixture {
 		}
 	}
 	for _, login := range []string{"admin", "staff", "mgr", "head", "mgr.sh", "auditor"} {
-		token, err := tokens.CreateToken(ctx, login, "test")
+		token, err := tokens.CreateToken(ctx, login, "test", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func newAPI(t *testing.T) *apiFixture {
 	}
 	server := web.NewServer(web.Services{
 		Cases: sqldb.NewCaseService(db), Orgs: sqldb.NewOrgService(db), Users: sqldb.NewUserService(db),
-		Tokens: tokens, Codes: sqldb.NewCodeService(db), Audit: sqldb.NewAuditService(db), Ping: db.Ping,
+		Tokens: tokens, Sessions: sqldb.NewSessionService(db), Codes: sqldb.NewCodeService(db), Audit: sqldb.NewAuditService(db), Ping: db.Ping,
 	}, log)
 	f.srv = httptest.NewServer(server.Handler())
 	t.Cleanup(f.srv.Close)
@@ -196,8 +196,8 @@ func TestBadInput(t *testing.T) {
 	big := `{"kind":"complaint","description":"` + strings.Repeat("长", 400000) + `"}`
 	tests := []struct {
 		name, login, method, path, body string
-		status                           int
-		code, field, message             string
+		status                          int
+		code, field, message            string
 	}{
 		{"malformed", "staff", "POST", "/api/v1/cases", `{"kind":`, 400, "invalid", "", "malformed JSON"},
 		{"not an object", "staff", "POST", "/api/v1/cases", `[1,2]`, 400, "invalid", "", "JSON object"},

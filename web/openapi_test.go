@@ -40,6 +40,11 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/audit/verify": "/api/v1/audit/verify", "GET /api/v1/orgs": "/api/v1/orgs", "POST /api/v1/orgs": "/api/v1/orgs",
 		"GET /api/v1/users": "/api/v1/users", "POST /api/v1/users": "/api/v1/users", "GET /api/v1/me": "/api/v1/me",
 		"GET /api/v1/codes": "/api/v1/codes", "POST /api/v1/codes": "/api/v1/codes",
+		"PATCH /api/v1/users/{login}": "/api/v1/users/mgr", "POST /api/v1/session": "/api/v1/session",
+		"DELETE /api/v1/session": "/api/v1/session", "POST /api/v1/me/password": "/api/v1/me/password",
+		"GET /api/v1/tokens": "/api/v1/tokens", "POST /api/v1/tokens": "/api/v1/tokens",
+		"DELETE /api/v1/tokens/{id}": "/api/v1/tokens/1", "POST /api/v1/cases/lookup": "/api/v1/cases/lookup",
+		"POST /api/v1/cases/{no}/reveal": "/api/v1/cases/" + no + "/reveal", "GET /api/v1/audit/events": "/api/v1/audit/events",
 	}
 	documented := []string{}
 	for path, item := range doc.Paths {
@@ -92,6 +97,14 @@ func TestOpenAPIIsTrue(t *testing.T) {
 	conforms(t, doc.Components.Schemas, "CasePage", page)
 	_, bad := f.call(t, "auditor", "GET", "/api/v1/cases?level=x", "")
 	conforms(t, doc.Components.Schemas, "ErrorBody", bad)
+	_, audit := f.call(t, "auditor", "GET", "/api/v1/audit/events", "")
+	conforms(t, doc.Components.Schemas, "EventPage", audit)
+	_, tokens := f.call(t, "mgr", "GET", "/api/v1/tokens", "")
+	conforms(t, doc.Components.Schemas, "APITokenList", tokens)
+	_, issued := f.call(t, "mgr", "POST", "/api/v1/tokens", `{"label":"test"}`)
+	conforms(t, doc.Components.Schemas, "IssuedToken", issued)
+	_, revealed := f.call(t, "mgr", "POST", "/api/v1/cases/"+no+"/reveal", `{"field":"phone","reason":"回访客户"}`)
+	conforms(t, doc.Components.Schemas, "Revealed", revealed)
 }
 
 // conforms fails the test when value has a property the named schema does

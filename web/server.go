@@ -17,14 +17,18 @@ import (
 
 // Services are what the server calls; cmd/redress wires the sqldb ones.
 type Services struct {
-	Cases  redress.CaseService
-	Orgs   redress.OrgService
-	Users  redress.UserService
-	Tokens redress.TokenService
-	Codes  redress.CodeService
-	Audit  redress.AuditService
-	Ping   func(ctx context.Context) error // the database answers
+	Cases    redress.CaseService
+	Orgs     redress.OrgService
+	Users    redress.UserService
+	Tokens   redress.TokenService
+	Sessions redress.SessionService
+	Codes    redress.CodeService
+	Audit    redress.AuditService
+	Ping     func(ctx context.Context) error // the database answers
 }
+
+// SessionCookie is the name of the browser session cookie.
+const SessionCookie = "redress_session"
 
 // Server is the HTTP front of Redress.
 type Server struct {
@@ -63,9 +67,16 @@ func NewServer(svc Services, log *slog.Logger) *Server {
 	return s
 }
 
-// Handler returns the server's root handler with its middleware.
+// Handler returns the server's root handler with its middleware. Cross-site
+// state-changing requests from browsers are refused before anything else
+// (http.CrossOriginProtection reads Sec-Fetch-Site and Origin); API clients
+// that send neither, like curl or an integration, are unaffected.
 func (s *Server) Handler() http.Handler {
-	return s.recoverPanics(s.logRequests(securityHeaders(s.mux)))
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, redress.Errorf(redress.EFORBIDDEN, "cross-site request refused"))
+	}))
+	return s.recoverPanics(s.logRequests(securityHeaders(csrf.Handler(s.mux))))
 }
 
 // endpoint adapts a route to http.Handler: authentication, then the handler,
@@ -86,10 +97,15 @@ func (s *Server) endpoint(rt route) http.Handler {
 	})
 }
 
+// authenticate finds the acting user from an API token or, failing that,
+// the browser session cookie.
 func (s *Server) authenticate(r *http.Request) (*redress.User, error) {
 	header := r.Header.Get("Authorization")
 	if header == "" {
-		return nil, redress.Errorf(redress.EUNAUTHORIZED, "send an API token: Authorization: Bearer <token>")
+		if cookie, err := r.Cookie(SessionCookie); err == nil {
+			return s.svc.Sessions.SessionUser(r.Context(), cookie.Value)
+		}
+		return nil, redress.Errorf(redress.EUNAUTHORIZED, "sign in, or send an API token: Authorization: Bearer <token>")
 	}
 	scheme, token, ok := strings.Cut(header, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"redress"
 	"redress/sqldb"
@@ -30,8 +31,9 @@ Usage:
   redress migrate [--data DIR] [--db DSN]
   redress demo [--data DIR] [--db DSN]
   redress user add --login L --name N --role ROLE --org CODE [--password P]
-  redress token create --login L [--label TEXT]
+  redress token create --login L [--label TEXT] [--expires-days N]
   redress audit verify
+  redress keys rotate
 
 Every command takes --data and --db. Environment: REDRESS_ADDR, REDRESS_DATA,
 REDRESS_DB, REDRESS_KEY_FILE, REDRESS_ADMIN_PASSWORD.
@@ -76,7 +78,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdMigrate(ctx, cfg, args[1:], stdout, stderr)
 	case "demo":
 		return cmdDemo(ctx, cfg, args[1:], stdout, stderr)
-	case "user", "token", "audit":
+	case "user", "token", "audit", "keys":
 		if len(args) < 2 {
 			return fmt.Errorf("%w: %s needs a subcommand", errUsage, cmd)
 		}
@@ -87,6 +89,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return cmdTokenCreate(ctx, cfg, args[2:], stdout, stderr)
 		case "audit verify":
 			return cmdAuditVerify(ctx, cfg, args[2:], stdout, stderr)
+		case "keys rotate":
+			return cmdKeysRotate(ctx, cfg, args[2:], stdout, stderr)
 		}
 		return fmt.Errorf("%w: unknown command %q", errUsage, cmd+" "+args[1])
 	case "help", "-h", "--help":
@@ -127,6 +131,10 @@ func openDB(ctx context.Context, cfg Config, log *slog.Logger) (*sqldb.DB, error
 	if err != nil {
 		return nil, err
 	}
+	db.SetKeyLoader(func() (*redress.Keyring, error) {
+		ring, _, err := loadKeyring(cfg.KeyFile)
+		return ring, err
+	})
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -190,18 +198,27 @@ func cmdTokenCreate(ctx context.Context, cfg Config, args []string, stdout, stde
 	cfg.bindStorage(fs)
 	login := fs.String("login", "", "the user the token acts as (required)")
 	label := fs.String("label", "cli", "what the token is for")
+	days := fs.Int("expires-days", 0, "the token expires after this many days (0: never)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	if *login == "" {
 		return fmt.Errorf("%w: token create needs --login", errUsage)
 	}
+	if *days < 0 || *days > 3650 {
+		return fmt.Errorf("%w: --expires-days must be 0 to 3650", errUsage)
+	}
+	var expires *time.Time
+	if *days > 0 {
+		at := time.Now().AddDate(0, 0, *days)
+		expires = &at
+	}
 	db, err := openDB(ctx, cfg, newLogger(stderr))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	token, err := sqldb.NewTokenService(db).CreateToken(ctx, *login, *label)
+	token, err := sqldb.NewTokenService(db).CreateToken(ctx, *login, *label, expires)
 	if err != nil {
 		return err
 	}

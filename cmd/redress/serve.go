@@ -36,13 +36,14 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		fmt.Fprintf(stdout, "Created user admin with password %s (shown once; change it after signing in)\n", password)
 	}
 	server := web.NewServer(web.Services{
-		Cases:  sqldb.NewCaseService(db),
-		Orgs:   sqldb.NewOrgService(db),
-		Users:  sqldb.NewUserService(db),
-		Tokens: sqldb.NewTokenService(db),
-		Codes:  sqldb.NewCodeService(db),
-		Audit:  sqldb.NewAuditService(db),
-		Ping:   db.Ping,
+		Cases:    sqldb.NewCaseService(db),
+		Orgs:     sqldb.NewOrgService(db),
+		Users:    sqldb.NewUserService(db),
+		Tokens:   sqldb.NewTokenService(db),
+		Sessions: sqldb.NewSessionService(db),
+		Codes:    sqldb.NewCodeService(db),
+		Audit:    sqldb.NewAuditService(db),
+		Ping:     db.Ping,
 	}, log)
 	listener, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -19,9 +19,23 @@ CREATE TABLE users (
     role           TEXT NOT NULL CHECK (role IN ('staff', 'manager', 'branch_head', 'hq_service', 'auditor', 'admin')),
     org_id         INTEGER NOT NULL REFERENCES org_units (id),
     password_hash  TEXT NOT NULL DEFAULT '',
+    disabled       INTEGER NOT NULL DEFAULT 0,
+    failed_logins  INTEGER NOT NULL DEFAULT 0,
+    locked_until   TEXT,
     created_at     TEXT NOT NULL
 );
 CREATE INDEX users_org ON users (org_id);
+
+-- Browser sessions, shared by every server: the cookie's SHA-256 digest only.
+CREATE TABLE sessions (
+    digest        TEXT PRIMARY KEY,
+    user_id       INTEGER NOT NULL REFERENCES users (id),
+    created_at    TEXT NOT NULL,
+    last_seen_at  TEXT NOT NULL,
+    expires_at    TEXT NOT NULL,
+    remote        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_user ON sessions (user_id);
 
 CREATE TABLE api_tokens (
     id            INTEGER PRIMARY KEY,
@@ -29,6 +43,7 @@ CREATE TABLE api_tokens (
     digest        TEXT NOT NULL UNIQUE,
     label         TEXT NOT NULL DEFAULT '',
     created_at    TEXT NOT NULL,
+    expires_at    TEXT,
     last_used_at  TEXT,
     revoked_at    TEXT
 );
@@ -67,6 +82,7 @@ CREATE TABLE cases (
     c_legal_rep         TEXT NOT NULL DEFAULT '',
     respondent_org_id   INTEGER REFERENCES org_units (id),
     respondent_staff_id INTEGER REFERENCES users (id),
+    accusation          INTEGER NOT NULL DEFAULT 0,
     subject             TEXT NOT NULL,
     description         TEXT NOT NULL,
     request             TEXT NOT NULL DEFAULT '',
@@ -119,6 +135,15 @@ CREATE TABLE case_entries (
 );
 CREATE INDEX case_entries_case ON case_entries (case_id, id);
 
+-- Declared conflicts of interest (回避): the user may not handle or sign off the case.
+CREATE TABLE case_conflicts (
+    case_id  INTEGER NOT NULL REFERENCES cases (id),
+    user_id  INTEGER NOT NULL REFERENCES users (id),
+    reason   TEXT NOT NULL,
+    at       TEXT NOT NULL,
+    PRIMARY KEY (case_id, user_id)
+);
+
 -- The audit trail: one hash chain over every change in the system.
 CREATE TABLE events (
     seq        INTEGER PRIMARY KEY,
@@ -132,6 +157,8 @@ CREATE TABLE events (
     hash       TEXT NOT NULL
 );
 CREATE INDEX events_case ON events (case_no, seq);
+CREATE INDEX events_actor ON events (actor, seq);
+CREATE INDEX events_action ON events (action, seq);
 
 -- The head of the chain, updated with every event: catches deletions at the end.
 CREATE TABLE audit_head (

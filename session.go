@@ -1,0 +1,78 @@
+package redress
+
+import (
+	"context"
+	"time"
+)
+
+// Session limits: a browser session ends after IdleTimeout without a
+// request, and in any case AbsoluteTimeout after sign-in.
+const (
+	IdleTimeout     = 30 * time.Minute
+	AbsoluteTimeout = 12 * time.Hour
+)
+
+// Lockout: after LockoutThreshold failed sign-ins in a row an account is
+// locked for LockoutBase, doubling with each further failure up to LockoutMax.
+const (
+	LockoutThreshold = 5
+	LockoutBase      = time.Minute
+	LockoutMax       = time.Hour
+)
+
+// LockoutDelay returns how long an account stays locked after the given
+// number of consecutive failed sign-ins (zero below the threshold).
+func LockoutDelay(failures int) time.Duration {
+	if failures < LockoutThreshold {
+		return 0
+	}
+	delay := LockoutBase
+	for i := LockoutThreshold; i < failures && delay < LockoutMax; i++ {
+		delay *= 2
+	}
+	return min(delay, LockoutMax)
+}
+
+// SignIn is the input to open a browser session.
+type SignIn struct {
+	Login    string `json:"login"`
+	Password string `json:"password"`
+	Remote   string `json:"-"` // the client address, for the audit trail
+}
+
+// PasswordChange is the input to change one's own password.
+type PasswordChange struct {
+	Current string `json:"current"`
+	New     string `json:"new"`
+}
+
+// Validate checks the new password.
+func (in PasswordChange) Validate() error {
+	var p Problems
+	checkPassword(&p, "new", in.New)
+	if in.New == in.Current {
+		p.Add("new", "must differ from the current password")
+	}
+	return p.Err()
+}
+
+// SessionService opens, checks and closes browser sessions. Sessions live in
+// the database, so several servers share them; the cookie holds a random
+// value of which only the SHA-256 digest is stored.
+type SessionService interface {
+	// SignIn checks the password and opens a session, returning the cookie
+	// value (shown this once) and the user. Failures are audited and count
+	// towards the lockout.
+	// Errors: EINVALID, EUNAUTHORIZED (wrong login or password, locked, disabled).
+	SignIn(ctx context.Context, in SignIn) (string, *User, error)
+	// SessionUser returns the user of an open session and records activity.
+	// Errors: EUNAUTHORIZED (unknown, expired, idle too long).
+	SessionUser(ctx context.Context, token string) (*User, error)
+	// SignOut closes a session.
+	// Errors: none for an unknown session.
+	SignOut(ctx context.Context, token string) error
+	// ChangePassword changes the acting user's password and closes their
+	// other sessions.
+	// Errors: EUNAUTHORIZED, EINVALID (wrong current password, weak new one).
+	ChangePassword(ctx context.Context, keepSession string, in PasswordChange) error
+}

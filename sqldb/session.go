@@ -1,0 +1,220 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"redress"
+)
+
+// SessionService opens, checks and closes browser sessions stored in the
+// database, so that several servers share them.
+type SessionService struct{ db *DB }
+
+// NewSessionService returns the session service of db.
+func NewSessionService(db *DB) *SessionService { return &SessionService{db: db} }
+
+var _ redress.SessionService = (*SessionService)(nil)
+
+// dummyHash is checked against when the login does not exist, so that a
+// wrong login costs the same time as a wrong password.
+const dummyHash = "$argon2id$v=19$m=65536,t=3,p=2$c29tZXNhbHRzb21lc2FsdA$2vN0bLNbTf+0oGFd6aFRtG4Ia8LZlEoaCUBZR0AsRZI"
+
+// SignIn checks the password and opens a session.
+func (s *SessionService) SignIn(ctx context.Context, in redress.SignIn) (string, *redress.User, error) {
+	var p redress.Problems
+	if in.Login == "" {
+		p.Add("login", "required")
+	}
+	if in.Password == "" {
+		p.Add("password", "required")
+	}
+	if err := p.Err(); err != nil {
+		return "", nil, err
+	}
+	failed := redress.Errorf(redress.EUNAUTHORIZED, "wrong login or password")
+	var u *redress.User
+	var hash string
+	var failures int
+	var lockedUntil sql.NullString
+	row := s.db.read.QueryRowContext(ctx, s.db.dialect.rebind(`SELECT `+userColumns+`, u.password_hash, u.failed_logins, u.locked_until`+userFrom+` WHERE u.login = ?`), in.Login)
+	u, err := scanUserWith(row, &hash, &failures, &lockedUntil)
+	if errors.Is(err, sql.ErrNoRows) {
+		checkPassword(dummyHash, in.Password)
+		return "", nil, s.audit(ctx, in, "session.failed", "unknown login", failed)
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("sign in: %w", err)
+	}
+	now := s.db.now()
+	if lockedUntil.Valid && lockedUntil.String > timeText(now) {
+		until, _ := parseTime(lockedUntil.String)
+		locked := redress.Errorf(redress.EUNAUTHORIZED, "too many failed sign-ins: the account is locked until %s", until.Format("2006-01-02 15:04"))
+		return "", nil, s.audit(ctx, in, "session.failed", "locked", locked)
+	}
+	if hash == "" || !checkPassword(hash, in.Password) {
+		return "", nil, s.recordFailure(ctx, in, u, failures+1, failed)
+	}
+	if u.Disabled {
+		return "", nil, s.audit(ctx, in, "session.failed", "disabled", redress.Errorf(redress.EUNAUTHORIZED, "this account is disabled"))
+	}
+	token := rand.Text() + rand.Text()
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.db.dialect.rebind(`INSERT INTO sessions (digest, user_id, created_at, last_seen_at, expires_at, remote)
+			VALUES (?, ?, ?, ?, ?, ?)`), tokenDigest(token), u.ID, timeText(now), timeText(now), timeText(now.Add(redress.AbsoluteTimeout)), in.Remote)
+		if err != nil {
+			return fmt.Errorf("insert session: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`), u.ID); err != nil {
+			return fmt.Errorf("reset failures: %w", err)
+		}
+		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "session.sign_in", At: now, Detail: in.Remote})
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("sign in: %w", err)
+	}
+	return token, u, nil
+}
+
+// recordFailure counts a failed sign-in, locks the account past the
+// threshold, and audits the attempt.
+func (s *SessionService) recordFailure(ctx context.Context, in redress.SignIn, u *redress.User, failures int, failed error) error {
+	now := s.db.now()
+	var lockedUntil any
+	if delay := redress.LockoutDelay(failures); delay > 0 {
+		lockedUntil = timeText(now.Add(delay))
+	}
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`), failures, lockedUntil, u.ID)
+		if err != nil {
+			return fmt.Errorf("count failure: %w", err)
+		}
+		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: in.Login, Action: "session.failed", At: now,
+			Detail: "wrong password, failure " + strconv.Itoa(failures) + " " + in.Remote})
+	})
+	if err != nil {
+		return fmt.Errorf("sign in: %w", err)
+	}
+	return failed
+}
+
+// audit records a refused sign-in that changes no user row and returns answer.
+func (s *SessionService) audit(ctx context.Context, in redress.SignIn, action, why string, answer error) error {
+	login := in.Login
+	if len(login) > 64 {
+		login = login[:64]
+	}
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: login, Action: action, At: s.db.now(), Detail: why + " " + in.Remote})
+	})
+	if err != nil {
+		return fmt.Errorf("sign in: %w", err)
+	}
+	return answer
+}
+
+// SessionUser returns the user of an open session and records activity at
+// most once a minute.
+func (s *SessionService) SessionUser(ctx context.Context, token string) (*redress.User, error) {
+	expired := redress.Errorf(redress.EUNAUTHORIZED, "your session has ended: sign in again")
+	if token == "" || len(token) > 100 {
+		return nil, expired
+	}
+	digest := tokenDigest(token)
+	var lastSeen, expires string
+	row := s.db.read.QueryRowContext(ctx, s.db.dialect.rebind(`SELECT `+userColumns+`, s.last_seen_at, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id JOIN org_units o ON o.id = u.org_id WHERE s.digest = ?`), digest)
+	u, err := scanUserWith(row, &lastSeen, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, expired
+	}
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	now := s.db.now()
+	if u.Disabled || expires <= timeText(now) || lastSeen <= timeText(now.Add(-redress.IdleTimeout)) {
+		if _, err := s.db.write.ExecContext(ctx, s.db.dialect.rebind(`DELETE FROM sessions WHERE digest = ?`), digest); err != nil {
+			return nil, fmt.Errorf("end session: %w", err)
+		}
+		return nil, expired
+	}
+	if lastSeen < timeText(now.Add(-time.Minute)) {
+		if _, err := s.db.write.ExecContext(ctx, s.db.dialect.rebind(`UPDATE sessions SET last_seen_at = ? WHERE digest = ?`), timeText(now), digest); err != nil {
+			return nil, fmt.Errorf("touch session: %w", err)
+		}
+	}
+	return u, nil
+}
+
+// SignOut closes a session.
+func (s *SessionService) SignOut(ctx context.Context, token string) error {
+	u, err := s.SessionUser(ctx, token)
+	if err != nil {
+		return nil // already gone
+	}
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.db.dialect.rebind(`DELETE FROM sessions WHERE digest = ?`), tokenDigest(token)); err != nil {
+			return fmt.Errorf("sign out: %w", err)
+		}
+		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "session.sign_out", At: s.db.now()})
+	})
+}
+
+// ChangePassword changes the acting user's password and closes their other sessions.
+func (s *SessionService) ChangePassword(ctx context.Context, keepSession string, in redress.PasswordChange) error {
+	u := redress.UserFrom(ctx)
+	if err := redress.Require(u, redress.PermSelfService); err != nil {
+		return err
+	}
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	var hash string
+	if err := s.db.read.QueryRowContext(ctx, s.db.dialect.rebind(`SELECT password_hash FROM users WHERE id = ?`), u.ID).Scan(&hash); err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	if hash == "" || !checkPassword(hash, in.Current) {
+		return fieldError("current", "wrong password")
+	}
+	newHash, err := hashPassword(in.New)
+	if err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE users SET password_hash = ? WHERE id = ?`), newHash, u.ID); err != nil {
+			return fmt.Errorf("change password: %w", err)
+		}
+		if err := s.db.closeSessions(ctx, tx, u.ID, keepSession); err != nil {
+			return err
+		}
+		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "user.password", At: s.db.now(),
+			Changes: []redress.Change{{Field: "password", Before: "(set)", After: "(changed)"}}})
+	})
+}
+
+// closeSessions ends every session of a user but the one given.
+func (db *DB) closeSessions(ctx context.Context, tx *sql.Tx, userID int64, keep string) error {
+	_, err := tx.ExecContext(ctx, db.dialect.rebind(`DELETE FROM sessions WHERE user_id = ? AND digest <> ?`), userID, tokenDigest(keep))
+	if err != nil {
+		return fmt.Errorf("close sessions: %w", err)
+	}
+	return nil
+}
+
+// scanUserWith scans the user columns followed by extra columns.
+func scanUserWith(row interface{ Scan(...any) error }, extra ...any) (*redress.User, error) {
+	var u redress.User
+	var created string
+	dest := append([]any{&u.ID, &u.Login, &u.Name, &u.Role, &u.OrgID, &u.OrgCode, &u.OrgPath, &u.Disabled, &created}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	var err error
+	u.CreatedAt, err = parseTime(created)
+	return &u, err
+}
