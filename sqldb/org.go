@@ -180,6 +180,9 @@ func requireRole(ctx context.Context, what string, roles ...redress.Role) (*redr
 // wrap adds context to an unexpected error and passes *redress.Error through
 // unchanged, so users see its message.
 func wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
 	var e *redress.Error
 	if errors.As(err, &e) {
 		return e

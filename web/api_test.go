@@ -359,3 +359,9 @@ func TestHealth(t *testing.T) {
 		t.Fatalf("healthz with the database closed: %d", status)
 	}
 }
+
+func decodeStrictForTest(body string, dst any) error {
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.DisallowUnknownFields()
+	return dec.Decode(dst)
+}

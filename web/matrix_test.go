@@ -1,0 +1,304 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"redress"
+	"redress/sqldb"
+)
+
+// matrix is the API fixture plus one user of every role inside the case's
+// units ("<role>.in") and one outside them ("<role>.out", in SH).
+type matrix struct {
+	*apiFixture
+	users map[string]*redress.User
+	cases *sqldb.CaseService
+}
+
+var allRoles = []redress.Role{redress.RoleStaff, redress.RoleManager, redress.RoleBranchHead,
+	redress.RoleHQService, redress.RoleAuditor, redress.RoleAdmin}
+
+func newMatrix(t *testing.T) *matrix {
+	t.Helper()
+	f := newAPI(t)
+	m := &matrix{apiFixture: f, users: map[string]*redress.User{}, cases: sqldb.NewCaseService(f.db)}
+	ctx := context.Background()
+	admin := redress.WithUser(ctx, &redress.User{Login: "admin", Role: redress.RoleAdmin})
+	for _, role := range allRoles {
+		inOrg := map[redress.Role]string{redress.RoleStaff: "BJ-01", redress.RoleManager: "BJ", redress.RoleBranchHead: "BJ"}[role]
+		if inOrg == "" {
+			inOrg = "HQ" // head-office roles work across the bank
+		}
+		for _, place := range []struct{ suffix, org string }{{".in", inOrg}, {".out", "SH"}} {
+			login := string(role) + place.suffix
+			u, err := sqldb.NewUserService(f.db).CreateUser(admin, redress.NewUser{Login: login, Name: "测试" + login,
+				Role: role, Org: place.org, Password: "matrix-password-1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.users[login] = u
+			if f.tokens[login], err = sqldb.NewTokenService(f.db).CreateToken(ctx, login, "matrix", nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return m
+}
+
+// prepare registers a case at BJ-01 and walks it to the given status, with
+// manager.in as its handler.
+func (m *matrix) prepare(t *testing.T, status redress.Status, determined bool) *redress.Case {
+	t.Helper()
+	as := func(login string) context.Context { return redress.WithUser(context.Background(), m.users[login]) }
+	var n redress.NewCase
+	if err := decodeStrictForTest(createBody, &n); err != nil {
+		t.Fatal(err)
+	}
+	c, err := m.cases.CreateCase(as("staff.in"), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := func(login string, req redress.ActionRequest) {
+		t.Helper()
+		req.Version = c.Version
+		if c, err = m.cases.Act(as(login), c.No, req); err != nil {
+			t.Fatalf("prepare %s: %v", req.Action, err)
+		}
+	}
+	path := map[redress.Status][]redress.Action{
+		redress.StatusRegistered:    {},
+		redress.StatusAccepted:      {redress.ActionAccept},
+		redress.StatusInvestigating: {redress.ActionAccept, redress.ActionInvestigate},
+		redress.StatusReplied:       {redress.ActionAccept, redress.ActionInvestigate, redress.ActionDetermine, redress.ActionReply},
+		redress.StatusSignedOff:     {redress.ActionAccept, redress.ActionInvestigate, redress.ActionDetermine, redress.ActionReply, redress.ActionSignOff},
+	}[status]
+	for _, a := range path {
+		who := "manager.in"
+		if a == redress.ActionSignOff {
+			who = "branch_head.in"
+		}
+		step(who, validAction(a))
+	}
+	if determined && c.Determination == nil {
+		step("manager.in", validAction(redress.ActionDetermine))
+	}
+	return c
+}
+
+func validAction(a redress.Action) redress.ActionRequest {
+	req := redress.ActionRequest{Action: a, Reason: "依规处理", Text: "处理记录", Satisfaction: redress.SatisfactionSatisfied}
+	if a == redress.ActionAssign {
+		req.Handler = "staff.in"
+	}
+	req.Determination = redress.Determination{Liability: redress.LiabilityNoFault, RootCause: "客户误解"}
+	req.Reply = redress.Reply{Facts: "经核实", Basis: "合同约定", Outcome: redress.OutcomeNotUpheld, Remedies: []redress.Remedy{},
+		NoticeMethod: redress.NoticePhone, NoticeAt: time.Now().Add(-time.Hour), NoticeProof: "电话录音"}
+	return req
+}
+
+// actionBody renders the JSON body of an action, with only its own fields.
+func actionBody(a redress.Action, version int) string {
+	parts := []string{fmt.Sprintf(`"version":%d`, version)}
+	fields := map[string]string{
+		"handler": `"staff.in"`, "reason": `"依规处理"`, "text": `"处理记录"`, "satisfaction": `"satisfied"`,
+		"liability": `"no_fault"`, "root_cause": `"客户误解"`, "responsible_party": `""`, "accountability": `""`,
+		"facts": `"经核实"`, "basis": `"合同约定"`, "outcome": `"not_upheld"`, "redress": `""`, "redress_amount": `""`,
+		"remedies": `["review"]`, "notice_method": `"phone"`, "notice_at": `"` + time.Now().Add(-time.Hour).Format(time.RFC3339) + `"`,
+		"notice_proof": `"电话录音"`,
+	}
+	for _, f := range redress.Lifecycle[a].Fields {
+		parts = append(parts, `"`+f+`":`+fields[f])
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
+// TestPermissionMatrixActions walks every lifecycle action × role × scope.
+func TestPermissionMatrixActions(t *testing.T) {
+	m := newMatrix(t)
+	for _, a := range redress.Actions {
+		if a == redress.ActionRegister {
+			continue
+		}
+		rule := redress.Lifecycle[a]
+		for _, role := range allRoles {
+			for _, in := range []bool{true, false} {
+				login := string(role) + map[bool]string{true: ".in", false: ".out"}[in]
+				c := m.prepare(t, rule.From[0], a == redress.ActionReply)
+				status, body := m.call(t, login, "POST", "/api/v1/cases/"+c.No+"/"+string(a), actionBody(a, c.Version))
+				want := http.StatusOK
+				switch {
+				case role == redress.RoleAdmin:
+					want = http.StatusForbidden // reads no complaint contents, in scope or not
+				case !in:
+					want = http.StatusNotFound // the case does not exist for them
+				case !contains(rule.Roles, role):
+					want = http.StatusForbidden
+				}
+				if status != want {
+					t.Errorf("%s by %s: %d, want %d: %v", a, login, status, want, body)
+				}
+			}
+		}
+	}
+}
+
+// TestPermissionMatrixEndpoints walks every other endpoint × role × scope.
+func TestPermissionMatrixEndpoints(t *testing.T) {
+	m := newMatrix(t)
+	c := m.prepare(t, redress.StatusRegistered, false)
+	readers := []redress.Role{redress.RoleStaff, redress.RoleManager, redress.RoleBranchHead, redress.RoleHQService, redress.RoleAuditor}
+	registrars := []redress.Role{redress.RoleStaff, redress.RoleManager, redress.RoleBranchHead, redress.RoleHQService}
+	revealers := []redress.Role{redress.RoleManager, redress.RoleBranchHead, redress.RoleHQService}
+	everyone := allRoles
+	only := func(roles ...redress.Role) []redress.Role { return roles }
+	seq := 0
+	unique := func() int { seq++; return seq }
+	endpoints := []struct {
+		name   string
+		method string
+		path   func(login string) string
+		body   func(login string) string
+		ok     int                          // status for an allowed role
+		roles  []redress.Role               // allowed roles
+		scoped bool                         // outside the case's units: 404 for readers
+		outOK  func() (int, []redress.Role) // override for the out-of-scope users, if different
+		// A role without the permission is refused (403) before its scope is
+		// considered; an allowed role outside the case's units gets 404.
+	}{
+		{name: "health", method: "GET", path: fixed("/healthz"), ok: 200, roles: everyone},
+		{name: "openapi", method: "GET", path: fixed("/api/v1/openapi.json"), ok: 200, roles: everyone},
+		{name: "register", method: "POST", path: fixed("/api/v1/cases"), body: func(string) string { return createBody }, ok: 201, roles: registrars},
+		{name: "register elsewhere", method: "POST", path: fixed("/api/v1/cases"),
+			body: func(string) string { return strings.Replace(createBody, `"amount"`, `"org":"BJ-01","amount"`, 1) },
+			ok:   201, roles: registrars, outOK: func() (int, []redress.Role) { return 400, registrars }},
+		{name: "list", method: "GET", path: fixed("/api/v1/cases"), ok: 200, roles: readers},
+		{name: "view", method: "GET", path: fixed("/api/v1/cases/" + c.No), ok: 200, roles: readers, scoped: true},
+		{name: "events", method: "GET", path: fixed("/api/v1/cases/" + c.No + "/events"), ok: 200, roles: readers, scoped: true},
+		{name: "reveal", method: "POST", path: fixed("/api/v1/cases/" + c.No + "/reveal"),
+			body: func(string) string { return `{"field":"phone","reason":"回访客户"}` }, ok: 200, roles: revealers, scoped: true},
+		{name: "lookup", method: "POST", path: fixed("/api/v1/cases/lookup"), body: func(string) string { return `{"phone":"13812345678"}` },
+			ok: 200, roles: readers},
+		{name: "actions", method: "GET", path: fixed("/api/v1/actions"), ok: 200, roles: everyone},
+		{name: "audit verify", method: "GET", path: fixed("/api/v1/audit/verify"), ok: 200,
+			roles: only(redress.RoleHQService, redress.RoleAuditor, redress.RoleAdmin)},
+		{name: "audit events", method: "GET", path: fixed("/api/v1/audit/events?action=case."), ok: 200, roles: only(redress.RoleAuditor)},
+		{name: "orgs", method: "GET", path: fixed("/api/v1/orgs"), ok: 200, roles: everyone},
+		{name: "create org", method: "POST", path: fixed("/api/v1/orgs"),
+			body: func(string) string {
+				return fmt.Sprintf(`{"code":"M%d","name":"测试网点","kind":"outlet","parent":"BJ"}`, unique())
+			},
+			ok: 201, roles: only(redress.RoleAdmin)},
+		{name: "users", method: "GET", path: fixed("/api/v1/users"), ok: 200, roles: everyone},
+		{name: "create user", method: "POST", path: fixed("/api/v1/users"),
+			body: func(string) string {
+				return fmt.Sprintf(`{"login":"new%d","name":"新人","role":"staff","org":"BJ-01"}`, unique())
+			},
+			ok: 201, roles: only(redress.RoleAdmin)},
+		{name: "update user", method: "PATCH", path: fixed("/api/v1/users/staff.in"), body: func(string) string { return `{"name":"王小芳"}` },
+			ok: 200, roles: only(redress.RoleAdmin)},
+		{name: "me", method: "GET", path: fixed("/api/v1/me"), ok: 200, roles: everyone},
+		{name: "password", method: "POST", path: fixed("/api/v1/me/password"),
+			body: func(string) string { return `{"current":"wrong-password","new":"another-password-2"}` }, ok: 400, roles: everyone},
+		{name: "own tokens", method: "GET", path: fixed("/api/v1/tokens"), ok: 200, roles: everyone},
+		{name: "another's tokens", method: "GET", path: fixed("/api/v1/tokens?login=staff.in"), ok: 200, roles: only(redress.RoleAdmin)},
+		{name: "issue token", method: "POST", path: fixed("/api/v1/tokens"), body: func(string) string { return `{"label":"matrix"}` },
+			ok: 201, roles: everyone},
+		{name: "revoke another's token", method: "DELETE", path: func(string) string {
+			if _, err := sqldb.NewTokenService(m.db).CreateToken(context.Background(), "staff.out", "victim", nil); err != nil {
+				t.Fatal(err)
+			}
+			return "/api/v1/tokens/" + fmt.Sprint(lastTokenID(t, m, "staff.out"))
+		}, ok: 200, roles: only(redress.RoleAdmin)},
+		{name: "codes", method: "GET", path: fixed("/api/v1/codes"), ok: 200, roles: everyone},
+		{name: "save code", method: "POST", path: fixed("/api/v1/codes"),
+			body: func(string) string {
+				return `{"dimension":"C","code":"C9901","name":"测试","name_en":"Test","parent":"C99","active":true}`
+			},
+			ok: 200, roles: only(redress.RoleAdmin)},
+	}
+	for _, ep := range endpoints {
+		for _, role := range allRoles {
+			for _, in := range []bool{true, false} {
+				login := string(role) + map[bool]string{true: ".in", false: ".out"}[in]
+				if (ep.name == "revoke another's token" && login == "staff.out") || (ep.name == "another's tokens" && login == "staff.in") {
+					continue // their own tokens
+				}
+				okStatus, allowed := ep.ok, ep.roles
+				if !in && ep.outOK != nil {
+					okStatus, allowed = ep.outOK()
+				}
+				want := http.StatusForbidden
+				switch {
+				case contains(allowed, role) && ep.scoped && !in:
+					want = http.StatusNotFound
+				case contains(allowed, role):
+					want = okStatus
+				case ep.name == "revoke another's token":
+					want = http.StatusNotFound // another user's token does not exist for them
+				}
+				body := ""
+				if ep.body != nil {
+					body = ep.body(login)
+				}
+				status, answer := m.call(t, login, ep.method, ep.path(login), body)
+				if status != want {
+					t.Errorf("%s (%s %s) by %s: %d, want %d: %v", ep.name, ep.method, ep.path(login), login, status, want, answer)
+				}
+			}
+		}
+	}
+}
+
+// TestScopeOfLists checks what the lists hold, not just that they answer.
+func TestScopeOfLists(t *testing.T) {
+	m := newMatrix(t)
+	c := m.prepare(t, redress.StatusRegistered, false)
+	for _, role := range []redress.Role{redress.RoleStaff, redress.RoleManager, redress.RoleBranchHead, redress.RoleHQService, redress.RoleAuditor} {
+		for _, in := range []bool{true, false} {
+			login := string(role) + map[bool]string{true: ".in", false: ".out"}[in]
+			for _, req := range []struct{ method, path, body string }{
+				{"GET", "/api/v1/cases", ""}, {"POST", "/api/v1/cases/lookup", `{"phone":"13812345678"}`},
+			} {
+				_, page := m.call(t, login, req.method, req.path, req.body)
+				found := strings.Contains(fmt.Sprint(page["cases"]), c.No)
+				if found != in {
+					t.Errorf("%s %s by %s: holds the BJ case = %v", req.method, req.path, login, found)
+				}
+			}
+		}
+	}
+	_, users := m.call(t, "manager.out", "GET", "/api/v1/users", "")
+	if strings.Contains(fmt.Sprint(users["items"]), "staff.in") {
+		t.Error("an SH manager lists BJ users")
+	}
+	_, users = m.call(t, "admin", "GET", "/api/v1/users", "")
+	if !strings.Contains(fmt.Sprint(users["items"]), "staff.in") {
+		t.Error("the admin lists every user")
+	}
+}
+
+func fixed(path string) func(string) string { return func(string) string { return path } }
+
+func lastTokenID(t *testing.T, m *matrix, login string) int64 {
+	t.Helper()
+	admin := redress.WithUser(context.Background(), &redress.User{Login: "admin", Role: redress.RoleAdmin})
+	tokens, err := sqldb.NewTokenService(m.db).ListTokens(admin, login)
+	if err != nil || len(tokens) == 0 {
+		t.Fatalf("tokens of %s: %v", login, err)
+	}
+	return tokens[len(tokens)-1].ID
+}
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
