@@ -480,7 +480,7 @@ func (r RevealRequest) Validate() error {
 	if !oneOf(r.Field, PIIFields) {
 		p.Add("field", "must be id_number, phone or account")
 	}
-	checkText(&p, "reason", r.Reason, 4, 500)
+	checkText(&p, "reason", r.Reason, 2, 500)
 	return p.Err()
 }
 

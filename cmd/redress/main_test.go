@@ -131,7 +131,28 @@ func TestBinaryEndToEnd(t *testing.T) {
 	if got := call("li.qiang", "GET", "/api/v1/cases/"+no, "", 200); got["status"] != "closed" {
 		t.Fatalf("final status %v", got["status"])
 	}
-	code, stdout, _ := runCLI(t, bin, data, "audit", "verify")
+	// Personal data: a lookup and an audited reveal, then a key rotation while the server runs.
+	if page := call("li.qiang", "POST", "/api/v1/cases/lookup", `{"phone":"13812345678"}`, 200); len(page["cases"].([]any)) != 1 {
+		t.Fatalf("lookup: %v", page)
+	}
+	if got := call("li.qiang", "POST", "/api/v1/cases/"+no+"/reveal", `{"field":"id_number","reason":"核对身份"}`, 200); got["value"] != "110101199003071234" {
+		t.Fatalf("reveal: %v", got)
+	}
+	code, stdout, stderr := runCLI(t, bin, data, "keys", "rotate")
+	if code != 0 || !strings.Contains(stdout, "key version 2: 1 cases examined, 1 re-encrypted, 0 remaining") {
+		t.Fatalf("keys rotate: %d %s %s", code, stdout, stderr)
+	}
+	if got := call("li.qiang", "GET", "/api/v1/cases/"+no, "", 200); got["complainant"].(map[string]any)["phone"] != "138****5678" {
+		t.Fatalf("the running server reads data sealed under the new key: %v", got["complainant"])
+	}
+	if got := call("li.qiang", "POST", "/api/v1/cases/"+no+"/reveal", `{"field":"phone","reason":"回访"}`, 200); got["value"] != "13812345678" {
+		t.Fatalf("reveal after rotation: %v", got)
+	}
+	keyFile, _ := os.ReadFile(filepath.Join(data, "redress.key"))
+	if info, _ := os.Stat(filepath.Join(data, "redress.key")); info.Mode().Perm() != 0o600 || !strings.Contains(string(keyFile), "\n2 ") {
+		t.Fatalf("rotated key file: %v", info.Mode())
+	}
+	code, stdout, _ = runCLI(t, bin, data, "audit", "verify")
 	if code != 0 || !strings.Contains(stdout, "intact") {
 		t.Fatalf("audit verify: %d %s", code, stdout)
 	}
@@ -147,8 +168,13 @@ func TestBinaryEndToEnd(t *testing.T) {
 	if code != 1 || !strings.Contains(stdout, "event 5") {
 		t.Fatalf("audit verify after tampering: %d %s", code, stdout)
 	}
-	if strings.Contains(serveErr.String(), "13812345678") || strings.Contains(serveErr.String(), "110101199003071234") {
-		t.Fatal("the server log holds personal data")
+	for _, secret := range []string{"13812345678", "110101199003071234"} {
+		if strings.Contains(serveErr.String()+serveOut.String(), secret) {
+			t.Fatalf("the server log holds %s", secret)
+		}
+	}
+	if !strings.Contains(serveErr.String(), "path=/api/v1/cases/lookup status=200") {
+		t.Fatalf("the access log is not being written: %s", serveErr.String())
 	}
 }
 

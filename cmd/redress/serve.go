@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"redress/sqldb"
@@ -57,6 +59,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	go reloadKeysOnChange(ctx, db, cfg.KeyFile, log)
 	fmt.Fprintf(stdout, "Redress is serving http://%s (database %s)\n", listener.Addr(), cfg.DB)
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(listener) }()
@@ -72,4 +75,35 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	}
 	fmt.Fprintln(stdout, "Redress stopped")
 	return nil
+}
+
+// reloadKeysOnChange reads the key file again whenever it changes, so that a
+// server that only seals new data also moves to a key version added by
+// `redress keys rotate` (a server that meets an unknown version reloads at once).
+func reloadKeysOnChange(ctx context.Context, db *sqldb.DB, path string, log *slog.Logger) {
+	modified := func() time.Time {
+		info, err := os.Stat(path)
+		if err != nil {
+			return time.Time{}
+		}
+		return info.ModTime()
+	}
+	last := modified()
+	ticker := time.NewTicker(10 * time.Second)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if m := modified(); !m.Equal(last) {
+				if err := db.ReloadKeys(); err != nil {
+					log.Error("reload key file", "error", err.Error())
+					continue
+				}
+				last = m
+				log.Info("reloaded the key file", "path", path)
+			}
+		}
+	}
 }
