@@ -1,0 +1,83 @@
+package demo_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"redress"
+	"redress/demo"
+	"redress/sqldb"
+)
+
+// TestLoad loads the demo bank into a real database and checks that it
+// covers every status and channel and leaves an intact audit chain.
+func TestLoad(t *testing.T) {
+	ctx := context.Background()
+	keys, err := redress.NewKeyring(map[int][]byte{1: bytes.Repeat([]byte{3}, redress.KeySize)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqldb.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Bootstrap(ctx, "admin-password-1"); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 18, 0, 0, 0, redress.Beijing)
+	admin := &redress.User{Login: "admin", Role: redress.RoleAdmin}
+	svc := demo.Services{Orgs: sqldb.NewOrgService(db), Users: sqldb.NewUserService(db), Cases: sqldb.NewCaseService(db)}
+	summary, err := demo.Load(redress.WithUser(ctx, admin), svc, admin, func(t time.Time) { db.Now = func() time.Time { return t } }, now, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(summary.Logins) < 20 {
+		t.Fatalf("demo logins: %d", len(summary.Logins))
+	}
+	auditor := redress.WithUser(ctx, &redress.User{Login: "probe", Role: redress.RoleAuditor, OrgPath: "/1/"})
+	statuses, channels := map[redress.Status]int{}, map[redress.Channel]int{}
+	total := 0
+	for cursor := ""; ; {
+		page, err := svc.Cases.ListCases(auditor, redress.CaseFilter{Limit: 200, Cursor: cursor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page.Cases {
+			statuses[c.Status]++
+			channels[c.Channel]++
+			total++
+			if c.ReceivedAt.After(now) {
+				t.Fatalf("case %s received in the future", c.No)
+			}
+		}
+		if cursor = page.NextCursor; cursor == "" {
+			break
+		}
+	}
+	if total < 200 {
+		t.Fatalf("%d cases", total)
+	}
+	for _, s := range redress.Statuses {
+		if statuses[s] == 0 {
+			t.Errorf("no %s case", s)
+		}
+	}
+	for _, c := range redress.Channels {
+		if channels[c] == 0 {
+			t.Errorf("no case by %s", c)
+		}
+	}
+	report, err := db.VerifyAuditAsOperator(ctx)
+	if err != nil || !report.OK {
+		t.Fatalf("audit after the demo: %+v %v", report, err)
+	}
+}
