@@ -1,6 +1,9 @@
 package redress
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Beijing is China Standard Time. China has kept UTC+8 without daylight
 // saving since 1991, so a fixed zone is exact and needs no tz database.
@@ -36,4 +39,48 @@ func (c *Case) MarkOverdue(now time.Time) {
 	open := c.Status.Open()
 	c.ReplyOverdue = open && c.ReplyDue != "" && today > c.ReplyDue
 	c.Overdue = open && c.DecisionDue != "" && today > c.DecisionDue
+}
+
+// DueQuery asks for one deadline: either a clock of a named policy, or a
+// number of days of a unit in a calendar region, started on From.
+type DueQuery struct {
+	From   Date
+	Days   int
+	Unit   Unit   // calendar or working
+	Region string // default CN
+	Policy string // with Clock: use that policy's clock instead of Days/Unit
+	Clock  string
+}
+
+// ScheduleInfo is one year of a region's holiday calendar and where it comes
+// from: the embedded State Council data, or an admin's override.
+type ScheduleInfo struct {
+	YearSchedule
+	Origin    string     `json:"origin"` // "embedded" or "override"
+	UpdatedBy string     `json:"updated_by,omitempty"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+}
+
+// DeadlineService answers deadline questions and keeps the holiday calendar
+// and the deadline policies, which admins may override.
+type DeadlineService interface {
+	// Due computes one deadline. Any signed-in user.
+	// Errors: EUNAUTHORIZED, EINVALID (also a year without calendar data), ENOTFOUND (policy or clock).
+	Due(ctx context.Context, q DueQuery) (*Due, error)
+	// Schedules lists the calendar years of a region, embedded and overridden.
+	// Errors: EUNAUTHORIZED, EINVALID.
+	Schedules(ctx context.Context, region string) ([]ScheduleInfo, error)
+	// SaveSchedule stores an admin's schedule for one year of a region,
+	// replacing the embedded one or adding a year (next year's notice).
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
+	SaveSchedule(ctx context.Context, s YearSchedule) (*ScheduleInfo, error)
+	// DeleteSchedule removes an override, restoring the embedded year if any.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+	DeleteSchedule(ctx context.Context, region string, year int) error
+	// Policies lists the deadline policies in force.
+	// Errors: EUNAUTHORIZED.
+	Policies(ctx context.Context) ([]Policy, error)
+	// SavePolicy stores an admin's version of a policy.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
+	SavePolicy(ctx context.Context, p Policy) (*Policy, error)
 }

@@ -115,3 +115,27 @@ func IsPermanent(err error) bool {
 	var p *PermanentError
 	return errors.As(err, &p)
 }
+
+// NotificationFilter narrows the acting user's in-app notifications.
+type NotificationFilter struct {
+	Unread bool  // only those not yet read
+	Before int64 // cursor: notifications with a smaller ID
+	Limit  int   // 1-200, default 50
+}
+
+// NotificationPage is one page of in-app notifications, newest first.
+type NotificationPage struct {
+	Notifications []*Notification `json:"notifications"`
+	NextBefore    int64           `json:"next_before,omitempty"`
+}
+
+// NotificationService lists and acknowledges the acting user's in-app
+// notifications.
+type NotificationService interface {
+	// ListNotifications returns the acting user's in-app notifications.
+	// Errors: EUNAUTHORIZED, EINVALID.
+	ListNotifications(ctx context.Context, f NotificationFilter) (*NotificationPage, error)
+	// MarkRead marks one of the acting user's notifications read.
+	// Errors: EUNAUTHORIZED, ENOTFOUND (also for another user's notification).
+	MarkRead(ctx context.Context, id int64) error
+}

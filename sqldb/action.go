@@ -208,24 +208,29 @@ func (a *applied) setHandler(login string) error {
 }
 
 // escalate raises the level by one: 2 complaint manager, 3 branch head,
-// 4 head office, which moves the case to the head-office unit and clears the
-// handler for head office to assign.
+// 4 head office. Only the branch head or head office takes a case to head office.
 func (a *applied) escalate() error {
-	c := a.c
+	if a.c.Level == 3 && a.actor.Role != redress.RoleBranchHead && a.actor.Role != redress.RoleHQService {
+		return redress.Errorf(redress.EFORBIDDEN, "only the branch head or head office may escalate a case to head office")
+	}
+	a.detail = a.req.Reason
+	return a.db.raiseLevel(a.ctx, a.tx, a.c)
+}
+
+// raiseLevel raises a case one escalation level in memory; level 4 moves it
+// to the head-office unit and clears the handler for head office to assign.
+// The escalate action and the overdue sweep share it.
+func (db *DB) raiseLevel(ctx context.Context, tx *sql.Tx, c *caseRow) error {
 	if c.Level >= 4 {
 		return redress.Errorf(redress.ECONFLICT, "case %s is already at head office (level 4)", c.No)
 	}
 	c.Level++
-	a.detail = a.req.Reason
 	if c.Level < 4 {
 		return nil
 	}
-	if a.actor.Role != redress.RoleBranchHead && a.actor.Role != redress.RoleHQService {
-		return redress.Errorf(redress.EFORBIDDEN, "only the branch head or head office may escalate a case to head office")
-	}
 	var hqID int64
 	var hqCode, hqPath string
-	err := a.tx.QueryRowContext(a.ctx, `SELECT id, code, path FROM org_units WHERE parent_id IS NULL`).Scan(&hqID, &hqCode, &hqPath)
+	err := tx.QueryRowContext(ctx, `SELECT id, code, path FROM org_units WHERE parent_id IS NULL`).Scan(&hqID, &hqCode, &hqPath)
 	if err != nil {
 		return fmt.Errorf("find head office: %w", err)
 	}

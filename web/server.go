@@ -24,6 +24,10 @@ type Services struct {
 	Sessions redress.SessionService
 	Codes    redress.CodeService
 	Audit    redress.AuditService
+	// Deadlines computes due dates and edits the holiday calendar.
+	Deadlines redress.DeadlineService
+	// Notifications lists and acknowledges the acting user's in-app notifications.
+	Notifications redress.NotificationService
 	Ping     func(ctx context.Context) error // the database answers
 }
 
@@ -57,7 +61,7 @@ type param struct{ name, typ, doc string }
 // NewServer builds the server and its routes.
 func NewServer(svc Services, log *slog.Logger) *Server {
 	s := &Server{svc: svc, log: log, mux: http.NewServeMux()}
-	s.routes = s.apiRoutes()
+	s.routes = append(append(s.apiRoutes(), s.deadlineRoutes()...), s.notificationRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.endpoint(rt))
 	}

@@ -1,0 +1,4 @@
+package web
+
+// deadlineRoutes are the deadline and calendar operations.
+func (s *Server) deadlineRoutes() []route { return nil }
