@@ -236,47 +236,60 @@ type Entry struct {
 
 // Case is one complaint, petition, inquiry or suggestion, from registration to archive.
 type Case struct {
-	ID             int64          `json:"-"`
-	No             string         `json:"no"`
-	Kind           Kind           `json:"kind"`
-	Channel        Channel        `json:"channel"`
-	ReceivedAt     time.Time      `json:"received_at"`
-	Complainant    Complainant    `json:"complainant"`
-	Respondent     Respondent     `json:"respondent"`
-	Accusation     bool           `json:"accusation"` // a report or accusation (检举控告): hidden from the person accused
-	Subject        string         `json:"subject"`
-	Description    string         `json:"description"`
-	Request        string         `json:"request"`
-	Amount         string         `json:"amount,omitempty"`
-	CodeA          string         `json:"code_a,omitempty"`
-	CodeB          string         `json:"code_b,omitempty"`
-	CodeC          string         `json:"code_c,omitempty"`
-	Risk           RiskLevel      `json:"risk"`
-	Priority       Priority       `json:"priority"`
-	Org            string         `json:"org"`        // unit now responsible
-	OriginOrg      string         `json:"origin_org"` // unit that registered it
-	FirstResponder string         `json:"first_responder"`
-	Handler        string         `json:"handler,omitempty"`
-	Level          int            `json:"level"`
-	Status         Status         `json:"status"`
-	Version        int            `json:"version"`
-	ReplyDue       string         `json:"reply_due"`
-	DecisionDue    string         `json:"decision_due"`
-	ReplyOverdue   bool           `json:"reply_overdue"`
-	Overdue        bool           `json:"overdue"`
-	Determination  *Determination `json:"determination,omitempty"`
-	Reply          *Reply         `json:"reply,omitempty"`
-	RepliedAt      *time.Time     `json:"replied_at,omitempty"`
-	SignedOffBy    string         `json:"signed_off_by,omitempty"`
-	SignedOffAt    *time.Time     `json:"signed_off_at,omitempty"`
-	Satisfaction   Satisfaction   `json:"satisfaction,omitempty"`
-	ClosedAt       *time.Time     `json:"closed_at,omitempty"`
-	EndReason      string         `json:"end_reason,omitempty"` // why withdrawn or rejected
-	Findings       []Entry        `json:"findings"`
-	Notes          []Entry        `json:"notes"`
-	Conflicts      []Entry        `json:"conflicts"` // declared conflicts of interest: author and reason
-	CreatedAt      time.Time      `json:"created_at"`
-	UpdatedAt      time.Time      `json:"updated_at"`
+	ID             int64       `json:"-"`
+	No             string      `json:"no"`
+	Kind           Kind        `json:"kind"`
+	Channel        Channel     `json:"channel"`
+	ReceivedAt     time.Time   `json:"received_at"`
+	Complainant    Complainant `json:"complainant"`
+	Respondent     Respondent  `json:"respondent"`
+	Accusation     bool        `json:"accusation"` // a report or accusation (检举控告): hidden from the person accused
+	Subject        string      `json:"subject"`
+	Description    string      `json:"description"`
+	Request        string      `json:"request"`
+	Amount         string      `json:"amount,omitempty"`
+	CodeA          string      `json:"code_a,omitempty"`
+	CodeB          string      `json:"code_b,omitempty"`
+	CodeC          string      `json:"code_c,omitempty"`
+	Risk           RiskLevel   `json:"risk"`
+	Priority       Priority    `json:"priority"`
+	Org            string      `json:"org"`        // unit now responsible
+	OriginOrg      string      `json:"origin_org"` // unit that registered it
+	FirstResponder string      `json:"first_responder"`
+	Handler        string      `json:"handler,omitempty"`
+	Level          int         `json:"level"`
+	Status         Status      `json:"status"`
+	Version        int         `json:"version"`
+	ReplyDue       string      `json:"reply_due"`
+	DecisionDue    string      `json:"decision_due"`
+	ReplyOverdue   bool        `json:"reply_overdue"`
+	Overdue        bool        `json:"overdue"`
+	// The deadline engine's state: the policy and decision clock in force,
+	// the day the clocks started (receipt, or new facts), a pause in progress
+	// and the days paused so far, a regulator's own due date, and a warning
+	// when a due date could not be checked against the holiday calendar.
+	DeadlinePolicy  string           `json:"deadline_policy"`
+	DecisionClock   string           `json:"decision_clock"`
+	ClockStart      string           `json:"clock_start"`
+	PausedSince     string           `json:"paused_since,omitempty"`
+	PausedDays      int              `json:"paused_days"`
+	RegulatorRef    string           `json:"regulator_ref,omitempty"`
+	RegulatorDue    string           `json:"regulator_due,omitempty"`
+	DueWarning      string           `json:"due_warning,omitempty"`
+	DeadlineHistory []DeadlineChange `json:"deadline_history"`
+	Determination   *Determination   `json:"determination,omitempty"`
+	Reply           *Reply           `json:"reply,omitempty"`
+	RepliedAt       *time.Time       `json:"replied_at,omitempty"`
+	SignedOffBy     string           `json:"signed_off_by,omitempty"`
+	SignedOffAt     *time.Time       `json:"signed_off_at,omitempty"`
+	Satisfaction    Satisfaction     `json:"satisfaction,omitempty"`
+	ClosedAt        *time.Time       `json:"closed_at,omitempty"`
+	EndReason       string           `json:"end_reason,omitempty"` // why withdrawn or rejected
+	Findings        []Entry          `json:"findings"`
+	Notes           []Entry          `json:"notes"`
+	Conflicts       []Entry          `json:"conflicts"` // declared conflicts of interest: author and reason
+	CreatedAt       time.Time        `json:"created_at"`
+	UpdatedAt       time.Time        `json:"updated_at"`
 }
 
 // NewCase is the input to register a case.
@@ -297,6 +310,10 @@ type NewCase struct {
 	Risk        RiskLevel   `json:"risk"`
 	Priority    Priority    `json:"priority"`
 	Org         string      `json:"org"` // defaults to the registering user's unit
+	// A case forwarded by a regulator (12378, 12363, 信访) carries the
+	// regulator's reference and keeps the regulator's own due date.
+	RegulatorRef string `json:"regulator_ref"`
+	RegulatorDue string `json:"regulator_due"` // YYYY-MM-DD
 }
 
 // Validate checks everything about a new case that needs no database, given
@@ -338,6 +355,19 @@ func (n *NewCase) Validate(now time.Time) error {
 		p.Add("priority", "must be one of low, normal, high, urgent")
 	}
 	checkText(&p, "respondent.staff", n.Respondent.Staff, 0, 32)
+	checkText(&p, "regulator_ref", n.RegulatorRef, 0, 100)
+	if n.RegulatorDue != "" {
+		due, err := ParseDate(n.RegulatorDue)
+		switch {
+		case err != nil:
+			p.Add("regulator_due", "must be a date YYYY-MM-DD")
+		case !n.ReceivedAt.IsZero() && due.Before(DateOf(n.ReceivedAt)):
+			p.Add("regulator_due", "is before the case was received")
+		}
+	}
+	if n.Channel == ChannelRegulator && (n.RegulatorRef == "" || n.RegulatorDue == "") {
+		p.Add("regulator_ref", "a case forwarded by a regulator needs the regulator's reference and due date")
+	}
 	if n.Accusation && n.Respondent.Staff == "" {
 		p.Add("respondent.staff", "required for a report or accusation: the staff member it accuses")
 	}

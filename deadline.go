@@ -15,6 +15,75 @@ const (
 	DecisionDays = 15 // complaint decision: 15 days (CBIRC Order 2020 No.3 Art.18)
 )
 
+// CaseClocks names the deadline policy a kind of case follows and the
+// clocks it runs: the reply clock, and the decision clock with the longer
+// clocks an extension steps up to, shortest first.
+type CaseClocks struct {
+	Policy string
+	Reply  string
+	Ladder []string
+}
+
+// ClocksFor returns the clocks of a kind of case: petitions follow 信访工作条例
+// (acceptance notice in 15 days, handling in 60, extended to 90); every other
+// kind follows the complaint rules (branch reply in 3 days, decision in 15,
+// extended to 30, at most 60).
+func ClocksFor(kind Kind) CaseClocks {
+	if kind == KindPetition {
+		return CaseClocks{Policy: PolicyPetition, Reply: ClockAcceptanceNotice,
+			Ladder: []string{ClockHandling, ClockHandlingExtended}}
+	}
+	return CaseClocks{Policy: PolicyComplaint, Reply: ClockBranchReply,
+		Ladder: []string{ClockDecision, ClockDecisionExtended, ClockDecisionMax}}
+}
+
+// ExtensionNeeds says what stepping a case's decision clock up to the given
+// clock requires besides a reason: an approval by a superior (the branch
+// head's superior institution or head office, or for a petition the unit
+// head) and a recorded notice to the customer. Complaint 15 → 30 days needs
+// neither; 30 → 60 needs both (CBIRC Order 2020 No.3 Art.18); a petition's
+// 60 → 90 needs both (信访工作条例 Art.34: approval, and the reason told).
+func ExtensionNeeds(to string) (approval, notice bool) {
+	switch to {
+	case ClockDecisionMax, ClockHandlingExtended:
+		return true, true
+	}
+	return false, false
+}
+
+// PauseCause is why a decision clock stops: only an external appraisal or a
+// mediation stops it (CBIRC Order 2020 No.3 Art.18, 23–24).
+type PauseCause string
+
+// The pause causes.
+const (
+	PauseAppraisal PauseCause = "appraisal" // 鉴定、检测、评估
+	PauseMediation PauseCause = "mediation" // 调解
+)
+
+// PauseCauses lists the causes that may stop a clock.
+var PauseCauses = []PauseCause{PauseAppraisal, PauseMediation}
+
+// DeadlineChange is one entry of a case's deadline history.
+type DeadlineChange struct {
+	At       time.Time     `json:"at"`
+	Actor    string        `json:"actor"`
+	Action   string        `json:"action"` // register, extend, pause, resume, new_facts
+	Clock    string        `json:"clock"`
+	Before   string        `json:"before,omitempty"` // decision due date before
+	After    string        `json:"after,omitempty"`  // and after
+	Reason   string        `json:"reason,omitempty"`
+	Approval string        `json:"approval,omitempty"`
+	Notice   *NoticeRecord `json:"notice,omitempty"`
+}
+
+// NoticeRecord is a notice given to the customer: how, when, and its proof.
+type NoticeRecord struct {
+	Method NoticeMethod `json:"method"`
+	At     time.Time    `json:"at"`
+	Proof  string       `json:"proof"`
+}
+
 // DueDate returns the last day, as YYYY-MM-DD in Beijing time, of a clock of
 // the given number of calendar days that starts at t. The day of t is not
 // counted and the last day is included: received 2024-03-01, 15 days → due
@@ -33,12 +102,12 @@ func Today(t time.Time) string {
 
 // MarkOverdue sets the case's overdue flags as of now: the reply clock and
 // the decision clock are late when their last day has passed and the case is
-// still open.
+// still open. A paused decision clock is not running, so it is not late.
 func (c *Case) MarkOverdue(now time.Time) {
 	today := Today(now)
 	open := c.Status.Open()
 	c.ReplyOverdue = open && c.ReplyDue != "" && today > c.ReplyDue
-	c.Overdue = open && c.DecisionDue != "" && today > c.DecisionDue
+	c.Overdue = open && c.PausedSince == "" && c.DecisionDue != "" && today > c.DecisionDue
 }
 
 // DueQuery asks for one deadline: either a clock of a named policy, or a

@@ -52,12 +52,20 @@ const (
 	// ActionDeclareConflict records the acting user's conflict of interest:
 	// from then on they may not handle or sign off the case.
 	ActionDeclareConflict Action = "declare_conflict"
+	// ActionExtend steps the decision clock up to the next longer clock.
+	ActionExtend Action = "extend"
+	// ActionPause stops the decision clock for an appraisal or a mediation.
+	ActionPause Action = "pause"
+	// ActionResume restarts a paused clock; the deadline moves by the days paused.
+	ActionResume Action = "resume"
+	// ActionNewFacts restarts the clocks from the receipt of new facts or grounds.
+	ActionNewFacts Action = "new_facts"
 )
 
 // Actions lists every action in the order a case usually meets them.
 var Actions = []Action{ActionRegister, ActionResolveOnSpot, ActionAccept, ActionAssign, ActionEscalate,
 	ActionInvestigate, ActionDetermine, ActionReply, ActionSignOff, ActionClose, ActionReopen,
-	ActionWithdraw, ActionReject, ActionNote, ActionDeclareConflict}
+	ActionWithdraw, ActionReject, ActionNote, ActionDeclareConflict, ActionExtend, ActionPause, ActionResume, ActionNewFacts}
 
 // Rule says who may take an action, from which statuses, and where it leads.
 type Rule struct {
@@ -75,6 +83,7 @@ var (
 	openStatuses = []Status{StatusRegistered, StatusAccepted, StatusInvestigating}
 
 	determinationFields = []string{"liability", "responsible_party", "root_cause", "accountability"}
+	noticeFields        = []string{"notice_method", "notice_at", "notice_proof"}
 	replyFields         = []string{"facts", "basis", "outcome", "redress", "redress_amount", "remedies",
 		"notice_method", "notice_at", "notice_proof"}
 )
@@ -107,6 +116,14 @@ var Lifecycle = map[Action]Rule{
 	ActionNote: {From: Statuses, Roles: caseRoles, Handler: true, Fields: []string{"text"}},
 	ActionDeclareConflict: {From: []Status{StatusRegistered, StatusAccepted, StatusInvestigating, StatusReplied,
 		StatusSignedOff}, Roles: caseRoles, Fields: []string{"reason"}},
+	ActionExtend: {From: openStatuses, Roles: managerRoles,
+		Fields: append([]string{"reason", "approval"}, noticeFields...)},
+	ActionPause: {From: openStatuses, Roles: managerRoles, Handler: true,
+		Fields: append([]string{"cause", "reason"}, noticeFields...)},
+	ActionResume: {From: openStatuses, Roles: managerRoles, Handler: true,
+		Fields: append([]string{"reason"}, noticeFields...)},
+	ActionNewFacts: {From: openStatuses, Roles: caseRoles, Handler: true,
+		Fields: []string{"reason", "facts_received_at"}},
 }
 
 // Transition checks that a user with the given role (and whether they are
@@ -143,6 +160,10 @@ type ActionRequest struct {
 	Reason       string       `json:"reason,omitempty"`
 	Text         string       `json:"text,omitempty"`
 	Satisfaction Satisfaction `json:"satisfaction,omitempty"`
+	Approval     string       `json:"approval,omitempty"` // extend: the approval's reference (审批单号)
+	Cause        PauseCause   `json:"cause,omitempty"`    // pause: appraisal or mediation
+	// FactsReceivedAt is when new facts or grounds reached the bank (new_facts).
+	FactsReceivedAt time.Time `json:"facts_received_at,omitempty"`
 	Determination
 	Reply
 }
@@ -170,6 +191,29 @@ func (r *ActionRequest) Validate(now time.Time) error {
 		r.Reply.validate(&p, now)
 		if r.Liability != "" || r.RootCause != "" {
 			r.Determination.validate(&p)
+		}
+	case ActionExtend:
+		checkText(&p, "reason", r.Reason, 2, 2000)
+		checkText(&p, "approval", r.Approval, 0, 200)
+		if r.NoticeMethod != "" || !r.NoticeAt.IsZero() || r.NoticeProof != "" {
+			r.Reply.validateNotice(&p, now)
+		}
+	case ActionPause:
+		if !oneOf(r.Cause, PauseCauses) {
+			p.Add("cause", "required: appraisal (鉴定/检测/评估) or mediation (调解); nothing else stops the clock")
+		}
+		checkText(&p, "reason", r.Reason, 2, 2000)
+		r.Reply.validateNotice(&p, now)
+	case ActionResume:
+		checkText(&p, "reason", r.Reason, 0, 2000)
+		r.Reply.validateNotice(&p, now)
+	case ActionNewFacts:
+		checkText(&p, "reason", r.Reason, 2, 2000)
+		switch {
+		case r.FactsReceivedAt.IsZero():
+			p.Add("facts_received_at", "required: when the new facts or grounds reached the bank")
+		case r.FactsReceivedAt.After(now.Add(5 * time.Minute)):
+			p.Add("facts_received_at", "is in the future")
 		}
 	case ActionClose:
 		if !oneOf(r.Satisfaction, Satisfactions) {
@@ -211,6 +255,11 @@ func (r *Reply) validate(p *Problems, now time.Time) {
 			p.Add("remedies", "each must be review, mediation, arbitration or litigation")
 		}
 	}
+	r.validateNotice(p, now)
+}
+
+// validateNotice checks the notice to the customer: method, time, proof.
+func (r *Reply) validateNotice(p *Problems, now time.Time) {
 	if !oneOf(r.NoticeMethod, NoticeMethods) {
 		p.Add("notice_method", "required: in_person, phone, sms, letter, email or app")
 	}

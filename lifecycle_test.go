@@ -33,6 +33,10 @@ func TestTransitionTable(t *testing.T) {
 		ActionNote:          {Statuses, "", all, true},
 		ActionDeclareConflict: {[]Status{StatusRegistered, StatusAccepted, StatusInvestigating, StatusReplied, StatusSignedOff},
 			"", all, false},
+		ActionExtend:   {open, "", managers, false},
+		ActionPause:    {open, "", managers, true},
+		ActionResume:   {open, "", managers, true},
+		ActionNewFacts: {open, "", all, true},
 	}
 	checked := 0
 	for action, w := range want {
@@ -68,7 +72,7 @@ func TestTransitionTable(t *testing.T) {
 	if len(want) != len(Actions)-1 {
 		t.Fatalf("the test covers %d actions, the lifecycle has %d besides register", len(want), len(Actions)-1)
 	}
-	if checked != 14*8*6*2 {
+	if checked != 18*8*6*2 {
 		t.Fatalf("checked %d combinations", checked)
 	}
 }

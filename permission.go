@@ -16,13 +16,15 @@ const (
 	PermUserRead    Permission = "user.read"    // list users in scope
 	PermUserManage  Permission = "user.manage"  // create users, change roles, reset passwords, disable
 	PermCodeManage  Permission = "code.manage"  // edit the JR/T 0169 code lists
-	PermTokenManage Permission = "token.manage" // list and revoke every user's API tokens
-	PermSelfService Permission = "self.service" // own tokens, own password, own sessions
+	// PermCalendarManage allows editing the holiday calendar and deadline policies.
+	PermCalendarManage Permission = "calendar.manage"
+	PermTokenManage    Permission = "token.manage" // list and revoke every user's API tokens
+	PermSelfService    Permission = "self.service" // own tokens, own password, own sessions
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{PermCaseRead, PermCaseReveal, PermAuditRead, PermAuditVerify, PermOrgManage,
-	PermUserRead, PermUserManage, PermCodeManage, PermTokenManage, PermSelfService}
+	PermUserRead, PermUserManage, PermCodeManage, PermCalendarManage, PermTokenManage, PermSelfService}
 
 // rolePermissions is the role × permission table.
 var rolePermissions = map[Role][]Permission{
@@ -31,8 +33,8 @@ var rolePermissions = map[Role][]Permission{
 	RoleBranchHead: {PermCaseRead, PermCaseReveal, PermUserRead, PermSelfService},
 	RoleHQService:  {PermCaseRead, PermCaseReveal, PermAuditVerify, PermUserRead, PermSelfService},
 	RoleAuditor:    {PermCaseRead, PermAuditRead, PermAuditVerify, PermUserRead, PermSelfService},
-	RoleAdmin: {PermAuditVerify, PermOrgManage, PermUserRead, PermUserManage, PermCodeManage, PermTokenManage,
-		PermSelfService},
+	RoleAdmin: {PermAuditVerify, PermOrgManage, PermUserRead, PermUserManage, PermCodeManage, PermCalendarManage,
+		PermTokenManage, PermSelfService},
 }
 
 // Can reports whether the role holds the permission.

@@ -208,13 +208,16 @@ func FindPolicy(policies []Policy, name string) (Policy, error) {
 // DefaultPolicies returns the built-in deadline policies (DOMAIN.md §3), a
 // fresh slice on every call, so a caller may change its copy.
 //
-// Moving off holidays: the PRC statutory clocks (complaint decision,
-// petition, review) move a last day that is a holiday or weekend to the next
-// working day, the general rule for periods of 民法典 Art.203. The branch
-// reply is an internal service standard, not a statutory period, and outlets
-// open at weekends, so it does not move. Working-day clocks always end on a
-// working day, so the switch changes nothing for them. The foreign
-// comparators count as their own rules do, without moving.
+// Moving off holidays: the petition and review clocks move a last day that
+// is a holiday or weekend to the next working day, the general rule for
+// periods of 民法典 Art.203. The complaint clocks do not move by default:
+// CBIRC Order 2020 No.3 Art.43 counts its periods in natural days (自然日),
+// banks apply the stricter reading, and a complaint due on a Saturday is
+// answered by that Saturday; an admin may switch a policy's clocks to move.
+// The branch reply is an internal service standard and outlets open at
+// weekends. Working-day clocks always end on a working day, so the switch
+// changes nothing for them. The foreign comparators count as their own rules
+// do, without moving.
 func DefaultPolicies() []Policy {
 	const (
 		order3   = "CBIRC Order 2020 No.3 (银行保险机构消费投诉处理管理办法)"
@@ -230,10 +233,10 @@ func DefaultPolicies() []Policy {
 			Clocks: []Clock{
 				cn(ClockBranchReply, "网点答复", 3, UnitCalendar, false,
 					"branch complaint rules: on the spot, else within 3 days"),
-				cn(ClockDecision, "投诉处理决定", 15, UnitCalendar, true, order3+" Art.18: 15 days"),
-				cn(ClockDecisionExtended, "复杂投诉处理决定", 30, UnitCalendar, true,
+				cn(ClockDecision, "投诉处理决定", 15, UnitCalendar, false, order3+" Art.18: 15 days"),
+				cn(ClockDecisionExtended, "复杂投诉处理决定", 30, UnitCalendar, false,
 					order3+" Art.18: complex cases may be extended to 30 days"),
-				cn(ClockDecisionMax, "特别复杂投诉处理决定", 60, UnitCalendar, true,
+				cn(ClockDecisionMax, "特别复杂投诉处理决定", 60, UnitCalendar, false,
 					order3+" Art.18: especially complex cases, a further 30 days with approval and notice to the customer"),
 			},
 		},

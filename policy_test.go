@@ -32,9 +32,9 @@ func TestDefaultPolicies(t *testing.T) {
 		move          bool
 	}{
 		{PolicyComplaint, ClockBranchReply, 3, UnitCalendar, RegionCN, false},
-		{PolicyComplaint, ClockDecision, 15, UnitCalendar, RegionCN, true},
-		{PolicyComplaint, ClockDecisionExtended, 30, UnitCalendar, RegionCN, true},
-		{PolicyComplaint, ClockDecisionMax, 60, UnitCalendar, RegionCN, true},
+		{PolicyComplaint, ClockDecision, 15, UnitCalendar, RegionCN, false},
+		{PolicyComplaint, ClockDecisionExtended, 30, UnitCalendar, RegionCN, false},
+		{PolicyComplaint, ClockDecisionMax, 60, UnitCalendar, RegionCN, false},
 		{PolicyPetition, ClockAcceptanceNotice, 15, UnitCalendar, RegionCN, true},
 		{PolicyPetition, ClockHandling, 60, UnitCalendar, RegionCN, true},
 		{PolicyPetition, ClockHandlingExtended, 90, UnitCalendar, RegionCN, true},
@@ -102,6 +102,11 @@ func TestClockDue(t *testing.T) {
 		}
 		return c
 	}
+	moving := func(policy, name string) Clock {
+		c := clock(policy, name)
+		c.MoveOffHoliday = true
+		return c
+	}
 	plain := func(days int, unit Unit, region string) Clock {
 		return Clock{Name: "test", Days: days, Unit: unit, Region: region}
 	}
@@ -122,16 +127,21 @@ func TestClockDue(t *testing.T) {
 		{"US comparator needs no calendar", clock(PolicyUSCFPB, ClockResponse), nil, "2026-11-20", "2026-12-05", "", nil},
 		{"UK 8 weeks", clock(PolicyUKFCA, ClockFinal), nil, "2026-11-20", "2027-01-15", "", nil},
 
-		// A last day on a holiday moves to the next working day (民法典 Art.203).
-		{"decision on National Day 2025", clock(PolicyComplaint, ClockDecision), cals, "2025-09-16", "2025-10-09", "2025-10-01",
+		// The complaint decision does not move by default: natural days (Order 3 Art.43).
+		{"complaint decision on a Saturday stays", clock(PolicyComplaint, ClockDecision), cals, "2026-11-20", "2026-12-05", "", nil},
+		{"complaint decision on National Day stays", clock(PolicyComplaint, ClockDecision), cals, "2025-09-16", "2025-10-01", "", nil},
+
+		// A last day on a holiday moves to the next working day (民法典 Art.203)
+		// when the policy says so: here the complaint clock switched to moving.
+		{"decision on National Day 2025", moving(PolicyComplaint, ClockDecision), cals, "2025-09-16", "2025-10-09", "2025-10-01",
 			[]string{"2025-10-01", "国庆节、中秋节", "2025-10-09", "Art.203"}},
-		{"decision on National Day 2026", clock(PolicyComplaint, ClockDecision), cals, "2026-09-16", "2026-10-08", "2026-10-01",
+		{"decision on National Day 2026", moving(PolicyComplaint, ClockDecision), cals, "2026-09-16", "2026-10-08", "2026-10-01",
 			[]string{"2026-10-01", "国庆节", "2026-10-08"}},
-		{"decision in Spring Festival 2026", clock(PolicyComplaint, ClockDecision), cals, "2026-02-01", "2026-02-24", "2026-02-16",
+		{"decision in Spring Festival 2026", moving(PolicyComplaint, ClockDecision), cals, "2026-02-01", "2026-02-24", "2026-02-16",
 			[]string{"2026-02-16", "春节"}},
-		{"decision on a plain Saturday", clock(PolicyComplaint, ClockDecision), cals, "2026-03-06", "2026-03-23", "2026-03-21",
+		{"decision on a plain Saturday", moving(PolicyComplaint, ClockDecision), cals, "2026-03-06", "2026-03-23", "2026-03-21",
 			[]string{"2026-03-21", "Saturday", "weekend"}},
-		{"decision on a make-up Saturday stays", clock(PolicyComplaint, ClockDecision), cals, "2026-02-13", "2026-02-28", "", nil},
+		{"decision on a make-up Saturday stays", moving(PolicyComplaint, ClockDecision), cals, "2026-02-13", "2026-02-28", "", nil},
 		{"petition handling", clock(PolicyPetition, ClockHandling), cals, "2026-03-06", "2026-05-06", "2026-05-05",
 			[]string{"劳动节"}},
 		{"review on a working day", clock(PolicyReview, ClockDecision), cals, "2026-03-01", "2026-03-31", "", nil},
@@ -170,13 +180,14 @@ func TestClockDue(t *testing.T) {
 
 func TestClockDueErrors(t *testing.T) {
 	cals := calEmbedded(t)
-	decision, err := DefaultPolicies()[0].Clock(ClockDecision)
+	decision, err := DefaultPolicies()[1].Clock(ClockHandling)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The complaint decision clock moves off holidays, so it needs the 2024
-	// calendar, which is not there: an explicit error, never a guess.
-	for _, start := range []string{"2024-03-01", "2026-12-20"} {
+	// The petition handling clock moves off holidays, so it needs the
+	// calendar of the year it ends in, which is not there: an explicit
+	// error, never a guess.
+	for _, start := range []string{"2024-03-01", "2026-11-20"} {
 		_, err := decision.Due(cals, calDate(start))
 		var missing *MissingYearError
 		if !errors.As(err, &missing) || ErrorCode(err) != EINVALID {

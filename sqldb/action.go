@@ -66,6 +66,11 @@ func (s *CaseService) Act(ctx context.Context, no string, req redress.ActionRequ
 				return err
 			}
 		}
+		if a.deadline != nil {
+			if err := s.db.insertDeadlineChange(ctx, tx, c.ID, *a.deadline); err != nil {
+				return err
+			}
+		}
 		if err := s.db.appendEvent(ctx, tx, &redress.Event{CaseNo: c.No, Actor: u.Login, Action: string(req.Action),
 			At: now, Changes: diffCase(&before, c.Case), Detail: a.detail}); err != nil {
 			return err
@@ -88,8 +93,9 @@ type applied struct {
 	c      *caseRow
 	req    *redress.ActionRequest
 	now    time.Time
-	detail string // free text recorded on the event: reason, finding, note
-	entry  string // "finding" or "note" when the action adds one
+	detail   string                  // free text recorded on the event: reason, finding, note
+	entry    string                  // "finding" or "note" when the action adds one
+	deadline *redress.DeadlineChange // the deadline history entry the action adds
 }
 
 func (a *applied) apply(next redress.Status) error {
@@ -150,6 +156,14 @@ func (a *applied) apply(next redress.Status) error {
 		a.entry, a.detail = "note", req.Text
 	case redress.ActionDeclareConflict:
 		return a.declareConflict()
+	case redress.ActionExtend:
+		return a.extend()
+	case redress.ActionPause:
+		return a.pause()
+	case redress.ActionResume:
+		return a.resume()
+	case redress.ActionNewFacts:
+		return a.newFacts()
 	}
 	return nil
 }
@@ -239,6 +253,142 @@ func (db *DB) raiseLevel(ctx context.Context, tx *sql.Tx, c *caseRow) error {
 	return nil
 }
 
+// recompute sets the case's due dates from its clocks and records the
+// deadline history entry of the action.
+func (a *applied) recompute(change redress.DeadlineChange) error {
+	e, err := a.db.engine(a.ctx, a.tx)
+	if err != nil {
+		return err
+	}
+	change.Before = a.c.DecisionDue
+	if err := e.setDeadlines(a.c); err != nil {
+		return err
+	}
+	change.After, change.At, change.Actor, change.Clock = a.c.DecisionDue, a.now, a.actor.Login, a.c.DecisionClock
+	change.Action = string(a.req.Action)
+	a.deadline, a.detail = &change, change.Reason
+	return nil
+}
+
+// notice returns the notice to the customer the request records, if any.
+func (a *applied) notice() *redress.NoticeRecord {
+	if a.req.NoticeMethod == "" {
+		return nil
+	}
+	return &redress.NoticeRecord{Method: a.req.NoticeMethod, At: a.req.NoticeAt.UTC().Truncate(time.Microsecond), Proof: a.req.NoticeProof}
+}
+
+// extend steps the decision clock up one rung of the case's ladder (15 → 30
+// → 60 days for a complaint, 60 → 90 for a petition). The last step needs an
+// approver — the actor must be head office, or a branch head or manager of a
+// branch-level unit above the case (for a petition, the head of the unit or
+// above) — with the approval's reference, and a recorded notice to the customer.
+func (a *applied) extend() error {
+	c := a.c
+	if c.RegulatorDue != "" {
+		return redress.Errorf(redress.ECONFLICT, "case %s keeps the regulator's due date %s; ask the regulator to extend it", c.No, c.RegulatorDue)
+	}
+	if c.PausedSince != "" {
+		return redress.Errorf(redress.ECONFLICT, "case %s is paused since %s; resume it first", c.No, c.PausedSince)
+	}
+	ladder := redress.ClocksFor(c.Kind).Ladder
+	next := ""
+	for i, name := range ladder[:len(ladder)-1] {
+		if name == c.DecisionClock {
+			next = ladder[i+1]
+		}
+	}
+	if next == "" {
+		return redress.Errorf(redress.ECONFLICT, "case %s is already on its longest clock (%s)", c.No, c.DecisionClock)
+	}
+	needsApproval, needsNotice := redress.ExtensionNeeds(next)
+	var p redress.Problems
+	if needsApproval {
+		if a.req.Approval == "" {
+			p.Add("approval", "required: the reference of the superior's approval (审批单号)")
+		}
+		ok, err := a.mayApprove()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return redress.Errorf(redress.EFORBIDDEN,
+				"extending to %s needs the approval of the branch head's superior institution or head office: it must be taken by such an approver", next)
+		}
+	}
+	if needsNotice && a.req.NoticeMethod == "" {
+		p.Add("notice_method", "required: the customer must be told of this extension (method, time, proof)")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	c.DecisionClock = next
+	return a.recompute(redress.DeadlineChange{Reason: a.req.Reason, Approval: a.req.Approval, Notice: a.notice()})
+}
+
+// mayApprove reports whether the actor may approve the last extension step.
+func (a *applied) mayApprove() (bool, error) {
+	u := a.actor
+	if u.Role == redress.RoleHQService {
+		return true, nil
+	}
+	if !redress.InSubtree(a.c.orgPath, u.OrgPath) {
+		return false, nil
+	}
+	if a.c.Kind == redress.KindPetition {
+		return u.Role == redress.RoleBranchHead, nil
+	}
+	var kind redress.OrgKind
+	if err := a.tx.QueryRowContext(a.ctx, a.db.dialect.rebind(`SELECT kind FROM org_units WHERE id = ?`), u.OrgID).Scan(&kind); err != nil {
+		return false, fmt.Errorf("approver's unit: %w", err)
+	}
+	return (u.Role == redress.RoleBranchHead || u.Role == redress.RoleManager) &&
+		(kind == redress.OrgBranch || kind == redress.OrgHQ), nil
+}
+
+// pause stops the decision clock for an appraisal or a mediation, with the
+// notice to the customer.
+func (a *applied) pause() error {
+	if a.c.PausedSince != "" {
+		return redress.Errorf(redress.ECONFLICT, "case %s is already paused since %s", a.c.No, a.c.PausedSince)
+	}
+	a.c.PausedSince = redress.DateOf(a.now).String()
+	reason := string(a.req.Cause) + ": " + a.req.Reason
+	return a.recompute(redress.DeadlineChange{Reason: reason, Notice: a.notice()})
+}
+
+// resume restarts a paused clock: the decision deadline moves by exactly the
+// calendar days the clock stood still.
+func (a *applied) resume() error {
+	if a.c.PausedSince == "" {
+		return redress.Errorf(redress.ECONFLICT, "case %s is not paused", a.c.No)
+	}
+	since, err := redress.ParseDate(a.c.PausedSince)
+	if err != nil {
+		return fmt.Errorf("case %s paused since: %w", a.c.No, err)
+	}
+	days := redress.DateOf(a.now).Sub(since)
+	a.c.PausedDays += max(days, 0)
+	a.c.PausedSince = ""
+	reason := strings.TrimSpace(fmt.Sprintf("paused %d days. %s", max(days, 0), a.req.Reason))
+	return a.recompute(redress.DeadlineChange{Reason: reason, Notice: a.notice()})
+}
+
+// newFacts restarts the clocks from the day new facts or grounds were
+// received: the reply and decision clocks count again from then, pauses are
+// forgotten, and the decision clock in force is kept.
+func (a *applied) newFacts() error {
+	if a.c.PausedSince != "" {
+		return redress.Errorf(redress.ECONFLICT, "case %s is paused since %s; resume it first", a.c.No, a.c.PausedSince)
+	}
+	received := redress.DateOf(a.req.FactsReceivedAt)
+	if start, err := redress.ParseDate(a.c.ClockStart); err == nil && received.Before(start) {
+		return fieldError("facts_received_at", "is before the clocks last started ("+a.c.ClockStart+")")
+	}
+	a.c.ClockStart, a.c.PausedDays = received.String(), 0
+	return a.recompute(redress.DeadlineChange{Reason: a.req.Reason})
+}
+
 func fieldError(field, problem string) error {
 	return &redress.Error{Code: redress.EINVALID, Message: "invalid input", Fields: map[string]string{field: problem}}
 }
@@ -275,13 +425,19 @@ func (db *DB) updateCase(ctx context.Context, tx *sql.Tx, c *caseRow, oldVersion
 			redressFen, _ = redress.ParseAmount(c.Reply.RedressPaid) // validated
 		}
 	}
+	var pausedSince any
+	if c.PausedSince != "" {
+		pausedSince = c.PausedSince
+	}
 	res, err := tx.ExecContext(ctx, db.dialect.rebind(`UPDATE cases SET org_id = ?, handler_id = ?, level = ?, status = ?,
 		version = ?, liability = ?, responsible_party = ?, root_cause = ?, accountability = ?, outcome = ?, redress_fen = ?,
 		reply_json = ?, replied_at = ?, signed_off_by_id = ?, signed_off_at = ?, satisfaction = ?, closed_at = ?,
-		end_reason = ?, updated_at = ? WHERE id = ? AND version = ?`),
+		end_reason = ?, updated_at = ?, reply_due = ?, decision_due = ?, decision_clock = ?, clock_start = ?,
+		paused_since = ?, paused_days = ?, due_warning = ? WHERE id = ? AND version = ?`),
 		c.orgID, nullID(c.handlerID), c.Level, c.Status, c.Version, d.Liability, d.ResponsibleParty, d.RootCause,
 		d.Accountability, outcome, redressFen, replyJSON, nullTimeText(c.RepliedAt), nullID(c.signedOffByID),
 		nullTimeText(c.SignedOffAt), c.Satisfaction, nullTimeText(c.ClosedAt), c.EndReason, timeText(c.UpdatedAt),
+		c.ReplyDue, c.DecisionDue, c.DecisionClock, c.ClockStart, pausedSince, c.PausedDays, c.DueWarning,
 		c.ID, oldVersion)
 	if err != nil {
 		return fmt.Errorf("update case: %w", err)
@@ -333,6 +489,8 @@ func caseFields(c *redress.Case) map[string]string {
 		"code_a": c.CodeA, "code_b": c.CodeB, "code_c": c.CodeC, "risk": string(c.Risk), "priority": string(c.Priority),
 		"org": c.Org, "first_responder": c.FirstResponder, "handler": c.Handler, "level": strconv.Itoa(c.Level),
 		"status": string(c.Status), "reply_due": c.ReplyDue, "decision_due": c.DecisionDue,
+		"decision_clock": c.DecisionClock, "clock_start": c.ClockStart, "paused_since": c.PausedSince,
+		"paused_days": strconv.Itoa(c.PausedDays), "regulator_ref": c.RegulatorRef, "regulator_due": c.RegulatorDue,
 		"signed_off_by": c.SignedOffBy, "satisfaction": string(c.Satisfaction), "end_reason": c.EndReason,
 		"closed_at": timeOrEmpty(c.ClosedAt),
 	}

@@ -39,6 +39,8 @@ const caseSelect = `SELECT c.id, c.no, c.kind, c.channel, c.received_at,
 	COALESCE(c.code_a, ''), COALESCE(c.code_b, ''), COALESCE(c.code_c, ''), c.risk, c.priority,
 	c.org_id, o.code, o.path, oo.code, oo.path, fr.login, COALESCE(c.handler_id, 0), COALESCE(h.login, ''),
 	c.level, c.status, c.version, c.reply_due, c.decision_due,
+	c.deadline_policy, c.decision_clock, c.clock_start, COALESCE(c.paused_since, ''), c.paused_days,
+	c.regulator_ref, c.regulator_due, c.due_warning,
 	c.liability, c.responsible_party, c.root_cause, c.accountability, c.reply_json, c.replied_at,
 	COALESCE(c.signed_off_by_id, 0), COALESCE(so.login, ''), c.signed_off_at, c.satisfaction, c.closed_at, c.end_reason,
 	c.created_at, c.updated_at
@@ -64,6 +66,8 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		&c.CodeA, &c.CodeB, &c.CodeC, &c.Risk, &c.Priority,
 		&c.orgID, &c.Org, &c.orgPath, &c.OriginOrg, &c.originPath, &c.FirstResponder, &c.handlerID, &c.Handler,
 		&c.Level, &c.Status, &c.Version, &c.ReplyDue, &c.DecisionDue,
+		&c.DeadlinePolicy, &c.DecisionClock, &c.ClockStart, &c.PausedSince, &c.PausedDays,
+		&c.RegulatorRef, &c.RegulatorDue, &c.DueWarning,
 		&c.determination().Liability, &c.determination().ResponsibleParty, &c.determination().RootCause,
 		&c.determination().Accountability, &replyJSON, &repliedAt,
 		&c.signedOffByID, &c.SignedOffBy, &signedOffAt, &c.Satisfaction, &closedAt, &c.EndReason,
@@ -102,6 +106,7 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		}
 	}
 	c.Findings, c.Notes, c.Conflicts = []redress.Entry{}, []redress.Entry{}, []redress.Entry{}
+	c.DeadlineHistory = []redress.DeadlineChange{}
 	c.conflicted = map[int64]bool{}
 	return c, nil
 }
@@ -170,6 +175,9 @@ func (db *DB) loadCaseRow(ctx context.Context, q querier, no string) (*caseRow, 
 		return nil, err
 	}
 	if err := db.loadConflicts(ctx, q, c); err != nil {
+		return nil, err
+	}
+	if err := db.loadDeadlineHistory(ctx, q, c); err != nil {
 		return nil, err
 	}
 	rows, err := q.QueryContext(ctx, db.dialect.rebind(`SELECT e.kind, u.login, e.at, e.text
@@ -309,6 +317,16 @@ func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, u *redress.User, n *re
 		return "", fmt.Errorf("next tracking number: %w", err)
 	}
 	no := redress.TrackingNumber(n.Kind, n.ReceivedAt, seq)
+	e, err := db.engine(ctx, tx)
+	if err != nil {
+		return "", err
+	}
+	clocks := redress.ClocksFor(n.Kind)
+	dl := &caseRow{Case: &redress.Case{No: no, Kind: n.Kind, DeadlinePolicy: clocks.Policy, DecisionClock: clocks.Ladder[0],
+		ClockStart: redress.DateOf(n.ReceivedAt).String(), RegulatorRef: n.RegulatorRef, RegulatorDue: n.RegulatorDue}}
+	if err := e.setDeadlines(dl); err != nil {
+		return "", err
+	}
 	var amount any
 	if n.Amount != "" {
 		fen, _ := redress.ParseAmount(n.Amount) // validated
@@ -320,8 +338,10 @@ func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, u *redress.User, n *re
 		c_name, c_id_type, c_id_number_enc, c_id_number_idx, c_phone_enc, c_phone_idx, c_account_enc, c_account_idx,
 		c_org_name, c_credit_code, c_legal_rep, respondent_org_id, respondent_staff_id, accusation,
 		subject, description, request, amount_fen, code_a, code_b, code_c, risk, priority,
-		org_id, origin_org_id, first_responder_id, level, status, version, reply_due, decision_due, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		org_id, origin_org_id, first_responder_id, level, status, version, reply_due, decision_due, created_at, updated_at,
+		deadline_policy, decision_clock, clock_start, regulator_ref, regulator_due, due_warning)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+		?, ?, ?, ?, ?, ?)`),
 		no, n.Kind, n.Channel, timeText(n.ReceivedAt),
 		c.Name, c.IDType, k.Seal(c.IDNumber, piiAAD(no, "id_number")), k.BlindIndex("id", c.IDNumber),
 		k.Seal(c.Phone, piiAAD(no, "phone")), k.BlindIndex("phone", c.Phone),
@@ -329,15 +349,21 @@ func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, u *redress.User, n *re
 		c.OrgName, c.CreditCode, c.LegalRep, respondentOrg, respondentStaff, n.Accusation,
 		strings.TrimSpace(n.Subject), n.Description, n.Request, amount, nullText(n.CodeA), nullText(n.CodeB), nullText(n.CodeC),
 		n.Risk, n.Priority, org.ID, org.ID, u.ID, 1, redress.StatusRegistered, 1,
-		redress.DueDate(n.ReceivedAt, redress.ReplyDays), redress.DueDate(n.ReceivedAt, redress.DecisionDays),
-		timeText(now), timeText(now))
+		dl.ReplyDue, dl.DecisionDue, timeText(now), timeText(now),
+		dl.DeadlinePolicy, dl.DecisionClock, dl.ClockStart, dl.RegulatorRef, dl.RegulatorDue, dl.DueWarning)
 	if db.dialect.isUnique(err) {
 		return "", redress.Errorf(redress.ECONFLICT, "tracking number %s already exists; try again", no)
 	}
 	if err != nil {
 		return "", fmt.Errorf("insert case: %w", err)
 	}
-	return no, nil
+	var id int64
+	if err := tx.QueryRowContext(ctx, db.dialect.rebind(`SELECT id FROM cases WHERE no = ?`), no).Scan(&id); err != nil {
+		return "", fmt.Errorf("insert case: %w", err)
+	}
+	err = db.insertDeadlineChange(ctx, tx, id, redress.DeadlineChange{At: now, Actor: u.Login, Action: string(redress.ActionRegister),
+		Clock: dl.DecisionClock, After: dl.DecisionDue, Reason: dl.DueWarning})
+	return no, err
 }
 
 // checkCodes verifies each given code exists in its dimension and is active.
@@ -464,7 +490,7 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 	}
 	if f.Overdue != nil {
 		today := redress.Today(db.now())
-		open := " c.status IN ('registered', 'accepted', 'investigating') AND c.decision_due < ?"
+		open := " c.status IN ('registered', 'accepted', 'investigating') AND c.paused_since IS NULL AND c.decision_due < ?"
 		if *f.Overdue {
 			where += " AND" + open
 		} else {

@@ -361,8 +361,10 @@ func TestListFiltersAndPaging(t *testing.T) {
 		{"org subtree", redress.CaseFilter{Org: "BJ"}, 12},
 		{"other org", redress.CaseFilter{Org: "SH"}, 0},
 		{"received range", redress.CaseFilter{ReceivedFrom: "2026-11-03", ReceivedTo: "2026-11-05"}, 3},
-		{"overdue", redress.CaseFilter{Overdue: &yes}, 5}, // received 1-5 Nov: due 16-20 Nov; today is 21 Nov
-		{"not overdue", redress.CaseFilter{Overdue: &no}, 7},
+		// Complaints received 1, 2, 4, 5 Nov were due 16-20 Nov; today is 21 Nov.
+		// The petition of 3 Nov runs the 60-day handling clock.
+		{"overdue", redress.CaseFilter{Overdue: &yes}, 4},
+		{"not overdue", redress.CaseFilter{Overdue: &no}, 8},
 		{"level", redress.CaseFilter{Level: 1}, 12},
 		{"handler", redress.CaseFilter{Handler: "mgr.bj"}, 0},
 	}

@@ -90,6 +90,18 @@ func (m *matrix) prepare(t *testing.T, status redress.Status, determined bool) *
 	return c
 }
 
+// pause stops the case's clock for a mediation, as its handler.
+func (m *matrix) pause(t *testing.T, c *redress.Case) *redress.Case {
+	t.Helper()
+	req := validAction(redress.ActionPause)
+	req.Version, req.Cause = c.Version, redress.PauseMediation
+	paused, err := m.cases.Act(redress.WithUser(context.Background(), m.users["manager.in"]), c.No, req)
+	if err != nil {
+		t.Fatalf("pause: %v", err)
+	}
+	return paused
+}
+
 func validAction(a redress.Action) redress.ActionRequest {
 	req := redress.ActionRequest{Action: a, Reason: "依规处理", Text: "处理记录", Satisfaction: redress.SatisfactionSatisfied}
 	if a == redress.ActionAssign {
@@ -109,7 +121,8 @@ func actionBody(a redress.Action, version int) string {
 		"liability": `"no_fault"`, "root_cause": `"客户误解"`, "responsible_party": `""`, "accountability": `""`,
 		"facts": `"经核实"`, "basis": `"合同约定"`, "outcome": `"not_upheld"`, "redress": `""`, "redress_amount": `""`,
 		"remedies": `["review"]`, "notice_method": `"phone"`, "notice_at": `"` + time.Now().Add(-time.Hour).Format(time.RFC3339) + `"`,
-		"notice_proof": `"电话录音"`,
+		"notice_proof": `"电话录音"`, "approval": `"审批-1"`, "cause": `"mediation"`,
+		"facts_received_at": `"` + time.Now().Add(-time.Hour).Format(time.RFC3339) + `"`,
 	}
 	for _, f := range redress.Lifecycle[a].Fields {
 		parts = append(parts, `"`+f+`":`+fields[f])
@@ -129,6 +142,9 @@ func TestPermissionMatrixActions(t *testing.T) {
 			for _, in := range []bool{true, false} {
 				login := string(role) + map[bool]string{true: ".in", false: ".out"}[in]
 				c := m.prepare(t, rule.From[0], a == redress.ActionReply)
+				if a == redress.ActionResume {
+					c = m.pause(t, c)
+				}
 				status, body := m.call(t, login, "POST", "/api/v1/cases/"+c.No+"/"+string(a), actionBody(a, c.Version))
 				want := http.StatusOK
 				switch {
@@ -214,6 +230,25 @@ func TestPermissionMatrixEndpoints(t *testing.T) {
 			}
 			return "/api/v1/tokens/" + fmt.Sprint(lastTokenID(t, m, "staff.out"))
 		}, ok: 200, roles: only(redress.RoleAdmin)},
+		{name: "deadline query", method: "GET", path: fixed("/api/v1/calendar/due?from=2026-02-12&days=5&unit=working"), ok: 200, roles: everyone},
+		{name: "calendar", method: "GET", path: fixed("/api/v1/calendar"), ok: 200, roles: everyone},
+		{name: "set calendar year", method: "PUT", path: fixed("/api/v1/calendar/CN/2027"),
+			body: func(string) string {
+				return `{"region":"CN","year":2027,"source":"测试","holidays":[],"workdays":[]}`
+			},
+			ok: 200, roles: only(redress.RoleAdmin)},
+		{name: "delete calendar year", method: "DELETE", path: func(string) string {
+			admin := redress.WithUser(context.Background(), &redress.User{Login: "admin", Role: redress.RoleAdmin})
+			if _, err := sqldb.NewDeadlineService(m.db).SaveSchedule(admin, redress.YearSchedule{Region: "CN", Year: 2028, Source: "测试"}); err != nil {
+				t.Fatal(err)
+			}
+			return "/api/v1/calendar/CN/2028"
+		}, ok: 200, roles: only(redress.RoleAdmin)},
+		{name: "policies", method: "GET", path: fixed("/api/v1/policies"), ok: 200, roles: everyone},
+		{name: "set policy", method: "PUT", path: fixed("/api/v1/policies/us_cfpb"),
+			body: func(string) string {
+				return `{"name":"us_cfpb","title":"US CFPB","comparator":true,"clocks":[{"name":"response","title":"Response","days":15,"unit":"calendar","region":"US","move_off_holiday":false,"source":"CFPB"}]}`
+			}, ok: 200, roles: only(redress.RoleAdmin)},
 		{name: "codes", method: "GET", path: fixed("/api/v1/codes"), ok: 200, roles: everyone},
 		{name: "save code", method: "POST", path: fixed("/api/v1/codes"),
 			body: func(string) string {

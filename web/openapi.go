@@ -32,6 +32,8 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[redress.Satisfaction](): stringsOf(redress.Satisfactions),
 	reflect.TypeFor[redress.Dimension]():    stringsOf(redress.Dimensions),
 	reflect.TypeFor[redress.Action]():       stringsOf(redress.Actions),
+	reflect.TypeFor[redress.PauseCause]():   stringsOf(redress.PauseCauses),
+	reflect.TypeFor[redress.Unit]():         {string(redress.UnitCalendar), string(redress.UnitWorking)},
 }
 
 func stringsOf[T ~string](list []T) []string {
@@ -102,7 +104,10 @@ func (s *Server) openAPI() object {
 // schemaGen turns Go types into JSON Schema, named structs into components.
 type schemaGen struct{ schemas object }
 
-var timeType = reflect.TypeFor[time.Time]()
+var (
+	timeType = reflect.TypeFor[time.Time]()
+	dateType = reflect.TypeFor[redress.Date]()
+)
 
 func (g *schemaGen) ref(t reflect.Type) object {
 	for t.Kind() == reflect.Pointer {
@@ -162,6 +167,9 @@ func (g *schemaGen) schema(t reflect.Type) object {
 	}
 	if t == timeType {
 		return object{"type": "string", "format": "date-time"}
+	}
+	if t == dateType {
+		return object{"type": "string", "format": "date"}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:

@@ -45,6 +45,10 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/tokens": "/api/v1/tokens", "POST /api/v1/tokens": "/api/v1/tokens",
 		"DELETE /api/v1/tokens/{id}": "/api/v1/tokens/1", "POST /api/v1/cases/lookup": "/api/v1/cases/lookup",
 		"POST /api/v1/cases/{no}/reveal": "/api/v1/cases/" + no + "/reveal", "GET /api/v1/audit/events": "/api/v1/audit/events",
+		"GET /api/v1/calendar/due":             "/api/v1/calendar/due?from=2026-02-12&days=5&unit=working",
+		"GET /api/v1/calendar":                 "/api/v1/calendar?region=CN",
+		"PUT /api/v1/calendar/{region}/{year}": "/api/v1/calendar/CN/2027", "DELETE /api/v1/calendar/{region}/{year}": "/api/v1/calendar/CN/2027",
+		"GET /api/v1/policies": "/api/v1/policies", "PUT /api/v1/policies/{name}": "/api/v1/policies/complaint",
 	}
 	documented := []string{}
 	for path, item := range doc.Paths {
@@ -105,6 +109,12 @@ func TestOpenAPIIsTrue(t *testing.T) {
 	conforms(t, doc.Components.Schemas, "IssuedToken", issued)
 	_, revealed := f.call(t, "mgr", "POST", "/api/v1/cases/"+no+"/reveal", `{"field":"phone","reason":"回访客户"}`)
 	conforms(t, doc.Components.Schemas, "Revealed", revealed)
+	_, due := f.call(t, "mgr", "GET", "/api/v1/calendar/due?from=2026-02-12&days=5&unit=working", "")
+	conforms(t, doc.Components.Schemas, "DueAnswer", due)
+	_, calendar := f.call(t, "mgr", "GET", "/api/v1/calendar", "")
+	conforms(t, doc.Components.Schemas, "ScheduleInfoList", calendar)
+	_, policies := f.call(t, "mgr", "GET", "/api/v1/policies", "")
+	conforms(t, doc.Components.Schemas, "PolicyList", policies)
 }
 
 // conforms fails the test when value has a property the named schema does

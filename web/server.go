@@ -28,7 +28,7 @@ type Services struct {
 	Deadlines redress.DeadlineService
 	// Notifications lists and acknowledges the acting user's in-app notifications.
 	Notifications redress.NotificationService
-	Ping     func(ctx context.Context) error // the database answers
+	Ping          func(ctx context.Context) error // the database answers
 }
 
 // SessionCookie is the name of the browser session cookie.

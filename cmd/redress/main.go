@@ -6,6 +6,8 @@
 //	redress user add     create a user
 //	redress token create issue an API token (printed once)
 //	redress audit verify check the audit hash chain
+//	redress keys rotate  re-encrypt personal data under a new key version
+//	redress deadline     print a deadline by the PRC working-day calendar
 package main
 
 import (
@@ -34,6 +36,8 @@ Usage:
   redress token create --login L [--label TEXT] [--expires-days N]
   redress audit verify
   redress keys rotate
+  redress deadline --from YYYY-MM-DD --days N [--working] [--region CN]
+  redress deadline --from YYYY-MM-DD --policy complaint --clock decision
 
 Every command takes --data and --db. Environment: REDRESS_ADDR, REDRESS_DATA,
 REDRESS_DB, REDRESS_KEY_FILE, REDRESS_ADMIN_PASSWORD.
@@ -78,6 +82,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdMigrate(ctx, cfg, args[1:], stdout, stderr)
 	case "demo":
 		return cmdDemo(ctx, cfg, args[1:], stdout, stderr)
+	case "deadline":
+		return cmdDeadline(ctx, cfg, args[1:], stdout, stderr)
 	case "user", "token", "audit", "keys":
 		if len(args) < 2 {
 			return fmt.Errorf("%w: %s needs a subcommand", errUsage, cmd)

@@ -178,6 +178,30 @@ func TestBinaryEndToEnd(t *testing.T) {
 	}
 }
 
+func TestDeadlineCommand(t *testing.T) {
+	data := t.TempDir()
+	tests := []struct {
+		args    []string
+		code    int
+		out     string
+		errText string
+	}{
+		{[]string{"deadline", "--from", "2026-02-12", "--days", "5", "--working"}, 0, "2026-02-26\n", ""},
+		{[]string{"deadline", "--from", "2024-03-01", "--days", "15"}, 0, "2024-03-16\n", ""},
+		{[]string{"deadline", "--from", "2026-09-01", "--policy", "petition", "--clock", "handling"}, 0, "2026-11-02\n", "Art.203"},
+		{[]string{"deadline", "--from", "2027-03-01", "--days", "5", "--working"}, 1, "", "no CN holiday schedule for 2027"},
+		{[]string{"deadline", "--from", "tomorrow", "--days", "5"}, 2, "", "--from must be a date"},
+		{[]string{"deadline", "--from", "2026-01-01"}, 2, "", "give --days"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), append(tt.args, "--data", data), &stdout, &stderr)
+		if code != tt.code || stdout.String() != tt.out || !strings.Contains(stderr.String(), tt.errText) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", tt.args, code, stdout.String(), stderr.String())
+		}
+	}
+}
+
 func waitHealthy(t *testing.T, base string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
