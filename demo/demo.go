@@ -647,6 +647,11 @@ func (p *planner) newCase() redress.NewCase {
 	if p.respondent != nil {
 		n.Respondent.Staff = p.respondent.Login
 	}
+	if p.ch == redress.ChannelRegulator {
+		// The regulator's reference and its own due date, 15 days on.
+		n.RegulatorRef = fmt.Sprintf("12378-%s-%05d", p.received.In(redress.Beijing).Format("2006"), p.l.rng.IntN(100000))
+		n.RegulatorDue = redress.DateOf(p.received).AddDays(15).String()
+	}
 	return n
 }
 
