@@ -465,6 +465,8 @@ type CaseFilter struct {
 	Overdue      *bool
 	ReceivedFrom string // YYYY-MM-DD, Beijing time, inclusive
 	ReceivedTo   string // YYYY-MM-DD, Beijing time, inclusive
+	DueBy        string // YYYY-MM-DD: open cases whose decision is due by then (overdue included)
+	Sort         string // "received" (newest first, the default) or "due" (earliest decision due first)
 	Cursor       string // from a previous page's NextCursor
 	Limit        int    // 1-200, default 50
 
@@ -543,6 +545,10 @@ type CaseService interface {
 	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT
 	// (stale version, or the action is not allowed in the case's status).
 	Act(ctx context.Context, no string, req ActionRequest) (*Case, error)
+	// CountCases counts the cases in scope that match the filter, by status;
+	// the filter's cursor, limit and sort are ignored.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
+	CountCases(ctx context.Context, f CaseFilter) (map[Status]int, error)
 	// CaseEvents returns the audit events of one case, oldest first.
 	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 	CaseEvents(ctx context.Context, no string) ([]*Event, error)

@@ -146,6 +146,9 @@ type DeadlineService interface {
 	// DeleteSchedule removes an override, restoring the embedded year if any.
 	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 	DeleteSchedule(ctx context.Context, region string, year int) error
+	// Calendars returns the holiday calendars in force, embedded and overridden.
+	// Errors: EUNAUTHORIZED.
+	Calendars(ctx context.Context) (Calendars, error)
 	// Policies lists the deadline policies in force.
 	// Errors: EUNAUTHORIZED.
 	Policies(ctx context.Context) ([]Policy, error)

@@ -86,13 +86,13 @@ func (s *CaseService) Act(ctx context.Context, no string, req redress.ActionRequ
 
 // applied carries one action while it changes a case in memory.
 type applied struct {
-	db     *DB
-	ctx    context.Context
-	tx     *sql.Tx
-	actor  *redress.User
-	c      *caseRow
-	req    *redress.ActionRequest
-	now    time.Time
+	db       *DB
+	ctx      context.Context
+	tx       *sql.Tx
+	actor    *redress.User
+	c        *caseRow
+	req      *redress.ActionRequest
+	now      time.Time
 	detail   string                  // free text recorded on the event: reason, finding, note
 	entry    string                  // "finding" or "note" when the action adds one
 	deadline *redress.DeadlineChange // the deadline history entry the action adds

@@ -410,8 +410,11 @@ func (s *CaseService) ListCases(ctx context.Context, f redress.CaseFilter) (*red
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(caseSelect+` WHERE 1 = 1`+where+
-		` ORDER BY c.received_at DESC, c.id DESC LIMIT ?`), append(args, f.Limit+1)...)
+	order := ` ORDER BY c.received_at DESC, c.id DESC`
+	if f.Sort == "due" {
+		order = ` ORDER BY c.decision_due, c.id`
+	}
+	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(caseSelect+` WHERE 1 = 1`+where+order+` LIMIT ?`), append(args, f.Limit+1)...)
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
@@ -425,7 +428,7 @@ func (s *CaseService) ListCases(ctx context.Context, f redress.CaseFilter) (*red
 			return nil, fmt.Errorf("list cases: %w", err)
 		}
 		if len(page.Cases) == f.Limit {
-			page.NextCursor = encodeCursor(last)
+			page.NextCursor = encodeCursor(last, f.Sort)
 			break
 		}
 		if err := s.db.mask(c); err != nil {
@@ -528,35 +531,91 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 	if f.Limit < 1 || f.Limit > 200 {
 		p.Add("limit", "must be 1 to 200")
 	}
+	if f.DueBy != "" {
+		if _, err := redress.ParseDate(f.DueBy); err != nil {
+			p.Add("due_by", "must be a date YYYY-MM-DD")
+		}
+		where += " AND c.status IN ('registered', 'accepted', 'investigating') AND c.decision_due <= ?"
+		args = append(args, f.DueBy)
+	}
+	switch f.Sort {
+	case "", "received", "due":
+	default:
+		p.Add("sort", "must be received or due")
+	}
 	if f.Cursor != "" {
-		at, id, ok := decodeCursor(f.Cursor)
+		key, id, ok := decodeCursor(f.Cursor, f.Sort)
 		if !ok {
 			p.Add("cursor", "not a cursor from a previous page")
 		}
-		where += " AND (c.received_at < ? OR (c.received_at = ? AND c.id < ?))"
-		args = append(args, at, at, id)
+		if f.Sort == "due" {
+			where += " AND (c.decision_due > ? OR (c.decision_due = ? AND c.id > ?))"
+		} else {
+			where += " AND (c.received_at < ? OR (c.received_at = ? AND c.id < ?))"
+		}
+		args = append(args, key, key, id)
 	}
 	return where, args, p.Err()
 }
 
-func encodeCursor(c *caseRow) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(timeText(c.ReceivedAt) + "|" + strconv.FormatInt(c.ID, 10)))
+// encodeCursor makes the keyset cursor after c for the list's order.
+func encodeCursor(c *caseRow, sort string) string {
+	key := timeText(c.ReceivedAt)
+	if sort == "due" {
+		key = c.DecisionDue
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(key + "|" + strconv.FormatInt(c.ID, 10)))
 }
 
-func decodeCursor(s string) (string, int64, bool) {
+func decodeCursor(s, sort string) (string, int64, bool) {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return "", 0, false
 	}
-	at, idText, ok := strings.Cut(string(raw), "|")
+	key, idText, ok := strings.Cut(string(raw), "|")
 	if !ok {
 		return "", 0, false
 	}
-	if _, err := parseTime(at); err != nil {
+	if sort == "due" {
+		if _, err := redress.ParseDate(key); err != nil {
+			return "", 0, false
+		}
+	} else if _, err := parseTime(key); err != nil {
 		return "", 0, false
 	}
 	id, err := strconv.ParseInt(idText, 10, 64)
-	return at, id, err == nil
+	return key, id, err == nil
+}
+
+// CountCases counts the cases in scope that match the filter, by status.
+func (s *CaseService) CountCases(ctx context.Context, f redress.CaseFilter) (map[redress.Status]int, error) {
+	u, err := redress.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := caseReader(u); err != nil {
+		return nil, err
+	}
+	f.Cursor, f.Sort, f.Limit = "", "", 0
+	where, args, err := s.db.caseFilterSQL(ctx, u, &f)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(`SELECT c.status, COUNT(*) FROM cases c WHERE 1 = 1`+where+` GROUP BY c.status`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("count cases: %w", err)
+	}
+	defer rows.Close()
+	counts := map[redress.Status]int{}
+	for rows.Next() {
+		var st redress.Status
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("count cases: %w", err)
+		}
+		counts[st] = n
+	}
+	return counts, rows.Err()
 }
 
 // CaseEvents returns the audit events of one case, oldest first.

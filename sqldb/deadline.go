@@ -174,6 +174,14 @@ func (e *engine) setDeadlines(c *caseRow) error {
 	return nil
 }
 
+// Calendars returns the holiday calendars in force, for anyone signed in.
+func (s *DeadlineService) Calendars(ctx context.Context) (redress.Calendars, error) {
+	if _, err := redress.RequireUser(ctx); err != nil {
+		return nil, err
+	}
+	return s.db.Calendars(ctx)
+}
+
 // Due computes one deadline for anyone signed in.
 func (s *DeadlineService) Due(ctx context.Context, q redress.DueQuery) (*redress.Due, error) {
 	if _, err := redress.RequireUser(ctx); err != nil {
