@@ -3,9 +3,22 @@ GO   ?= go
 BIN  := bin/redress
 DATA ?= ./data
 
-.PHONY: build run test vet clean
+.PHONY: build run test vet clean assets
 
-build:
+# Browser assets come from npm at build time and are embedded in the binary.
+VENDOR := web/static/vendor
+assets: $(VENDOR)/htmx.min.js $(VENDOR)/echarts.min.js
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+
+$(VENDOR)/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p $(VENDOR) && cp node_modules/htmx.org/dist/htmx.min.js $@
+
+$(VENDOR)/echarts.min.js: node_modules/.package-lock.json
+	mkdir -p $(VENDOR) && cp node_modules/echarts/dist/echarts.min.js $@
+
+build: assets
 	$(GO) build -o $(BIN) ./cmd/redress
 
 # Loads the demo bank on first run (idempotent), then serves it.
@@ -17,8 +30,8 @@ vet:
 	$(GO) vet ./...
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "not gofmt-formatted: $$unformatted"; exit 1; fi
 
-test: vet
+test: assets vet
 	$(GO) test -count=1 ./...
 
 clean:
-	rm -rf bin
+	rm -rf bin node_modules $(VENDOR)

@@ -270,3 +270,37 @@ func (r *Reply) validateNotice(p *Problems, now time.Time) {
 	}
 	checkText(p, "notice_proof", r.NoticeProof, 2, 2000)
 }
+
+// AvailableActions lists the actions the user may take on the case now, by
+// the lifecycle table and the rules that need the case: the handler never
+// signs off, and a user who declared a conflict of interest only adds notes.
+// The services check again; this is what the pages offer.
+func AvailableActions(c *Case, u *User) []Action {
+	conflicted := false
+	for _, e := range c.Conflicts {
+		if e.Author == u.Login {
+			conflicted = true
+		}
+	}
+	var out []Action
+	for _, a := range Actions {
+		if a == ActionRegister {
+			continue
+		}
+		if _, err := Transition(a, c.Status, u.Role, c.Handler != "" && c.Handler == u.Login); err != nil {
+			continue
+		}
+		switch {
+		case conflicted && a != ActionNote:
+			continue
+		case a == ActionSignOff && c.Handler == u.Login:
+			continue
+		case a == ActionResume && c.PausedSince == "", a == ActionPause && c.PausedSince != "":
+			continue
+		case a == ActionExtend && c.RegulatorDue != "":
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}

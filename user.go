@@ -3,6 +3,7 @@ package redress
 import (
 	"context"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -47,6 +48,8 @@ type User struct {
 	OrgCode   string    `json:"org"`
 	OrgPath   string    `json:"-"`
 	Disabled  bool      `json:"disabled"`
+	Email     string    `json:"email,omitempty"`  // work e-mail, for notifications
+	Mobile    string    `json:"mobile,omitempty"` // mobile number for SMS notifications, always masked (138****5678)
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -59,6 +62,8 @@ type NewUser struct {
 	Role     Role   `json:"role"`
 	Org      string `json:"org"`
 	Password string `json:"password,omitempty"`
+	Email    string `json:"email,omitempty"`  // optional: work e-mail for notifications
+	Mobile   string `json:"mobile,omitempty"` // optional: mainland mobile for SMS notifications
 }
 
 // Validate checks the fields that need no database.
@@ -77,7 +82,41 @@ func (n NewUser) Validate() error {
 	if n.Password != "" {
 		checkPassword(&p, "password", n.Password)
 	}
+	checkContact(&p, n.Email, n.Mobile)
 	return p.Err()
+}
+
+var (
+	emailPattern  = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$`)
+	mobilePattern = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+)
+
+// NormalizeEmail returns an e-mail address as stored: without surrounding
+// white space.
+func NormalizeEmail(s string) string { return strings.TrimSpace(s) }
+
+// NormalizeMobile returns a mobile number as stored: its 11 digits, without
+// spaces, hyphens or a +86 prefix.
+func NormalizeMobile(s string) string {
+	s = strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
+	if len(s) == 13 && strings.HasPrefix(s, "86") {
+		return s[2:]
+	}
+	if len(s) == 14 && strings.HasPrefix(s, "+86") {
+		return s[3:]
+	}
+	return s
+}
+
+// checkContact records problems with a staff member's e-mail address and
+// mobile number; empty ones are fine (the user gets in-app notices only).
+func checkContact(p *Problems, email, mobile string) {
+	if e := NormalizeEmail(email); e != "" && (len(e) > 254 || !emailPattern.MatchString(e)) {
+		p.Add("email", "not an e-mail address such as wang.fang@bank.example")
+	}
+	if m := NormalizeMobile(mobile); m != "" && !mobilePattern.MatchString(m) {
+		p.Add("mobile", "not a mainland mobile number: 11 digits starting with 1, e.g. 13812345678")
+	}
 }
 
 // UserFilter narrows a user list.
@@ -95,8 +134,8 @@ type UserService interface {
 	// ListUsers returns users: all for an admin, else those in the caller's subtree.
 	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
 	ListUsers(ctx context.Context, f UserFilter) ([]*User, error)
-	// UpdateUser changes a user's name, role, unit, password or disabled flag.
-	// Admin only. A role, unit or password change or disabling closes the
+	// UpdateUser changes a user's name, role, unit, password, disabled flag,
+	// e-mail or mobile. Admin only. A role, unit or password change or disabling closes the
 	// user's sessions; disabling also stops their API tokens.
 	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID.
 	UpdateUser(ctx context.Context, login string, up UserUpdate) (*User, error)
@@ -109,6 +148,8 @@ type UserUpdate struct {
 	Org      *string `json:"org,omitempty"`
 	Password *string `json:"password,omitempty"`
 	Disabled *bool   `json:"disabled,omitempty"`
+	Email    *string `json:"email,omitempty"`  // "" removes it
+	Mobile   *string `json:"mobile,omitempty"` // "" removes it
 }
 
 // Validate checks the fields that need no database.
@@ -126,8 +167,17 @@ func (up UserUpdate) Validate() error {
 	if up.Password != nil {
 		checkPassword(&p, "password", *up.Password)
 	}
-	if up.Name == nil && up.Role == nil && up.Org == nil && up.Password == nil && up.Disabled == nil {
-		p.Add("name", "nothing to change: give name, role, org, password or disabled")
+	var email, mobile string
+	if up.Email != nil {
+		email = *up.Email
+	}
+	if up.Mobile != nil {
+		mobile = *up.Mobile
+	}
+	checkContact(&p, email, mobile)
+	if up.Name == nil && up.Role == nil && up.Org == nil && up.Password == nil && up.Disabled == nil &&
+		up.Email == nil && up.Mobile == nil {
+		p.Add("name", "nothing to change: give name, role, org, password, disabled, email or mobile")
 	}
 	return p.Err()
 }

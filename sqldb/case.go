@@ -531,6 +531,10 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 	if f.Limit < 1 || f.Limit > 200 {
 		p.Add("limit", "must be 1 to 200")
 	}
+	if f.Code != "" {
+		where += " AND (c.code_a = ? OR c.code_b = ? OR c.code_c = ?)"
+		args = append(args, f.Code, f.Code, f.Code)
+	}
 	if f.DueBy != "" {
 		if _, err := redress.ParseDate(f.DueBy); err != nil {
 			p.Add("due_by", "must be a date YYYY-MM-DD")

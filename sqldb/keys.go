@@ -15,6 +15,7 @@ type RotationReport struct {
 	Cases      int64 // cases examined
 	Resealed   int64 // cases whose fields were re-encrypted
 	Remaining  int64 // cases still holding an older version (written concurrently; run again)
+	Users      int64 // staff mobile numbers re-encrypted
 }
 
 // rotateBatch is how many cases one rotation transaction re-encrypts: small
@@ -38,6 +39,9 @@ func (db *DB) RotateKeys(ctx context.Context) (*RotationReport, error) {
 			break
 		}
 		after = last
+	}
+	if err := db.rotateUserMobiles(ctx, ring, report); err != nil {
+		return report, fmt.Errorf("rotate keys: %w", err)
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		return db.appendEvent(ctx, tx, &redress.Event{Actor: actorOr(ctx, "operator"), Action: "keys.rotate", At: db.now(),
@@ -123,4 +127,50 @@ func (db *DB) reseal(ring *redress.Keyring, r sealedRow) ([3]string, bool, error
 		out[i], changed = ring.Seal(plain, aad), true
 	}
 	return out, changed, nil
+}
+
+// rotateUserMobiles re-encrypts the staff mobile numbers, a few thousand rows
+// at most, in one transaction, each update conditional on what it read.
+func (db *DB) rotateUserMobiles(ctx context.Context, ring *redress.Keyring, report *RotationReport) error {
+	type row struct {
+		id            int64
+		login, sealed string
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, login, mobile_enc FROM users WHERE mobile_enc <> ''`)
+	if err != nil {
+		return err
+	}
+	var old []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.login, &r.sealed); err != nil {
+			rows.Close()
+			return err
+		}
+		if redress.SealedVersion(r.sealed) != ring.Current() {
+			old = append(old, r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, r := range old {
+			aad := mobileAAD(r.login)
+			plain, err := ring.Open(r.sealed, aad)
+			if err != nil {
+				return fmt.Errorf("user %s mobile: %w", r.login, err)
+			}
+			res, err := tx.ExecContext(ctx, db.dialect.rebind(`UPDATE users SET mobile_enc = ? WHERE id = ? AND mobile_enc = ?`),
+				ring.Seal(plain, aad), r.id, r.sealed)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				report.Users++
+			}
+		}
+		return nil
+	})
 }

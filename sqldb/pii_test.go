@@ -103,6 +103,10 @@ func TestKeyRotation(t *testing.T) {
 	for range 5 {
 		f.register(t, "staff.bj")
 	}
+	mobile := "13911112222"
+	if _, err := NewUserService(f.db).UpdateUser(f.as("admin"), "mgr.bj", redress.UserUpdate{Mobile: &mobile}); err != nil {
+		t.Fatal(err)
+	}
 	k1 := bytes.Repeat([]byte{7}, redress.KeySize)
 	k2 := bytes.Repeat([]byte{8}, redress.KeySize)
 	rotated, err := redress.NewKeyring(map[int][]byte{1: k1, 2: k2})
@@ -111,11 +115,12 @@ func TestKeyRotation(t *testing.T) {
 	}
 	f.db.keys.Store(rotated)
 	report, err := f.db.RotateKeys(f.as("admin"))
-	if err != nil || report.Cases != 5 || report.Resealed != 5 || report.Remaining != 0 || report.KeyVersion != 2 {
+	if err != nil || report.Cases != 5 || report.Resealed != 5 || report.Remaining != 0 || report.KeyVersion != 2 || report.Users != 1 {
 		t.Fatalf("rotate: %+v %v", report, err)
 	}
 	var old int
-	f.db.read.QueryRow(`SELECT COUNT(*) FROM cases WHERE c_phone_enc LIKE 'v1:%' OR c_id_number_enc LIKE 'v1:%'`).Scan(&old)
+	f.db.read.QueryRow(`SELECT (SELECT COUNT(*) FROM cases WHERE c_phone_enc LIKE 'v1:%' OR c_id_number_enc LIKE 'v1:%')
+		+ (SELECT COUNT(*) FROM users WHERE mobile_enc LIKE 'v1:%')`).Scan(&old)
 	if old != 0 {
 		t.Fatalf("%d fields still under key 1", old)
 	}

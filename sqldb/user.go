@@ -25,6 +25,42 @@ func scanUser(row interface{ Scan(...any) error }) (*redress.User, error) {
 	return scanUserWith(row)
 }
 
+// userContactColumns follow userColumns where an answer shows the user's
+// contact details.
+const userContactColumns = `, u.email, u.mobile_enc`
+
+// scanUserContact scans userColumns and userContactColumns, and puts the
+// e-mail address and the masked mobile number on the user.
+func (db *DB) scanUserContact(row interface{ Scan(...any) error }) (*redress.User, error) {
+	var email, mobileEnc string
+	u, err := scanUserWith(row, &email, &mobileEnc)
+	if err != nil {
+		return nil, err
+	}
+	mobile, err := db.open(mobileEnc, mobileAAD(u.Login))
+	if err != nil {
+		return nil, fmt.Errorf("user %s: %w", u.Login, err)
+	}
+	u.Email, u.Mobile = email, redress.MaskPhone(mobile)
+	return u, nil
+}
+
+// mobileAAD binds a user's sealed mobile number to the user.
+func mobileAAD(login string) string { return "user:" + login + ":mobile" }
+
+// contactChanges lists the audit changes of a user's contact details, the
+// mobile number and the e-mail address masked.
+func contactChanges(beforeEmail, afterEmail, beforeMobile, afterMobile string) []redress.Change {
+	var changes []redress.Change
+	if beforeEmail != afterEmail {
+		changes = append(changes, redress.Change{Field: "email", Before: redress.MaskEmail(beforeEmail), After: redress.MaskEmail(afterEmail)})
+	}
+	if beforeMobile != afterMobile {
+		changes = append(changes, redress.Change{Field: "mobile", Before: redress.MaskPhone(beforeMobile), After: redress.MaskPhone(afterMobile)})
+	}
+	return changes
+}
+
 // userByLogin finds a user; a missing one is EINVALID naming field.
 func (db *DB) userByLogin(ctx context.Context, q querier, field, login string) (*redress.User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, db.dialect.rebind(`SELECT `+userColumns+userFrom+` WHERE u.login = ?`), login))
@@ -73,9 +109,10 @@ func (db *DB) createUser(ctx context.Context, actor string, n redress.NewUser) (
 		if err != nil {
 			return err
 		}
-		return db.appendEvent(ctx, tx, &redress.Event{Actor: actor, Action: "user.create", At: created.CreatedAt,
-			Changes: []redress.Change{{Field: "login", After: n.Login}, {Field: "name", After: n.Name},
-				{Field: "role", After: string(n.Role)}, {Field: "org", After: n.Org}}})
+		changes := []redress.Change{{Field: "login", After: n.Login}, {Field: "name", After: n.Name},
+			{Field: "role", After: string(n.Role)}, {Field: "org", After: n.Org}}
+		changes = append(changes, contactChanges("", redress.NormalizeEmail(n.Email), "", redress.NormalizeMobile(n.Mobile))...)
+		return db.appendEvent(ctx, tx, &redress.Event{Actor: actor, Action: "user.create", At: created.CreatedAt, Changes: changes})
 	})
 	if err != nil {
 		return nil, wrap("create user", err)
@@ -85,9 +122,12 @@ func (db *DB) createUser(ctx context.Context, actor string, n redress.NewUser) (
 
 func (db *DB) insertUser(ctx context.Context, tx *sql.Tx, n redress.NewUser, org *redress.OrgUnit, hash string) (*redress.User, error) {
 	now := db.now()
-	u := &redress.User{Login: n.Login, Name: n.Name, Role: n.Role, OrgID: org.ID, OrgCode: org.Code, OrgPath: org.Path, CreatedAt: now}
-	err := tx.QueryRowContext(ctx, db.dialect.rebind(`INSERT INTO users (login, name, role, org_id, password_hash, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), n.Login, n.Name, n.Role, org.ID, hash, timeText(now)).Scan(&u.ID)
+	email, mobile := redress.NormalizeEmail(n.Email), redress.NormalizeMobile(n.Mobile)
+	u := &redress.User{Login: n.Login, Name: n.Name, Role: n.Role, OrgID: org.ID, OrgCode: org.Code, OrgPath: org.Path,
+		Email: email, Mobile: redress.MaskPhone(mobile), CreatedAt: now}
+	err := tx.QueryRowContext(ctx, db.dialect.rebind(`INSERT INTO users (login, name, role, org_id, password_hash, email, mobile_enc, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), n.Login, n.Name, n.Role, org.ID, hash,
+		email, db.keyring().Seal(mobile, mobileAAD(n.Login)), timeText(now)).Scan(&u.ID)
 	if db.dialect.isUnique(err) {
 		return nil, &redress.Error{Code: redress.ECONFLICT, Message: "login " + n.Login + " is taken",
 			Fields: map[string]string{"login": "already in use"}}
@@ -124,14 +164,14 @@ func (s *UserService) ListUsers(ctx context.Context, f redress.UserFilter) ([]*r
 		where += " AND u.role = ?"
 		args = append(args, f.Role)
 	}
-	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(`SELECT `+userColumns+userFrom+where+` ORDER BY u.login`), args...)
+	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(`SELECT `+userColumns+userContactColumns+userFrom+where+` ORDER BY u.login`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	defer rows.Close()
 	users := []*redress.User{}
 	for rows.Next() {
-		user, err := scanUser(rows)
+		user, err := s.db.scanUserContact(rows)
 		if err != nil {
 			return nil, fmt.Errorf("list users: %w", err)
 		}
@@ -140,7 +180,9 @@ func (s *UserService) ListUsers(ctx context.Context, f redress.UserFilter) ([]*r
 	return users, rows.Err()
 }
 
-// UpdateUser changes a user's name, role, unit, password or disabled flag.
+// UpdateUser changes a user's name, role, unit, password, disabled flag,
+// e-mail or mobile. The mobile number is sealed like a complainant's phone;
+// the audit event records both contact details masked.
 func (s *UserService) UpdateUser(ctx context.Context, login string, up redress.UserUpdate) (*redress.User, error) {
 	admin := redress.UserFrom(ctx)
 	if err := redress.Require(admin, redress.PermUserManage); err != nil {
@@ -158,9 +200,9 @@ func (s *UserService) UpdateUser(ctx context.Context, login string, up redress.U
 	}
 	var updated *redress.User
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		u, err := s.db.userByLogin(ctx, tx, "login", login)
+		u, mobile, err := s.db.userForUpdate(ctx, tx, login)
 		if err != nil {
-			return redress.Errorf(redress.ENOTFOUND, "no user has login %s", login)
+			return err
 		}
 		before := *u
 		changes := []redress.Change{}
@@ -187,11 +229,21 @@ func (s *UserService) UpdateUser(ctx context.Context, login string, up redress.U
 		if up.Password != nil {
 			changes = append(changes, redress.Change{Field: "password", Before: "(set)", After: "(changed)"})
 		}
+		email, newMobile := u.Email, mobile
+		if up.Email != nil {
+			email = redress.NormalizeEmail(*up.Email)
+		}
+		if up.Mobile != nil {
+			newMobile = redress.NormalizeMobile(*up.Mobile)
+		}
+		changes = append(changes, contactChanges(u.Email, email, mobile, newMobile)...)
+		u.Email, u.Mobile = email, redress.MaskPhone(newMobile)
 		if u.Login == admin.Login && (u.Role != redress.RoleAdmin || u.Disabled) {
 			return fieldError("role", "you may not remove your own admin role or disable yourself")
 		}
-		_, err = tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE users SET name = ?, role = ?, org_id = ?, disabled = ? WHERE id = ?`),
-			u.Name, u.Role, u.OrgID, u.Disabled, u.ID)
+		mobileEnc := s.db.keyring().Seal(newMobile, mobileAAD(u.Login))
+		_, err = tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE users SET name = ?, role = ?, org_id = ?, disabled = ?,
+			email = ?, mobile_enc = ? WHERE id = ?`), u.Name, u.Role, u.OrgID, u.Disabled, email, mobileEnc, u.ID)
 		if err != nil {
 			return fmt.Errorf("update user: %w", err)
 		}
@@ -214,4 +266,25 @@ func (s *UserService) UpdateUser(ctx context.Context, login string, up redress.U
 		return nil, wrap("update user", err)
 	}
 	return updated, nil
+}
+
+// userForUpdate reads a user with their contact details for a change: the
+// user (mobile masked) and the mobile number in clear. A missing user is
+// ENOTFOUND.
+func (db *DB) userForUpdate(ctx context.Context, q querier, login string) (*redress.User, string, error) {
+	var email, mobileEnc string
+	u, err := scanUserWith(q.QueryRowContext(ctx, db.dialect.rebind(`SELECT `+userColumns+userContactColumns+userFrom+` WHERE u.login = ?`), login),
+		&email, &mobileEnc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", redress.Errorf(redress.ENOTFOUND, "no user has login %s", login)
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("find user %s: %w", login, err)
+	}
+	mobile, err := db.open(mobileEnc, mobileAAD(u.Login))
+	if err != nil {
+		return nil, "", fmt.Errorf("user %s: %w", login, err)
+	}
+	u.Email, u.Mobile = email, redress.MaskPhone(mobile)
+	return u, mobile, nil
 }

@@ -45,6 +45,7 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/tokens": "/api/v1/tokens", "POST /api/v1/tokens": "/api/v1/tokens",
 		"DELETE /api/v1/tokens/{id}": "/api/v1/tokens/1", "POST /api/v1/cases/lookup": "/api/v1/cases/lookup",
 		"POST /api/v1/cases/{no}/reveal": "/api/v1/cases/" + no + "/reveal", "GET /api/v1/audit/events": "/api/v1/audit/events",
+		"GET /api/v1/notifications": "/api/v1/notifications", "POST /api/v1/notifications/{id}/read": "/api/v1/notifications/1/read",
 		"GET /api/v1/calendar/due":             "/api/v1/calendar/due?from=2026-02-12&days=5&unit=working",
 		"GET /api/v1/calendar":                 "/api/v1/calendar?region=CN",
 		"PUT /api/v1/calendar/{region}/{year}": "/api/v1/calendar/CN/2027", "DELETE /api/v1/calendar/{region}/{year}": "/api/v1/calendar/CN/2027",

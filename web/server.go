@@ -40,6 +40,7 @@ type Server struct {
 	log    *slog.Logger
 	routes []route
 	mux    *http.ServeMux
+	ui     *ui
 }
 
 // route is one API operation: the mux pattern, what the OpenAPI document
@@ -58,9 +59,16 @@ type route struct {
 // param is a query parameter of a route.
 type param struct{ name, typ, doc string }
 
-// NewServer builds the server and its routes.
+// NewServer builds the server, its API routes and its pages. The templates
+// and messages are embedded, so failing to parse them is a defect of the
+// build, caught by the tests: it panics.
 func NewServer(svc Services, log *slog.Logger) *Server {
-	s := &Server{svc: svc, log: log, mux: http.NewServeMux()}
+	pages, err := newUI()
+	if err != nil {
+		panic("web: templates: " + err.Error())
+	}
+	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), ui: pages}
+	s.pageRoutes()
 	s.routes = append(append(s.apiRoutes(), s.deadlineRoutes()...), s.notificationRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.endpoint(rt))

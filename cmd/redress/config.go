@@ -2,8 +2,14 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"redress/notify"
 )
 
 // Config is every setting of the redress command, with defaults, filled from
@@ -14,6 +20,11 @@ type Config struct {
 	DB            string // REDRESS_DB, --db: DSN; default SQLite at <data>/redress.db
 	KeyFile       string // REDRESS_KEY_FILE: the personal-data key file; default <data>/redress.key
 	AdminPassword string // REDRESS_ADMIN_PASSWORD: the first admin's password on an empty database
+
+	SweepInterval time.Duration      // REDRESS_SWEEP_INTERVAL, --sweep-interval: how often serve sweeps the deadlines; default 5m
+	DueSoonDays   int                // REDRESS_DUE_SOON_DAYS, --due-soon-days: the due-soon window in working days; default 1
+	Email         notify.EmailConfig // REDRESS_SMTP_*: e-mail notifications; off without REDRESS_SMTP_HOST
+	SMS           notify.SMSConfig   // REDRESS_SMS_*: SMS notifications; off without REDRESS_SMS_URL
 }
 
 func defaultConfig() Config {
@@ -23,7 +34,50 @@ func defaultConfig() Config {
 		DB:            os.Getenv("REDRESS_DB"),
 		KeyFile:       os.Getenv("REDRESS_KEY_FILE"),
 		AdminPassword: os.Getenv("REDRESS_ADMIN_PASSWORD"),
+		SweepInterval: 5 * time.Minute,
+		DueSoonDays:   1,
 	}
+}
+
+// readNotifyEnv fills the settings of the background jobs and the
+// notification channels from the environment, through getenv: the sweep
+// interval, the due-soon window, and the REDRESS_SMTP_* and REDRESS_SMS_*
+// variables (notify.EmailConfigFromEnv, notify.SMSConfigFromEnv). A channel
+// whose variables are absent stays off.
+func (c *Config) readNotifyEnv(getenv func(string) string) error {
+	if v := strings.TrimSpace(getenv("REDRESS_SWEEP_INTERVAL")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("REDRESS_SWEEP_INTERVAL=%q: want a duration such as 5m", v)
+		}
+		c.SweepInterval = d
+	}
+	if v := strings.TrimSpace(getenv("REDRESS_DUE_SOON_DAYS")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("REDRESS_DUE_SOON_DAYS=%q: want a number of working days such as 1", v)
+		}
+		c.DueSoonDays = n
+	}
+	var err error
+	if c.Email, err = notify.EmailConfigFromEnv(getenv); err != nil {
+		return err
+	}
+	if c.SMS, err = notify.SMSConfigFromEnv(getenv); err != nil {
+		return err
+	}
+	return nil
+}
+
+// checkJobs checks the settings of the background jobs.
+func (c *Config) checkJobs() error {
+	if c.SweepInterval < 10*time.Second || c.SweepInterval > 24*time.Hour {
+		return fmt.Errorf("sweep interval %v (REDRESS_SWEEP_INTERVAL, --sweep-interval): want 10s to 24h", c.SweepInterval)
+	}
+	if c.DueSoonDays < 1 || c.DueSoonDays > 30 {
+		return fmt.Errorf("due-soon window %d (REDRESS_DUE_SOON_DAYS, --due-soon-days): want 1 to 30 working days", c.DueSoonDays)
+	}
+	return nil
 }
 
 func envOr(name, fallback string) string {

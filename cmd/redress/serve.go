@@ -10,17 +10,31 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sort"
+	"strings"
+	"sync"
 	"time"
 
+	"redress"
+	"redress/jobs"
+	"redress/notify"
 	"redress/sqldb"
 	"redress/web"
 )
 
 func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	if err := cfg.readNotifyEnv(os.Getenv); err != nil {
+		return err
+	}
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (REDRESS_ADDR)")
+	fs.DurationVar(&cfg.SweepInterval, "sweep-interval", cfg.SweepInterval, "how often to sweep the deadlines (REDRESS_SWEEP_INTERVAL)")
+	fs.IntVar(&cfg.DueSoonDays, "due-soon-days", cfg.DueSoonDays, "due-soon window in working days (REDRESS_DUE_SOON_DAYS)")
 	cfg.bindStorage(fs)
 	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if err := cfg.checkJobs(); err != nil {
 		return err
 	}
 	cfg.resolve()
@@ -38,14 +52,16 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		fmt.Fprintf(stdout, "Created user admin with password %s (shown once; change it after signing in)\n", password)
 	}
 	server := web.NewServer(web.Services{
-		Cases:    sqldb.NewCaseService(db),
-		Orgs:     sqldb.NewOrgService(db),
-		Users:    sqldb.NewUserService(db),
-		Tokens:   sqldb.NewTokenService(db),
-		Sessions: sqldb.NewSessionService(db),
-		Codes:    sqldb.NewCodeService(db),
-		Audit:    sqldb.NewAuditService(db),
-		Ping:     db.Ping,
+		Cases:         sqldb.NewCaseService(db),
+		Orgs:          sqldb.NewOrgService(db),
+		Users:         sqldb.NewUserService(db),
+		Tokens:        sqldb.NewTokenService(db),
+		Sessions:      sqldb.NewSessionService(db),
+		Deadlines:     sqldb.NewDeadlineService(db),
+		Codes:         sqldb.NewCodeService(db),
+		Audit:         sqldb.NewAuditService(db),
+		Notifications: sqldb.NewNotificationService(db),
+		Ping:          db.Ping,
 	}, log)
 	listener, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -60,6 +76,13 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		MaxHeaderBytes:    64 << 10,
 	}
 	go reloadKeysOnChange(ctx, db, cfg.KeyFile, log)
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	waitJobs, err := startJobs(jobsCtx, cfg, db, log)
+	if err != nil {
+		stopJobs()
+		return err
+	}
+	defer func() { stopJobs(); waitJobs() }() // before the database closes
 	fmt.Fprintf(stdout, "Redress is serving http://%s (database %s)\n", listener.Addr(), cfg.DB)
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(listener) }()
@@ -106,4 +129,46 @@ func reloadKeysOnChange(ctx context.Context, db *sqldb.DB, path string, log *slo
 			}
 		}
 	}
+}
+
+// startJobs starts the background jobs: the deadline sweep always, and the
+// outbox when e-mail or SMS is configured (in-app notifications need no
+// sender). It returns a function that waits for them to stop once ctx ends.
+func startJobs(ctx context.Context, cfg Config, db *sqldb.DB, log *slog.Logger) (func(), error) {
+	senders := map[redress.NotifyChannel]redress.Sender{}
+	if cfg.Email.Host != "" {
+		email, err := notify.NewEmailSender(cfg.Email)
+		if err != nil {
+			return nil, err
+		}
+		senders[redress.NotifyEmail] = email
+	}
+	if cfg.SMS.URL != "" {
+		sms, err := notify.NewSMSSender(cfg.SMS)
+		if err != nil {
+			return nil, err
+		}
+		senders[redress.NotifySMS] = sms
+	}
+	channels := make([]redress.NotifyChannel, 0, len(senders))
+	names := []string{string(redress.NotifyInApp)}
+	for ch := range senders {
+		channels = append(channels, ch)
+		names = append(names, string(ch))
+	}
+	sort.Slice(channels, func(i, j int) bool { return channels[i] < channels[j] })
+	sort.Strings(names[1:])
+	opts := sqldb.SweepOptions{DueSoonDays: cfg.DueSoonDays, Calendars: db.Calendars, Channels: channels}
+	sweep := jobs.NewSweep(jobs.SweepFunc(func(ctx context.Context, now time.Time) (*redress.SweepReport, error) {
+		return db.Sweep(ctx, now, opts)
+	}), cfg.SweepInterval, db.Now, log)
+	var wg sync.WaitGroup
+	wg.Go(func() { sweep.Run(ctx) })
+	if len(senders) > 0 {
+		outbox := jobs.NewOutbox(db, senders, db.Now, log)
+		wg.Go(func() { outbox.Run(ctx) })
+	}
+	log.Info("background jobs started", slog.Duration("sweep_interval", cfg.SweepInterval),
+		slog.Int("due_soon_days", cfg.DueSoonDays), slog.String("notify", strings.Join(names, ",")))
+	return wg.Wait, nil
 }

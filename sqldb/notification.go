@@ -1,0 +1,289 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"redress"
+)
+
+// NotificationService lists and acknowledges the acting user's in-app
+// notifications.
+type NotificationService struct{ db *DB }
+
+// NewNotificationService returns the notification service of db.
+func NewNotificationService(db *DB) *NotificationService { return &NotificationService{db: db} }
+
+var _ redress.NotificationService = (*NotificationService)(nil)
+
+const notificationColumns = `n.id, n.channel, n.kind, n.case_no, n.subject, n.body, n.status, n.attempts, n.created_at, n.read_at`
+
+func scanNotification(row interface{ Scan(...any) error }, extra ...any) (*redress.Notification, error) {
+	var n redress.Notification
+	var created string
+	var read sql.NullString
+	dest := append([]any{&n.ID, &n.Channel, &n.Kind, &n.CaseNo, &n.Subject, &n.Body, &n.Status, &n.Attempts, &created, &read}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	var err error
+	if n.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if n.ReadAt, err = parseNullTime(read); err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+// ListNotifications returns the acting user's in-app notifications, newest
+// first, by keyset over the ID.
+func (s *NotificationService) ListNotifications(ctx context.Context, f redress.NotificationFilter) (*redress.NotificationPage, error) {
+	u, err := redress.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var p redress.Problems
+	if f.Limit == 0 {
+		f.Limit = 50
+	}
+	if f.Limit < 1 || f.Limit > 200 {
+		p.Add("limit", "must be 1 to 200")
+	}
+	if f.Before < 0 {
+		p.Add("before", "must be a notification ID from a previous page")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	where, args := ` WHERE n.user_id = ? AND n.channel = ?`, []any{u.ID, redress.NotifyInApp}
+	if f.Unread {
+		where += ` AND n.read_at IS NULL`
+	}
+	if f.Before > 0 {
+		where += ` AND n.id < ?`
+		args = append(args, f.Before)
+	}
+	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(`SELECT `+notificationColumns+` FROM notifications n`+where+
+		` ORDER BY n.id DESC LIMIT ?`), append(args, f.Limit+1)...)
+	if err != nil {
+		return nil, fmt.Errorf("list notifications: %w", err)
+	}
+	defer rows.Close()
+	page := &redress.NotificationPage{Notifications: []*redress.Notification{}}
+	for rows.Next() {
+		n, err := scanNotification(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list notifications: %w", err)
+		}
+		if len(page.Notifications) == f.Limit {
+			page.NextBefore = page.Notifications[len(page.Notifications)-1].ID
+			break
+		}
+		page.Notifications = append(page.Notifications, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list notifications: %w", err)
+	}
+	return page, nil
+}
+
+// MarkRead marks one of the acting user's in-app notifications read. Another
+// user's notification, like a missing one, is ENOTFOUND; marking a read one
+// again keeps the first time.
+func (s *NotificationService) MarkRead(ctx context.Context, id int64) error {
+	u, err := redress.RequireUser(ctx)
+	if err != nil {
+		return err
+	}
+	notFound := redress.Errorf(redress.ENOTFOUND, "notification %d not found", id)
+	if id < 1 {
+		return notFound
+	}
+	return wrap("mark notification read", s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE notifications SET read_at = ?
+			WHERE id = ? AND user_id = ? AND channel = ? AND read_at IS NULL`), timeText(s.db.now()), id, u.ID, redress.NotifyInApp)
+		if err != nil {
+			return fmt.Errorf("mark notification %d read: %w", id, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return err
+		}
+		var mine int
+		err = tx.QueryRowContext(ctx, s.db.dialect.rebind(`SELECT COUNT(*) FROM notifications WHERE id = ? AND user_id = ? AND channel = ?`),
+			id, u.ID, redress.NotifyInApp).Scan(&mine)
+		if err != nil {
+			return fmt.Errorf("mark notification %d read: %w", id, err)
+		}
+		if mine == 0 {
+			return notFound
+		}
+		return nil
+	}))
+}
+
+// recipient is a user a notification goes to, with what decides the
+// channels: whether they have an e-mail address and a mobile number.
+type recipient struct {
+	id        int64
+	login     string
+	orgID     int64
+	hasEmail  bool
+	hasMobile bool
+}
+
+// insertNotifications writes n to each recipient inside tx, the transaction
+// of the event that causes it: always in-app (stored as sent: the row is the
+// delivery), and on each channel of external (e-mail, SMS: the channels with
+// a configured sender) for which the recipient has an address, as pending
+// for the outbox. No address is copied: the outbox reads it when it sends.
+// It returns the number of rows written.
+func (db *DB) insertNotifications(ctx context.Context, tx *sql.Tx, to []recipient, external []redress.NotifyChannel,
+	n redress.Notification, now time.Time) (int, error) {
+	written := 0
+	for _, r := range to {
+		channels := []redress.NotifyChannel{redress.NotifyInApp}
+		for _, ch := range external {
+			if (ch == redress.NotifyEmail && r.hasEmail) || (ch == redress.NotifySMS && r.hasMobile) {
+				channels = append(channels, ch)
+			}
+		}
+		for _, ch := range channels {
+			status, sentAt := redress.NotifyPending, any(nil)
+			if ch == redress.NotifyInApp {
+				status, sentAt = redress.NotifySent, timeText(now)
+			}
+			_, err := tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO notifications (user_id, channel, kind, case_no, subject, body,
+				status, attempts, next_attempt_at, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`),
+				r.id, ch, n.Kind, n.CaseNo, n.Subject, n.Body, status, timeText(now), timeText(now), sentAt)
+			if err != nil {
+				return written, fmt.Errorf("insert %s notification for %s: %w", ch, r.login, err)
+			}
+			written++
+		}
+	}
+	return written, nil
+}
+
+// ClaimNotifications claims for claimant up to limit pending notifications
+// of the given channels that are due at now and not held under someone
+// else's running lease, until now+lease, and returns them oldest first with
+// To resolved from their user: the e-mail address, or the mobile number
+// opened from its seal. A user who is disabled, or has since lost the
+// address, gets To "" (the outbox fails such a notification).
+//
+// The claim is one UPDATE whose own WHERE repeats the conditions, so it
+// holds on PostgreSQL too: a racing claimer that waited on a row lock
+// re-checks the lease on the row as committed and skips it.
+func (db *DB) ClaimNotifications(ctx context.Context, claimant string, channels []redress.NotifyChannel, now time.Time,
+	limit int, lease time.Duration) ([]*redress.Notification, error) {
+	if claimant == "" || limit < 1 || lease <= 0 {
+		return nil, fmt.Errorf("claim notifications: want a claimant, a positive limit and a positive lease")
+	}
+	if len(channels) == 0 {
+		return nil, nil
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(channels)), ", ")
+	due := `status = ? AND channel IN (` + marks + `) AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)`
+	dueArgs := []any{redress.NotifyPending}
+	for _, ch := range channels {
+		dueArgs = append(dueArgs, ch)
+	}
+	dueArgs = append(dueArgs, timeText(now), timeText(now))
+	args := append([]any{claimant, timeText(now.Add(lease))}, dueArgs...)
+	args = append(append(args, dueArgs...), limit)
+	type claimed struct {
+		n                   *redress.Notification
+		login, email, phone string
+		disabled            bool
+	}
+	var batch []claimed
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, db.dialect.rebind(`UPDATE notifications SET claimed_by = ?, claimed_until = ?
+			WHERE `+due+` AND id IN (SELECT id FROM notifications WHERE `+due+` ORDER BY next_attempt_at, id LIMIT ?)
+			RETURNING id`), args...)
+		if err != nil {
+			return err
+		}
+		var ids []any
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(ids) == 0 {
+			return err
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+		rows, err = tx.QueryContext(ctx, db.dialect.rebind(`SELECT `+notificationColumns+`, u.login, u.email, u.mobile_enc, u.disabled
+			FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id IN (`+marks+`) ORDER BY n.next_attempt_at, n.id`), ids...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c claimed
+			if c.n, err = scanNotification(rows, &c.login, &c.email, &c.phone, &c.disabled); err != nil {
+				return err
+			}
+			batch = append(batch, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim notifications: %w", err)
+	}
+	out := make([]*redress.Notification, 0, len(batch))
+	for _, c := range batch {
+		switch {
+		case c.disabled:
+		case c.n.Channel == redress.NotifyEmail:
+			c.n.To = c.email
+		case c.n.Channel == redress.NotifySMS:
+			mobile, err := db.open(c.phone, mobileAAD(c.login))
+			if err != nil {
+				return nil, fmt.Errorf("claim notifications: notification %d: %w", c.n.ID, err)
+			}
+			c.n.To = mobile
+		}
+		out = append(out, c.n)
+	}
+	return out, nil
+}
+
+// FinishNotification records the outcome of an attempt to send a
+// notification that claimant holds, and releases the claim: sent, failed or
+// dead for good, or pending again until d.RetryAt. It fails when the claim
+// is no longer claimant's (its lease ran out and another runner took it).
+func (db *DB) FinishNotification(ctx context.Context, id int64, claimant string, d redress.Delivery) error {
+	next := d.At
+	var sentAt any
+	switch d.Status {
+	case redress.NotifySent:
+		sentAt = timeText(d.At)
+	case redress.NotifyPending:
+		next = d.RetryAt
+	case redress.NotifyFailed, redress.NotifyDead:
+	default:
+		return fmt.Errorf("finish notification %d: unknown status %q", id, d.Status)
+	}
+	res, err := db.write.ExecContext(ctx, db.dialect.rebind(`UPDATE notifications SET status = ?, attempts = attempts + 1,
+		next_attempt_at = ?, sent_at = ?, last_error = ?, claimed_by = '', claimed_until = NULL
+		WHERE id = ? AND claimed_by = ? AND status = ?`),
+		d.Status, timeText(next), sentAt, d.Error, id, claimant, redress.NotifyPending)
+	if err != nil {
+		return fmt.Errorf("finish notification %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return errors.Join(fmt.Errorf("finish notification %d: no longer claimed by %s (its lease ran out)", id, claimant), err)
+	}
+	return nil
+}

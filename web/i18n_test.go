@@ -1,0 +1,110 @@
+package web
+
+import (
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"redress"
+)
+
+// TestCataloguesComplete checks that both languages have exactly the same
+// messages, that every message a template or page asks for exists, and that
+// every value of the vocabulary shown on the pages has a label.
+func TestCataloguesComplete(t *testing.T) {
+	load := func(name string) map[string]any {
+		data, err := fs.ReadFile(uiFiles, "i18n/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]any{}
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return m
+	}
+	zh, en := load("zh-CN.json"), load("en.json")
+	for k := range zh {
+		if _, ok := en[k]; !ok {
+			t.Errorf("en.json lacks %s", k)
+		}
+	}
+	for k := range en {
+		if _, ok := zh[k]; !ok {
+			t.Errorf("zh-CN.json lacks %s", k)
+		}
+	}
+	used := map[string]bool{}
+	literal := regexp.MustCompile(`(?:\.Get|Title:|Error:|\.Get\()\s*"([a-z_]+\.[a-z_.]+)"`)
+	for _, dir := range []string{"templates", "."} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.*"))
+		for _, f := range files {
+			if !strings.HasSuffix(f, ".html") && !strings.HasSuffix(f, ".go") {
+				continue
+			}
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range literal.FindAllStringSubmatch(string(data), -1) {
+				used[m[1]] = true
+			}
+		}
+	}
+	for _, kind := range []struct {
+		prefix string
+		values []string
+	}{
+		{"status", strs(redress.Statuses)}, {"kind", strs(redress.Kinds)}, {"channel", strs(redress.Channels)},
+		{"role", strs(redress.Roles)}, {"action", strs(redress.Actions)}, {"id_type", strs(redress.IDTypes)},
+		{"liability", strs(redress.Liabilities)}, {"outcome", strs(redress.Outcomes)}, {"remedy", strs(redress.Remedies)},
+		{"notice", strs(redress.NoticeMethods)}, {"satisfaction", strs(redress.Satisfactions)}, {"cause", strs(redress.PauseCauses)},
+		{"orgkind", strs(redress.OrgKinds)}, {"risk", strs(redress.RiskLevels)}, {"priority", strs(redress.Priorities)},
+	} {
+		for _, v := range kind.values {
+			used[kind.prefix+"."+v] = true
+		}
+	}
+	for _, p := range redress.DefaultPolicies() {
+		for _, c := range p.Clocks {
+			if p.Name == redress.PolicyComplaint || p.Name == redress.PolicyPetition {
+				used["clock."+c.Name] = true
+			}
+		}
+	}
+	missing := []string{}
+	for k := range used {
+		if _, ok := zh[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Fatalf("messages used but missing from the catalogues: %v", missing)
+	}
+}
+
+func strs[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = string(v)
+	}
+	return out
+}
+
+func TestTemplatesParse(t *testing.T) {
+	u, err := newUI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range append(append([]string{}, pageNames...), printNames...) {
+		if u.pages[name] == nil {
+			t.Errorf("page %s not parsed", name)
+		}
+	}
+}
