@@ -3,7 +3,7 @@ GO   ?= go
 BIN  := bin/redress
 DATA ?= ./data
 
-.PHONY: build run test vet clean assets
+.PHONY: build run test vet clean assets test-deps
 
 # Browser assets come from npm at build time and are embedded in the binary.
 VENDOR := web/static/vendor
@@ -30,7 +30,10 @@ vet:
 	$(GO) vet ./...
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "not gofmt-formatted: $$unformatted"; exit 1; fi
 
+# Installs Chromium and the CJK fonts when missing (Debian packages), then
+# runs every test; with CI=true nothing may be skipped for want of them.
 test: assets vet
+	bash scripts/test-deps.sh
 	$(GO) test -count=1 ./...
 
 clean:
