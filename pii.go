@@ -146,6 +146,30 @@ func (e *MissingKeyError) Error() string {
 	return fmt.Sprintf("keyring: key version %d is not loaded", e.Version)
 }
 
+// SealBytes encrypts binary content bound to aad: one byte of key version,
+// then the nonce, ciphertext and tag.
+func (k *Keyring) SealBytes(plain []byte, aad string) []byte {
+	out := []byte{byte(k.current)}
+	return k.aeads[k.current].Seal(out, nil, plain, []byte(aad))
+}
+
+// OpenBytes decrypts what SealBytes produced with the same aad.
+func (k *Keyring) OpenBytes(sealed []byte, aad string) ([]byte, error) {
+	if len(sealed) < 1 {
+		return nil, errors.New("keyring: empty sealed content")
+	}
+	version := int(sealed[0])
+	aead, ok := k.aeads[version]
+	if !ok {
+		return nil, &MissingKeyError{Version: version}
+	}
+	plain, err := aead.Open(nil, nil, sealed[1:], []byte(aad))
+	if err != nil {
+		return nil, fmt.Errorf("keyring: open %s: %w", aad, err)
+	}
+	return plain, nil
+}
+
 // Open decrypts what Seal produced with the same aad.
 func (k *Keyring) Open(sealed, aad string) (string, error) {
 	if sealed == "" {

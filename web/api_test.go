@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -81,7 +82,7 @@ func newAPI(t *testing.T) *apiFixture {
 	}
 	server := web.NewServer(web.Services{
 		Cases: sqldb.NewCaseService(db), Orgs: sqldb.NewOrgService(db), Users: sqldb.NewUserService(db),
-		Tokens: tokens, Sessions: sqldb.NewSessionService(db), Deadlines: sqldb.NewDeadlineService(db), Notifications: sqldb.NewNotificationService(db), Codes: sqldb.NewCodeService(db), Audit: sqldb.NewAuditService(db), Ping: db.Ping,
+		Tokens: tokens, Sessions: sqldb.NewSessionService(db), Deadlines: sqldb.NewDeadlineService(db), Evidence: sqldb.NewEvidenceService(db), Notifications: sqldb.NewNotificationService(db), Codes: sqldb.NewCodeService(db), Audit: sqldb.NewAuditService(db), Ping: db.Ping,
 	}, log)
 	f.srv = httptest.NewServer(server.Handler())
 	t.Cleanup(f.srv.Close)
@@ -107,6 +108,9 @@ func (f *apiFixture) call(t *testing.T, login, method, path, body string) (int, 
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") && resp.StatusCode == http.StatusOK {
+		return resp.StatusCode, map[string]any{"_raw": string(raw)} // a file download
+	}
 	var out map[string]any
 	if err := json.Unmarshal(raw, &out); err != nil {
 		t.Fatalf("%s %s: answer is not a JSON object: %s", method, path, raw)
@@ -364,4 +368,15 @@ func decodeStrictForTest(body string, dst any) error {
 	dec := json.NewDecoder(strings.NewReader(body))
 	dec.DisallowUnknownFields()
 	return dec.Decode(dst)
+}
+
+func bytesString(v any) string {
+	raw, _ := json.Marshal(v)
+	return string(raw)
+}
+
+func readFile(path string) ([]byte, error) {
+	wal, _ := os.ReadFile(path + "-wal")
+	main, err := os.ReadFile(path)
+	return append(main, wal...), err
 }

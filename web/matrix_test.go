@@ -167,6 +167,11 @@ func TestPermissionMatrixActions(t *testing.T) {
 func TestPermissionMatrixEndpoints(t *testing.T) {
 	m := newMatrix(t)
 	c := m.prepare(t, redress.StatusRegistered, false)
+	ev, err := sqldb.NewEvidenceService(m.db).AddEvidence(redress.WithUser(context.Background(), m.users["staff.in"]), c.No,
+		redress.NewEvidence{Name: "凭证.pdf", ContentType: "application/pdf", Body: strings.NewReader("%PDF-1.4 test")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	readers := []redress.Role{redress.RoleStaff, redress.RoleManager, redress.RoleBranchHead, redress.RoleHQService, redress.RoleAuditor}
 	registrars := []redress.Role{redress.RoleStaff, redress.RoleManager, redress.RoleBranchHead, redress.RoleHQService}
 	revealers := []redress.Role{redress.RoleManager, redress.RoleBranchHead, redress.RoleHQService}
@@ -197,6 +202,8 @@ func TestPermissionMatrixEndpoints(t *testing.T) {
 		{name: "events", method: "GET", path: fixed("/api/v1/cases/" + c.No + "/events"), ok: 200, roles: readers, scoped: true},
 		{name: "reveal", method: "POST", path: fixed("/api/v1/cases/" + c.No + "/reveal"),
 			body: func(string) string { return `{"field":"phone","reason":"回访客户"}` }, ok: 200, roles: revealers, scoped: true},
+		{name: "evidence list", method: "GET", path: fixed("/api/v1/cases/" + c.No + "/evidence"), ok: 200, roles: readers, scoped: true},
+		{name: "evidence download", method: "GET", path: fixed(fmt.Sprintf("/api/v1/cases/%s/evidence/%d", c.No, ev.ID)), ok: 200, roles: readers, scoped: true},
 		{name: "lookup", method: "POST", path: fixed("/api/v1/cases/lookup"), body: func(string) string { return `{"phone":"13812345678"}` },
 			ok: 200, roles: readers},
 		{name: "actions", method: "GET", path: fixed("/api/v1/actions"), ok: 200, roles: everyone},

@@ -72,12 +72,23 @@ func (s *Server) openAPI() object {
 		if rt.body != nil {
 			op["requestBody"] = object{"required": true, "content": object{"application/json": object{"schema": gen.ref(reflect.TypeOf(rt.body))}}}
 		}
+		if rt.multipart {
+			op["requestBody"] = object{"required": true, "content": object{"multipart/form-data": object{"schema": object{
+				"type": "object", "required": []any{"file"},
+				"properties": object{"file": object{"type": "string", "format": "binary"}, "note": object{"type": "string"}}}}}}
+		}
 		status := rt.status
 		if status == 0 {
 			status = http.StatusOK
 		}
 		responses := object{}
-		responses[strconv.Itoa(status)] = object{"description": http.StatusText(status), "content": object{"application/json": object{"schema": gen.ref(reflect.TypeOf(rt.out))}}}
+		body := object{"application/json": object{"schema": object{}}}
+		if rt.out == nil {
+			body = object{"application/octet-stream": object{"schema": object{"type": "string", "format": "binary"}}}
+		} else {
+			body["application/json"] = object{"schema": gen.ref(reflect.TypeOf(rt.out))}
+		}
+		responses[strconv.Itoa(status)] = object{"description": http.StatusText(status), "content": body}
 		responses["default"] = object{"description": "An error: 400 invalid, 401 unauthorized, 403 forbidden, 404 not_found, 409 conflict, 500 internal",
 			"content": object{"application/json": object{"schema": errorRef}}}
 		op["responses"] = responses

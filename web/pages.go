@@ -129,7 +129,8 @@ type casePage struct {
 	Liab     []redress.Liability
 	Outcomes []redress.Outcome
 	Causes   []redress.PauseCause
-	Lines    []dueLine
+	Evidence []*redress.Evidence
+	Archived bool // closed, withdrawn or rejected: no more evidence
 }
 
 func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
@@ -148,6 +149,10 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 		Now: time.Now().In(redress.Beijing).Format("2006-01-02T15:04"), Remedies: redress.Remedies,
 		Notices: redress.NoticeMethods, Sats: redress.Satisfactions, Liab: redress.Liabilities, Outcomes: redress.Outcomes,
 		Causes: redress.PauseCauses}
+	if p.Evidence, err = s.svc.Evidence.ListEvidence(ctx, no); err != nil {
+		return nil, err
+	}
+	p.Archived = c.Status == redress.StatusClosed || c.Status == redress.StatusWithdrawn || c.Status == redress.StatusRejected
 	if containsAction(p.Actions, redress.ActionAccept) || containsAction(p.Actions, redress.ActionAssign) {
 		if p.Users, err = s.svc.Users.ListUsers(ctx, redress.UserFilter{}); err != nil {
 			return nil, err
@@ -335,9 +340,9 @@ func (s *Server) handleNewCasePage(w http.ResponseWriter, r *http.Request) error
 // input has a problem, the form comes back as typed; a possible repeat
 // complaint by the same complainant is shown for the receiver to confirm.
 func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
-	if err := r.ParseForm(); err != nil {
-		return invalid("the form could not be read (too large?)", nil)
+	scan, err := evidenceFromRequest(w, r, "scan")
+	if err != nil {
+		return err
 	}
 	f := r.PostForm
 	form, err := s.newCaseForm(r)
@@ -350,6 +355,12 @@ func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) err
 	}
 	// The form comes back, as typed, with its problems: a page like any other (200).
 	again := func(msg string, fields map[string]string) error {
+		if scan != nil { // a browser does not send a file again by itself: say so
+			if fields == nil {
+				fields = map[string]string{}
+			}
+			fields["scan"] = "new.scan_again"
+		}
 		s.render(w, r, http.StatusOK, "new", &pageData{Title: "new.title", Data: form, Form: f, Error: msg, Fields: fields})
 		return nil
 	}
@@ -377,6 +388,13 @@ func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) err
 			return again(redress.ErrorMessage(err), redress.ErrorFields(err))
 		}
 		return err
+	}
+	if scan != nil {
+		scan.Note = "信函扫描件"
+		if _, err := s.svc.Evidence.AddEvidence(r.Context(), c.No, *scan); err != nil {
+			// The case is registered; the scan can be added on its page.
+			flash(w, newT(s.ui.bundle, pageLang(r)).Get("new.scan_failed", "Problem", redress.ErrorMessage(err)))
+		}
 	}
 	http.Redirect(w, r, "/cases/"+url.PathEscape(c.No)+"/receipt", http.StatusSeeOther)
 	return nil

@@ -26,6 +26,8 @@ type Services struct {
 	Audit    redress.AuditService
 	// Deadlines computes due dates and edits the holiday calendar.
 	Deadlines redress.DeadlineService
+	// Evidence keeps the files of cases.
+	Evidence redress.EvidenceService
 	// Notifications lists and acknowledges the acting user's in-app notifications.
 	Notifications redress.NotificationService
 	Ping          func(ctx context.Context) error // the database answers
@@ -49,10 +51,11 @@ type route struct {
 	method, path string
 	summary      string
 	public       bool // needs no token
+	multipart    bool // the body is multipart/form-data (file, note), not JSON
 	status       int  // success status
 	body         any  // request body type, for the document
 	query        []param
-	out          any // response body type, for the document
+	out          any // response body type, for the document; nil for a file
 	handle       func(w http.ResponseWriter, r *http.Request) error
 }
 
@@ -69,7 +72,7 @@ func NewServer(svc Services, log *slog.Logger) *Server {
 	}
 	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), ui: pages}
 	s.pageRoutes()
-	s.routes = append(append(s.apiRoutes(), s.deadlineRoutes()...), s.notificationRoutes()...)
+	s.routes = append(append(append(s.apiRoutes(), s.deadlineRoutes()...), s.notificationRoutes()...), s.evidenceRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.endpoint(rt))
 	}

@@ -192,6 +192,8 @@ func (s *Server) pageRoutes() {
 	s.mux.Handle("GET /cases/{no}", s.page(s.handleCasePage))
 	s.mux.Handle("POST /cases/{no}/act/{action}", s.page(s.handleCaseActSubmit))
 	s.mux.Handle("POST /cases/{no}/reveal", s.page(s.handleRevealSubmit))
+	s.mux.Handle("POST /cases/{no}/evidence", s.page(s.handleEvidencePage))
+	s.mux.Handle("GET /cases/{no}/evidence/{id}", s.page(s.handleEvidencePageDownload))
 	s.mux.Handle("GET /cases/{no}/receipt", s.page(s.handleReceiptPage))
 	s.mux.Handle("GET /cases/{no}/print/{form}", s.page(s.handlePrintPage))
 	s.adminPageRoutes()

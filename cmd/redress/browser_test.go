@@ -168,6 +168,10 @@ func TestBrowser(t *testing.T) {
 	}
 
 	xss := `<script>alert(1)</script>`
+	letterScan := filepath.Join(t.TempDir(), "letter-scan.pdf")
+	if err := os.WriteFile(letterScan, []byte("%PDF-1.4 扫描件"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	var no, letterNo, body, status string
 	b.run(t, "sign-in page", chromedp.Navigate(base+"/"), chromedp.WaitVisible("#login", chromedp.ByID), screenshot(filepath.Join(shots, "login.png")))
 	b.run(t, "staff signs in", signIn(base, "zhang.lei"))
@@ -207,6 +211,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.SendKeys("#phone", "13900001111", chromedp.ByID),
 		chromedp.SendKeys("#subject", "信用卡年费争议", chromedp.ByID),
 		chromedp.SendKeys("#description", "来信称办卡时承诺免年费。", chromedp.ByID),
+		chromedp.SetUploadFiles("#scan", []string{letterScan}, chromedp.ByID),
 		chromedp.Click("#restated", chromedp.ByID),
 		chromedp.Click(`#regform button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible("#tracking-no", chromedp.ByID),
@@ -214,6 +219,12 @@ func TestBrowser(t *testing.T) {
 	)
 	if letterNo == no || letterNo == "" {
 		t.Fatalf("second case %q", letterNo)
+	}
+	var evidence string
+	b.run(t, "the scanned letter is on the case", chromedp.Navigate(base+"/cases/"+letterNo),
+		chromedp.Text("#evidence", &evidence, chromedp.ByID))
+	if !strings.Contains(evidence, "letter-scan.pdf") || !strings.Contains(evidence, "信函扫描件") {
+		t.Fatalf("evidence section: %q", evidence)
 	}
 	b.run(t, "staff signs out", signOut())
 

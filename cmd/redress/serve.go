@@ -58,6 +58,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Tokens:        sqldb.NewTokenService(db),
 		Sessions:      sqldb.NewSessionService(db),
 		Deadlines:     sqldb.NewDeadlineService(db),
+		Evidence:      sqldb.NewEvidenceService(db),
 		Codes:         sqldb.NewCodeService(db),
 		Audit:         sqldb.NewAuditService(db),
 		Notifications: sqldb.NewNotificationService(db),
