@@ -37,7 +37,23 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
+  // The registration form validates as it goes: a field left in a bad state
+  // is marked when the user moves on, with the browser's own message.
+  function validateAsYouGo() {
+    var form = document.getElementById("regform");
+    if (!form) return;
+    form.querySelectorAll("input, select, textarea").forEach(function (el) {
+      el.addEventListener("blur", function () {
+        var bad = !el.checkValidity();
+        el.classList.toggle("invalid", bad);
+        el.setAttribute("aria-invalid", bad ? "true" : "false");
+        el.title = bad ? el.validationMessage : "";
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    validateAsYouGo();
     var channel = document.getElementById("channel");
     if (channel) {
       channel.addEventListener("change", adaptToChannel);

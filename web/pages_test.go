@@ -1,0 +1,95 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"regexp"
+	"strings"
+	"testing"
+
+	"redress"
+	"redress/sqldb"
+)
+
+var (
+	idAttr     = regexp.MustCompile(`\sid="([^"]+)"`)
+	labelFor   = regexp.MustCompile(`<label[^>]*\sfor="([^"]+)"`)
+	controlTag = regexp.MustCompile(`<(input|select|textarea)\b[^>]*>`)
+	typeAttr   = regexp.MustCompile(`\stype="([^"]+)"`)
+)
+
+// TestPagesAccessible signs in as a manager and as an admin and checks every
+// main page: it renders, no ID repeats, every visible form control has a
+// label, user text is escaped, and the pages carry no inline script.
+func TestPagesAccessible(t *testing.T) {
+	f := newAPI(t)
+	c := f.create(t)
+	no := c["no"].(string)
+	admin := redress.WithUser(context.Background(), &redress.User{Login: "admin", Role: redress.RoleAdmin})
+	for _, login := range []string{"mgr", "admin"} {
+		password := "page-password-1"
+		if _, err := sqldb.NewUserService(f.db).UpdateUser(admin, login, redress.UserUpdate{Password: &password}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pages := map[string][]string{
+		"mgr":   {"/", "/?status=registered&kind=complaint", "/cases/new", "/cases/new?channel=visit", "/cases/" + no, "/cases/" + no + "/receipt", "/cases/" + no + "/print/registration", "/admin/tokens"},
+		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens"},
+	}
+	for login, paths := range pages {
+		jar, _ := cookiejar.New(nil)
+		client := &http.Client{Jar: jar}
+		req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader("login="+login+"&password=page-password-1"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		for _, path := range paths {
+			resp, err := client.Get(f.srv.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			page := string(raw)
+			if resp.StatusCode != 200 || !strings.Contains(page, "</html>") {
+				t.Errorf("%s as %s: %d", path, login, resp.StatusCode)
+				continue
+			}
+			seen := map[string]bool{}
+			for _, m := range idAttr.FindAllStringSubmatch(page, -1) {
+				if seen[m[1]] {
+					t.Errorf("%s: id %q repeats", path, m[1])
+				}
+				seen[m[1]] = true
+			}
+			labelled := map[string]bool{}
+			for _, m := range labelFor.FindAllStringSubmatch(page, -1) {
+				labelled[m[1]] = true
+			}
+			for _, tag := range controlTag.FindAllString(page, -1) {
+				typ := ""
+				if m := typeAttr.FindStringSubmatch(tag); m != nil {
+					typ = m[1]
+				}
+				if typ == "hidden" || typ == "submit" || strings.Contains(tag, `type="checkbox" name="remedies"`) {
+					continue // hidden fields; remedies sit inside their own <label>
+				}
+				id := idAttr.FindStringSubmatch(tag)
+				if id == nil || !labelled[id[1]] {
+					if !strings.Contains(page, "<label>"+tag) && !regexp.MustCompile(`<label[^>]*>[^<]*`+regexp.QuoteMeta(tag)).MatchString(page) {
+						t.Errorf("%s: control without a label: %s", path, tag)
+					}
+				}
+			}
+			if regexp.MustCompile(`<script>[^<]`).MatchString(page) || strings.Contains(page, " style=\"") {
+				t.Errorf("%s: inline script or style breaks the CSP", path)
+			}
+		}
+	}
+}
