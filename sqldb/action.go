@@ -71,6 +71,12 @@ func (s *CaseService) Act(ctx context.Context, no string, req redress.ActionRequ
 				return err
 			}
 		}
+		switch req.Action {
+		case redress.ActionInvestigate, redress.ActionReply, redress.ActionResolveOnSpot:
+			if err := s.db.indexCase(ctx, tx, c.ID); err != nil { // the searchable text changed
+				return err
+			}
+		}
 		if err := s.db.appendEvent(ctx, tx, &redress.Event{CaseNo: c.No, Actor: u.Login, Action: string(req.Action),
 			At: now, Changes: diffCase(&before, c.Case), Detail: a.detail}); err != nil {
 			return err

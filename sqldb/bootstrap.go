@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"redress"
@@ -34,7 +35,16 @@ func (db *DB) Bootstrap(ctx context.Context, adminPassword string) (string, erro
 	if err != nil {
 		return "", fmt.Errorf("bootstrap: %w", err)
 	}
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	// Another server starting on the same empty database may be bootstrapping
+	// it too: under the setup lock, the first one does it and the other finds
+	// the units there.
+	err = db.setupTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_units`).Scan(&units); err != nil {
+			return err
+		}
+		if units > 0 {
+			return errNothingToDo
+		}
 		root, err := db.insertOrg(ctx, tx, redress.NewOrgUnit{Code: RootOrgCode, Name: "总行", Kind: redress.OrgHQ}, nil)
 		if err != nil {
 			return err
@@ -45,6 +55,9 @@ func (db *DB) Bootstrap(ctx context.Context, adminPassword string) (string, erro
 		return db.appendEvent(ctx, tx, &redress.Event{Actor: "system", Action: "bootstrap", At: root.CreatedAt,
 			Changes: []redress.Change{{Field: "org", After: RootOrgCode}, {Field: "user", After: "admin"}}})
 	})
+	if errors.Is(err, errNothingToDo) {
+		return "", nil
+	}
 	if err != nil {
 		return "", fmt.Errorf("bootstrap: %w", err)
 	}

@@ -363,7 +363,10 @@ func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, u *redress.User, n *re
 	}
 	err = db.insertDeadlineChange(ctx, tx, id, redress.DeadlineChange{At: now, Actor: u.Login, Action: string(redress.ActionRegister),
 		Clock: dl.DecisionClock, After: dl.DecisionDue, Reason: dl.DueWarning})
-	return no, err
+	if err != nil {
+		return "", err
+	}
+	return no, db.indexCase(ctx, tx, id)
 }
 
 // checkCodes verifies each given code exists in its dimension and is active.

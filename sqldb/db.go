@@ -16,17 +16,18 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
-
 	"redress"
 )
 
 //go:embed migrations
 var migrations embed.FS
 
-// DB is an open Redress database: one write connection (SQLite has a single
-// writer; funnelling writes through one connection avoids lock contention),
-// a pool of readers, the keyring for personal data, and an injected clock.
+// DB is an open Redress database: the pool that writes and the pool that
+// reads (on SQLite one write connection, since SQLite has a single writer,
+// and a pool of readers; on PostgreSQL one pool for both), the keyring for
+// personal data, and an injected clock. Several DBs, in one process or in
+// several servers, may share one database: everything they coordinate on
+// lives in it.
 type DB struct {
 	write   *sql.DB
 	read    *sql.DB
@@ -43,40 +44,35 @@ type DB struct {
 	Now func() time.Time
 }
 
-// Open connects to the database named by dsn (a SQLite path or file: URL) and
-// checks that it answers. It does not migrate; call Migrate.
+// Open connects to the database named by dsn — a SQLite path or file: URL,
+// or a postgres:// or postgresql:// URL — and checks that it answers. It does
+// not migrate; call Migrate.
 func Open(ctx context.Context, dsn string, keys *redress.Keyring, log *slog.Logger) (*DB, error) {
 	if keys == nil {
 		return nil, errors.New("sqldb: open: a keyring is required")
 	}
-	d, err := dialectFor(dsn)
+	d := dialectFor(dsn)
+	write, read, err := d.open(dsn)
 	if err != nil {
 		return nil, err
 	}
-	writeDSN, readDSN := sqliteDSNs(dsn)
-	write, err := sql.Open(d.driver, writeDSN)
-	if err != nil {
-		return nil, fmt.Errorf("sqldb: open writer: %w", err)
-	}
-	write.SetMaxOpenConns(1)
-	write.SetMaxIdleConns(1)
-	write.SetConnMaxLifetime(0)
-	read, err := sql.Open(d.driver, readDSN)
-	if err != nil {
-		write.Close()
-		return nil, fmt.Errorf("sqldb: open readers: %w", err)
-	}
-	read.SetMaxOpenConns(8)
-	read.SetMaxIdleConns(8)
 	db := &DB{write: write, read: read, dialect: d, log: log, Now: time.Now}
 	db.keys.Store(keys)
-	// The first connection of the writer creates the file and switches it to WAL.
+	// The first connection of the SQLite writer creates the file and switches it to WAL.
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqldb: connect to %s: %w", d.name, err)
 	}
+	if err := d.check(ctx, write, log); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
+
+// RedactDSN returns a DSN fit for a log line: a PostgreSQL URL's password is
+// replaced by xxxxx.
+func RedactDSN(dsn string) string { return dialectFor(dsn).redact(dsn) }
 
 // SetKeyLoader sets how to read the key file again after a rotation by
 // another process.
@@ -112,7 +108,7 @@ func (db *DB) open(sealed, aad string) (string, error) {
 	return value, err
 }
 
-// Close closes both pools.
+// Close closes both pools (closing a pool twice, where they are one, is harmless).
 func (db *DB) Close() error {
 	return errors.Join(db.read.Close(), db.write.Close())
 }
@@ -130,9 +126,16 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 
 // Migrate applies the embedded migrations of the engine that are not yet
 // applied, each in its own transaction, and returns how many it applied.
+// Several servers may migrate one database at once: each transaction takes
+// the dialect's setup lock and checks again, inside it, that its migration
+// is still to do.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+	err := db.setupTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return 0, fmt.Errorf("sqldb: migrate: %w", err)
 	}
 	dir := "migrations/" + db.dialect.name
@@ -150,44 +153,62 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	applied := 0
 	for _, name := range names {
 		version := strings.TrimSuffix(name, ".sql")
-		done, err := db.migrationApplied(ctx, version)
-		if err != nil {
-			return applied, err
-		}
-		if done {
-			continue
-		}
 		body, err := migrations.ReadFile(dir + "/" + name)
 		if err != nil {
 			return applied, fmt.Errorf("sqldb: migrate: %w", err)
 		}
-		err = db.inTx(ctx, func(tx *sql.Tx) error {
+		done := false
+		err = db.setupTx(ctx, func(tx *sql.Tx) error {
+			var n int
+			err := tx.QueryRowContext(ctx, db.dialect.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n)
+			if err != nil || n > 0 {
+				done = n > 0
+				return err
+			}
+			// Without arguments, both drivers run a file of several statements.
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return fmt.Errorf("apply %s: %w", name, err)
 			}
-			_, err := tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`),
+			_, err = tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`),
 				version, timeText(db.now()))
 			return err
 		})
 		if err != nil {
 			return applied, fmt.Errorf("sqldb: migrate: %w", err)
 		}
-		applied++
+		if !done {
+			applied++
+			if version == searchMigration {
+				if _, err := db.ReindexSearch(ctx); err != nil {
+					return applied, fmt.Errorf("sqldb: migrate: %w", err)
+				}
+			}
+		}
 	}
 	return applied, nil
 }
 
-func (db *DB) migrationApplied(ctx context.Context, version string) (bool, error) {
-	var n int
-	err := db.write.QueryRowContext(ctx, db.dialect.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("sqldb: migrate: %w", err)
-	}
-	return n > 0, nil
+// searchMigration creates the search index; the cases already stored are
+// indexed in Go right after it.
+const searchMigration = "0005_search"
+
+// setupTx runs fn in a write transaction that first takes the dialect's
+// setup lock: the transactions that set up a database (migrations, the
+// bootstrap) run one at a time, also across servers.
+func (db *DB) setupTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if db.dialect.setupLock != "" {
+			if _, err := tx.ExecContext(ctx, db.dialect.setupLock); err != nil {
+				return fmt.Errorf("take the setup lock: %w", err)
+			}
+		}
+		return fn(tx)
+	})
 }
 
 // inTx runs fn in a write transaction and commits it when fn returns nil.
-// With synchronous=FULL, a returned nil means the change is on disk.
+// A returned nil means the change is on disk: SQLite runs with
+// synchronous=FULL, PostgreSQL's commit waits for its WAL flush.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {

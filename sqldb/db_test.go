@@ -5,18 +5,26 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
+	"os"
 	"testing"
 	"time"
 
 	"redress"
+	"redress/sqldb/sqldbtest"
 )
+
+// testEngine is the database engine of this run of the package's tests:
+// TestMain runs them all on SQLite, then on PostgreSQL when
+// REDRESS_TEST_POSTGRES names a server (see sqldbtest).
+var testEngine sqldbtest.Engine
+
+func TestMain(m *testing.M) { os.Exit(sqldbtest.Main(m, &testEngine)) }
 
 // fixture is a migrated database with a small bank: HQ → BJ branch → BJ-HD
 // sub-branch → BJ-HD-01 outlet, and SH branch beside it, with users.
 type fixture struct {
 	db    *DB
-	path  string
+	dsn   string // the database: a SQLite file path, or a PostgreSQL URL
 	cases *CaseService
 	users map[string]*redress.User
 	clock time.Time
@@ -25,17 +33,17 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "redress.db")
+	dsn := testEngine.NewDatabase(t)
 	keys, err := redress.NewKeyring(map[int][]byte{1: bytes.Repeat([]byte{7}, redress.KeySize)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := Open(ctx, path, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	db, err := Open(ctx, dsn, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	f := &fixture{db: db, path: path, cases: NewCaseService(db), users: map[string]*redress.User{},
+	f := &fixture{db: db, dsn: dsn, cases: NewCaseService(db), users: map[string]*redress.User{},
 		clock: time.Date(2026, 11, 21, 10, 0, 0, 0, redress.Beijing)}
 	db.Now = func() time.Time { return f.clock }
 	if _, err := db.Migrate(ctx); err != nil {
@@ -117,4 +125,23 @@ func wantCode(t *testing.T, err error, code string) {
 	if redress.ErrorCode(err) != code {
 		t.Fatalf("want %s, got %v", code, err)
 	}
+}
+
+// exec runs a statement written with ? placeholders directly on the
+// database, behind the services: for tests that set up or tamper with rows.
+func (f *fixture) exec(t *testing.T, query string, args ...any) {
+	t.Helper()
+	if _, err := f.db.write.ExecContext(context.Background(), f.db.dialect.rebind(query), args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+// count runs a query written with ? placeholders that answers one number.
+func (f *fixture) count(t *testing.T, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := f.db.read.QueryRowContext(context.Background(), f.db.dialect.rebind(query), args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
 }

@@ -1,35 +1,151 @@
 package sqldb
 
 import (
+	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
 
 // dialect holds every difference between the database engines. Nothing
 // outside this file may branch on the engine.
+//
+// The SQL itself is one text for both: ? placeholders (rebound to $n for
+// PostgreSQL), times and dates as fixed-width text, flags compared with a Go
+// bool parameter (INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL), INSERT …
+// ON CONFLICT and RETURNING, which both engines speak.
 type dialect struct {
-	name       string // "sqlite" or "postgres": also the migrations folder
-	driver     string // database/sql driver name
-	forUpdate  string // row-lock suffix for a SELECT inside a write transaction
-	uniqueText string // text of a unique-constraint violation in the driver's error
+	name   string // "sqlite" or "postgres": also the migrations folder
+	driver string // database/sql driver name
+
+	// forUpdate is the row-lock suffix for a SELECT inside a write
+	// transaction that reads a row it will change.
+	forUpdate string
+	// skipLocked is the row-lock suffix for the sub-SELECT of a claim: rows
+	// that another transaction holds are left to it, and the claimer takes
+	// the next ones.
+	skipLocked string
+	// setupLock, when not empty, is run first in each transaction that sets
+	// a database up (a migration, the bootstrap), so that several servers
+	// starting at once on an empty database do it one at a time.
+	setupLock string
+	// snapshot starts a read transaction that sees one state of the
+	// database throughout (for verifying the audit chain while it grows).
+	snapshot *sql.TxOptions
 }
 
 var sqlite = dialect{
 	name:       "sqlite",
 	driver:     "sqlite",
-	forUpdate:  "", // one writer at a time: BEGIN IMMEDIATE already serialises
-	uniqueText: "UNIQUE constraint failed",
+	forUpdate:  "",  // one writer at a time: BEGIN IMMEDIATE already serialises
+	skipLocked: "",  // likewise
+	setupLock:  "",  // likewise
+	snapshot:   nil, // a deferred read transaction in WAL mode keeps the snapshot of its first read
+}
+
+// setupLockKey is the advisory lock taken by the transactions that set a
+// PostgreSQL database up: "redress" in ASCII.
+const setupLockKey = 0x72656472657373
+
+var postgres = dialect{
+	name:       "postgres",
+	driver:     "pgx",
+	forUpdate:  " FOR UPDATE",
+	skipLocked: " FOR UPDATE SKIP LOCKED",
+	setupLock:  "SELECT pg_advisory_xact_lock(" + strconv.Itoa(setupLockKey) + ")",
+	snapshot:   &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
 }
 
 // dialectFor picks the engine from a DSN: postgres:// or postgresql:// is
 // PostgreSQL; anything else is a SQLite file path or file: URL.
-func dialectFor(dsn string) (dialect, error) {
+func dialectFor(dsn string) dialect {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return dialect{}, fmt.Errorf("PostgreSQL DSNs are not supported by this build yet; use a SQLite file path")
+		return postgres
 	}
-	return sqlite, nil
+	return sqlite
+}
+
+// postgresPoolSize is the number of connections one server keeps open to
+// PostgreSQL at most.
+const postgresPoolSize = 20
+
+// open connects to the database of dsn and returns the pool that writes
+// and the pool that reads. SQLite has a single writer: funnelling writes
+// through one connection avoids lock contention, and a pool of query-only
+// readers never blocks it. PostgreSQL has row locks and MVCC: one pool does
+// both.
+func (d dialect) open(dsn string) (write, read *sql.DB, err error) {
+	if d.name == "postgres" {
+		pool, err := sql.Open(d.driver, dsn)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sqldb: open: %w", err)
+		}
+		pool.SetMaxOpenConns(postgresPoolSize)
+		pool.SetMaxIdleConns(postgresPoolSize / 2)
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		return pool, pool, nil
+	}
+	writeDSN, readDSN := sqliteDSNs(dsn)
+	write, err = sql.Open(d.driver, writeDSN)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqldb: open writer: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	read, err = sql.Open(d.driver, readDSN)
+	if err != nil {
+		write.Close()
+		return nil, nil, fmt.Errorf("sqldb: open readers: %w", err)
+	}
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	return write, read, nil
+}
+
+// check verifies, after connecting, that the database can hold what Redress
+// stores. A PostgreSQL database must be UTF-8 (Chinese text); its character
+// classification (ctype) should be UTF-8 too, or pg_trgm sees no Chinese
+// characters: create it with ENCODING 'UTF8' LC_CTYPE 'C.UTF-8'.
+func (d dialect) check(ctx context.Context, db *sql.DB, log *slog.Logger) error {
+	if d.name != "postgres" {
+		return nil
+	}
+	var name, encoding, ctype string
+	err := db.QueryRowContext(ctx, `SELECT current_database(), pg_encoding_to_char(encoding), datctype
+		FROM pg_database WHERE datname = current_database()`).Scan(&name, &encoding, &ctype)
+	if err != nil {
+		return fmt.Errorf("sqldb: read the database's encoding: %w", err)
+	}
+	if encoding != "UTF8" {
+		return fmt.Errorf("sqldb: database %s has encoding %s: Redress needs UTF8 (CREATE DATABASE … ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' TEMPLATE template0)", name, encoding)
+	}
+	if c := strings.ToLower(ctype); !strings.Contains(c, "utf-8") && !strings.Contains(c, "utf8") && log != nil {
+		log.Warn("the database's ctype is not UTF-8: text search will not see Chinese characters", "database", name, "ctype", ctype)
+	}
+	return nil
+}
+
+// redact returns dsn fit for a log line: a PostgreSQL URL without its
+// password.
+func (d dialect) redact(dsn string) string {
+	if d.name != "postgres" {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(a PostgreSQL URL that does not parse)"
+	}
+	return u.Redacted()
 }
 
 // rebind turns the ? placeholders of our one SQL text into the engine's own.
@@ -52,7 +168,14 @@ func (d dialect) rebind(query string) string {
 
 // isUnique reports whether err is a unique-constraint violation.
 func (d dialect) isUnique(err error) bool {
-	return err != nil && strings.Contains(err.Error(), d.uniqueText)
+	if err == nil {
+		return false
+	}
+	if d.name == "postgres" {
+		var pgErr *pgconn.PgError
+		return errors.As(err, &pgErr) && pgErr.Code == "23505" // unique_violation
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
 // sqliteDSNs returns the DSNs of the single write connection and of the
@@ -71,4 +194,28 @@ func sqliteDSNs(dsn string) (write, read string) {
 		"&_pragma=" + url.QueryEscape("busy_timeout(10000)")
 	return "file:" + path + "?" + common + "&_txlock=immediate",
 		"file:" + path + "?" + common + "&_pragma=" + url.QueryEscape("query_only(1)")
+}
+
+// searchReplace returns the statements that remove and add a case's search
+// document: an FTS5 table on SQLite, a tsvector with a GIN index on
+// PostgreSQL. The document is the case's text as SearchTerms splits it,
+// joined by spaces.
+func (d dialect) searchReplace() (remove, add string) {
+	if d.name == "postgres" {
+		return `DELETE FROM case_search WHERE case_id = ?`,
+			`INSERT INTO case_search (case_id, body) VALUES (?, to_tsvector('simple', ?))`
+	}
+	return `DELETE FROM case_fts WHERE rowid = ?`, `INSERT INTO case_fts (rowid, body) VALUES (?, ?)`
+}
+
+// searchMatch returns the FROM and WHERE clauses (cases aliased c) and the
+// ORDER BY that find the documents holding the terms as a phrase, newest
+// case first, and the argument for the match. Reading in case-ID order
+// straight off the index lets a LIMIT stop early even for a frequent term.
+func (d dialect) searchMatch(terms []string) (from, where, order string, arg any) {
+	phrase := strings.Join(terms, " ")
+	if d.name == "postgres" {
+		return `case_search s JOIN cases c ON c.id = s.case_id`, `s.body @@ phraseto_tsquery('simple', ?)`, `s.case_id DESC`, phrase
+	}
+	return `case_fts JOIN cases c ON c.id = case_fts.rowid`, `case_fts MATCH ?`, `case_fts.rowid DESC`, `"` + phrase + `"`
 }

@@ -80,8 +80,16 @@ func (s *AuditService) VerifyAudit(ctx context.Context) (*redress.AuditReport, e
 	return s.db.verifyChain(ctx)
 }
 
+// verifyChain reads the events and the head in one snapshot, so that
+// events appended meanwhile (by this server or another) are not taken for
+// a broken end of the chain.
 func (db *DB) verifyChain(ctx context.Context) (*redress.AuditReport, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY seq`)
+	tx, err := db.read.BeginTx(ctx, db.dialect.snapshot)
+	if err != nil {
+		return nil, fmt.Errorf("verify audit: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY seq`)
 	if err != nil {
 		return nil, fmt.Errorf("verify audit: %w", err)
 	}
@@ -102,7 +110,7 @@ func (db *DB) verifyChain(ctx context.Context) (*redress.AuditReport, error) {
 	rows.Close()
 	var headSeq int64
 	var headHash string
-	if err := db.read.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
 		return nil, fmt.Errorf("verify audit: read head: %w", err)
 	}
 	report := v.Finish(headSeq, headHash)

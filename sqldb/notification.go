@@ -178,7 +178,10 @@ func (db *DB) insertNotifications(ctx context.Context, tx *sql.Tx, to []recipien
 //
 // The claim is one UPDATE whose own WHERE repeats the conditions, so it
 // holds on PostgreSQL too: a racing claimer that waited on a row lock
-// re-checks the lease on the row as committed and skips it.
+// re-checks the lease on the row as committed and skips it. On PostgreSQL
+// the sub-SELECT also skips the rows another claimer has locked (FOR UPDATE
+// SKIP LOCKED), so that a second server takes the next batch instead of
+// waiting for the first one's.
 func (db *DB) ClaimNotifications(ctx context.Context, claimant string, channels []redress.NotifyChannel, now time.Time,
 	limit int, lease time.Duration) ([]*redress.Notification, error) {
 	if claimant == "" || limit < 1 || lease <= 0 {
@@ -204,7 +207,7 @@ func (db *DB) ClaimNotifications(ctx context.Context, claimant string, channels 
 	var batch []claimed
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, db.dialect.rebind(`UPDATE notifications SET claimed_by = ?, claimed_until = ?
-			WHERE `+due+` AND id IN (SELECT id FROM notifications WHERE `+due+` ORDER BY next_attempt_at, id LIMIT ?)
+			WHERE `+due+` AND id IN (SELECT id FROM notifications WHERE `+due+` ORDER BY next_attempt_at, id LIMIT ?`+db.dialect.skipLocked+`)
 			RETURNING id`), args...)
 		if err != nil {
 			return err

@@ -305,8 +305,8 @@ type outboxRow struct {
 
 func (f *fixture) outboxRows(t *testing.T, channel redress.NotifyChannel) []outboxRow {
 	t.Helper()
-	rows, err := f.db.read.Query(`SELECT status, attempts, next_attempt_at, last_error, claimed_by FROM notifications
-		WHERE channel = ? ORDER BY id`, channel)
+	rows, err := f.db.read.Query(f.db.dialect.rebind(`SELECT status, attempts, next_attempt_at, last_error, claimed_by FROM notifications
+		WHERE channel = ? ORDER BY id`), channel)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -458,8 +458,8 @@ func TestOutboxConcurrentRunnersSendOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Two servers: each its own connections to the one database file.
-	second, err := Open(ctx, f.path, f.db.keyring(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// Two servers: each its own connections to the one database.
+	second, err := Open(ctx, f.dsn, f.db.keyring(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

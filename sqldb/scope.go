@@ -17,13 +17,13 @@ func isRootPath(path string) bool { return strings.Count(path, "/") == 2 }
 // A report or accusation (检举控告) is never visible to the staff member it
 // accuses, whatever their unit.
 func caseScopeSQL(u *redress.User) (string, []any) {
-	hidden := ` AND NOT (c.accusation = 1 AND c.respondent_staff_id = ?)`
+	hidden := ` AND NOT (c.accusation = ? AND c.respondent_staff_id = ?)`
 	if isRootPath(u.OrgPath) {
-		return hidden, []any{u.ID}
+		return hidden, []any{true, u.ID}
 	}
 	prefix := u.OrgPath + "%"
 	return hidden + ` AND (c.org_id IN (SELECT id FROM org_units WHERE path LIKE ?)
-		OR c.origin_org_id IN (SELECT id FROM org_units WHERE path LIKE ?))`, []any{u.ID, prefix, prefix}
+		OR c.origin_org_id IN (SELECT id FROM org_units WHERE path LIKE ?))`, []any{true, u.ID, prefix, prefix}
 }
 
 // sees reports whether the user's scope covers a case held by orgPath and

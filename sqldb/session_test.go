@@ -29,7 +29,7 @@ func TestSessions(t *testing.T) {
 		t.Fatalf("session user: %v %v", got, err)
 	}
 	var stored int
-	f.db.read.QueryRow(`SELECT COUNT(*) FROM sessions WHERE digest = ?`, token).Scan(&stored)
+	f.db.read.QueryRow(f.db.dialect.rebind(`SELECT COUNT(*) FROM sessions WHERE digest = ?`), token).Scan(&stored)
 	if stored != 0 {
 		t.Fatal("the session token must not be stored in clear")
 	}
@@ -196,7 +196,7 @@ func TestTokens(t *testing.T) {
 	_, err = tokens.IssueToken(f.as("mgr.bj"), redress.NewToken{ExpiresAt: &past})
 	wantCode(t, err, redress.EINVALID)
 	var clear int
-	f.db.read.QueryRow(`SELECT COUNT(*) FROM api_tokens WHERE digest = ? OR digest = ?`, issued.Token, second.Token).Scan(&clear)
+	f.db.read.QueryRow(f.db.dialect.rebind(`SELECT COUNT(*) FROM api_tokens WHERE digest = ? OR digest = ?`), issued.Token, second.Token).Scan(&clear)
 	if clear != 0 {
 		t.Fatal("tokens must be stored only as digests")
 	}

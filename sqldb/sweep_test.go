@@ -153,7 +153,7 @@ func TestSweepDueSoonOverdueAndEscalation(t *testing.T) {
 
 	// A case already at head office is not escalated again: an extended
 	// decision date that runs out again is only notified.
-	_, err = f.db.write.ExecContext(ctx, `UPDATE cases SET decision_due = ? WHERE id = ?`, after.AddDays(2).String(), got.ID)
+	_, err = f.db.write.ExecContext(ctx, f.db.dialect.rebind(`UPDATE cases SET decision_due = ? WHERE id = ?`), after.AddDays(2).String(), got.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestSweepDueSoonOverdueAndEscalation(t *testing.T) {
 
 	// The replied case was never swept.
 	var alerts int
-	if err := f.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM deadline_alerts WHERE case_id = ?`, replied.ID).Scan(&alerts); err != nil {
+	if err := f.db.read.QueryRowContext(ctx, f.db.dialect.rebind(`SELECT COUNT(*) FROM deadline_alerts WHERE case_id = ?`), replied.ID).Scan(&alerts); err != nil {
 		t.Fatal(err)
 	}
 	if alerts != 0 {
@@ -193,7 +193,7 @@ func TestSweepExtensionRearms(t *testing.T) {
 		t.Fatal("without a handler only the manager is told")
 	}
 	// A new reply date (as an extension sets it) arms the notice again.
-	if _, err := f.db.write.ExecContext(ctx, `UPDATE cases SET reply_due = '2026-11-24' WHERE id = ?`, c.ID); err != nil {
+	if _, err := f.db.write.ExecContext(ctx, f.db.dialect.rebind(`UPDATE cases SET reply_due = '2026-11-24' WHERE id = ?`), c.ID); err != nil {
 		t.Fatal(err)
 	}
 	wantCounts(t, f.sweep(t, bjTime(2026, 11, 23, 8), SweepOptions{}), 1, 0, 0, 1)
@@ -202,11 +202,11 @@ func TestSweepExtensionRearms(t *testing.T) {
 		t.Fatalf("re-armed notice: %s", n.Body)
 	}
 	// Due today.
-	if _, err := f.db.write.ExecContext(ctx, `UPDATE cases SET reply_due = '2026-11-23' WHERE id = ?`, c.ID); err != nil {
+	if _, err := f.db.write.ExecContext(ctx, f.db.dialect.rebind(`UPDATE cases SET reply_due = '2026-11-23' WHERE id = ?`), c.ID); err != nil {
 		t.Fatal(err)
 	}
 	wantCounts(t, f.sweep(t, bjTime(2026, 11, 23, 10), SweepOptions{}), 0, 0, 0, 0) // that date's notice went out on the 22nd
-	if _, err := f.db.write.ExecContext(ctx, `UPDATE cases SET reply_due = '2026-11-25' WHERE id = ?`, c.ID); err != nil {
+	if _, err := f.db.write.ExecContext(ctx, f.db.dialect.rebind(`UPDATE cases SET reply_due = '2026-11-25' WHERE id = ?`), c.ID); err != nil {
 		t.Fatal(err)
 	}
 	wantCounts(t, f.sweep(t, bjTime(2026, 11, 25, 8), SweepOptions{}), 1, 0, 0, 1)
@@ -221,7 +221,7 @@ func TestSweepMissingCalendar(t *testing.T) {
 	ctx := context.Background()
 	c := f.register(t, "staff.bj")
 	// The decision falls in 2027, a year the embedded calendar lacks.
-	if _, err := f.db.write.ExecContext(ctx, `UPDATE cases SET decision_due = '2027-01-04' WHERE id = ?`, c.ID); err != nil {
+	if _, err := f.db.write.ExecContext(ctx, f.db.dialect.rebind(`UPDATE cases SET decision_due = '2027-01-04' WHERE id = ?`), c.ID); err != nil {
 		t.Fatal(err)
 	}
 	// A calendar with 2025 only: 2026 is missing too, so the due-soon window
@@ -309,7 +309,7 @@ func TestSweepSkipsPausedClock(t *testing.T) {
 		t.Fatalf("level %d → %d, want one escalation for the reply clock only", level, got.Level)
 	}
 	var decisionAlerts int
-	f.db.read.QueryRow(`SELECT COUNT(*) FROM deadline_alerts WHERE case_id = ? AND clock = 'decision_due'`, c.ID).Scan(&decisionAlerts)
+	f.db.read.QueryRow(f.db.dialect.rebind(`SELECT COUNT(*) FROM deadline_alerts WHERE case_id = ? AND clock = 'decision_due'`), c.ID).Scan(&decisionAlerts)
 	if decisionAlerts != 0 {
 		t.Fatalf("a paused decision clock raised %d alerts", decisionAlerts)
 	}

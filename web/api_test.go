@@ -3,18 +3,13 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	_ "modernc.org/sqlite"
 
 	"redress"
 	"redress/sqldb"
@@ -26,7 +21,7 @@ import (
 type apiFixture struct {
 	srv    *httptest.Server
 	db     *sqldb.DB
-	path   string
+	dsn    string // the database: a SQLite file path, or a PostgreSQL URL
 	tokens map[string]string
 }
 
@@ -38,8 +33,8 @@ func newAPI(t *testing.T) *apiFixture {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	path := filepath.Join(t.TempDir(), "api.db")
-	db, err := sqldb.Open(ctx, path, keys, log)
+	dsn := testEngine.NewDatabase(t)
+	db, err := sqldb.Open(ctx, dsn, keys, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +55,7 @@ func newAPI(t *testing.T) *apiFixture {
 			t.Fatal(err)
 		}
 	}
-	f := &apiFixture{db: db, path: path, tokens: map[string]string{}}
+	f := &apiFixture{db: db, dsn: dsn, tokens: map[string]string{}}
 	tokens := sqldb.NewTokenService(db)
 	for _, u := range []redress.NewUser{
 		{Login: "staff", Name: "王芳", Role: redress.RoleStaff, Org: "BJ-01"},
@@ -82,7 +77,7 @@ func newAPI(t *testing.T) *apiFixture {
 	}
 	server := web.NewServer(web.Services{
 		Cases: sqldb.NewCaseService(db), Orgs: sqldb.NewOrgService(db), Users: sqldb.NewUserService(db),
-		Tokens: tokens, Sessions: sqldb.NewSessionService(db), Deadlines: sqldb.NewDeadlineService(db), Evidence: sqldb.NewEvidenceService(db), Notifications: sqldb.NewNotificationService(db), Codes: sqldb.NewCodeService(db), Audit: sqldb.NewAuditService(db), Ping: db.Ping,
+		Tokens: tokens, Sessions: sqldb.NewSessionService(db), Deadlines: sqldb.NewDeadlineService(db), Evidence: sqldb.NewEvidenceService(db), Search: sqldb.NewSearchService(db), Notifications: sqldb.NewNotificationService(db), Codes: sqldb.NewCodeService(db), Audit: sqldb.NewAuditService(db), Ping: db.Ping,
 	}, log)
 	f.srv = httptest.NewServer(server.Handler())
 	t.Cleanup(f.srv.Close)
@@ -296,12 +291,9 @@ func TestBadInput(t *testing.T) {
 func TestAuditVerifyDetectsTampering(t *testing.T) {
 	f := newAPI(t)
 	f.create(t)
-	// An attacker with the database file edits an event behind the server's back.
-	raw, err := sql.Open("sqlite", f.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	// An attacker with access to the database (the SQLite file, or a
+	// PostgreSQL login) edits an event behind the server's back.
+	raw := testEngine.Raw(t, f.dsn)
 	if _, err := raw.Exec(`UPDATE events SET detail = 'forged' WHERE seq = 3`); err != nil {
 		t.Fatal(err)
 	}
@@ -373,10 +365,4 @@ func decodeStrictForTest(body string, dst any) error {
 func bytesString(v any) string {
 	raw, _ := json.Marshal(v)
 	return string(raw)
-}
-
-func readFile(path string) ([]byte, error) {
-	wal, _ := os.ReadFile(path + "-wal")
-	main, err := os.ReadFile(path)
-	return append(main, wal...), err
 }

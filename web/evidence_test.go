@@ -89,7 +89,7 @@ func TestEvidence(t *testing.T) {
 	}
 	// The scan is encrypted at rest: the ID number on it is not in the file.
 	f.db.Close()
-	raw, _ := readFile(f.path)
+	raw := testEngine.Contents(t, f.dsn)
 	if bytes.Contains(raw, []byte("110101199003071234")) {
 		t.Fatal("evidence content stored in clear")
 	}

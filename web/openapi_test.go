@@ -53,6 +53,7 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/policies": "/api/v1/policies", "PUT /api/v1/policies/{name}": "/api/v1/policies/complaint",
 		"POST /api/v1/cases/{no}/evidence": "/api/v1/cases/" + no + "/evidence", "GET /api/v1/cases/{no}/evidence": "/api/v1/cases/" + no + "/evidence",
 		"GET /api/v1/cases/{no}/evidence/{id}": "/api/v1/cases/" + no + "/evidence/1",
+		"GET /api/v1/search":                   "/api/v1/search?q=理财",
 	}
 	documented := []string{}
 	for path, item := range doc.Paths {
@@ -115,6 +116,11 @@ func TestOpenAPIIsTrue(t *testing.T) {
 	conforms(t, doc.Components.Schemas, "IssuedToken", issued)
 	_, revealed := f.call(t, "mgr", "POST", "/api/v1/cases/"+no+"/reveal", `{"field":"phone","reason":"回访客户"}`)
 	conforms(t, doc.Components.Schemas, "Revealed", revealed)
+	_, found := f.call(t, "mgr", "GET", "/api/v1/search?q=%E7%90%86%E8%B4%A2", "")
+	conforms(t, doc.Components.Schemas, "SearchAnswer", found)
+	if len(found["results"].([]any)) != 1 {
+		t.Fatalf("search 理财: %v", found)
+	}
 	_, due := f.call(t, "mgr", "GET", "/api/v1/calendar/due?from=2026-02-12&days=5&unit=working", "")
 	conforms(t, doc.Components.Schemas, "DueAnswer", due)
 	_, calendar := f.call(t, "mgr", "GET", "/api/v1/calendar", "")

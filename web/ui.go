@@ -27,7 +27,7 @@ type ui struct {
 }
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
-var pageNames = []string{"login", "workbench", "case", "new", "receipt", "admin_orgs", "admin_users", "admin_codes",
+var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search", "admin_orgs", "admin_users", "admin_codes",
 	"admin_calendar", "admin_policies", "admin_tokens", "error"}
 
 // printNames are rendered inside print.html, for paper.
@@ -188,6 +188,7 @@ func (s *Server) pageRoutes() {
 	s.mux.HandleFunc("GET /lang/{lang}", s.handleLang)
 	s.mux.Handle("GET /{$}", s.page(s.handleWorkbench))
 	s.mux.Handle("GET /cases/new", s.page(s.handleNewCasePage))
+	s.mux.Handle("GET /search", s.page(s.handleSearchPage))
 	s.mux.Handle("POST /cases/new", s.page(s.handleNewCaseSubmit))
 	s.mux.Handle("GET /cases/{no}", s.page(s.handleCasePage))
 	s.mux.Handle("POST /cases/{no}/act/{action}", s.page(s.handleCaseActSubmit))

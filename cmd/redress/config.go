@@ -17,7 +17,7 @@ import (
 type Config struct {
 	Addr          string // REDRESS_ADDR, --addr: where serve listens
 	Data          string // REDRESS_DATA, --data: the data directory
-	DB            string // REDRESS_DB, --db: DSN; default SQLite at <data>/redress.db
+	DB            string // REDRESS_DB, --db: DSN, a SQLite path or a postgres:// URL; default SQLite at <data>/redress.db
 	KeyFile       string // REDRESS_KEY_FILE: the personal-data key file; default <data>/redress.key
 	AdminPassword string // REDRESS_ADMIN_PASSWORD: the first admin's password on an empty database
 
@@ -90,7 +90,7 @@ func envOr(name, fallback string) string {
 // bindStorage adds the flags every database command shares.
 func (c *Config) bindStorage(fs *flag.FlagSet) {
 	fs.StringVar(&c.Data, "data", c.Data, "data directory (REDRESS_DATA)")
-	fs.StringVar(&c.DB, "db", c.DB, "database DSN: a SQLite file path (REDRESS_DB); default <data>/redress.db")
+	fs.StringVar(&c.DB, "db", c.DB, "database DSN: a SQLite file path or a postgres:// URL (REDRESS_DB); default <data>/redress.db")
 }
 
 // resolve fills the paths that default from the data directory.

@@ -39,8 +39,10 @@ Usage:
   redress deadline --from YYYY-MM-DD --days N [--working] [--region CN]
   redress deadline --from YYYY-MM-DD --policy complaint --clock decision
 
-Every command takes --data and --db. Environment: REDRESS_ADDR, REDRESS_DATA,
-REDRESS_DB, REDRESS_KEY_FILE, REDRESS_ADMIN_PASSWORD.
+Every command takes --data and --db. --db is a SQLite file path (default
+<data>/redress.db) or a postgres:// URL; the key file stays in --data.
+Environment: REDRESS_ADDR, REDRESS_DATA, REDRESS_DB, REDRESS_KEY_FILE,
+REDRESS_ADMIN_PASSWORD.
 `
 
 func main() {

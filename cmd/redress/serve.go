@@ -59,6 +59,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Sessions:      sqldb.NewSessionService(db),
 		Deadlines:     sqldb.NewDeadlineService(db),
 		Evidence:      sqldb.NewEvidenceService(db),
+		Search:        sqldb.NewSearchService(db),
 		Codes:         sqldb.NewCodeService(db),
 		Audit:         sqldb.NewAuditService(db),
 		Notifications: sqldb.NewNotificationService(db),
@@ -84,7 +85,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		return err
 	}
 	defer func() { stopJobs(); waitJobs() }() // before the database closes
-	fmt.Fprintf(stdout, "Redress is serving http://%s (database %s)\n", listener.Addr(), cfg.DB)
+	fmt.Fprintf(stdout, "Redress is serving http://%s (database %s)\n", listener.Addr(), sqldb.RedactDSN(cfg.DB))
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(listener) }()
 	select {

@@ -1,0 +1,255 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"redress"
+)
+
+// SearchService finds cases by tracking number, complainant name or text.
+type SearchService struct{ db *DB }
+
+// NewSearchService returns the search service of db.
+func NewSearchService(db *DB) *SearchService { return &SearchService{db: db} }
+
+var _ redress.SearchService = (*SearchService)(nil)
+
+// indexCase rewrites the search document of one case from what is stored:
+// tracking number, complainant name, subject, description, request,
+// findings and reply. It runs in the transaction that changed the text.
+func (db *DB) indexCase(ctx context.Context, q querier, id int64) error {
+	var no, name, subject, description, request, replyJSON string
+	err := q.QueryRowContext(ctx, db.dialect.rebind(`SELECT no, c_name, subject, description, request, reply_json
+		FROM cases WHERE id = ?`), id).Scan(&no, &name, &subject, &description, &request, &replyJSON)
+	if err != nil {
+		return fmt.Errorf("index case %d: %w", id, err)
+	}
+	parts := []string{no, name, subject, description, request}
+	if replyJSON != "" {
+		var r redress.Reply
+		if err := json.Unmarshal([]byte(replyJSON), &r); err == nil {
+			parts = append(parts, r.Facts, r.Basis, r.Redress)
+		}
+	}
+	rows, err := q.QueryContext(ctx, db.dialect.rebind(`SELECT text FROM case_entries WHERE case_id = ? AND kind = 'finding' ORDER BY id`), id)
+	if err != nil {
+		return fmt.Errorf("index case %d: %w", id, err)
+	}
+	for rows.Next() {
+		var text string
+		if err := rows.Scan(&text); err != nil {
+			rows.Close()
+			return fmt.Errorf("index case %d: %w", id, err)
+		}
+		parts = append(parts, text)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("index case %d: %w", id, err)
+	}
+	return db.writeSearchDocument(ctx, q, id, strings.Join(redress.SearchTerms(strings.Join(parts, "\n")), " "))
+}
+
+// writeSearchDocument replaces the search document of a case.
+func (db *DB) writeSearchDocument(ctx context.Context, q querier, id int64, document string) error {
+	remove, add := db.dialect.searchReplace()
+	if _, err := q.ExecContext(ctx, db.dialect.rebind(remove), id); err != nil {
+		return fmt.Errorf("search document %d: %w", id, err)
+	}
+	if _, err := q.ExecContext(ctx, db.dialect.rebind(add), id, document); err != nil {
+		return fmt.Errorf("search document %d: %w", id, err)
+	}
+	return nil
+}
+
+// ReindexSearch rebuilds the search document of every case, a batch per
+// transaction. Migrate runs it when the search index is first created.
+func (db *DB) ReindexSearch(ctx context.Context) (int, error) {
+	done := 0
+	var after int64
+	for {
+		var ids []int64
+		rows, err := db.write.QueryContext(ctx, db.dialect.rebind(`SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT 1000`), after)
+		if err != nil {
+			return done, fmt.Errorf("reindex: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return done, fmt.Errorf("reindex: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if len(ids) == 0 {
+			return done, nil
+		}
+		err = db.inTx(ctx, func(tx *sql.Tx) error {
+			for _, id := range ids {
+				if err := db.indexCase(ctx, tx, id); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return done, fmt.Errorf("reindex: %w", err)
+		}
+		done += len(ids)
+		after = ids[len(ids)-1]
+	}
+}
+
+// Search returns the best matches in the caller's scope. Candidates come
+// from an exact tracking number, an exact complainant name and the text
+// index (newest first, straight off the index); they are then scored: an
+// exact number or name first, then a match in the subject, then recency.
+func (s *SearchService) Search(ctx context.Context, q redress.SearchQuery) ([]*redress.SearchResult, error) {
+	u, err := redress.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := caseReader(u); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	scope, scopeArgs := caseScopeSQL(u)
+	boost := map[int64]float64{}
+	var ids []int64
+	add := func(id int64, score float64) {
+		if _, seen := boost[id]; !seen {
+			ids = append(ids, id)
+		}
+		boost[id] += score
+	}
+	exact := []struct {
+		column string
+		score  float64
+	}{{"c.no", 10}, {"c.c_name", 5}}
+	for _, e := range exact {
+		if e.column == "c.no" && !redress.ValidTrackingNumber(strings.ToUpper(q.Q)) {
+			continue
+		}
+		found, err := s.db.searchIDs(ctx, `cases c`, e.column+` = ?`, `c.id DESC`, strings.ToUpper(q.Q), scope, scopeArgs, q.Limit)
+		if e.column == "c.c_name" {
+			found, err = s.db.searchIDs(ctx, `cases c`, e.column+` = ?`, `c.id DESC`, q.Q, scope, scopeArgs, q.Limit)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range found {
+			add(id, e.score)
+		}
+	}
+	from, where, order, arg := s.db.dialect.searchMatch(redress.SearchTerms(q.Q))
+	found, err := s.db.searchIDs(ctx, from, where, order, arg, scope, scopeArgs, 2*q.Limit)
+	if err != nil {
+		return nil, err
+	}
+	for i, id := range found {
+		add(id, 1+float64(len(found)-i)/float64(len(found)+1)) // newer ranks higher
+	}
+	if len(ids) == 0 {
+		return []*redress.SearchResult{}, nil
+	}
+	rows, err := s.db.loadRows(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]*redress.SearchResult, 0, len(rows))
+	for _, c := range rows {
+		findings := s.db.findingsText(ctx, c.ID)
+		facts := ""
+		if c.Reply != nil {
+			facts = c.Reply.Facts + " " + c.Reply.Basis
+		}
+		frag, ok := redress.FindFragment(q.Q, 60, "subject", c.Subject, "description", c.Description,
+			"findings", findings, "reply", facts, "complainant", c.Complainant.Name, "no", c.No)
+		score := boost[c.ID]
+		if ok && frag.Field == "subject" {
+			score += 3
+		}
+		if !ok && boost[c.ID] < 5 {
+			continue // the phrase spans two fields, or the document is stale: not a real match
+		}
+		results = append(results, &redress.SearchResult{Case: c.Case, Score: score, Fragment: frag})
+	}
+	sort.SliceStable(results, func(i, j int) bool { return results[i].Score > results[j].Score })
+	if len(results) > q.Limit {
+		results = results[:q.Limit]
+	}
+	return results, nil
+}
+
+// searchIDs returns case IDs matching one candidate source within scope.
+func (db *DB) searchIDs(ctx context.Context, from, where, order string, arg any, scope string, scopeArgs []any, limit int) ([]int64, error) {
+	args := append(append([]any{arg}, scopeArgs...), limit)
+	rows, err := db.read.QueryContext(ctx, db.dialect.rebind(`SELECT c.id FROM `+from+` WHERE `+where+scope+` ORDER BY `+order+` LIMIT ?`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// loadRows reads cases by ID, masked, in no particular order.
+func (db *DB) loadRows(ctx context.Context, ids []int64) ([]*caseRow, error) {
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.read.QueryContext(ctx, db.dialect.rebind(caseSelect+` WHERE c.id IN (`+marks+`)`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	now := db.now()
+	var out []*caseRow
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if err := db.mask(c); err != nil {
+			return nil, err
+		}
+		c.MarkOverdue(now)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// findingsText joins a case's findings for the fragment; "" on any error,
+// as a fragment is a nicety.
+func (db *DB) findingsText(ctx context.Context, id int64) string {
+	rows, err := db.read.QueryContext(ctx, db.dialect.rebind(`SELECT text FROM case_entries WHERE case_id = ? AND kind = 'finding' ORDER BY id`), id)
+	if err != nil {
+		return ""
+	}
+	defer rows.Close()
+	var parts []string
+	for rows.Next() {
+		var text string
+		if rows.Scan(&text) == nil {
+			parts = append(parts, text)
+		}
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,66 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"redress"
+)
+
+// searchAnswer is the answer of a search.
+type searchAnswer struct {
+	Results []*redress.SearchResult `json:"results"`
+}
+
+// searchRoutes are the search operations.
+func (s *Server) searchRoutes() []route {
+	return []route{
+		{method: "GET", path: "/api/v1/search", summary: "Find cases by tracking number, complainant name or text (2 or more characters, Chinese or not), best first, with the matching fragment",
+			query: []param{{"q", "string", "the query"}, {"limit", "integer", "1-50, default 20"}},
+			out:   searchAnswer{}, handle: s.handleSearch},
+	}
+}
+
+func searchQueryFrom(r *http.Request) (redress.SearchQuery, error) {
+	q := redress.SearchQuery{Q: r.URL.Query().Get("q")}
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return q, invalid("invalid query", map[string]string{"limit": "must be a whole number"})
+		}
+		q.Limit = n
+	}
+	return q, nil
+}
+
+func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
+	q, err := searchQueryFrom(r)
+	if err != nil {
+		return err
+	}
+	results, err := s.svc.Search.Search(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, searchAnswer{Results: results})
+	return nil
+}
+
+// handleSearchPage shows the results of the header's search box.
+func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) error {
+	q, err := searchQueryFrom(r)
+	if err != nil {
+		return err
+	}
+	d := &pageData{Title: "search.title"}
+	results, err := s.svc.Search.Search(r.Context(), q)
+	switch {
+	case redress.ErrorCode(err) == redress.EINVALID:
+		d.Error, d.Fields = redress.ErrorMessage(err), redress.ErrorFields(err)
+	case err != nil:
+		return err
+	}
+	d.Data = results
+	s.render(w, r, http.StatusOK, "search", d)
+	return nil
+}
