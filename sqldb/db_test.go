@@ -127,15 +127,6 @@ func wantCode(t *testing.T, err error, code string) {
 	}
 }
 
-// exec runs a statement written with ? placeholders directly on the
-// database, behind the services: for tests that set up or tamper with rows.
-func (f *fixture) exec(t *testing.T, query string, args ...any) {
-	t.Helper()
-	if _, err := f.db.write.ExecContext(context.Background(), f.db.dialect.rebind(query), args...); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-}
-
 // count runs a query written with ? placeholders that answers one number.
 func (f *fixture) count(t *testing.T, query string, args ...any) int {
 	t.Helper()

@@ -219,3 +219,12 @@ func (d dialect) searchMatch(terms []string) (from, where, order string, arg any
 	}
 	return `case_fts JOIN cases c ON c.id = case_fts.rowid`, `case_fts MATCH ?`, `case_fts.rowid DESC`, `"` + phrase + `"`
 }
+
+// daysBetween is the SQL for the whole days from one stored time (fixed-width
+// UTC text) to another.
+func (d dialect) daysBetween(from, to string) string {
+	if d.name == "postgres" {
+		return `CAST(EXTRACT(EPOCH FROM (CAST(` + to + ` AS TIMESTAMPTZ) - CAST(` + from + ` AS TIMESTAMPTZ))) / 86400 AS INTEGER)`
+	}
+	return `CAST(julianday(` + to + `) - julianday(` + from + `) AS INTEGER)`
+}

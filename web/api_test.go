@@ -77,7 +77,7 @@ func newAPI(t *testing.T) *apiFixture {
 	}
 	server := web.NewServer(web.Services{
 		Cases: sqldb.NewCaseService(db), Orgs: sqldb.NewOrgService(db), Users: sqldb.NewUserService(db),
-		Tokens: tokens, Sessions: sqldb.NewSessionService(db), Deadlines: sqldb.NewDeadlineService(db), Evidence: sqldb.NewEvidenceService(db), Search: sqldb.NewSearchService(db), Notifications: sqldb.NewNotificationService(db), Codes: sqldb.NewCodeService(db), Audit: sqldb.NewAuditService(db), Ping: db.Ping,
+		Tokens: tokens, Sessions: sqldb.NewSessionService(db), Deadlines: sqldb.NewDeadlineService(db), Evidence: sqldb.NewEvidenceService(db), Search: sqldb.NewSearchService(db), Stats: sqldb.NewStatsService(db), Notifications: sqldb.NewNotificationService(db), Codes: sqldb.NewCodeService(db), Audit: sqldb.NewAuditService(db), Ping: db.Ping,
 	}, log)
 	f.srv = httptest.NewServer(server.Handler())
 	t.Cleanup(f.srv.Close)

@@ -202,6 +202,7 @@ func TestPermissionMatrixEndpoints(t *testing.T) {
 		{name: "events", method: "GET", path: fixed("/api/v1/cases/" + c.No + "/events"), ok: 200, roles: readers, scoped: true},
 		{name: "reveal", method: "POST", path: fixed("/api/v1/cases/" + c.No + "/reveal"),
 			body: func(string) string { return `{"field":"phone","reason":"回访客户"}` }, ok: 200, roles: revealers, scoped: true},
+		{name: "stats", method: "GET", path: fixed("/api/v1/stats?from=2026-11-01&to=2026-11-30"), ok: 200, roles: readers},
 		{name: "search", method: "GET", path: fixed("/api/v1/search?q=%E7%90%86%E8%B4%A2"), ok: 200, roles: readers},
 		{name: "evidence list", method: "GET", path: fixed("/api/v1/cases/" + c.No + "/evidence"), ok: 200, roles: readers, scoped: true},
 		{name: "evidence download", method: "GET", path: fixed(fmt.Sprintf("/api/v1/cases/%s/evidence/%d", c.No, ev.ID)), ok: 200, roles: readers, scoped: true},

@@ -54,6 +54,7 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"POST /api/v1/cases/{no}/evidence": "/api/v1/cases/" + no + "/evidence", "GET /api/v1/cases/{no}/evidence": "/api/v1/cases/" + no + "/evidence",
 		"GET /api/v1/cases/{no}/evidence/{id}": "/api/v1/cases/" + no + "/evidence/1",
 		"GET /api/v1/search":                   "/api/v1/search?q=理财",
+		"GET /api/v1/stats":                    "/api/v1/stats?from=2026-11-01&to=2026-11-30",
 	}
 	documented := []string{}
 	for path, item := range doc.Paths {
@@ -121,6 +122,8 @@ func TestOpenAPIIsTrue(t *testing.T) {
 	if len(found["results"].([]any)) != 1 {
 		t.Fatalf("search 理财: %v", found)
 	}
+	_, stats := f.call(t, "mgr", "GET", "/api/v1/stats?from=2026-11-01&to=2026-11-30", "")
+	conforms(t, doc.Components.Schemas, "Stats", stats)
 	_, due := f.call(t, "mgr", "GET", "/api/v1/calendar/due?from=2026-02-12&days=5&unit=working", "")
 	conforms(t, doc.Components.Schemas, "DueAnswer", due)
 	_, calendar := f.call(t, "mgr", "GET", "/api/v1/calendar", "")

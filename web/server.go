@@ -26,6 +26,8 @@ type Services struct {
 	Audit    redress.AuditService
 	// Deadlines computes due dates and edits the holiday calendar.
 	Deadlines redress.DeadlineService
+	// Stats computes statistics over the cases in scope.
+	Stats redress.StatsService
 	// Search finds cases by number, name or text.
 	Search redress.SearchService
 	// Evidence keeps the files of cases.
@@ -75,7 +77,7 @@ func NewServer(svc Services, log *slog.Logger) *Server {
 	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), ui: pages}
 	s.pageRoutes()
 	s.routes = append(append(append(s.apiRoutes(), s.deadlineRoutes()...), s.notificationRoutes()...), s.evidenceRoutes()...)
-	s.routes = append(s.routes, s.searchRoutes()...)
+	s.routes = append(append(s.routes, s.searchRoutes()...), s.statsRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.endpoint(rt))
 	}

@@ -60,6 +60,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Deadlines:     sqldb.NewDeadlineService(db),
 		Evidence:      sqldb.NewEvidenceService(db),
 		Search:        sqldb.NewSearchService(db),
+		Stats:         sqldb.NewStatsService(db),
 		Codes:         sqldb.NewCodeService(db),
 		Audit:         sqldb.NewAuditService(db),
 		Notifications: sqldb.NewNotificationService(db),

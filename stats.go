@@ -1,0 +1,69 @@
+package redress
+
+import (
+	"context"
+	"time"
+)
+
+// StatsQuery asks for the statistics of the cases received in a period,
+// within the caller's scope, optionally for one unit's subtree.
+type StatsQuery struct {
+	From string // YYYY-MM-DD, Beijing time, inclusive
+	To   string // YYYY-MM-DD, Beijing time, inclusive
+	Org  string // unit code; its subtree
+}
+
+// Validate checks the period: both dates, in order, at most 366 days.
+func (q StatsQuery) Validate() error {
+	var p Problems
+	from, err1 := ParseDate(q.From)
+	to, err2 := ParseDate(q.To)
+	if err1 != nil {
+		p.Add("from", "must be a date YYYY-MM-DD")
+	}
+	if err2 != nil {
+		p.Add("to", "must be a date YYYY-MM-DD")
+	}
+	if err1 == nil && err2 == nil {
+		switch days := to.Sub(from); {
+		case days < 0:
+			p.Add("to", "is before from")
+		case days > 366:
+			p.Add("to", "a period is at most 366 days")
+		}
+	}
+	return p.Err()
+}
+
+// Stats are the counts of the cases received in a period (DOMAIN.md §7):
+// by status, kind, channel and business code; closed within 15, 30 and 60
+// days and still open past their decision date; upheld; redress paid;
+// satisfaction; and the time the query took.
+type Stats struct {
+	From           string          `json:"from"`
+	To             string          `json:"to"`
+	Org            string          `json:"org,omitempty"`
+	Received       int             `json:"received"`
+	ByStatus       map[Status]int  `json:"by_status"`
+	ByKind         map[Kind]int    `json:"by_kind"`
+	ByChannel      map[Channel]int `json:"by_channel"`
+	ByCodeB        map[string]int  `json:"by_code_b"`
+	Closed         int             `json:"closed"`
+	ClosedIn15     int             `json:"closed_in_15_days"`
+	ClosedIn30     int             `json:"closed_in_30_days"`
+	ClosedIn60     int             `json:"closed_in_60_days"`
+	OpenOverdue    int             `json:"open_overdue"`
+	Upheld         int             `json:"upheld"`
+	PartlyUpheld   int             `json:"partly_upheld"`
+	RedressPaid    string          `json:"redress_paid"` // yuan
+	BySatisfaction map[string]int  `json:"by_satisfaction"`
+	Regulator      int             `json:"regulator_forwarded"`
+	Took           time.Duration   `json:"-"`
+}
+
+// StatsService computes statistics over the cases in scope.
+type StatsService interface {
+	// Stats counts the cases received in a period. Case readers only.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
+	Stats(ctx context.Context, q StatsQuery) (*Stats, error)
+}

@@ -1,0 +1,26 @@
+package web
+
+import (
+	"net/http"
+
+	"redress"
+)
+
+// statsRoutes are the statistics operations.
+func (s *Server) statsRoutes() []route {
+	return []route{
+		{method: "GET", path: "/api/v1/stats", summary: "Statistics of the cases received in a period (at most 366 days), within the caller's scope",
+			query: []param{{"from", "string", "YYYY-MM-DD, inclusive"}, {"to", "string", "YYYY-MM-DD, inclusive"}, {"org", "string", "a unit code: its subtree"}},
+			out:   redress.Stats{}, handle: s.handleStats},
+	}
+}
+
+func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	st, err := s.svc.Stats.Stats(r.Context(), redress.StatsQuery{From: q.Get("from"), To: q.Get("to"), Org: q.Get("org")})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
