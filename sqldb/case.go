@@ -261,7 +261,9 @@ func (s *CaseService) CreateCase(ctx context.Context, n redress.NewCase) (*redre
 		return nil, err
 	}
 	var created *caseRow
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+	// Concurrent intakes share commits (group commit); the answer still comes
+	// only after the commit, so a registered case is on disk.
+	err = s.db.inBatch(ctx, func(tx *sql.Tx) error {
 		no, err := s.db.insertCase(ctx, tx, u, &n, now)
 		if err != nil {
 			return err

@@ -35,6 +35,9 @@ type DB struct {
 	keys    atomic.Pointer[redress.Keyring]
 	log     *slog.Logger
 
+	// batch shares commits between concurrent intakes (group commit).
+	batch *committer
+
 	// loadKeys, when set, reads the key file again; used when a sealed value
 	// names a key version this process has not loaded (after a rotation).
 	loadKeys func() (*redress.Keyring, error)
@@ -57,6 +60,7 @@ func Open(ctx context.Context, dsn string, keys *redress.Keyring, log *slog.Logg
 		return nil, err
 	}
 	db := &DB{write: write, read: read, dialect: d, log: log, Now: time.Now}
+	db.batch = newCommitter(db)
 	db.keys.Store(keys)
 	// The first connection of the SQLite writer creates the file and switches it to WAL.
 	if err := write.PingContext(ctx); err != nil {
@@ -110,6 +114,7 @@ func (db *DB) open(sealed, aad string) (string, error) {
 
 // Close closes both pools (closing a pool twice, where they are one, is harmless).
 func (db *DB) Close() error {
+	db.batch.stop() // after the batch in progress; queued intakes are refused
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 

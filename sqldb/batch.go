@@ -1,0 +1,157 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync/atomic"
+)
+
+// maxBatch bounds how many intakes share one commit.
+const maxBatch = 64
+
+// batchJob is one unit of work waiting for a shared commit.
+type batchJob struct {
+	ctx  context.Context
+	fn   func(tx *sql.Tx) error
+	done chan error
+}
+
+// committer runs queued jobs in shared transactions (group commit): it
+// takes whatever is queued, up to maxBatch, runs each job inside its own
+// savepoint so that a failing job rolls back alone, and commits once. With
+// synchronous=FULL one fsync then covers the whole batch; while it runs,
+// the next batch queues up. A job's caller learns its outcome only after
+// the commit, so success still means the data is on disk.
+type committer struct {
+	db      *DB
+	jobs    chan *batchJob
+	quit    chan struct{} // closed by stop
+	exited  chan struct{} // closed when run has returned
+	commits atomic.Int64  // transactions committed, for tests and metrics
+	ran     atomic.Int64  // jobs run
+}
+
+var errCommitterStopped = errors.New("sqldb: the database is closing")
+
+// newCommitter starts the committer of db; Close stops it.
+func newCommitter(db *DB) *committer {
+	c := &committer{db: db, jobs: make(chan *batchJob, maxBatch*4), quit: make(chan struct{}), exited: make(chan struct{})}
+	go c.run()
+	return c
+}
+
+// inBatch runs fn in a shared write transaction and returns after it commits.
+func (db *DB) inBatch(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	c := db.batch
+	select {
+	case <-c.quit:
+		return errCommitterStopped
+	default:
+	}
+	job := &batchJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case c.jobs <- job:
+	case <-c.quit:
+		return errCommitterStopped
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, the job's outcome is awaited even if the caller gives up,
+	// so that no caller is told "failed" about a case that was committed. A
+	// job queued as the committer stopped is answered by the drain, or, if it
+	// slipped in after, by the committer's exit: it never ran.
+	select {
+	case err := <-job.done:
+		return err
+	case <-c.exited:
+		select {
+		case err := <-job.done:
+			return err
+		default:
+			return errCommitterStopped
+		}
+	}
+}
+
+func (c *committer) run() {
+	defer close(c.exited)
+	for {
+		var first *batchJob
+		select {
+		case first = <-c.jobs:
+		case <-c.quit:
+			c.drain()
+			return
+		}
+		batch := []*batchJob{first}
+	gather:
+		for len(batch) < maxBatch {
+			select {
+			case job := <-c.jobs:
+				batch = append(batch, job)
+			default:
+				break gather
+			}
+		}
+		c.commit(batch)
+	}
+}
+
+// drain fails the jobs still queued when the database closes.
+func (c *committer) drain() {
+	for {
+		select {
+		case job := <-c.jobs:
+			job.done <- errCommitterStopped
+		default:
+			return
+		}
+	}
+}
+
+// commit runs one batch: each job in a savepoint, one commit for all.
+func (c *committer) commit(batch []*batchJob) {
+	results := make([]error, len(batch))
+	err := c.db.inTx(context.Background(), func(tx *sql.Tx) error {
+		for i, job := range batch {
+			if err := job.ctx.Err(); err != nil {
+				results[i] = err
+				continue
+			}
+			if _, err := tx.ExecContext(job.ctx, `SAVEPOINT intake`); err != nil {
+				return fmt.Errorf("savepoint: %w", err)
+			}
+			if results[i] = job.fn(tx); results[i] != nil {
+				if _, err := tx.ExecContext(context.Background(), `ROLLBACK TO SAVEPOINT intake`); err != nil {
+					return fmt.Errorf("rollback to savepoint: %w", err)
+				}
+			}
+			if _, err := tx.ExecContext(context.Background(), `RELEASE SAVEPOINT intake`); err != nil {
+				return fmt.Errorf("release savepoint: %w", err)
+			}
+			c.ran.Add(1)
+		}
+		return nil
+	})
+	if err == nil {
+		c.commits.Add(1)
+	}
+	for i, job := range batch {
+		if err != nil && results[i] == nil {
+			results[i] = err // the shared commit failed: nothing of this job was kept
+		}
+		job.done <- results[i]
+	}
+}
+
+// stop ends the committer after the batch in progress.
+func (c *committer) stop() {
+	select {
+	case <-c.quit:
+	default:
+		close(c.quit)
+	}
+	<-c.exited
+}
