@@ -271,6 +271,10 @@ func TestBrowser(t *testing.T) {
 		act("close", chromedp.SetValue(`#act-close select[name=satisfaction]`, "satisfied", chromedp.ByQuery)),
 		chromedp.Text(".casehead .st", &status, chromedp.ByQuery),
 		screenshot(filepath.Join(shots, "case.png")),
+		chromedp.EmulateViewport(768, 1024), // a tablet held upright
+		chromedp.Navigate(base+"/"), chromedp.WaitVisible("#status-chart", chromedp.ByID),
+		screenshot(filepath.Join(shots, "workbench-tablet.png")),
+		chromedp.EmulateViewport(1366, 768),
 		chromedp.Navigate(base+"/cases/"+no+"/print/decision"), chromedp.WaitVisible(".letter", chromedp.ByQuery),
 		screenshot(filepath.Join(shots, "decision-letter.png")),
 	)
