@@ -3,7 +3,7 @@ GO   ?= go
 BIN  := bin/redress
 DATA ?= ./data
 
-.PHONY: build run test vet clean assets test-deps
+.PHONY: build run test vet clean assets test-deps screenshots
 
 # Browser assets come from npm at build time and are embedded in the binary.
 VENDOR := web/static/vendor
@@ -31,10 +31,27 @@ vet:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "not gofmt-formatted: $$unformatted"; exit 1; fi
 
 # Installs Chromium and the CJK fonts when missing (Debian packages), then
-# runs every test; with CI=true nothing may be skipped for want of them.
+# runs every test: the store and API tests on SQLite and on a throwaway
+# PostgreSQL cluster that scripts/test-postgres.sh starts (installing
+# Debian's postgresql when missing) and stops afterwards. With CI=true
+# nothing may be skipped for want of them.
 test: assets vet
 	bash scripts/test-deps.sh
-	$(GO) test -count=1 ./...
+	bash scripts/test-postgres.sh $(GO) test -count=1 ./...
 
 clean:
 	rm -rf bin node_modules $(VENDOR)
+
+# Builds the server and the benchmark command, generates (or reuses) a
+# dataset of BENCH_SIZE cases (default 100000) and measures Redress over
+# loopback HTTP next to the raw durable insert rate of SQLite, and of
+# PostgreSQL when available; appends the results to docs/benchmarks.md.
+.PHONY: bench
+bench: build
+	$(GO) build -o bin/bench ./cmd/bench
+	bin/bench
+
+# Retakes the README's screenshots (docs/screenshots) in headless Chromium.
+screenshots: assets
+	bash scripts/test-deps.sh
+	REDRESS_SCREENSHOTS=1 $(GO) test -count=1 -run TestBrowser ./cmd/redress

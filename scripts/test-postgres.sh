@@ -67,13 +67,15 @@ if [ -z "$bin" ]; then
   fi
   export DEBIAN_FRONTEND=noninteractive
   log=$(mktemp)
+  # The package's own cluster may fail to start where there is no init
+  # system; what matters here is that the binaries are unpacked.
   if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql postgresql-contrib; } >"$log" 2>&1; then
     tail -20 "$log" >&2
-    unavailable "apt-get could not install PostgreSQL" "$@"
+    say "apt-get reported an error"
   fi
   rm -f "$log"
   bin=$(pg_bin)
-  [ -n "$bin" ] || unavailable "PostgreSQL installed, but no server binaries under /usr/lib/postgresql" "$@"
+  [ -n "$bin" ] || unavailable "no PostgreSQL server binaries under /usr/lib/postgresql after apt-get" "$@"
 fi
 
 # as_pg runs a command as the postgres OS user when we are root.

@@ -64,7 +64,7 @@ func TestGroupCommit(t *testing.T) {
 		go func() {
 			defer wg2.Done()
 			results[i] = f.db.inBatch(context.Background(), func(tx *sql.Tx) error {
-				if _, err := tx.Exec(`INSERT INTO case_counters (day, last) VALUES (?, 1)`, []string{"x-fail", "x-ok"}[i]); err != nil {
+				if _, err := tx.Exec(f.db.dialect.rebind(`INSERT INTO case_counters (day, last) VALUES (?, 1)`), []string{"x-fail", "x-ok"}[i]); err != nil {
 					return err
 				}
 				if i == 0 {

@@ -30,9 +30,9 @@ type dialect struct {
 	// forUpdate is the row-lock suffix for a SELECT inside a write
 	// transaction that reads a row it will change.
 	forUpdate string
-	// skipLocked is the row-lock suffix for the sub-SELECT of a claim: rows
-	// that another transaction holds are left to it, and the claimer takes
-	// the next ones.
+	// skipLocked is the row-lock suffix for the SELECT that picks a claim's
+	// batch: rows that another transaction holds are left to it, and the
+	// claimer takes the next ones.
 	skipLocked string
 	// setupLock, when not empty, is run first in each transaction that sets
 	// a database up (a migration, the bootstrap), so that several servers

@@ -190,7 +190,7 @@ type countingSender struct {
 }
 
 func (s *countingSender) Send(ctx context.Context, n redress.Notification) error {
-	time.Sleep(2 * time.Millisecond)
+	time.Sleep(5 * time.Millisecond)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sent[n.ID]++
@@ -250,6 +250,26 @@ func TestTwoNodesBackgroundWorkOnce(t *testing.T) {
 		t.Fatalf("%d e-mails pending, want %d", pending, cases)
 	}
 
+	// A claim takes its batch and no more, and the other node's claim at the
+	// same moment takes the next one.
+	email := []redress.NotifyChannel{redress.NotifyEmail}
+	first, err := f.db.ClaimNotifications(context.Background(), "node-a", email, now, 2, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := other.ClaimNotifications(context.Background(), "node-b", email, now, 2, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first) != 2 || len(second) != 2 || first[0].ID == second[0].ID || first[1].ID == second[1].ID {
+		t.Fatalf("claims of 2: %d and %d notifications", len(first), len(second))
+	}
+	if n := f.count(t, `SELECT COUNT(*) FROM notifications WHERE claimed_by <> ''`); n != 4 {
+		t.Fatalf("%d notifications claimed by two claims of 2", n)
+	}
+
+	// Once those leases have run out, both nodes' outboxes run at once.
+	now = now.Add(2 * time.Minute)
 	sender := &countingSender{sent: map[int64]int{}}
 	senders := map[redress.NotifyChannel]redress.Sender{redress.NotifyEmail: sender}
 	clock := func() time.Time { return now }
@@ -269,6 +289,9 @@ func TestTwoNodesBackgroundWorkOnce(t *testing.T) {
 	t.Logf("the nodes sent %d and %d e-mails", sent[0], sent[1])
 	if sent[0]+sent[1] != cases || len(sender.sent) != cases {
 		t.Fatalf("sent %d and %d, %d distinct; want %d in all", sent[0], sent[1], len(sender.sent), cases)
+	}
+	if sent[0] == 0 || sent[1] == 0 {
+		t.Errorf("one node sent everything (%d and %d): the claims do not share the work", sent[0], sent[1])
 	}
 	for id, n := range sender.sent {
 		if n != 1 {

@@ -176,12 +176,14 @@ func (db *DB) insertNotifications(ctx context.Context, tx *sql.Tx, to []recipien
 // opened from its seal. A user who is disabled, or has since lost the
 // address, gets To "" (the outbox fails such a notification).
 //
-// The claim is one UPDATE whose own WHERE repeats the conditions, so it
+// The claim is one UPDATE of a batch chosen once (a materialised WITH: on
+// PostgreSQL a sub-SELECT with LIMIT inside the UPDATE may be run again and
+// claim more than the batch), whose own WHERE repeats the conditions, so it
 // holds on PostgreSQL too: a racing claimer that waited on a row lock
 // re-checks the lease on the row as committed and skips it. On PostgreSQL
-// the sub-SELECT also skips the rows another claimer has locked (FOR UPDATE
-// SKIP LOCKED), so that a second server takes the next batch instead of
-// waiting for the first one's.
+// the batch's SELECT also skips the rows another claimer has locked (FOR
+// UPDATE SKIP LOCKED), so that a second server takes the next batch instead
+// of waiting for the first one's.
 func (db *DB) ClaimNotifications(ctx context.Context, claimant string, channels []redress.NotifyChannel, now time.Time,
 	limit int, lease time.Duration) ([]*redress.Notification, error) {
 	if claimant == "" || limit < 1 || lease <= 0 {
@@ -197,8 +199,8 @@ func (db *DB) ClaimNotifications(ctx context.Context, claimant string, channels 
 		dueArgs = append(dueArgs, ch)
 	}
 	dueArgs = append(dueArgs, timeText(now), timeText(now))
-	args := append([]any{claimant, timeText(now.Add(lease))}, dueArgs...)
-	args = append(append(args, dueArgs...), limit)
+	args := append(append([]any{}, dueArgs...), limit, claimant, timeText(now.Add(lease)))
+	args = append(args, dueArgs...)
 	type claimed struct {
 		n                   *redress.Notification
 		login, email, phone string
@@ -206,9 +208,10 @@ func (db *DB) ClaimNotifications(ctx context.Context, claimant string, channels 
 	}
 	var batch []claimed
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, db.dialect.rebind(`UPDATE notifications SET claimed_by = ?, claimed_until = ?
-			WHERE `+due+` AND id IN (SELECT id FROM notifications WHERE `+due+` ORDER BY next_attempt_at, id LIMIT ?`+db.dialect.skipLocked+`)
-			RETURNING id`), args...)
+		rows, err := tx.QueryContext(ctx, db.dialect.rebind(`WITH batch AS MATERIALIZED (SELECT id FROM notifications
+				WHERE `+due+` ORDER BY next_attempt_at, id LIMIT ?`+db.dialect.skipLocked+`)
+			UPDATE notifications SET claimed_by = ?, claimed_until = ?
+			WHERE `+due+` AND id IN (SELECT id FROM batch) RETURNING id`), args...)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"redress/sqldb/sqldbtest"
 )
 
 // buildBinary compiles the redress command once per test.
@@ -55,9 +56,23 @@ func runCLI(t *testing.T, bin, data string, args ...string) (int, string, string
 
 // TestBinaryEndToEnd starts the built binary as an operator would and takes a
 // complaint from registration to closed over HTTP, then tampers with the
-// database and sees audit verify fail.
+// database and sees audit verify fail: on SQLite, and on PostgreSQL when
+// REDRESS_TEST_POSTGRES names a server (--db a postgres:// URL, the key
+// file still in --data).
 func TestBinaryEndToEnd(t *testing.T) {
 	bin := buildBinary(t)
+	engines, err := sqldbtest.Engines()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range engines {
+		t.Run(e.Name, func(t *testing.T) { binaryEndToEnd(t, bin, e) })
+	}
+}
+
+func binaryEndToEnd(t *testing.T, bin string, e sqldbtest.Engine) {
+	dsn := e.NewDatabase(t)
+	t.Setenv("REDRESS_DB", dsn) // every command below, serve included, uses it
 	data := t.TempDir()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -156,12 +171,7 @@ func TestBinaryEndToEnd(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "intact") {
 		t.Fatalf("audit verify: %d %s", code, stdout)
 	}
-	raw, err := sql.Open("sqlite", filepath.Join(data, "redress.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	if _, err := raw.Exec(`UPDATE events SET actor = 'mallory' WHERE seq = 5`); err != nil {
+	if _, err := e.Raw(t, dsn).Exec(`UPDATE events SET actor = 'mallory' WHERE seq = 5`); err != nil {
 		t.Fatal(err)
 	}
 	code, stdout, _ = runCLI(t, bin, data, "audit", "verify")
