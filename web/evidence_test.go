@@ -90,6 +90,9 @@ func TestEvidence(t *testing.T) {
 	// The scan is encrypted at rest: the ID number on it is not in the file.
 	f.db.Close()
 	raw := testEngine.Contents(t, f.dsn)
+	if !bytes.Contains(raw, []byte("理财产品收益与宣传不符")) {
+		t.Fatal("the dump does not hold the case's subject: the check below would prove nothing")
+	}
 	if bytes.Contains(raw, []byte("110101199003071234")) {
 		t.Fatal("evidence content stored in clear")
 	}
