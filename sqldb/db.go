@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -37,6 +38,11 @@ type DB struct {
 
 	// batch shares commits between concurrent intakes (group commit).
 	batch *committer
+
+	// The embedded holiday calendars, parsed once.
+	embeddedOnce sync.Once
+	embedded     redress.Calendars
+	embeddedErr  error
 
 	// loadKeys, when set, reads the key file again; used when a sealed value
 	// names a key version this process has not loaded (after a rotation).

@@ -27,13 +27,19 @@ func (db *DB) Calendars(ctx context.Context) (redress.Calendars, error) {
 }
 
 func (db *DB) calendars(ctx context.Context, q querier) (redress.Calendars, error) {
-	cals, err := redress.EmbeddedCalendars()
-	if err != nil {
-		return nil, fmt.Errorf("calendars: %w", err)
+	// The embedded schedules are parsed once per database: calendars are
+	// immutable, so every caller can share them; only overrides are read.
+	db.embeddedOnce.Do(func() { db.embedded, db.embeddedErr = redress.EmbeddedCalendars() })
+	if db.embeddedErr != nil {
+		return nil, fmt.Errorf("calendars: %w", db.embeddedErr)
 	}
+	cals := db.embedded
 	overrides, err := db.scheduleOverrides(ctx, q, "")
 	if err != nil {
 		return nil, err
+	}
+	if len(overrides) == 0 {
+		return cals, nil
 	}
 	var schedules []redress.YearSchedule
 	for _, o := range overrides {
