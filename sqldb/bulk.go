@@ -48,6 +48,7 @@ type BulkCase struct {
 	Responsible string // unit now responsible; "" means NewCase.Org
 	Handler     string // login; "" for none
 
+	Findings      []redress.Entry // investigation findings; Author is a login
 	Determination *redress.Determination
 	Reply         *redress.Reply
 	RepliedAt     *time.Time
@@ -362,8 +363,8 @@ func (l *caseLoader) user(field, login string) (bulkUser, error) {
 	return u, nil
 }
 
-// insert writes one case, its first deadline entry, its search document and
-// its register event.
+// insert writes one case, its first deadline entry, its findings, its search
+// document and its register event.
 func (l *caseLoader) insert(ctx context.Context, tx *sql.Tx, stmt *sql.Stmt, b *BulkCase) error {
 	db := l.db
 	n := b.NewCase
@@ -452,13 +453,20 @@ func (l *caseLoader) insert(ctx context.Context, tx *sql.Tx, stmt *sql.Stmt, b *
 	var replyJSON, outcome string
 	var redressFen any
 	if b.Reply != nil {
-		raw, err := json.Marshal(b.Reply)
+		// As the reply action stores it: notice time in UTC at the stored
+		// precision, remedies never null.
+		reply := *b.Reply
+		reply.NoticeAt = reply.NoticeAt.UTC().Truncate(time.Microsecond)
+		if reply.Remedies == nil {
+			reply.Remedies = []redress.Remedy{}
+		}
+		raw, err := json.Marshal(reply)
 		if err != nil {
 			return fmt.Errorf("encode reply: %w", err)
 		}
-		replyJSON, outcome = string(raw), string(b.Reply.Outcome)
-		if b.Reply.RedressPaid != "" {
-			fen, err := redress.ParseAmount(b.Reply.RedressPaid)
+		replyJSON, outcome = string(raw), string(reply.Outcome)
+		if reply.RedressPaid != "" {
+			fen, err := redress.ParseAmount(reply.RedressPaid)
 			if err != nil {
 				return fmt.Errorf("reply redress amount: %w", err)
 			}
@@ -493,6 +501,15 @@ func (l *caseLoader) insert(ctx context.Context, tx *sql.Tx, stmt *sql.Stmt, b *
 		Action: string(redress.ActionRegister), Clock: dl.DecisionClock, After: dl.DecisionDue, Reason: dl.DueWarning})
 	if err != nil {
 		return err
+	}
+	for _, f := range b.Findings {
+		author, err := l.user("finding author", f.Author)
+		if err != nil {
+			return err
+		}
+		if err := db.insertEntry(ctx, tx, id, "finding", author.id, f.Text, f.At.UTC().Truncate(time.Microsecond)); err != nil {
+			return err
+		}
 	}
 	if err := db.indexCase(ctx, tx, id); err != nil {
 		return err

@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"redress"
+	"redress/sqldb"
+)
+
+// datasetMeta describes a generated dataset; it is written last, so a
+// dataset without it is incomplete.
+type datasetMeta struct {
+	Generator   int                    `json:"generator"`
+	Size        int                    `json:"size"`
+	Seed        uint64                 `json:"seed"`
+	Server      string                 `json:"server,omitempty"` // PostgreSQL: the cluster's system identifier
+	GeneratedAt time.Time              `json:"generated_at"`
+	Took        time.Duration          `json:"took"`        // generation
+	VerifyTook  time.Duration          `json:"verify_took"` // redress audit verify
+	Orgs        int64                  `json:"orgs"`
+	Users       int64                  `json:"users"`
+	Cases       int64                  `json:"cases"`
+	ByStatus    map[redress.Status]int `json:"by_status"`
+	ByChannel   int                    `json:"channels"` // distinct channels
+	ByKind      int                    `json:"kinds"`    // distinct kinds
+	Bytes       int64                  `json:"bytes"`    // database size after generation
+}
+
+// readMeta reads the meta file of a dataset; ok is false when it is missing
+// or does not describe the dataset wanted.
+func readMeta(path string, cfg *config, server string) (*datasetMeta, bool) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, false
+	}
+	var m datasetMeta
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, false
+	}
+	ok := m.Generator == generatorVersion && m.Size == cfg.size && m.Seed == cfg.seed && m.Server == server
+	return &m, ok
+}
+
+func writeMeta(path string, m *datasetMeta) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+// writeKeyFile writes a new personal-data key file in the format of
+// `redress` ("<version> <64 hex digits>"), readable by its owner only.
+func writeKeyFile(path string) error {
+	key := make([]byte, redress.KeySize)
+	if _, err := rand.Read(key); err != nil {
+		return fmt.Errorf("key file: %w", err)
+	}
+	body := "# Redress personal-data keys of a benchmark dataset.\n1 " + hex.EncodeToString(key) + "\n"
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		return fmt.Errorf("key file: %w", err)
+	}
+	return nil
+}
+
+// readKeyFile reads a key file written by writeKeyFile or `redress`.
+func readKeyFile(path string) (*redress.Keyring, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	defer f.Close()
+	keys := map[int][]byte{}
+	scanner := bufio.NewScanner(f)
+	for scanner.Scan() {
+		line := strings.TrimSpace(scanner.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		v, k, ok := strings.Cut(line, " ")
+		version, verr := strconv.Atoi(v)
+		key, kerr := hex.DecodeString(strings.TrimSpace(k))
+		if !ok || verr != nil || kerr != nil {
+			return nil, fmt.Errorf("key file %s: bad line", path)
+		}
+		keys[version] = key
+	}
+	if err := scanner.Err(); err != nil {
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	return redress.NewKeyring(keys)
+}
+
+// upToDate opens a kept dataset and migrates it: a dataset that needed a
+// migration predates the current schema and is made again.
+func upToDate(ctx context.Context, dsn, keyFile string) (bool, error) {
+	keys, err := readKeyFile(keyFile)
+	if err != nil {
+		return false, err
+	}
+	db, err := sqldb.Open(ctx, dsn, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return false, err
+	}
+	defer db.Close()
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		return false, err
+	}
+	return applied == 0, nil
+}
+
+// generate fills the empty database dsn with the dataset of cfg: the
+// schema, the head office, and the bank's units, users and cases through
+// sqldb.BulkLoad, then checks the audit chain with `redress audit verify`.
+func generate(ctx context.Context, cfg *config, dsn, dataDir string) (*datasetMeta, error) {
+	keyFile := filepath.Join(dataDir, "redress.key")
+	if err := writeKeyFile(keyFile); err != nil {
+		return nil, err
+	}
+	keys, err := readKeyFile(keyFile)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	db, err := sqldb.Open(ctx, dsn, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return nil, fmt.Errorf("generate: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("generate: %w", err)
+	}
+	// The head office, units and users exist a day before the first case.
+	setup := datasetStart.AddDate(0, 0, -1)
+	db.Now = func() time.Time { return setup }
+	if _, err := db.Bootstrap(ctx, ""); err != nil {
+		return nil, fmt.Errorf("generate: %w", err)
+	}
+	g := newGenerator(cfg.size, cfg.seed)
+	m := &datasetMeta{Generator: generatorVersion, Size: cfg.size, Seed: cfg.seed, ByStatus: map[redress.Status]int{}}
+	channels, kinds := map[redress.Channel]bool{}, map[redress.Kind]bool{}
+	counted := func(yield func(*sqldb.BulkCase) bool) {
+		for c := range g.cases() {
+			m.ByStatus[c.Status]++
+			channels[c.Channel], kinds[c.Kind] = true, true
+			if !yield(c) {
+				return
+			}
+		}
+	}
+	lastLog := time.Now()
+	report, err := db.BulkLoad(ctx, sqldb.BulkData{Orgs: g.bank.orgs, Users: g.bank.users, Cases: counted,
+		Progress: func(n int64) {
+			if time.Since(lastLog) > 10*time.Second {
+				lastLog = time.Now()
+				logf("  %d of %d cases (%.0f cases/s)", n, cfg.size, float64(n)/time.Since(start).Seconds())
+			}
+		}})
+	if err != nil {
+		return nil, fmt.Errorf("generate: %w", err)
+	}
+	db.Close()
+	m.Took = time.Since(start)
+	m.Orgs, m.Users, m.Cases = report.Orgs, report.Users, report.Cases
+	m.ByChannel, m.ByKind = len(channels), len(kinds)
+	logf("  generated %d cases in %s; verifying the audit chain", m.Cases, m.Took.Round(time.Second))
+	verify := time.Now()
+	out, err := verifyAudit(ctx, cfg.redress, dataDir, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("generate: %w", err)
+	}
+	m.VerifyTook = time.Since(verify)
+	logf("  %s (%s)", out, m.VerifyTook.Round(100*time.Millisecond))
+	m.GeneratedAt = time.Now().UTC()
+	return m, nil
+}
+
+// verifyAudit runs `redress audit verify` on a database and returns what it
+// printed; a broken chain is an error.
+func verifyAudit(ctx context.Context, bin, dataDir, dsn string) (string, error) {
+	cmd := exec.CommandContext(ctx, bin, "audit", "verify", "--data", dataDir, "--db", dsn)
+	cmd.Env = serverEnv()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("redress audit verify: %v: %s", err, strings.TrimSpace(string(out)))
+	}
+	return strings.TrimSpace(lastLine(string(out))), nil
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// copyFile copies a file, keeping its mode; on Linux io.Copy uses
+// copy_file_range, which may share the blocks on a file system that can.
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	info, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, info.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// fileSize returns the size of a file, 0 when it is missing.
+func fileSize(path string) int64 {
+	info, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return info.Size()
+}
+
+// removeAll removes a directory tree, ignoring one that is missing.
+func removeAll(dir string) error {
+	if err := os.RemoveAll(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,394 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"redress"
+)
+
+// facts describe the machine a run measured on.
+type facts struct {
+	cpu, kernel string
+	cores       int
+	memory      int64 // bytes
+	goVersion   string
+	fsync       time.Duration // median time of a 4 KiB write and fsync in the bench directory
+}
+
+func machineFacts(dir string) facts {
+	f := facts{cpu: "unknown CPU", cores: runtime.NumCPU(), goVersion: runtime.Version()}
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.SplitSeq(string(data), "\n") {
+			if name, value, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(name) == "model name" {
+				f.cpu = strings.TrimSpace(value)
+				break
+			}
+		}
+	}
+	f.memory = procField("/proc/meminfo", "MemTotal:") * 1024
+	if data, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		f.kernel = "Linux " + strings.TrimSpace(string(data))
+	}
+	f.fsync = fsyncLatency(dir)
+	return f
+}
+
+// fsyncLatency is the median time to write 4 KiB and fsync it, a hundred
+// times, in dir: what every durable commit pays at least.
+func fsyncLatency(dir string) time.Duration {
+	file, err := os.CreateTemp(dir, "fsync-*")
+	if err != nil {
+		return 0
+	}
+	defer os.Remove(file.Name())
+	defer file.Close()
+	block := make([]byte, 4096)
+	var times []time.Duration
+	for i := range 100 {
+		start := time.Now()
+		if _, err := file.WriteAt(block, int64(i%8)*4096); err != nil {
+			return 0
+		}
+		if err := file.Sync(); err != nil {
+			return 0
+		}
+		times = append(times, time.Since(start))
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	return times[len(times)/2]
+}
+
+// report is one benchmark run, as printed and as appended to the doc.
+type report struct {
+	cfg     *config
+	facts   facts
+	started time.Time
+	took    time.Duration
+	engines []*engineResult
+}
+
+// line is one row of the results table.
+type line struct {
+	engine, name, p50, p99, rate, cpu, target, met string
+}
+
+// targetFactor is how much looser a target is on an engine: PostgreSQL
+// is to be within 2× of SQLite's targets.
+func targetFactor(engine string) float64 {
+	if engine == "postgres" {
+		return 2
+	}
+	return 1
+}
+
+// measurementOrder is the order of the rows of an engine.
+var measurementOrder = []string{mIntake1, mIntake16, mRaw1, mRaw16, mQueue, mSearch2, mSearch3, mSearch5, mCase, mCaseEvents, mStats}
+
+// lines turns the measurements into table rows with their targets, and
+// the notes that go under the table.
+func (rep *report) lines() ([]line, []string) {
+	var rows []line
+	var notes []string
+	for _, e := range rep.engines {
+		if e.unavailable != "" {
+			rows = append(rows, line{engine: e.engine, name: "(all)", p50: "not available"})
+			notes = append(notes, fmt.Sprintf("%s: %s.", e.engine, e.unavailable))
+			continue
+		}
+		for _, name := range measurementOrder {
+			m := e.find(name)
+			switch {
+			case m == nil:
+				rows = append(rows, line{engine: e.engine, name: name, p50: "not measured"})
+			case m.unavailable != "":
+				rows = append(rows, line{engine: e.engine, name: name, p50: "not available"})
+				notes = append(notes, fmt.Sprintf("%s, %s: %s.", e.engine, name, m.unavailable))
+			default:
+				rows = append(rows, measurementLine(e, m))
+				notes = append(notes, rep.measurementNotes(e, m)...)
+			}
+		}
+		if e.peakRSS > 0 {
+			limit := int64(150*targetFactor(e.engine)) << 20
+			rows = append(rows, line{engine: e.engine, name: "server peak RSS (VmHWM)", rate: mb(e.peakRSS),
+				target: "< " + mb(limit), met: verdict(e.peakRSS < limit, fmt.Sprintf("%.2f× the target", float64(e.peakRSS)/float64(limit)))})
+		}
+		if e.sweep != "" {
+			notes = append(notes, fmt.Sprintf("%s: the server's first deadline sweep, before the measurements: %s.", e.engine, e.sweep))
+		}
+		if e.audit != "" {
+			audit, _, _ := strings.Cut(e.audit, ", head")
+			notes = append(notes, fmt.Sprintf("%s: after the load, `redress audit verify` on the run's copy: %s.", e.engine, audit))
+		}
+		if e.err != nil {
+			notes = append(notes, fmt.Sprintf("%s: the run stopped: %v.", e.engine, e.err))
+		}
+	}
+	return rows, notes
+}
+
+// measurementLine is the table row of one measurement, with its target.
+func measurementLine(e *engineResult, m *measurement) line {
+	f := targetFactor(e.engine)
+	l := line{engine: e.engine, name: m.name, p50: ms(m.res.quantile(0.5)), p99: ms(m.res.quantile(0.99))}
+	if m.unit != "" {
+		l.rate = thousands(int64(m.res.rate()+0.5)) + " " + m.unit
+	}
+	if n := len(m.res.latencies) + m.res.errors; m.serverCPU > 0 && n > 0 {
+		l.cpu = ms(m.serverCPU / time.Duration(n))
+	}
+	switch m.name {
+	case mIntake1, mIntake16:
+		raw := e.find(mRaw1)
+		if m.name == mIntake16 {
+			raw = e.find(mRaw16)
+		}
+		if raw == nil || raw.res == nil || raw.res.rate() == 0 {
+			break
+		}
+		ratio := m.res.rate() / raw.res.rate()
+		l.rate += fmt.Sprintf(" (%.2f× raw)", ratio)
+		if m.name == mIntake16 {
+			need := 1 / f
+			l.target = fmt.Sprintf("≥ %.1f× raw", need)
+			l.met = verdict(ratio >= need, fmt.Sprintf("%.2f× of %.1f×", ratio, need))
+		}
+	case mQueue:
+		l.target, l.met = latencyTarget(m.res.quantile(0.99), time.Duration(10*f)*time.Millisecond)
+	case mSearch2, mSearch3, mSearch5:
+		l.target, l.met = latencyTarget(m.res.quantile(0.99), time.Duration(50*f)*time.Millisecond)
+	case mStats:
+		limit := time.Duration(1000*f) * time.Millisecond
+		l.p99 = ms(m.res.maximum()) + " (max)"
+		l.target = "max < " + limitText(limit)
+		l.met = verdict(m.res.maximum() < limit, fmt.Sprintf("%.2f× the target", float64(m.res.maximum())/float64(limit)))
+	}
+	return l
+}
+
+// measurementNotes are the notes on one measurement: where intake's CPU
+// went, the baseline's two halves, failures.
+func (rep *report) measurementNotes(e *engineResult, m *measurement) []string {
+	var notes []string
+	n := len(m.res.latencies) + m.res.errors
+	if (m.name == mIntake1 || m.name == mIntake16) && n > 0 && m.res.wall > 0 {
+		others := ""
+		if e.engine == "postgres" {
+			others = " by these two (PostgreSQL's own processes not counted)"
+		}
+		notes = append(notes, fmt.Sprintf("%s, %s: the server used %s of CPU per case and the load generator %s; %.1f of the %d cores were busy%s.",
+			e.engine, m.name, ms(m.serverCPU/time.Duration(n)), ms(m.clientCPU/time.Duration(n)),
+			(m.serverCPU+m.clientCPU).Seconds()/m.res.wall.Seconds(), rep.facts.cores, others))
+	}
+	if m.detail != "" {
+		notes = append(notes, fmt.Sprintf("%s, %s: %s.", e.engine, m.name, m.detail))
+	}
+	if m.res.errors > 0 {
+		notes = append(notes, fmt.Sprintf("%s, %s: %d of %d requests failed; the first: %s.", e.engine, m.name, m.res.errors, n, m.res.firstErr))
+	}
+	if m.res.stopped {
+		notes = append(notes, fmt.Sprintf("%s, %s: stopped at its time limit after %d requests.", e.engine, m.name, n))
+	}
+	return notes
+}
+
+// latencyTarget states a p99 target and whether got meets it.
+func latencyTarget(got, limit time.Duration) (string, string) {
+	return "p99 < " + limitText(limit), verdict(got < limit, fmt.Sprintf("%.2f× the target", float64(got)/float64(limit)))
+}
+
+// limitText formats a target duration: 10 ms, 1 s.
+func limitText(d time.Duration) string {
+	if d >= time.Second {
+		return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " s"
+	}
+	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', -1, 64) + " ms"
+}
+
+func verdict(ok bool, by string) string {
+	if ok {
+		return "yes"
+	}
+	return "NO: " + by
+}
+
+func mb(bytes int64) string { return fmt.Sprintf("%.0f MB", float64(bytes)/(1<<20)) }
+
+// text is the table as printed on the terminal.
+func (rep *report) text() string {
+	rows, notes := rep.lines()
+	var b strings.Builder
+	fmt.Fprintf(&b, "Redress benchmark, %s cases, %s\n\n", thousands(int64(rep.cfg.size)), rep.started.UTC().Format("2006-01-02 15:04 UTC"))
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ENGINE\tMEASUREMENT\tP50\tP99\tRATE\tSERVER CPU/REQ\tTARGET\tMET?")
+	for _, l := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.engine, l.name, l.p50, l.p99, l.rate, l.cpu, l.target, l.met)
+	}
+	tw.Flush()
+	for _, n := range notes {
+		fmt.Fprintf(&b, "- %s\n", n)
+	}
+	return b.String()
+}
+
+// benchmarksHeader starts docs/benchmarks.md when it does not exist yet.
+const benchmarksHeader = `# Benchmarks
+
+Redress measured over loopback HTTP on a generated bank, side by side with the raw durable insert rate of
+its database engine on the same machine. ` + "`make bench`" + ` appends each run below; the targets are those of
+issue 6, which hold at 1,000,000 cases on SQLite (PostgreSQL within 2×); at other sizes they are indicative.
+
+` + "```sh" + `
+make bench                        # 100,000 cases; SQLite, and PostgreSQL when available
+BENCH_SIZE=1000000 make bench     # 1,000,000 cases
+BENCH_REGEN=1 make bench          # generate the datasets again
+BENCH_POSTGRES=postgres://user@127.0.0.1:5432/postgres make bench   # use this PostgreSQL server
+BENCH_POSTGRES=off make bench     # SQLite only
+` + "```" + `
+
+- **Dataset** (` + "`cmd/bench`" + `, deterministic for a size and seed): head office, 40 branches × 5 sub-branches ×
+  4 outlets, 2,847 users, and cases with Chinese texts from the demo's scenarios, every kind, channel and status,
+  received evenly from 2025-01-01 to 2026-10-31, the older ones mostly closed. ` + "`sqldb.BulkLoad`" + ` writes them as
+  the services do (sealed personal data, blind indexes, day counters, deadlines, search documents, a register event
+  in the audit chain, which ` + "`redress audit verify`" + ` then checks). Datasets are kept in ` + "`/tmp/redress-bench`" + `
+  (SQLite) or as database ` + "`redress_bench_<size>`" + ` (PostgreSQL) and made again only when missing, when the
+  schema or the generator changed, or with ` + "`BENCH_REGEN=1`" + `; each run works on a copy.
+- **Server**: ` + "`bin/redress serve`" + ` on a free loopback port, measured once its start-up work (the first deadline
+  sweep) is done, with API tokens: four sub-branch managers' queues (` + "`GET /api/v1/cases?org=…&status=investigating`" + `),
+  search as head office (` + "`GET /api/v1/search?q=…&limit=20`" + `; 2-, 3- and 5+-character queries), the case page
+  (` + "`GET /api/v1/cases/{no}`" + ` and ` + "`…/events`" + `, 500 cases across the timeline), the statistics of October 2026
+  bank-wide (` + "`GET /api/v1/stats`" + `, ten requests, the first cold), intake (` + "`POST /api/v1/cases`" + ` by a counter
+  clerk, 2,000 at concurrency 1, then 16). Reads run one at a time after a warm-up. Peak RSS is the server's VmHWM.
+- **Baseline**: single-row inserts of a row about as wide as a case, one per transaction, into a fresh database
+  with the server's durability (SQLite: WAL, ` + "`synchronous=FULL`" + `, one shared connection; PostgreSQL:
+  ` + "`synchronous_commit=on`" + `), at concurrency 1 and 16, for at least five seconds before and again after the
+  server's measurements. Intake is given as a ratio of it.
+- **PostgreSQL** runs on the server of ` + "`BENCH_POSTGRES`" + ` or ` + "`REDRESS_TEST_POSTGRES`" + `, or else on a durable
+  throwaway cluster of the installed PostgreSQL kept in ` + "`/tmp/redress-bench/postgres-cluster`" + `.
+`
+
+// appendTo appends the run to the Markdown file, starting the file with
+// its header when it does not exist.
+func (rep *report) appendTo(path string) error {
+	_, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.WriteFile(path, []byte(benchmarksHeader), 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("append to %s: %w", path, err)
+	}
+	if _, err := f.WriteString(rep.markdown()); err != nil {
+		f.Close()
+		return fmt.Errorf("append to %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// markdown is the run's section of docs/benchmarks.md.
+func (rep *report) markdown() string {
+	rows, notes := rep.lines()
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n## Run of %s: %s cases\n\n", rep.started.UTC().Format("2006-01-02 15:04 UTC"), thousands(int64(rep.cfg.size)))
+	f := rep.facts
+	fmt.Fprintf(&b, "**Machine.** %s, %d cores, %.1f GiB memory, %s, a 4 KiB write + fsync in %s takes %s (median); %s",
+		f.cpu, f.cores, float64(f.memory)/(1<<30), f.kernel, rep.cfg.dir, ms(f.fsync), f.goVersion)
+	for _, e := range rep.engines {
+		if e.version != "" {
+			fmt.Fprintf(&b, "; %s", e.version)
+			if e.settings != "" {
+				fmt.Fprintf(&b, " (%s)", e.settings)
+			}
+		}
+	}
+	b.WriteString(".\n\n")
+	fmt.Fprintf(&b, "**Dataset.** %s cases received %s to %s (seed %d, generator v%d)", thousands(int64(rep.cfg.size)),
+		datasetStart.Format(time.DateOnly), datasetEnd.AddDate(0, 0, -1).Format(time.DateOnly), rep.cfg.seed, generatorVersion)
+	if m := rep.firstMeta(); m != nil {
+		fmt.Fprintf(&b, ": %s org units, %s users, %d kinds, %d channels; by status", thousands(m.Orgs+1), thousands(m.Users+1), m.ByKind, m.ByChannel)
+		for i, st := range redress.Statuses {
+			sep := ","
+			if i == 0 {
+				sep = ""
+			}
+			fmt.Fprintf(&b, "%s %s %s", sep, st, thousands(int64(m.ByStatus[st])))
+		}
+	}
+	b.WriteString(".")
+	for _, e := range rep.engines {
+		if e.meta == nil {
+			continue
+		}
+		how := "kept from " + e.meta.GeneratedAt.Format(time.DateOnly)
+		if e.generated {
+			how = "generated in this run"
+		}
+		fmt.Fprintf(&b, " %s: generation took %s, `redress audit verify` %s, %s on disk (%s).", e.engine,
+			e.meta.Took.Round(time.Second), e.meta.VerifyTook.Round(100*time.Millisecond), mb(e.meta.Bytes), how)
+		if e.settled >= time.Second {
+			fmt.Fprintf(&b, " The server's start-up work (the first deadline sweep) took %s.", e.settled.Round(100*time.Millisecond))
+		}
+	}
+	b.WriteString("\n\n**Commands.**\n\n```sh\n")
+	fmt.Fprintf(&b, "%s\n", rep.command())
+	b.WriteString("```\n\n")
+	b.WriteString("| engine | measurement | p50 | p99 | rate | server CPU / request | target | met? |\n|---|---|---:|---:|---:|---:|---|---|\n")
+	for _, l := range rows {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", l.engine, l.name, l.p50, l.p99, l.rate, l.cpu, l.target, l.met)
+	}
+	if len(notes) > 0 {
+		b.WriteString("\n")
+		for _, n := range notes {
+			fmt.Fprintf(&b, "- %s\n", n)
+		}
+	}
+	fmt.Fprintf(&b, "\nThe whole run took %s.\n", rep.took.Round(time.Second))
+	return b.String()
+}
+
+func (rep *report) firstMeta() *datasetMeta {
+	for _, e := range rep.engines {
+		if e.meta != nil {
+			return e.meta
+		}
+	}
+	return nil
+}
+
+// command is how this run was started.
+func (rep *report) command() string {
+	var env []string
+	for _, name := range []string{"BENCH_SIZE", "BENCH_REGEN", "BENCH_REQUESTS", "BENCH_READS", "BENCH_SEED", "BENCH_DIR"} {
+		if v := os.Getenv(name); v != "" {
+			env = append(env, name+"="+v)
+		}
+	}
+	if os.Getenv("BENCH_POSTGRES") != "" {
+		env = append(env, "BENCH_POSTGRES=…")
+	}
+	prefix := strings.Join(env, " ")
+	if prefix != "" {
+		prefix += " "
+	}
+	return strings.TrimSpace(fmt.Sprintf("%smake bench    # runs: %s", prefix, strings.Join(append([]string{"bin/bench"}, rep.cfg.args...), " ")))
+}
+
+// thousands formats n with thousands separators.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
