@@ -35,9 +35,10 @@ type datasetMeta struct {
 	Users       int64                  `json:"users"`
 	Cases       int64                  `json:"cases"`
 	ByStatus    map[redress.Status]int `json:"by_status"`
-	ByChannel   int                    `json:"channels"` // distinct channels
-	ByKind      int                    `json:"kinds"`    // distinct kinds
-	Bytes       int64                  `json:"bytes"`    // database size after generation
+	ByChannel   int                    `json:"channels"`           // distinct channels
+	ByKind      int                    `json:"kinds"`              // distinct kinds
+	Bytes       int64                  `json:"bytes"`              // database size after generation
+	Migrated    []string               `json:"migrated,omitempty"` // migrations applied to the kept dataset since
 }
 
 // readMeta reads the meta file of a dataset; ok is false when it is missing
@@ -105,23 +106,37 @@ func readKeyFile(path string) (*redress.Keyring, error) {
 	return redress.NewKeyring(keys)
 }
 
-// upToDate opens a kept dataset and migrates it: a dataset that needed a
-// migration predates the current schema and is made again.
-func upToDate(ctx context.Context, dsn, keyFile string) (bool, error) {
+// migrateKept brings a kept dataset to the current schema, as an upgrade
+// of a bank's database would: it applies the migrations the dataset lacks
+// (and whatever backfill they run) and returns how many it applied.
+func migrateKept(ctx context.Context, dsn, keyFile string) (int, error) {
 	keys, err := readKeyFile(keyFile)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	db, err := sqldb.Open(ctx, dsn, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	defer db.Close()
-	applied, err := db.Migrate(ctx)
+	return db.Migrate(ctx)
+}
+
+// keep migrates a kept dataset to the current schema and records in its
+// meta when that applied anything.
+func keep(ctx context.Context, m *datasetMeta, metaPath, dsn, keyFile, engine string) error {
+	start := time.Now()
+	applied, err := migrateKept(ctx, dsn, keyFile)
 	if err != nil {
-		return false, err
+		return err
 	}
-	return applied == 0, nil
+	if applied == 0 {
+		return nil
+	}
+	note := fmt.Sprintf("%d migration(s) on %s, in %s", applied, time.Now().UTC().Format(time.DateOnly), time.Since(start).Round(100*time.Millisecond))
+	logf("%s: migrated the kept dataset: %s", engine, note)
+	m.Migrated = append(m.Migrated, note)
+	return writeMeta(metaPath, m)
 }
 
 // generate fills the empty database dsn with the dataset of cfg: the

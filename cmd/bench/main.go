@@ -13,9 +13,10 @@
 // throwaway cluster).
 //
 // Datasets are kept under the bench directory (SQLite) or as databases on
-// the PostgreSQL server, keyed by size, and made again only when missing,
-// out of date, or asked for. Each run works on a copy, so every run starts
-// from the same data. All load goes to 127.0.0.1 and is bounded in count
+// the PostgreSQL server, keyed by size, migrated when the schema has moved
+// on, and made again only when missing, made by another generator version,
+// or asked for. Each run works on a copy, so every run starts from the same
+// data. All load goes to 127.0.0.1 and is bounded in count
 // and time.
 package main
 

@@ -139,11 +139,11 @@ func (p *postgresStore) prepare(ctx context.Context) (*datasetMeta, bool, error)
 	dir, name := p.datasetDir(), p.datasetDB()
 	metaPath, keyFile := filepath.Join(dir, "meta.json"), filepath.Join(dir, "redress.key")
 	if m, ok := readMeta(metaPath, p.cfg, p.systemID); ok && !p.cfg.regen && p.databaseExists(ctx, name) {
-		fresh, err := upToDate(ctx, p.dsnFor(name), keyFile)
-		if err == nil && fresh {
+		err := keep(ctx, m, metaPath, p.dsnFor(name), keyFile, p.name())
+		if err == nil {
 			return m, false, nil
 		}
-		logf("postgres: the kept dataset %s predates the current schema (%v): generating it again", name, err)
+		logf("postgres: the kept dataset %s cannot be migrated (%v): generating it again", name, err)
 	}
 	if err := removeAll(dir); err != nil {
 		return nil, false, err

@@ -261,7 +261,8 @@ BENCH_POSTGRES=off make bench     # SQLite only
   the services do (sealed personal data, blind indexes, day counters, deadlines, search documents, a register event
   in the audit chain, which ` + "`redress audit verify`" + ` then checks). Datasets are kept in ` + "`/tmp/redress-bench`" + `
   (SQLite) or as database ` + "`redress_bench_<size>`" + ` (PostgreSQL) and made again only when missing, when the
-  schema or the generator changed, or with ` + "`BENCH_REGEN=1`" + `; each run works on a copy.
+  generator changed or with ` + "`BENCH_REGEN=1`" + ` (a schema change is applied to a kept dataset by its migrations, as an
+  upgrade would); each run works on a copy.
 - **Server**: ` + "`bin/redress serve`" + ` on a free loopback port, measured once its start-up work (the first deadline
   sweep) is done, with API tokens: four sub-branch managers' queues (` + "`GET /api/v1/cases?org=…&status=investigating`" + `),
   search as head office (` + "`GET /api/v1/search?q=…&limit=20`" + `; 2-, 3- and 5+-character queries), the case page
@@ -333,6 +334,9 @@ func (rep *report) markdown() string {
 		how := "kept from " + e.meta.GeneratedAt.Format(time.DateOnly)
 		if e.generated {
 			how = "generated in this run"
+		}
+		if len(e.meta.Migrated) > 0 {
+			how += "; migrated since: " + strings.Join(e.meta.Migrated, "; ")
 		}
 		fmt.Fprintf(&b, " %s: generation took %s, `redress audit verify` %s, %s on disk (%s).", e.engine,
 			e.meta.Took.Round(time.Second), e.meta.VerifyTook.Round(100*time.Millisecond), mb(e.meta.Bytes), how)

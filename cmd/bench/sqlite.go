@@ -49,11 +49,11 @@ func (s *sqliteStore) prepare(ctx context.Context) (*datasetMeta, bool, error) {
 	dir := s.datasetDir()
 	dbPath, metaPath := filepath.Join(dir, "redress.db"), filepath.Join(dir, "meta.json")
 	if m, ok := readMeta(metaPath, s.cfg, ""); ok && !s.cfg.regen {
-		fresh, err := upToDate(ctx, dbPath, filepath.Join(dir, "redress.key"))
-		if err == nil && fresh {
+		err := keep(ctx, m, metaPath, dbPath, filepath.Join(dir, "redress.key"), s.name())
+		if err == nil {
 			return m, false, nil
 		}
-		logf("sqlite: the kept dataset %s predates the current schema (%v): generating it again", dir, err)
+		logf("sqlite: the kept dataset %s cannot be migrated (%v): generating it again", dir, err)
 	}
 	if err := removeAll(dir); err != nil {
 		return nil, false, fmt.Errorf("sqlite dataset: %w", err)
