@@ -39,6 +39,7 @@ type datasetMeta struct {
 	ByKind      int                    `json:"kinds"`              // distinct kinds
 	Bytes       int64                  `json:"bytes"`              // database size after generation
 	Migrated    []string               `json:"migrated,omitempty"` // migrations applied to the kept dataset since
+	Others      float64                `json:"others"`             // cores other processes kept busy during generation
 }
 
 // readMeta reads the meta file of a dataset; ok is false when it is missing
@@ -151,6 +152,8 @@ func generate(ctx context.Context, cfg *config, dsn, dataDir string) (*datasetMe
 	if err != nil {
 		return nil, err
 	}
+	waitQuiet(ctx, 0, 5*time.Minute)
+	watch := startWatch(0)
 	start := time.Now()
 	db, err := sqldb.Open(ctx, dsn, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -190,7 +193,7 @@ func generate(ctx context.Context, cfg *config, dsn, dataDir string) (*datasetMe
 		return nil, fmt.Errorf("generate: %w", err)
 	}
 	db.Close()
-	m.Took = time.Since(start)
+	m.Took, m.Others = time.Since(start), watch.others()
 	m.Orgs, m.Users, m.Cases = report.Orgs, report.Users, report.Cases
 	m.ByChannel, m.ByKind = len(channels), len(kinds)
 	logf("  generated %d cases in %s; verifying the audit chain", m.Cases, m.Took.Round(time.Second))

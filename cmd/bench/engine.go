@@ -43,18 +43,20 @@ type measurement struct {
 
 // engineResult is everything measured on one engine.
 type engineResult struct {
-	engine      string
-	version     string
-	settings    string
-	meta        *datasetMeta
-	generated   bool
-	settled     time.Duration
-	measures    []*measurement
-	peakRSS     int64
-	audit       string // redress audit verify on the run's copy after the load
-	sweep       string // what the server's first deadline sweep did
-	unavailable string // the engine as a whole
-	err         error
+	engine       string
+	version      string
+	settings     string
+	meta         *datasetMeta
+	generated    bool
+	settled      time.Duration
+	measures     []*measurement
+	peakRSS      int64
+	audit        string  // redress audit verify on the run's copy after the load
+	sweep        string  // what the server's first deadline sweep did
+	othersBefore float64 // cores busy with other processes just before the measurements
+	others       float64 // cores busy with other processes during the measurements
+	unavailable  string  // the engine as a whole
+	err          error
 }
 
 // find returns the measurement of that name, or nil.
@@ -215,6 +217,10 @@ func measureServer(ctx context.Context, cfg *config, r *engineResult, dsn, dataD
 	}
 	m := &measurer{ctx: ctx, cfg: cfg, c: c, r: r, pid: srv.cmd.Process.Pid}
 	hq := tokens[who.headOffice]
+	// Other work on a shared machine skews the numbers: wait a while for it
+	// to pass, and record how much of it there was.
+	r.othersBefore = waitQuiet(ctx, m.pid, 5*time.Minute)
+	watch := startWatch(m.pid)
 
 	// The unit queue: each manager lists their own sub-branch's cases
 	// under investigation, first page, newest first.
@@ -243,6 +249,7 @@ func measureServer(ctx context.Context, cfg *config, r *engineResult, dsn, dataD
 	m.stats(hq)
 	m.intake(g, who, tokens[who.intake])
 	r.peakRSS = srv.peakRSS()
+	r.others = watch.others()
 	return ctx.Err()
 }
 

@@ -122,6 +122,14 @@ func (rep *report) lines() ([]line, []string) {
 			rows = append(rows, line{engine: e.engine, name: "server peak RSS (VmHWM)", rate: mb(e.peakRSS),
 				target: "< " + mb(limit), met: verdict(e.peakRSS < limit, fmt.Sprintf("%.2f× the target", float64(e.peakRSS)/float64(limit)))})
 		}
+		if e.others > 0.05 || e.othersBefore > 0.2 {
+			what := "other processes"
+			if e.engine == "postgres" {
+				what = "other processes, PostgreSQL's own among them,"
+			}
+			notes = append(notes, fmt.Sprintf("%s: %s kept %.2f of the %d cores busy during the measurements (%.2f just before).",
+				e.engine, what, e.others, rep.facts.cores, e.othersBefore))
+		}
 		if e.sweep != "" {
 			notes = append(notes, fmt.Sprintf("%s: the server's first deadline sweep, before the measurements: %s.", e.engine, e.sweep))
 		}
@@ -337,6 +345,13 @@ func (rep *report) markdown() string {
 		}
 		if len(e.meta.Migrated) > 0 {
 			how += "; migrated since: " + strings.Join(e.meta.Migrated, "; ")
+		}
+		if e.meta.Others >= 0.1 {
+			what := "other processes"
+			if e.engine == "postgres" {
+				what = "other processes, PostgreSQL's own among them,"
+			}
+			how += fmt.Sprintf("; %s kept %.1f cores busy meanwhile", what, e.meta.Others)
 		}
 		fmt.Fprintf(&b, " %s: generation took %s, `redress audit verify` %s, %s on disk (%s).", e.engine,
 			e.meta.Took.Round(time.Second), e.meta.VerifyTook.Round(100*time.Millisecond), mb(e.meta.Bytes), how)

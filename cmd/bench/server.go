@@ -147,6 +147,75 @@ func procCPU(pid int) int64 {
 	return utime + stime
 }
 
+// machineBusy returns the CPU time the whole machine has spent busy, in
+// clock ticks, from the first line of /proc/stat.
+func machineBusy() int64 {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	fields := strings.Fields(line)
+	var busy int64
+	for i, f := range fields[1:] {
+		if i == 3 || i == 4 { // idle, iowait
+			continue
+		}
+		if i >= 8 { // guest time is already in user time
+			break
+		}
+		n, _ := strconv.ParseInt(f, 10, 64)
+		busy += n
+	}
+	return busy
+}
+
+// watch measures how many cores other processes kept busy: the machine's
+// busy time less that of the server (pid; 0 for none) and of this process.
+type watch struct {
+	pid                   int
+	start                 time.Time
+	machine, server, self int64
+}
+
+func startWatch(pid int) *watch {
+	return &watch{pid: pid, start: time.Now(), machine: machineBusy(), server: procCPU(pid), self: procCPU(os.Getpid())}
+}
+
+// others returns the cores other processes kept busy since the watch began.
+func (w *watch) others() float64 {
+	elapsed := time.Since(w.start).Seconds()
+	if elapsed <= 0 {
+		return 0
+	}
+	ticks := (machineBusy() - w.machine) - (procCPU(w.pid) - w.server) - (procCPU(os.Getpid()) - w.self)
+	return max(float64(ticks)/clockTicks/elapsed, 0)
+}
+
+// waitQuiet waits, up to limit, until other processes than the server
+// (pid; 0 for none) and this one keep less than a fifth of a core busy over
+// three seconds, and returns how busy they were at the end.
+func waitQuiet(ctx context.Context, pid int, limit time.Duration) float64 {
+	deadline := time.Now().Add(limit)
+	logged := false
+	for {
+		w := startWatch(pid)
+		select {
+		case <-ctx.Done():
+			return 0
+		case <-time.After(3 * time.Second):
+		}
+		others := w.others()
+		if others < 0.2 || time.Now().After(deadline) {
+			return others
+		}
+		if !logged {
+			logf("other processes keep %.1f cores busy: waiting up to %s for them to finish", others, limit)
+			logged = true
+		}
+	}
+}
+
 // procWritten returns the bytes a process has caused to be written to storage.
 func procWritten(pid int) int64 {
 	return procField(fmt.Sprintf("/proc/%d/io", pid), "write_bytes:")
