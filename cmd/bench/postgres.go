@@ -265,7 +265,7 @@ func startCluster(ctx context.Context, dir string) (string, func(), error) {
 	}
 	data := filepath.Join(dir, "data")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", nil, err
+		return "", nil, fmt.Errorf("cluster directory: %w", err)
 	}
 	if os.Geteuid() == 0 {
 		pg, err := user.Lookup("postgres")
@@ -275,7 +275,7 @@ func startCluster(ctx context.Context, dir string) (string, func(), error) {
 		uid, _ := strconv.Atoi(pg.Uid)
 		gid, _ := strconv.Atoi(pg.Gid)
 		if err := os.Chown(dir, uid, gid); err != nil {
-			return "", nil, err
+			return "", nil, fmt.Errorf("cluster directory: %w", err)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(data, "PG_VERSION")); err != nil {
@@ -284,6 +284,12 @@ func startCluster(ctx context.Context, dir string) (string, func(), error) {
 		if err != nil {
 			return "", nil, fmt.Errorf("initdb: %v: %s", err, lastLine(string(out)))
 		}
+	}
+	// A run that was killed may have left the cluster running: stop it, to
+	// start it on a new port.
+	if asPostgres(ctx, "pg_ctl", "-D", data, "status").Run() == nil {
+		logf("postgres: stopping the cluster a previous run left running")
+		_ = asPostgres(ctx, "pg_ctl", "-D", data, "-m", "fast", "-w", "stop").Run()
 	}
 	port, err := freePort()
 	if err != nil {
