@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -33,7 +32,7 @@ func (s *CaseService) Act(ctx context.Context, no string, req redress.ActionRequ
 		return nil, err
 	}
 	var result *caseRow
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		c, err := s.db.loadCase(ctx, tx, u, no)
 		if err != nil {
 			return err
@@ -94,7 +93,7 @@ func (s *CaseService) Act(ctx context.Context, no string, req redress.ActionRequ
 type applied struct {
 	db       *DB
 	ctx      context.Context
-	tx       *sql.Tx
+	tx       *Tx
 	actor    *redress.User
 	c        *caseRow
 	req      *redress.ActionRequest
@@ -177,7 +176,7 @@ func (a *applied) apply(next redress.Status) error {
 // declareConflict records the actor's conflict of interest; a handler who
 // declares one stops being the handler.
 func (a *applied) declareConflict() error {
-	_, err := a.tx.ExecContext(a.ctx, a.db.dialect.rebind(`INSERT INTO case_conflicts (case_id, user_id, reason, at) VALUES (?, ?, ?, ?)`),
+	_, err := a.tx.ExecContext(a.ctx, `INSERT INTO case_conflicts (case_id, user_id, reason, at) VALUES (?, ?, ?, ?)`,
 		a.c.ID, a.actor.ID, a.req.Reason, timeText(a.now))
 	if err != nil {
 		return fmt.Errorf("declare conflict: %w", err)
@@ -240,7 +239,7 @@ func (a *applied) escalate() error {
 // raiseLevel raises a case one escalation level in memory; level 4 moves it
 // to the head-office unit and clears the handler for head office to assign.
 // The escalate action and the overdue sweep share it.
-func (db *DB) raiseLevel(ctx context.Context, tx *sql.Tx, c *caseRow) error {
+func (db *DB) raiseLevel(ctx context.Context, tx *Tx, c *caseRow) error {
 	if c.Level >= 4 {
 		return redress.Errorf(redress.ECONFLICT, "case %s is already at head office (level 4)", c.No)
 	}
@@ -345,7 +344,7 @@ func (a *applied) mayApprove() (bool, error) {
 		return u.Role == redress.RoleBranchHead, nil
 	}
 	var kind redress.OrgKind
-	if err := a.tx.QueryRowContext(a.ctx, a.db.dialect.rebind(`SELECT kind FROM org_units WHERE id = ?`), u.OrgID).Scan(&kind); err != nil {
+	if err := a.tx.QueryRowContext(a.ctx, `SELECT kind FROM org_units WHERE id = ?`, u.OrgID).Scan(&kind); err != nil {
 		return false, fmt.Errorf("approver's unit: %w", err)
 	}
 	return (u.Role == redress.RoleBranchHead || u.Role == redress.RoleManager) &&
@@ -400,10 +399,10 @@ func fieldError(field, problem string) error {
 }
 
 // staleVersion explains a version conflict: who changed the case last.
-func (db *DB) staleVersion(ctx context.Context, tx *sql.Tx, c *caseRow, sent int) error {
+func (db *DB) staleVersion(ctx context.Context, tx *Tx, c *caseRow, sent int) error {
 	msg := fmt.Sprintf("case %s was changed by someone else: you sent version %d, it is now at version %d", c.No, sent, c.Version)
 	var actor, action, at string
-	err := tx.QueryRowContext(ctx, db.dialect.rebind(`SELECT actor, action, at FROM events WHERE case_no = ? ORDER BY seq DESC LIMIT 1`), c.No).
+	err := tx.QueryRowContext(ctx, `SELECT actor, action, at FROM events WHERE case_no = ? ORDER BY seq DESC LIMIT 1`, c.No).
 		Scan(&actor, &action, &at)
 	if err == nil {
 		if t, perr := parseTime(at); perr == nil {
@@ -414,7 +413,7 @@ func (db *DB) staleVersion(ctx context.Context, tx *sql.Tx, c *caseRow, sent int
 	return &redress.Error{Code: redress.ECONFLICT, Message: msg, Fields: map[string]string{"version": strconv.Itoa(c.Version)}}
 }
 
-func (db *DB) updateCase(ctx context.Context, tx *sql.Tx, c *caseRow, oldVersion int) error {
+func (db *DB) updateCase(ctx context.Context, tx *Tx, c *caseRow, oldVersion int) error {
 	d := c.Determination
 	if d == nil {
 		d = &redress.Determination{}
@@ -435,11 +434,11 @@ func (db *DB) updateCase(ctx context.Context, tx *sql.Tx, c *caseRow, oldVersion
 	if c.PausedSince != "" {
 		pausedSince = c.PausedSince
 	}
-	res, err := tx.ExecContext(ctx, db.dialect.rebind(`UPDATE cases SET org_id = ?, handler_id = ?, level = ?, status = ?,
+	res, err := tx.ExecContext(ctx, `UPDATE cases SET org_id = ?, handler_id = ?, level = ?, status = ?,
 		version = ?, liability = ?, responsible_party = ?, root_cause = ?, accountability = ?, outcome = ?, redress_fen = ?,
 		reply_json = ?, replied_at = ?, signed_off_by_id = ?, signed_off_at = ?, satisfaction = ?, closed_at = ?,
 		end_reason = ?, updated_at = ?, reply_due = ?, decision_due = ?, decision_clock = ?, clock_start = ?,
-		paused_since = ?, paused_days = ?, due_warning = ? WHERE id = ? AND version = ?`),
+		paused_since = ?, paused_days = ?, due_warning = ? WHERE id = ? AND version = ?`,
 		c.orgID, nullID(c.handlerID), c.Level, c.Status, c.Version, d.Liability, d.ResponsibleParty, d.RootCause,
 		d.Accountability, outcome, redressFen, replyJSON, nullTimeText(c.RepliedAt), nullID(c.signedOffByID),
 		nullTimeText(c.SignedOffAt), c.Satisfaction, nullTimeText(c.ClosedAt), c.EndReason, timeText(c.UpdatedAt),
@@ -454,8 +453,8 @@ func (db *DB) updateCase(ctx context.Context, tx *sql.Tx, c *caseRow, oldVersion
 	return nil
 }
 
-func (db *DB) insertEntry(ctx context.Context, tx *sql.Tx, caseID int64, kind string, author int64, text string, at time.Time) error {
-	_, err := tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO case_entries (case_id, kind, author_id, at, text) VALUES (?, ?, ?, ?, ?)`),
+func (db *DB) insertEntry(ctx context.Context, tx *Tx, caseID int64, kind string, author int64, text string, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO case_entries (case_id, kind, author_id, at, text) VALUES (?, ?, ?, ?, ?)`,
 		caseID, kind, author, timeText(at), text)
 	if err != nil {
 		return fmt.Errorf("insert %s: %w", kind, err)

@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync/atomic"
@@ -14,7 +13,7 @@ const maxBatch = 64
 // batchJob is one unit of work waiting for a shared commit.
 type batchJob struct {
 	ctx  context.Context
-	fn   func(tx *sql.Tx) error
+	fn   func(tx *Tx) error
 	done chan error
 }
 
@@ -43,7 +42,7 @@ func newCommitter(db *DB) *committer {
 }
 
 // inBatch runs fn in a shared write transaction and returns after it commits.
-func (db *DB) inBatch(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (db *DB) inBatch(ctx context.Context, fn func(tx *Tx) error) error {
 	c := db.batch
 	select {
 	case <-c.quit:
@@ -114,7 +113,7 @@ func (c *committer) drain() {
 // commit runs one batch: each job in a savepoint, one commit for all.
 func (c *committer) commit(batch []*batchJob) {
 	results := make([]error, len(batch))
-	err := c.db.inTx(context.Background(), func(tx *sql.Tx) error {
+	err := c.db.inTx(context.Background(), func(tx *Tx) error {
 		for i, job := range batch {
 			if err := job.ctx.Err(); err != nil {
 				results[i] = err

@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"sync"
 	"testing"
@@ -63,8 +62,8 @@ func TestGroupCommit(t *testing.T) {
 		wg2.Add(1)
 		go func() {
 			defer wg2.Done()
-			results[i] = f.db.inBatch(context.Background(), func(tx *sql.Tx) error {
-				if _, err := tx.Exec(f.db.dialect.rebind(`INSERT INTO case_counters (day, last) VALUES (?, 1)`), []string{"x-fail", "x-ok"}[i]); err != nil {
+			results[i] = f.db.inBatch(context.Background(), func(tx *Tx) error {
+				if _, err := tx.ExecContext(context.Background(), `INSERT INTO case_counters (day, last) VALUES (?, 1)`, []string{"x-fail", "x-ok"}[i]); err != nil {
 					return err
 				}
 				if i == 0 {

@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"errors"
 	"fmt"
 
@@ -18,7 +17,7 @@ const RootOrgCode = "HQ"
 // password it set, or "" when the database was not empty and nothing changed.
 func (db *DB) Bootstrap(ctx context.Context, adminPassword string) (string, error) {
 	var units int
-	if err := db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_units`).Scan(&units); err != nil {
+	if err := db.writes().QueryRowContext(ctx, `SELECT COUNT(*) FROM org_units`).Scan(&units); err != nil {
 		return "", fmt.Errorf("bootstrap: %w", err)
 	}
 	if units > 0 {
@@ -38,7 +37,7 @@ func (db *DB) Bootstrap(ctx context.Context, adminPassword string) (string, erro
 	// Another server starting on the same empty database may be bootstrapping
 	// it too: under the setup lock, the first one does it and the other finds
 	// the units there.
-	err = db.setupTx(ctx, func(tx *sql.Tx) error {
+	err = db.setupTx(ctx, func(tx *Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_units`).Scan(&units); err != nil {
 			return err
 		}

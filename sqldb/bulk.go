@@ -97,7 +97,7 @@ const bulkActor = "bulkload"
 // creation events too. Units and users are created at db.Now().
 func (db *DB) BulkLoad(ctx context.Context, data BulkData) (*BulkReport, error) {
 	var held int
-	err := db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT id FROM cases LIMIT 1) c`).Scan(&held)
+	err := db.writes().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT id FROM cases LIMIT 1) c`).Scan(&held)
 	if err != nil {
 		return nil, fmt.Errorf("bulk load: %w", err)
 	}
@@ -105,7 +105,7 @@ func (db *DB) BulkLoad(ctx context.Context, data BulkData) (*BulkReport, error) 
 		return nil, errors.New("bulk load: the database already holds cases; bulk load needs one without")
 	}
 	report := &BulkReport{}
-	if err := db.inTx(ctx, func(tx *sql.Tx) error { return db.bulkOrgsAndUsers(ctx, tx, data, report) }); err != nil {
+	if err := db.inTx(ctx, func(tx *Tx) error { return db.bulkOrgsAndUsers(ctx, tx, data, report) }); err != nil {
 		return report, fmt.Errorf("bulk load: %w", err)
 	}
 	l, err := db.newCaseLoader(ctx)
@@ -116,14 +116,14 @@ func (db *DB) BulkLoad(ctx context.Context, data BulkData) (*BulkReport, error) 
 	if batch <= 0 {
 		batch = defaultBulkBatch
 	}
-	var tx *sql.Tx
+	var tx *Tx
 	var stmt *sql.Stmt
 	finish := func() error {
 		if err := l.writeCounters(ctx, tx); err != nil {
 			return err
 		}
 		stmt.Close()
-		if err := tx.Commit(); err != nil {
+		if err := tx.commit(); err != nil {
 			return fmt.Errorf("commit: %w", err)
 		}
 		tx, stmt = nil, nil
@@ -134,11 +134,10 @@ func (db *DB) BulkLoad(ctx context.Context, data BulkData) (*BulkReport, error) 
 	}
 	for c := range data.Cases {
 		if tx == nil {
-			if tx, err = db.write.BeginTx(ctx, nil); err != nil {
-				err = fmt.Errorf("begin: %w", err)
+			if tx, err = db.beginTx(ctx); err != nil {
 				break
 			}
-			if stmt, err = tx.PrepareContext(ctx, db.dialect.rebind(bulkCaseInsert)); err != nil {
+			if stmt, err = tx.prepare(ctx, bulkCaseInsert); err != nil {
 				err = fmt.Errorf("prepare: %w", err)
 				break
 			}
@@ -161,7 +160,7 @@ func (db *DB) BulkLoad(ctx context.Context, data BulkData) (*BulkReport, error) 
 			stmt.Close()
 		}
 		if tx != nil {
-			tx.Rollback()
+			tx.rollback()
 		}
 		return report, fmt.Errorf("bulk load: case %d: %w", report.Cases+1, err)
 	}
@@ -170,7 +169,7 @@ func (db *DB) BulkLoad(ctx context.Context, data BulkData) (*BulkReport, error) 
 
 // bulkOrgsAndUsers creates the units, parents first, and the users, each
 // with its creation event.
-func (db *DB) bulkOrgsAndUsers(ctx context.Context, tx *sql.Tx, data BulkData, report *BulkReport) error {
+func (db *DB) bulkOrgsAndUsers(ctx context.Context, tx *Tx, data BulkData, report *BulkReport) error {
 	units := map[string]*redress.OrgUnit{}
 	unit := func(field, code string) (*redress.OrgUnit, error) {
 		if o, ok := units[code]; ok {
@@ -262,10 +261,10 @@ func (db *DB) newCaseLoader(ctx context.Context) (*caseLoader, error) {
 	l := &caseLoader{db: db, units: map[string]bulkUnit{}, users: map[string]bulkUser{},
 		codes: map[string]redress.Dimension{}, counters: map[string]int64{}, dirty: map[string]bool{}}
 	var err error
-	if l.engine, err = db.engine(ctx, db.write); err != nil {
+	if l.engine, err = db.engine(ctx, db.writes()); err != nil {
 		return nil, err
 	}
-	rows, err := db.write.QueryContext(ctx, `SELECT id, code, path FROM org_units`)
+	rows, err := db.writes().QueryContext(ctx, `SELECT id, code, path FROM org_units`)
 	if err != nil {
 		return nil, fmt.Errorf("read units: %w", err)
 	}
@@ -281,7 +280,7 @@ func (db *DB) newCaseLoader(ctx context.Context) (*caseLoader, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read units: %w", err)
 	}
-	rows, err = db.write.QueryContext(ctx, `SELECT u.id, u.login, u.role, o.path FROM users u JOIN org_units o ON o.id = u.org_id`)
+	rows, err = db.writes().QueryContext(ctx, `SELECT u.id, u.login, u.role, o.path FROM users u JOIN org_units o ON o.id = u.org_id`)
 	if err != nil {
 		return nil, fmt.Errorf("read users: %w", err)
 	}
@@ -297,7 +296,7 @@ func (db *DB) newCaseLoader(ctx context.Context) (*caseLoader, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read users: %w", err)
 	}
-	rows, err = db.write.QueryContext(ctx, db.dialect.rebind(`SELECT code, dimension FROM codes WHERE active = ?`), true)
+	rows, err = db.writes().QueryContext(ctx, `SELECT code, dimension FROM codes WHERE active = ?`, true)
 	if err != nil {
 		return nil, fmt.Errorf("read codes: %w", err)
 	}
@@ -314,7 +313,7 @@ func (db *DB) newCaseLoader(ctx context.Context) (*caseLoader, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read codes: %w", err)
 	}
-	rows, err = db.write.QueryContext(ctx, `SELECT day, last FROM case_counters`)
+	rows, err = db.writes().QueryContext(ctx, `SELECT day, last FROM case_counters`)
 	if err != nil {
 		return nil, fmt.Errorf("read counters: %w", err)
 	}
@@ -365,7 +364,7 @@ func (l *caseLoader) user(field, login string) (bulkUser, error) {
 
 // insert writes one case, its first deadline entry, its findings, its search
 // document and its register event.
-func (l *caseLoader) insert(ctx context.Context, tx *sql.Tx, stmt *sql.Stmt, b *BulkCase) error {
+func (l *caseLoader) insert(ctx context.Context, tx *Tx, stmt *sql.Stmt, b *BulkCase) error {
 	db := l.db
 	n := b.NewCase
 	if err := n.Validate(b.RegisteredAt); err != nil {
@@ -535,15 +534,15 @@ func (l *caseLoader) insert(ctx context.Context, tx *sql.Tx, stmt *sql.Stmt, b *
 
 // writeCounters stores the tracking-number counters changed in this
 // transaction, so that cases registered later continue the days' sequences.
-func (l *caseLoader) writeCounters(ctx context.Context, tx *sql.Tx) error {
+func (l *caseLoader) writeCounters(ctx context.Context, tx *Tx) error {
 	days := make([]string, 0, len(l.dirty))
 	for day := range l.dirty {
 		days = append(days, day)
 	}
 	sort.Strings(days)
 	for _, day := range days {
-		_, err := tx.ExecContext(ctx, l.db.dialect.rebind(`INSERT INTO case_counters (day, last) VALUES (?, ?)
-			ON CONFLICT (day) DO UPDATE SET last = excluded.last`), day, l.counters[day])
+		_, err := tx.ExecContext(ctx, `INSERT INTO case_counters (day, last) VALUES (?, ?)
+			ON CONFLICT (day) DO UPDATE SET last = excluded.last`, day, l.counters[day])
 		if err != nil {
 			return fmt.Errorf("write counter of %s: %w", day, err)
 		}

@@ -164,7 +164,7 @@ func (db *DB) loadCaseRow(ctx context.Context, q querier, no string) (*caseRow, 
 	if !redress.ValidTrackingNumber(no) {
 		return nil, notFound
 	}
-	c, err := scanCase(q.QueryRowContext(ctx, db.dialect.rebind(caseSelect+` WHERE c.no = ?`), no))
+	c, err := scanCase(q.QueryRowContext(ctx, caseSelect+` WHERE c.no = ?`, no))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound
 	}
@@ -180,8 +180,8 @@ func (db *DB) loadCaseRow(ctx context.Context, q querier, no string) (*caseRow, 
 	if err := db.loadDeadlineHistory(ctx, q, c); err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, db.dialect.rebind(`SELECT e.kind, u.login, e.at, e.text
-		FROM case_entries e JOIN users u ON u.id = e.author_id WHERE e.case_id = ? ORDER BY e.id`), c.ID)
+	rows, err := q.QueryContext(ctx, `SELECT e.kind, u.login, e.at, e.text
+		FROM case_entries e JOIN users u ON u.id = e.author_id WHERE e.case_id = ? ORDER BY e.id`, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("load entries of %s: %w", no, err)
 	}
@@ -209,8 +209,8 @@ func (db *DB) loadCaseRow(ctx context.Context, q querier, no string) (*caseRow, 
 }
 
 func (db *DB) loadConflicts(ctx context.Context, q querier, c *caseRow) error {
-	rows, err := q.QueryContext(ctx, db.dialect.rebind(`SELECT k.user_id, u.login, k.at, k.reason
-		FROM case_conflicts k JOIN users u ON u.id = k.user_id WHERE k.case_id = ? ORDER BY k.at`), c.ID)
+	rows, err := q.QueryContext(ctx, `SELECT k.user_id, u.login, k.at, k.reason
+		FROM case_conflicts k JOIN users u ON u.id = k.user_id WHERE k.case_id = ? ORDER BY k.at`, c.ID)
 	if err != nil {
 		return fmt.Errorf("load conflicts of %s: %w", c.No, err)
 	}
@@ -240,7 +240,7 @@ func (s *CaseService) Case(ctx context.Context, no string) (*redress.Case, error
 	if err := caseReader(u); err != nil {
 		return nil, err
 	}
-	c, err := s.db.loadCase(ctx, s.db.read, u, no)
+	c, err := s.db.loadCase(ctx, s.db.reads(), u, no)
 	if err != nil {
 		return nil, wrap("view case", err)
 	}
@@ -263,7 +263,7 @@ func (s *CaseService) CreateCase(ctx context.Context, n redress.NewCase) (*redre
 	var created *caseRow
 	// Concurrent intakes share commits (group commit); the answer still comes
 	// only after the commit, so a registered case is on disk.
-	err = s.db.inBatch(ctx, func(tx *sql.Tx) error {
+	err = s.db.inBatch(ctx, func(tx *Tx) error {
 		no, err := s.db.insertCase(ctx, tx, u, &n, now)
 		if err != nil {
 			return err
@@ -281,7 +281,7 @@ func (s *CaseService) CreateCase(ctx context.Context, n redress.NewCase) (*redre
 	return created.Case, nil
 }
 
-func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, u *redress.User, n *redress.NewCase, now time.Time) (string, error) {
+func (db *DB) insertCase(ctx context.Context, tx *Tx, u *redress.User, n *redress.NewCase, now time.Time) (string, error) {
 	orgCode := n.Org
 	if orgCode == "" {
 		orgCode = u.OrgCode
@@ -313,8 +313,8 @@ func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, u *redress.User, n *re
 		return "", err
 	}
 	var seq int64
-	err = tx.QueryRowContext(ctx, db.dialect.rebind(`INSERT INTO case_counters (day, last) VALUES (?, 1)
-		ON CONFLICT (day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`), redress.BankDay(n.ReceivedAt)).Scan(&seq)
+	err = tx.QueryRowContext(ctx, `INSERT INTO case_counters (day, last) VALUES (?, 1)
+		ON CONFLICT (day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, redress.BankDay(n.ReceivedAt)).Scan(&seq)
 	if err != nil {
 		return "", fmt.Errorf("next tracking number: %w", err)
 	}
@@ -336,14 +336,14 @@ func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, u *redress.User, n *re
 	}
 	c := n.Complainant
 	k := db.keyring()
-	_, err = tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO cases (no, kind, channel, received_at,
+	_, err = tx.ExecContext(ctx, `INSERT INTO cases (no, kind, channel, received_at,
 		c_name, c_id_type, c_id_number_enc, c_id_number_idx, c_phone_enc, c_phone_idx, c_account_enc, c_account_idx,
 		c_org_name, c_credit_code, c_legal_rep, respondent_org_id, respondent_staff_id, accusation,
 		subject, description, request, amount_fen, code_a, code_b, code_c, risk, priority,
 		org_id, origin_org_id, first_responder_id, level, status, version, reply_due, decision_due, created_at, updated_at,
 		deadline_policy, decision_clock, clock_start, regulator_ref, regulator_due, due_warning)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-		?, ?, ?, ?, ?, ?)`),
+		?, ?, ?, ?, ?, ?)`,
 		no, n.Kind, n.Channel, timeText(n.ReceivedAt),
 		c.Name, c.IDType, k.Seal(c.IDNumber, piiAAD(no, "id_number")), k.BlindIndex("id", c.IDNumber),
 		k.Seal(c.Phone, piiAAD(no, "phone")), k.BlindIndex("phone", c.Phone),
@@ -360,7 +360,7 @@ func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, u *redress.User, n *re
 		return "", fmt.Errorf("insert case: %w", err)
 	}
 	var id int64
-	if err := tx.QueryRowContext(ctx, db.dialect.rebind(`SELECT id FROM cases WHERE no = ?`), no).Scan(&id); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM cases WHERE no = ?`, no).Scan(&id); err != nil {
 		return "", fmt.Errorf("insert case: %w", err)
 	}
 	err = db.insertDeadlineChange(ctx, tx, id, redress.DeadlineChange{At: now, Actor: u.Login, Action: string(redress.ActionRegister),
@@ -381,7 +381,7 @@ func (db *DB) checkCodes(ctx context.Context, q querier, codes ...string) error 
 		dim := string(redress.Dimensions[i])
 		field := "code_" + strings.ToLower(dim)
 		var active bool
-		err := q.QueryRowContext(ctx, db.dialect.rebind(`SELECT active FROM codes WHERE code = ? AND dimension = ?`), code, dim).Scan(&active)
+		err := q.QueryRowContext(ctx, `SELECT active FROM codes WHERE code = ? AND dimension = ?`, code, dim).Scan(&active)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			p.Add(field, "no "+dim+" code "+code)
@@ -419,7 +419,7 @@ func (s *CaseService) ListCases(ctx context.Context, f redress.CaseFilter) (*red
 	if f.Sort == "due" {
 		order = ` ORDER BY c.decision_due, c.id`
 	}
-	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(caseSelect+` WHERE 1 = 1`+where+order+` LIMIT ?`), append(args, f.Limit+1)...)
+	rows, err := s.db.reads().QueryContext(ctx, caseSelect+` WHERE 1 = 1`+where+order+` LIMIT ?`, append(args, f.Limit+1)...)
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
@@ -478,7 +478,7 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 		args = append(args, f.Channel)
 	}
 	if f.Org != "" {
-		org, err := db.orgByCode(ctx, db.read, "org", f.Org)
+		org, err := db.orgByCode(ctx, db.reads(), "org", f.Org)
 		if err != nil {
 			return "", nil, err
 		}
@@ -610,7 +610,7 @@ func (s *CaseService) CountCases(ctx context.Context, f redress.CaseFilter) (map
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(`SELECT c.status, COUNT(*) FROM cases c WHERE 1 = 1`+where+` GROUP BY c.status`), args...)
+	rows, err := s.db.reads().QueryContext(ctx, `SELECT c.status, COUNT(*) FROM cases c WHERE 1 = 1`+where+` GROUP BY c.status`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count cases: %w", err)
 	}
@@ -636,10 +636,10 @@ func (s *CaseService) CaseEvents(ctx context.Context, no string) ([]*redress.Eve
 	if err := caseReader(u); err != nil {
 		return nil, err
 	}
-	if _, err := s.db.loadCase(ctx, s.db.read, u, no); err != nil {
+	if _, err := s.db.loadCase(ctx, s.db.reads(), u, no); err != nil {
 		return nil, wrap("case events", err)
 	}
-	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(`SELECT `+eventColumns+` FROM events WHERE case_no = ? ORDER BY seq`), no)
+	rows, err := s.db.reads().QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE case_no = ? ORDER BY seq`, no)
 	if err != nil {
 		return nil, fmt.Errorf("case events: %w", err)
 	}
@@ -665,7 +665,7 @@ func (s *CaseService) Reveal(ctx context.Context, no string, req redress.RevealR
 		return nil, err
 	}
 	var value string
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.inTx(ctx, func(tx *Tx) error {
 		c, err := s.db.loadCase(ctx, tx, u, no)
 		if err != nil {
 			return err

@@ -30,7 +30,7 @@ func (s *CodeService) ListCodes(ctx context.Context, d redress.Dimension) ([]*re
 		query += ` WHERE dimension = ?`
 		args = append(args, d)
 	}
-	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(query+` ORDER BY code`), args...)
+	rows, err := s.db.reads().QueryContext(ctx, query+` ORDER BY code`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list codes: %w", err)
 	}
@@ -55,9 +55,9 @@ func (s *CodeService) SaveCode(ctx context.Context, c redress.Code) (*redress.Co
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		var old redress.Code
-		err := tx.QueryRowContext(ctx, s.db.dialect.rebind(`SELECT name, name_en, parent, active FROM codes WHERE code = ?`), c.Code).
+		err := tx.QueryRowContext(ctx, `SELECT name, name_en, parent, active FROM codes WHERE code = ?`, c.Code).
 			Scan(&old.Name, &old.NameEN, &old.Parent, &old.Active)
 		isNew := errors.Is(err, sql.ErrNoRows)
 		if err != nil && !isNew {
@@ -69,10 +69,10 @@ func (s *CodeService) SaveCode(ctx context.Context, c redress.Code) (*redress.Co
 			}
 		}
 		if isNew {
-			_, err = tx.ExecContext(ctx, s.db.dialect.rebind(`INSERT INTO codes (code, dimension, name, name_en, parent, active)
-				VALUES (?, ?, ?, ?, ?, ?)`), c.Code, c.Dimension, c.Name, c.NameEN, c.Parent, c.Active)
+			_, err = tx.ExecContext(ctx, `INSERT INTO codes (code, dimension, name, name_en, parent, active)
+				VALUES (?, ?, ?, ?, ?, ?)`, c.Code, c.Dimension, c.Name, c.NameEN, c.Parent, c.Active)
 		} else {
-			_, err = tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE codes SET name = ?, name_en = ?, parent = ?, active = ? WHERE code = ?`),
+			_, err = tx.ExecContext(ctx, `UPDATE codes SET name = ?, name_en = ?, parent = ?, active = ? WHERE code = ?`,
 				c.Name, c.NameEN, c.Parent, c.Active, c.Code)
 		}
 		if err != nil {

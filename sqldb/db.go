@@ -127,7 +127,7 @@ func (db *DB) Close() error {
 // Ping checks that the database answers a query.
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
-	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+	if err := db.reads().QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return fmt.Errorf("sqldb: ping: %w", err)
 	}
 	return nil
@@ -141,7 +141,7 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 // the dialect's setup lock and checks again, inside it, that its migration
 // is still to do.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
-	err := db.setupTx(ctx, func(tx *sql.Tx) error {
+	err := db.setupTx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 			version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`)
 		return err
@@ -169,9 +169,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 			return applied, fmt.Errorf("sqldb: migrate: %w", err)
 		}
 		done := false
-		err = db.setupTx(ctx, func(tx *sql.Tx) error {
+		err = db.setupTx(ctx, func(tx *Tx) error {
 			var n int
-			err := tx.QueryRowContext(ctx, db.dialect.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n)
+			err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n)
 			if err != nil || n > 0 {
 				done = n > 0
 				return err
@@ -180,7 +180,7 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return fmt.Errorf("apply %s: %w", name, err)
 			}
-			_, err = tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`),
+			_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
 				version, timeText(db.now()))
 			return err
 		})
@@ -206,8 +206,8 @@ const searchMigration = "0005_search"
 // setupTx runs fn in a write transaction that first takes the dialect's
 // setup lock: the transactions that set up a database (migrations, the
 // bootstrap) run one at a time, also across servers.
-func (db *DB) setupTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+func (db *DB) setupTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.inTx(ctx, func(tx *Tx) error {
 		if db.dialect.setupLock != "" {
 			if _, err := tx.ExecContext(ctx, db.dialect.setupLock); err != nil {
 				return fmt.Errorf("take the setup lock: %w", err)
@@ -215,24 +215,6 @@ func (db *DB) setupTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		}
 		return fn(tx)
 	})
-}
-
-// inTx runs fn in a write transaction and commits it when fn returns nil.
-// A returned nil means the change is on disk: SQLite runs with
-// synchronous=FULL, PostgreSQL's commit waits for its WAL flush.
-func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
 }
 
 // timeLayout is the stored form of a time: UTC, fixed width, so that text

@@ -23,7 +23,7 @@ var _ redress.DeadlineService = (*DeadlineService)(nil)
 // Calendars returns the holiday calendars in force: the embedded State
 // Council schedules with every admin override applied.
 func (db *DB) Calendars(ctx context.Context) (redress.Calendars, error) {
-	return db.calendars(ctx, db.read)
+	return db.calendars(ctx, db.reads())
 }
 
 func (db *DB) calendars(ctx context.Context, q querier) (redress.Calendars, error) {
@@ -57,7 +57,7 @@ func (db *DB) scheduleOverrides(ctx context.Context, q querier, region string) (
 		query += ` WHERE region = ?`
 		args = append(args, region)
 	}
-	rows, err := q.QueryContext(ctx, db.dialect.rebind(query+` ORDER BY region, year`), args...)
+	rows, err := q.QueryContext(ctx, query+` ORDER BY region, year`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("calendar overrides: %w", err)
 	}
@@ -214,7 +214,7 @@ func (db *DB) DueAsOperator(ctx context.Context, q redress.DueQuery) (*redress.D
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	e, err := db.engine(ctx, db.read)
+	e, err := db.engine(ctx, db.reads())
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +255,7 @@ func (s *DeadlineService) Schedules(ctx context.Context, region string) ([]redre
 	if err != nil {
 		return nil, err
 	}
-	overrides, err := s.db.scheduleOverrides(ctx, s.db.read, region)
+	overrides, err := s.db.scheduleOverrides(ctx, s.db.reads(), region)
 	if err != nil {
 		return nil, err
 	}
@@ -299,10 +299,10 @@ func (s *DeadlineService) SaveSchedule(ctx context.Context, sched redress.YearSc
 		return nil, fmt.Errorf("save schedule: %w", err)
 	}
 	now := s.db.now()
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, s.db.dialect.rebind(`INSERT INTO calendar_overrides (region, year, body, updated_by, updated_at)
+	err = s.db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO calendar_overrides (region, year, body, updated_by, updated_at)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (region, year) DO UPDATE SET body = excluded.body,
-			updated_by = excluded.updated_by, updated_at = excluded.updated_at`), sched.Region, sched.Year, string(body), u.Login, timeText(now))
+			updated_by = excluded.updated_by, updated_at = excluded.updated_at`, sched.Region, sched.Year, string(body), u.Login, timeText(now))
 		if err != nil {
 			return fmt.Errorf("save schedule: %w", err)
 		}
@@ -322,8 +322,8 @@ func (s *DeadlineService) DeleteSchedule(ctx context.Context, region string, yea
 	if err := redress.Require(u, redress.PermCalendarManage); err != nil {
 		return err
 	}
-	return wrap("delete schedule", s.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.db.dialect.rebind(`DELETE FROM calendar_overrides WHERE region = ? AND year = ?`), region, year)
+	return wrap("delete schedule", s.db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM calendar_overrides WHERE region = ? AND year = ?`, region, year)
 		if err != nil {
 			return fmt.Errorf("delete schedule: %w", err)
 		}
@@ -340,7 +340,7 @@ func (s *DeadlineService) Policies(ctx context.Context) ([]redress.Policy, error
 	if _, err := redress.RequireUser(ctx); err != nil {
 		return nil, err
 	}
-	return s.db.policies(ctx, s.db.read)
+	return s.db.policies(ctx, s.db.reads())
 }
 
 // SavePolicy stores an admin's version of a policy. The clocks the cases run
@@ -370,10 +370,10 @@ func (s *DeadlineService) SavePolicy(ctx context.Context, p redress.Policy) (*re
 		return nil, fmt.Errorf("save policy: %w", err)
 	}
 	now := s.db.now()
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, s.db.dialect.rebind(`INSERT INTO deadline_policies (name, body, updated_by, updated_at)
+	err = s.db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO deadline_policies (name, body, updated_by, updated_at)
 			VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET body = excluded.body,
-			updated_by = excluded.updated_by, updated_at = excluded.updated_at`), p.Name, string(body), u.Login, timeText(now))
+			updated_by = excluded.updated_by, updated_at = excluded.updated_at`, p.Name, string(body), u.Login, timeText(now))
 		if err != nil {
 			return fmt.Errorf("save policy: %w", err)
 		}
@@ -386,14 +386,14 @@ func (s *DeadlineService) SavePolicy(ctx context.Context, p redress.Policy) (*re
 	return &p, nil
 }
 
-func (db *DB) insertDeadlineChange(ctx context.Context, tx *sql.Tx, caseID int64, d redress.DeadlineChange) error {
+func (db *DB) insertDeadlineChange(ctx context.Context, tx *Tx, caseID int64, d redress.DeadlineChange) error {
 	var method, proof string
 	var noticeAt any
 	if d.Notice != nil {
 		method, proof, noticeAt = string(d.Notice.Method), d.Notice.Proof, timeText(d.Notice.At)
 	}
-	_, err := tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO case_deadline_changes (case_id, at, actor, action, clock,
-		before_due, after_due, reason, approval, notice_method, notice_at, notice_proof) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err := tx.ExecContext(ctx, `INSERT INTO case_deadline_changes (case_id, at, actor, action, clock,
+		before_due, after_due, reason, approval, notice_method, notice_at, notice_proof) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		caseID, timeText(d.At), d.Actor, d.Action, d.Clock, d.Before, d.After, d.Reason, d.Approval, method, noticeAt, proof)
 	if err != nil {
 		return fmt.Errorf("record deadline change: %w", err)
@@ -402,8 +402,8 @@ func (db *DB) insertDeadlineChange(ctx context.Context, tx *sql.Tx, caseID int64
 }
 
 func (db *DB) loadDeadlineHistory(ctx context.Context, q querier, c *caseRow) error {
-	rows, err := q.QueryContext(ctx, db.dialect.rebind(`SELECT at, actor, action, clock, before_due, after_due, reason, approval,
-		notice_method, notice_at, notice_proof FROM case_deadline_changes WHERE case_id = ? ORDER BY id`), c.ID)
+	rows, err := q.QueryContext(ctx, `SELECT at, actor, action, clock, before_due, after_due, reason, approval,
+		notice_method, notice_at, notice_proof FROM case_deadline_changes WHERE case_id = ? ORDER BY id`, c.ID)
 	if err != nil {
 		return fmt.Errorf("deadline history of %s: %w", c.No, err)
 	}

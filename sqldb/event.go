@@ -13,7 +13,7 @@ import (
 
 // appendEvent seals e onto the end of the audit chain inside tx: the change
 // and its event commit or roll back together.
-func (db *DB) appendEvent(ctx context.Context, tx *sql.Tx, e *redress.Event) error {
+func (db *DB) appendEvent(ctx context.Context, tx *Tx, e *redress.Event) error {
 	var seq int64
 	var hash string
 	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+db.dialect.forUpdate).Scan(&seq, &hash)
@@ -32,13 +32,13 @@ func (db *DB) appendEvent(ctx context.Context, tx *sql.Tx, e *redress.Event) err
 	if err != nil {
 		return fmt.Errorf("encode changes: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO events
-		(seq, case_no, actor, action, at, changes, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err = tx.ExecContext(ctx, `INSERT INTO events
+		(seq, case_no, actor, action, at, changes, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Seq, e.CaseNo, e.Actor, e.Action, timeText(e.At), string(changes), e.Detail, e.PrevHash, e.Hash)
 	if err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, db.dialect.rebind(`UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`), e.Seq, e.Hash)
+	_, err = tx.ExecContext(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash)
 	if err != nil {
 		return fmt.Errorf("move audit head: %w", err)
 	}
@@ -174,7 +174,7 @@ func (s *AuditService) ListEvents(ctx context.Context, f redress.AuditFilter) (*
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(`SELECT `+eventColumns+` FROM events`+where+` ORDER BY seq DESC LIMIT ?`),
+	rows, err := s.db.reads().QueryContext(ctx, `SELECT `+eventColumns+` FROM events`+where+` ORDER BY seq DESC LIMIT ?`,
 		append(args, f.Limit+1)...)
 	if err != nil {
 		return nil, fmt.Errorf("list events: %w", err)

@@ -62,7 +62,7 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, no string, n redress.
 	digest := hex.EncodeToString(sum[:])
 	now := s.db.now()
 	var added *redress.Evidence
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		c, err := s.db.loadCase(ctx, tx, u, no)
 		if err != nil {
 			return err
@@ -71,15 +71,15 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, no string, n redress.
 		case redress.StatusClosed, redress.StatusWithdrawn, redress.StatusRejected:
 			return redress.Errorf(redress.ECONFLICT, "case %s is %s: its file is archived; reopen it to add evidence", no, c.Status)
 		}
-		_, err = tx.ExecContext(ctx, s.db.dialect.rebind(`INSERT INTO evidence_blobs (sha256, size, content) VALUES (?, ?, ?)
-			ON CONFLICT (sha256) DO NOTHING`), digest, len(content), s.db.keyring().SealBytes(content, blobAAD(digest)))
+		_, err = tx.ExecContext(ctx, `INSERT INTO evidence_blobs (sha256, size, content) VALUES (?, ?, ?)
+			ON CONFLICT (sha256) DO NOTHING`, digest, len(content), s.db.keyring().SealBytes(content, blobAAD(digest)))
 		if err != nil {
 			return fmt.Errorf("store evidence: %w", err)
 		}
 		added = &redress.Evidence{CaseNo: no, Name: name, ContentType: contentType, Size: int64(len(content)), SHA256: digest,
 			Note: n.Note, UploadedBy: u.Login, UploadedAt: now.In(redress.Beijing)}
-		err = tx.QueryRowContext(ctx, s.db.dialect.rebind(`INSERT INTO evidence (case_id, name, content_type, sha256, note, uploaded_by, uploaded_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), c.ID, name, contentType, digest, n.Note, u.ID, timeText(now)).Scan(&added.ID)
+		err = tx.QueryRowContext(ctx, `INSERT INTO evidence (case_id, name, content_type, sha256, note, uploaded_by, uploaded_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.ID, name, contentType, digest, n.Note, u.ID, timeText(now)).Scan(&added.ID)
 		if err != nil {
 			return fmt.Errorf("record evidence: %w", err)
 		}
@@ -116,11 +116,11 @@ func (s *EvidenceService) ListEvidence(ctx context.Context, no string) ([]*redre
 	if err := caseReader(u); err != nil {
 		return nil, err
 	}
-	c, err := s.db.loadCase(ctx, s.db.read, u, no)
+	c, err := s.db.loadCase(ctx, s.db.reads(), u, no)
 	if err != nil {
 		return nil, wrap("list evidence", err)
 	}
-	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(evidenceSelect+` WHERE e.case_id = ? ORDER BY e.id`), c.ID)
+	rows, err := s.db.reads().QueryContext(ctx, evidenceSelect+` WHERE e.case_id = ? ORDER BY e.id`, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("list evidence: %w", err)
 	}
@@ -145,11 +145,11 @@ func (s *EvidenceService) EvidenceContent(ctx context.Context, no string, id int
 	if err := caseReader(u); err != nil {
 		return nil, nil, err
 	}
-	c, err := s.db.loadCase(ctx, s.db.read, u, no)
+	c, err := s.db.loadCase(ctx, s.db.reads(), u, no)
 	if err != nil {
 		return nil, nil, wrap("evidence", err)
 	}
-	e, err := scanEvidence(s.db.read.QueryRowContext(ctx, s.db.dialect.rebind(evidenceSelect+` WHERE e.case_id = ? AND e.id = ?`), c.ID, id), no)
+	e, err := scanEvidence(s.db.reads().QueryRowContext(ctx, evidenceSelect+` WHERE e.case_id = ? AND e.id = ?`, c.ID, id), no)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, redress.Errorf(redress.ENOTFOUND, "case %s has no evidence %d", no, id)
 	}
@@ -157,7 +157,7 @@ func (s *EvidenceService) EvidenceContent(ctx context.Context, no string, id int
 		return nil, nil, fmt.Errorf("evidence: %w", err)
 	}
 	var sealed []byte
-	if err := s.db.read.QueryRowContext(ctx, s.db.dialect.rebind(`SELECT content FROM evidence_blobs WHERE sha256 = ?`), e.SHA256).Scan(&sealed); err != nil {
+	if err := s.db.reads().QueryRowContext(ctx, `SELECT content FROM evidence_blobs WHERE sha256 = ?`, e.SHA256).Scan(&sealed); err != nil {
 		return nil, nil, fmt.Errorf("evidence content: %w", err)
 	}
 	content, err := s.db.openBytes(sealed, blobAAD(e.SHA256))

@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 
@@ -43,7 +42,7 @@ func (db *DB) RotateKeys(ctx context.Context) (*RotationReport, error) {
 	if err := db.rotateUserMobiles(ctx, ring, report); err != nil {
 		return report, fmt.Errorf("rotate keys: %w", err)
 	}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		return db.appendEvent(ctx, tx, &redress.Event{Actor: actorOr(ctx, "operator"), Action: "keys.rotate", At: db.now(),
 			Changes: []redress.Change{{Field: "key_version", After: strconv.Itoa(report.KeyVersion)}},
 			Detail:  fmt.Sprintf("%d cases examined, %d re-encrypted, %d remaining", report.Cases, report.Resealed, report.Remaining)})
@@ -64,8 +63,8 @@ var sealedColumns = [3]string{"c_id_number_enc", "c_phone_enc", "c_account_enc"}
 var sealedFields = [3]string{"id_number", "phone", "account"}
 
 func (db *DB) rotateBatch(ctx context.Context, ring *redress.Keyring, after int64, report *RotationReport) (int, int64, error) {
-	rows, err := db.read.QueryContext(ctx, db.dialect.rebind(`SELECT id, no, c_id_number_enc, c_phone_enc, c_account_enc
-		FROM cases WHERE id > ? ORDER BY id LIMIT ?`), after, rotateBatch)
+	rows, err := db.reads().QueryContext(ctx, `SELECT id, no, c_id_number_enc, c_phone_enc, c_account_enc
+		FROM cases WHERE id > ? ORDER BY id LIMIT ?`, after, rotateBatch)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -85,7 +84,7 @@ func (db *DB) rotateBatch(ctx context.Context, ring *redress.Keyring, after int6
 	if len(batch) == 0 {
 		return 0, after, nil
 	}
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *Tx) error {
 		for _, r := range batch {
 			resealed, changed, err := db.reseal(ring, r)
 			if err != nil {
@@ -95,8 +94,8 @@ func (db *DB) rotateBatch(ctx context.Context, ring *redress.Keyring, after int6
 			if !changed {
 				continue
 			}
-			res, err := tx.ExecContext(ctx, db.dialect.rebind(`UPDATE cases SET c_id_number_enc = ?, c_phone_enc = ?, c_account_enc = ?
-				WHERE id = ? AND c_id_number_enc = ? AND c_phone_enc = ? AND c_account_enc = ?`),
+			res, err := tx.ExecContext(ctx, `UPDATE cases SET c_id_number_enc = ?, c_phone_enc = ?, c_account_enc = ?
+				WHERE id = ? AND c_id_number_enc = ? AND c_phone_enc = ? AND c_account_enc = ?`,
 				resealed[0], resealed[1], resealed[2], r.id, r.columns[0], r.columns[1], r.columns[2])
 			if err != nil {
 				return err
@@ -136,7 +135,7 @@ func (db *DB) rotateUserMobiles(ctx context.Context, ring *redress.Keyring, repo
 		id            int64
 		login, sealed string
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, login, mobile_enc FROM users WHERE mobile_enc <> ''`)
+	rows, err := db.reads().QueryContext(ctx, `SELECT id, login, mobile_enc FROM users WHERE mobile_enc <> ''`)
 	if err != nil {
 		return err
 	}
@@ -155,14 +154,14 @@ func (db *DB) rotateUserMobiles(ctx context.Context, ring *redress.Keyring, repo
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *Tx) error {
 		for _, r := range old {
 			aad := mobileAAD(r.login)
 			plain, err := ring.Open(r.sealed, aad)
 			if err != nil {
 				return fmt.Errorf("user %s mobile: %w", r.login, err)
 			}
-			res, err := tx.ExecContext(ctx, db.dialect.rebind(`UPDATE users SET mobile_enc = ? WHERE id = ? AND mobile_enc = ?`),
+			res, err := tx.ExecContext(ctx, `UPDATE users SET mobile_enc = ? WHERE id = ? AND mobile_enc = ?`,
 				ring.Seal(plain, aad), r.id, r.sealed)
 			if err != nil {
 				return err

@@ -68,8 +68,8 @@ func (s *NotificationService) ListNotifications(ctx context.Context, f redress.N
 		where += ` AND n.id < ?`
 		args = append(args, f.Before)
 	}
-	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(`SELECT `+notificationColumns+` FROM notifications n`+where+
-		` ORDER BY n.id DESC LIMIT ?`), append(args, f.Limit+1)...)
+	rows, err := s.db.reads().QueryContext(ctx, `SELECT `+notificationColumns+` FROM notifications n`+where+
+		` ORDER BY n.id DESC LIMIT ?`, append(args, f.Limit+1)...)
 	if err != nil {
 		return nil, fmt.Errorf("list notifications: %w", err)
 	}
@@ -104,9 +104,9 @@ func (s *NotificationService) MarkRead(ctx context.Context, id int64) error {
 	if id < 1 {
 		return notFound
 	}
-	return wrap("mark notification read", s.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE notifications SET read_at = ?
-			WHERE id = ? AND user_id = ? AND channel = ? AND read_at IS NULL`), timeText(s.db.now()), id, u.ID, redress.NotifyInApp)
+	return wrap("mark notification read", s.db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = ?
+			WHERE id = ? AND user_id = ? AND channel = ? AND read_at IS NULL`, timeText(s.db.now()), id, u.ID, redress.NotifyInApp)
 		if err != nil {
 			return fmt.Errorf("mark notification %d read: %w", id, err)
 		}
@@ -114,7 +114,7 @@ func (s *NotificationService) MarkRead(ctx context.Context, id int64) error {
 			return err
 		}
 		var mine int
-		err = tx.QueryRowContext(ctx, s.db.dialect.rebind(`SELECT COUNT(*) FROM notifications WHERE id = ? AND user_id = ? AND channel = ?`),
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE id = ? AND user_id = ? AND channel = ?`,
 			id, u.ID, redress.NotifyInApp).Scan(&mine)
 		if err != nil {
 			return fmt.Errorf("mark notification %d read: %w", id, err)
@@ -142,7 +142,7 @@ type recipient struct {
 // a configured sender) for which the recipient has an address, as pending
 // for the outbox. No address is copied: the outbox reads it when it sends.
 // It returns the number of rows written.
-func (db *DB) insertNotifications(ctx context.Context, tx *sql.Tx, to []recipient, external []redress.NotifyChannel,
+func (db *DB) insertNotifications(ctx context.Context, tx *Tx, to []recipient, external []redress.NotifyChannel,
 	n redress.Notification, now time.Time) (int, error) {
 	written := 0
 	for _, r := range to {
@@ -157,8 +157,8 @@ func (db *DB) insertNotifications(ctx context.Context, tx *sql.Tx, to []recipien
 			if ch == redress.NotifyInApp {
 				status, sentAt = redress.NotifySent, timeText(now)
 			}
-			_, err := tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO notifications (user_id, channel, kind, case_no, subject, body,
-				status, attempts, next_attempt_at, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`),
+			_, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, channel, kind, case_no, subject, body,
+				status, attempts, next_attempt_at, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
 				r.id, ch, n.Kind, n.CaseNo, n.Subject, n.Body, status, timeText(now), timeText(now), sentAt)
 			if err != nil {
 				return written, fmt.Errorf("insert %s notification for %s: %w", ch, r.login, err)
@@ -207,11 +207,11 @@ func (db *DB) ClaimNotifications(ctx context.Context, claimant string, channels 
 		disabled            bool
 	}
 	var batch []claimed
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, db.dialect.rebind(`WITH batch AS MATERIALIZED (SELECT id FROM notifications
+	err := db.inTx(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `WITH batch AS MATERIALIZED (SELECT id FROM notifications
 				WHERE `+due+` ORDER BY next_attempt_at, id LIMIT ?`+db.dialect.skipLocked+`)
 			UPDATE notifications SET claimed_by = ?, claimed_until = ?
-			WHERE `+due+` AND id IN (SELECT id FROM batch) RETURNING id`), args...)
+			WHERE `+due+` AND id IN (SELECT id FROM batch) RETURNING id`, args...)
 		if err != nil {
 			return err
 		}
@@ -229,8 +229,8 @@ func (db *DB) ClaimNotifications(ctx context.Context, claimant string, channels 
 			return err
 		}
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
-		rows, err = tx.QueryContext(ctx, db.dialect.rebind(`SELECT `+notificationColumns+`, u.login, u.email, u.mobile_enc, u.disabled
-			FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id IN (`+marks+`) ORDER BY n.next_attempt_at, n.id`), ids...)
+		rows, err = tx.QueryContext(ctx, `SELECT `+notificationColumns+`, u.login, u.email, u.mobile_enc, u.disabled
+			FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id IN (`+marks+`) ORDER BY n.next_attempt_at, n.id`, ids...)
 		if err != nil {
 			return err
 		}
@@ -281,9 +281,9 @@ func (db *DB) FinishNotification(ctx context.Context, id int64, claimant string,
 	default:
 		return fmt.Errorf("finish notification %d: unknown status %q", id, d.Status)
 	}
-	res, err := db.write.ExecContext(ctx, db.dialect.rebind(`UPDATE notifications SET status = ?, attempts = attempts + 1,
+	res, err := db.writes().ExecContext(ctx, `UPDATE notifications SET status = ?, attempts = attempts + 1,
 		next_attempt_at = ?, sent_at = ?, last_error = ?, claimed_by = '', claimed_until = NULL
-		WHERE id = ? AND claimed_by = ? AND status = ?`),
+		WHERE id = ? AND claimed_by = ? AND status = ?`,
 		d.Status, timeText(next), sentAt, d.Error, id, claimant, redress.NotifyPending)
 	if err != nil {
 		return fmt.Errorf("finish notification %d: %w", id, err)

@@ -3,7 +3,6 @@ package sqldb
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -108,7 +107,7 @@ func TestNotificationInbox(t *testing.T) {
 	ctx := context.Background()
 	to := func(login string) recipient { return recipient{id: f.users[login].ID, login: login} }
 	for i := range 3 {
-		err := f.db.inTx(ctx, func(tx *sql.Tx) error {
+		err := f.db.inTx(ctx, func(tx *Tx) error {
 			_, err := f.db.insertNotifications(ctx, tx, []recipient{to("mgr.bj"), to("staff.bj")}, nil,
 				redress.Notification{Kind: redress.NotifyDueSoon, Subject: fmt.Sprintf("提醒 %d", i), Body: "正文", CaseNo: "TS20261120-00001"}, f.clock)
 			return err
@@ -379,7 +378,7 @@ func TestOutboxRetriesAndFailures(t *testing.T) {
 	sender := startSMTPSender(t, box)
 	f.setContact(t, "mgr.bj", deferred, "")
 	f.setContact(t, "staff.bj", refused, "")
-	err := f.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := f.db.inTx(ctx, func(tx *Tx) error {
 		_, err := f.db.insertNotifications(ctx, tx, []recipient{
 			{id: f.users["mgr.bj"].ID, login: "mgr.bj", hasEmail: true},
 			{id: f.users["staff.bj"].ID, login: "staff.bj", hasEmail: true},
@@ -448,7 +447,7 @@ func TestOutboxConcurrentRunnersSendOnce(t *testing.T) {
 	f.setContact(t, "mgr.bj", "li.qiang@bank.example", "")
 	const total = 40
 	for i := range total {
-		err := f.db.inTx(ctx, func(tx *sql.Tx) error {
+		err := f.db.inTx(ctx, func(tx *Tx) error {
 			_, err := f.db.insertNotifications(ctx, tx, []recipient{{id: f.users["mgr.bj"].ID, login: "mgr.bj", hasEmail: true}},
 				[]redress.NotifyChannel{redress.NotifyEmail}, redress.Notification{Kind: redress.NotifyDueSoon,
 					Subject: fmt.Sprintf("提醒 %02d", i), Body: "正文"}, f.clock)

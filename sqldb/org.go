@@ -10,13 +10,6 @@ import (
 	"redress"
 )
 
-// querier is what *sql.DB and *sql.Tx have in common.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // OrgService manages the org tree.
 type OrgService struct{ db *DB }
 
@@ -44,7 +37,7 @@ func scanOrg(row interface{ Scan(...any) error }) (*redress.OrgUnit, error) {
 
 // orgByCode finds a unit by code: ENOTFOUND naming the field when it is absent.
 func (db *DB) orgByCode(ctx context.Context, q querier, field, code string) (*redress.OrgUnit, error) {
-	o, err := scanOrg(q.QueryRowContext(ctx, db.dialect.rebind(`SELECT `+orgColumns+orgFrom+` WHERE o.code = ?`), code))
+	o, err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE o.code = ?`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, &redress.Error{Code: redress.EINVALID, Message: "unknown org unit " + code,
 			Fields: map[string]string{field: "no org unit has code " + code}}
@@ -65,7 +58,7 @@ func (s *OrgService) CreateOrg(ctx context.Context, n redress.NewOrgUnit) (*redr
 		return nil, err
 	}
 	var created *redress.OrgUnit
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		parent, err := s.db.orgByCode(ctx, tx, "parent", n.Parent)
 		if err != nil {
 			return err
@@ -88,7 +81,7 @@ func (s *OrgService) CreateOrg(ctx context.Context, n redress.NewOrgUnit) (*redr
 	return created, nil
 }
 
-func (db *DB) insertOrg(ctx context.Context, tx *sql.Tx, n redress.NewOrgUnit, parent *redress.OrgUnit) (*redress.OrgUnit, error) {
+func (db *DB) insertOrg(ctx context.Context, tx *Tx, n redress.NewOrgUnit, parent *redress.OrgUnit) (*redress.OrgUnit, error) {
 	now := db.now()
 	o := &redress.OrgUnit{Code: n.Code, Name: n.Name, Kind: n.Kind, CreatedAt: now}
 	var parentID any
@@ -97,8 +90,8 @@ func (db *DB) insertOrg(ctx context.Context, tx *sql.Tx, n redress.NewOrgUnit, p
 		o.ParentID, o.ParentCode, parentID, parentPath = parent.ID, parent.Code, parent.ID, parent.Path
 	}
 	// The path needs the new ID; insert with a unique placeholder path, then set it.
-	err := tx.QueryRowContext(ctx, db.dialect.rebind(`INSERT INTO org_units (code, name, kind, parent_id, path, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), n.Code, n.Name, n.Kind, parentID, "pending:"+n.Code, timeText(now)).Scan(&o.ID)
+	err := tx.QueryRowContext(ctx, `INSERT INTO org_units (code, name, kind, parent_id, path, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, n.Code, n.Name, n.Kind, parentID, "pending:"+n.Code, timeText(now)).Scan(&o.ID)
 	if db.dialect.isUnique(err) {
 		return nil, &redress.Error{Code: redress.ECONFLICT, Message: "org unit code " + n.Code + " is taken",
 			Fields: map[string]string{"code": "already in use"}}
@@ -107,7 +100,7 @@ func (db *DB) insertOrg(ctx context.Context, tx *sql.Tx, n redress.NewOrgUnit, p
 		return nil, fmt.Errorf("insert org: %w", err)
 	}
 	o.Path = redress.OrgPath(parentPath, o.ID)
-	if _, err := tx.ExecContext(ctx, db.dialect.rebind(`UPDATE org_units SET path = ? WHERE id = ?`), o.Path, o.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE org_units SET path = ? WHERE id = ?`, o.Path, o.ID); err != nil {
 		return nil, fmt.Errorf("set org path: %w", err)
 	}
 	return o, nil
@@ -118,7 +111,7 @@ func (s *OrgService) ListOrgs(ctx context.Context) ([]*redress.OrgUnit, error) {
 	if _, err := redress.RequireUser(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.read.QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` ORDER BY o.path`)
+	rows, err := s.db.reads().QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` ORDER BY o.path`)
 	if err != nil {
 		return nil, fmt.Errorf("list orgs: %w", err)
 	}

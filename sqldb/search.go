@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -22,10 +21,10 @@ var _ redress.SearchService = (*SearchService)(nil)
 // indexCase rewrites the search document of one case from what is stored:
 // tracking number, complainant name, subject, description, request,
 // findings and reply. It runs in the transaction that changed the text.
-func (db *DB) indexCase(ctx context.Context, q querier, id int64) error {
+func (db *DB) indexCase(ctx context.Context, q *Tx, id int64) error {
 	var no, name, subject, description, request, replyJSON string
-	err := q.QueryRowContext(ctx, db.dialect.rebind(`SELECT no, c_name, subject, description, request, reply_json
-		FROM cases WHERE id = ?`), id).Scan(&no, &name, &subject, &description, &request, &replyJSON)
+	err := q.QueryRowContext(ctx, `SELECT no, c_name, subject, description, request, reply_json
+		FROM cases WHERE id = ?`, id).Scan(&no, &name, &subject, &description, &request, &replyJSON)
 	if err != nil {
 		return fmt.Errorf("index case %d: %w", id, err)
 	}
@@ -36,7 +35,7 @@ func (db *DB) indexCase(ctx context.Context, q querier, id int64) error {
 			parts = append(parts, r.Facts, r.Basis, r.Redress)
 		}
 	}
-	rows, err := q.QueryContext(ctx, db.dialect.rebind(`SELECT text FROM case_entries WHERE case_id = ? AND kind = 'finding' ORDER BY id`), id)
+	rows, err := q.QueryContext(ctx, `SELECT text FROM case_entries WHERE case_id = ? AND kind = 'finding' ORDER BY id`, id)
 	if err != nil {
 		return fmt.Errorf("index case %d: %w", id, err)
 	}
@@ -56,12 +55,12 @@ func (db *DB) indexCase(ctx context.Context, q querier, id int64) error {
 }
 
 // writeSearchDocument replaces the search document of a case.
-func (db *DB) writeSearchDocument(ctx context.Context, q querier, id int64, document string) error {
+func (db *DB) writeSearchDocument(ctx context.Context, q *Tx, id int64, document string) error {
 	remove, add := db.dialect.searchReplace()
-	if _, err := q.ExecContext(ctx, db.dialect.rebind(remove), id); err != nil {
+	if _, err := q.ExecContext(ctx, remove, id); err != nil {
 		return fmt.Errorf("search document %d: %w", id, err)
 	}
-	if _, err := q.ExecContext(ctx, db.dialect.rebind(add), id, document); err != nil {
+	if _, err := q.ExecContext(ctx, add, id, document); err != nil {
 		return fmt.Errorf("search document %d: %w", id, err)
 	}
 	return nil
@@ -74,7 +73,7 @@ func (db *DB) ReindexSearch(ctx context.Context) (int, error) {
 	var after int64
 	for {
 		var ids []int64
-		rows, err := db.write.QueryContext(ctx, db.dialect.rebind(`SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT 1000`), after)
+		rows, err := db.writes().QueryContext(ctx, `SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT 1000`, after)
 		if err != nil {
 			return done, fmt.Errorf("reindex: %w", err)
 		}
@@ -90,7 +89,7 @@ func (db *DB) ReindexSearch(ctx context.Context) (int, error) {
 		if len(ids) == 0 {
 			return done, nil
 		}
-		err = db.inTx(ctx, func(tx *sql.Tx) error {
+		err = db.inTx(ctx, func(tx *Tx) error {
 			for _, id := range ids {
 				if err := db.indexCase(ctx, tx, id); err != nil {
 					return err
@@ -192,7 +191,7 @@ func (s *SearchService) Search(ctx context.Context, q redress.SearchQuery) ([]*r
 // searchIDs returns case IDs matching one candidate source within scope.
 func (db *DB) searchIDs(ctx context.Context, from, where, order string, arg any, scope string, scopeArgs []any, limit int) ([]int64, error) {
 	args := append(append([]any{arg}, scopeArgs...), limit)
-	rows, err := db.read.QueryContext(ctx, db.dialect.rebind(`SELECT c.id FROM `+from+` WHERE `+where+scope+` ORDER BY `+order+` LIMIT ?`), args...)
+	rows, err := db.reads().QueryContext(ctx, `SELECT c.id FROM `+from+` WHERE `+where+scope+` ORDER BY `+order+` LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -215,7 +214,7 @@ func (db *DB) loadRows(ctx context.Context, ids []int64) ([]*caseRow, error) {
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := db.read.QueryContext(ctx, db.dialect.rebind(caseSelect+` WHERE c.id IN (`+marks+`)`), args...)
+	rows, err := db.reads().QueryContext(ctx, caseSelect+` WHERE c.id IN (`+marks+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -239,7 +238,7 @@ func (db *DB) loadRows(ctx context.Context, ids []int64) ([]*caseRow, error) {
 // findingsText joins a case's findings for the fragment; "" on any error,
 // as a fragment is a nicety.
 func (db *DB) findingsText(ctx context.Context, id int64) string {
-	rows, err := db.read.QueryContext(ctx, db.dialect.rebind(`SELECT text FROM case_entries WHERE case_id = ? AND kind = 'finding' ORDER BY id`), id)
+	rows, err := db.reads().QueryContext(ctx, `SELECT text FROM case_entries WHERE case_id = ? AND kind = 'finding' ORDER BY id`, id)
 	if err != nil {
 		return ""
 	}

@@ -42,7 +42,7 @@ func (s *SessionService) SignIn(ctx context.Context, in redress.SignIn) (string,
 	var hash string
 	var failures int
 	var lockedUntil sql.NullString
-	row := s.db.read.QueryRowContext(ctx, s.db.dialect.rebind(`SELECT `+userColumns+`, u.password_hash, u.failed_logins, u.locked_until`+userFrom+` WHERE u.login = ?`), in.Login)
+	row := s.db.reads().QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash, u.failed_logins, u.locked_until`+userFrom+` WHERE u.login = ?`, in.Login)
 	u, err := scanUserWith(row, &hash, &failures, &lockedUntil)
 	if errors.Is(err, sql.ErrNoRows) {
 		checkPassword(dummyHash, in.Password)
@@ -64,13 +64,13 @@ func (s *SessionService) SignIn(ctx context.Context, in redress.SignIn) (string,
 		return "", nil, s.audit(ctx, in, "session.failed", "disabled", redress.Errorf(redress.EUNAUTHORIZED, "this account is disabled"))
 	}
 	token := rand.Text() + rand.Text()
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, s.db.dialect.rebind(`INSERT INTO sessions (digest, user_id, created_at, last_seen_at, expires_at, remote)
-			VALUES (?, ?, ?, ?, ?, ?)`), tokenDigest(token), u.ID, timeText(now), timeText(now), timeText(now.Add(redress.AbsoluteTimeout)), in.Remote)
+	err = s.db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (digest, user_id, created_at, last_seen_at, expires_at, remote)
+			VALUES (?, ?, ?, ?, ?, ?)`, tokenDigest(token), u.ID, timeText(now), timeText(now), timeText(now.Add(redress.AbsoluteTimeout)), in.Remote)
 		if err != nil {
 			return fmt.Errorf("insert session: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`), u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`, u.ID); err != nil {
 			return fmt.Errorf("reset failures: %w", err)
 		}
 		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "session.sign_in", At: now, Detail: in.Remote})
@@ -89,8 +89,8 @@ func (s *SessionService) recordFailure(ctx context.Context, in redress.SignIn, u
 	if delay := redress.LockoutDelay(failures); delay > 0 {
 		lockedUntil = timeText(now.Add(delay))
 	}
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`), failures, lockedUntil, u.ID)
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`, failures, lockedUntil, u.ID)
 		if err != nil {
 			return fmt.Errorf("count failure: %w", err)
 		}
@@ -109,7 +109,7 @@ func (s *SessionService) audit(ctx context.Context, in redress.SignIn, action, w
 	if len(login) > 64 {
 		login = login[:64]
 	}
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.inTx(ctx, func(tx *Tx) error {
 		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: login, Action: action, At: s.db.now(), Detail: why + " " + in.Remote})
 	})
 	if err != nil {
@@ -127,8 +127,8 @@ func (s *SessionService) SessionUser(ctx context.Context, token string) (*redres
 	}
 	digest := tokenDigest(token)
 	var lastSeen, expires string
-	row := s.db.read.QueryRowContext(ctx, s.db.dialect.rebind(`SELECT `+userColumns+`, s.last_seen_at, s.expires_at
-		FROM sessions s JOIN users u ON u.id = s.user_id JOIN org_units o ON o.id = u.org_id WHERE s.digest = ?`), digest)
+	row := s.db.reads().QueryRowContext(ctx, `SELECT `+userColumns+`, s.last_seen_at, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id JOIN org_units o ON o.id = u.org_id WHERE s.digest = ?`, digest)
 	u, err := scanUserWith(row, &lastSeen, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, expired
@@ -138,13 +138,13 @@ func (s *SessionService) SessionUser(ctx context.Context, token string) (*redres
 	}
 	now := s.db.now()
 	if u.Disabled || expires <= timeText(now) || lastSeen <= timeText(now.Add(-redress.IdleTimeout)) {
-		if _, err := s.db.write.ExecContext(ctx, s.db.dialect.rebind(`DELETE FROM sessions WHERE digest = ?`), digest); err != nil {
+		if _, err := s.db.writes().ExecContext(ctx, `DELETE FROM sessions WHERE digest = ?`, digest); err != nil {
 			return nil, fmt.Errorf("end session: %w", err)
 		}
 		return nil, expired
 	}
 	if lastSeen < timeText(now.Add(-time.Minute)) {
-		if _, err := s.db.write.ExecContext(ctx, s.db.dialect.rebind(`UPDATE sessions SET last_seen_at = ? WHERE digest = ?`), timeText(now), digest); err != nil {
+		if _, err := s.db.writes().ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE digest = ?`, timeText(now), digest); err != nil {
 			return nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
@@ -157,8 +157,8 @@ func (s *SessionService) SignOut(ctx context.Context, token string) error {
 	if err != nil {
 		return nil // already gone
 	}
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.db.dialect.rebind(`DELETE FROM sessions WHERE digest = ?`), tokenDigest(token)); err != nil {
+	return s.db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE digest = ?`, tokenDigest(token)); err != nil {
 			return fmt.Errorf("sign out: %w", err)
 		}
 		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "session.sign_out", At: s.db.now()})
@@ -175,7 +175,7 @@ func (s *SessionService) ChangePassword(ctx context.Context, keepSession string,
 		return err
 	}
 	var hash string
-	if err := s.db.read.QueryRowContext(ctx, s.db.dialect.rebind(`SELECT password_hash FROM users WHERE id = ?`), u.ID).Scan(&hash); err != nil {
+	if err := s.db.reads().QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, u.ID).Scan(&hash); err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
 	if hash == "" || !checkPassword(hash, in.Current) {
@@ -185,8 +185,8 @@ func (s *SessionService) ChangePassword(ctx context.Context, keepSession string,
 	if err != nil {
 		return err
 	}
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE users SET password_hash = ? WHERE id = ?`), newHash, u.ID); err != nil {
+	return s.db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, newHash, u.ID); err != nil {
 			return fmt.Errorf("change password: %w", err)
 		}
 		if err := s.db.closeSessions(ctx, tx, u.ID, keepSession); err != nil {
@@ -198,8 +198,8 @@ func (s *SessionService) ChangePassword(ctx context.Context, keepSession string,
 }
 
 // closeSessions ends every session of a user but the one given.
-func (db *DB) closeSessions(ctx context.Context, tx *sql.Tx, userID int64, keep string) error {
-	_, err := tx.ExecContext(ctx, db.dialect.rebind(`DELETE FROM sessions WHERE user_id = ? AND digest <> ?`), userID, tokenDigest(keep))
+func (db *DB) closeSessions(ctx context.Context, tx *Tx, userID int64, keep string) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND digest <> ?`, userID, tokenDigest(keep))
 	if err != nil {
 		return fmt.Errorf("close sessions: %w", err)
 	}

@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -180,8 +179,8 @@ const maxYearsAhead = 2
 // administrators about each once.
 func (db *DB) alertMissingCalendars(ctx context.Context, now time.Time, region string, w sweepWindow, report *redress.SweepReport) error {
 	var maxReply, maxDecision string
-	err := db.read.QueryRowContext(ctx, db.dialect.rebind(`SELECT COALESCE(MAX(reply_due), ''), COALESCE(MAX(decision_due), '')
-		FROM cases WHERE status IN (?, ?, ?)`), openStatuses...).Scan(&maxReply, &maxDecision)
+	err := db.reads().QueryRowContext(ctx, `SELECT COALESCE(MAX(reply_due), ''), COALESCE(MAX(decision_due), '')
+		FROM cases WHERE status IN (?, ?, ?)`, openStatuses...).Scan(&maxReply, &maxDecision)
 	if err != nil {
 		return fmt.Errorf("latest due date: %w", err)
 	}
@@ -213,9 +212,9 @@ func (db *DB) alertMissingCalendars(ctx context.Context, now time.Time, region s
 // every active administrator in-app, unless it was recorded before.
 func (db *DB) alertMissingCalendar(ctx context.Context, now time.Time, region string, year int) (bool, int, error) {
 	written := 0
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO calendar_alerts (region, year, created_at) VALUES (?, ?, ?)
-			ON CONFLICT DO NOTHING`), region, year, timeText(now))
+	err := db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO calendar_alerts (region, year, created_at) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`, region, year, timeText(now))
 		if err != nil {
 			return err
 		}
@@ -258,11 +257,11 @@ func (db *DB) sweepCandidates(ctx context.Context, clock redress.DueClock, w swe
 		return nil, fmt.Errorf("sweep: unknown clock %q", clock)
 	}
 	args := append(append([]any{}, openStatuses...), w.end.String(), clock, w.today.String(), limit)
-	rows, err := db.read.QueryContext(ctx, db.dialect.rebind(`SELECT c.id, c.no, `+col+` FROM cases c
+	rows, err := db.reads().QueryContext(ctx, `SELECT c.id, c.no, `+col+` FROM cases c
 		WHERE c.status IN (?, ?, ?) AND `+col+` <> '' AND `+col+` <= ?`+paused+`
 		AND NOT EXISTS (SELECT 1 FROM deadline_alerts a WHERE a.case_id = c.id AND a.clock = ? AND a.due_date = `+col+`
 			AND a.kind = CASE WHEN `+col+` < ? THEN 'overdue' ELSE 'due_soon' END)
-		ORDER BY `+col+`, c.id LIMIT ?`), args...)
+		ORDER BY `+col+`, c.id LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sweep %s: %w", clock, err)
 	}
@@ -295,9 +294,9 @@ func (db *DB) sweepNotice(ctx context.Context, now time.Time, w sweepWindow, clo
 	}
 	var escalated bool
 	var written int
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO deadline_alerts (case_id, clock, kind, due_date, created_at)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`), cand.id, clock, kind, cand.due, timeText(now))
+	err = db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO deadline_alerts (case_id, clock, kind, due_date, created_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, cand.id, clock, kind, cand.due, timeText(now))
 		if err != nil {
 			return fmt.Errorf("record alert: %w", err)
 		}
@@ -359,7 +358,7 @@ func (db *DB) sweepNotice(ctx context.Context, now time.Time, w sweepWindow, clo
 
 // escalateOverdue raises an overdue case one level for the system, bumps its
 // version and writes the audit event, inside tx.
-func (db *DB) escalateOverdue(ctx context.Context, tx *sql.Tx, now time.Time, c *caseRow, clock redress.DueClock, due redress.Date) error {
+func (db *DB) escalateOverdue(ctx context.Context, tx *Tx, now time.Time, c *caseRow, clock redress.DueClock, due redress.Date) error {
 	before := *c.Case
 	oldVersion := c.Version
 	if err := db.raiseLevel(ctx, tx, c); err != nil {
@@ -380,7 +379,7 @@ func (db *DB) escalateOverdue(ctx context.Context, tx *sql.Tx, now time.Time, c 
 // the handler's unit (or the case's unit when there is no handler), that has
 // any active manager; when no unit up to head office has one, head-office
 // service. The staff member an accusation is about never hears of it.
-func (db *DB) deadlineRecipients(ctx context.Context, tx *sql.Tx, c *caseRow) ([]recipient, error) {
+func (db *DB) deadlineRecipients(ctx context.Context, tx *Tx, c *caseRow) ([]recipient, error) {
 	var accused int64
 	if c.Accusation {
 		accused = c.respondentStaffID
@@ -391,8 +390,8 @@ func (db *DB) deadlineRecipients(ctx context.Context, tx *sql.Tx, c *caseRow) ([
 		var r recipient
 		var email, mobileEnc, path string
 		var disabled bool
-		err := tx.QueryRowContext(ctx, db.dialect.rebind(`SELECT u.id, u.login, u.email, u.mobile_enc, u.disabled, o.path
-			FROM users u JOIN org_units o ON o.id = u.org_id WHERE u.id = ?`), c.handlerID).
+		err := tx.QueryRowContext(ctx, `SELECT u.id, u.login, u.email, u.mobile_enc, u.disabled, o.path
+			FROM users u JOIN org_units o ON o.id = u.org_id WHERE u.id = ?`, c.handlerID).
 			Scan(&r.id, &r.login, &email, &mobileEnc, &disabled, &path)
 		if err != nil {
 			return nil, fmt.Errorf("find handler of %s: %w", c.No, err)
@@ -413,7 +412,7 @@ func (db *DB) deadlineRecipients(ctx context.Context, tx *sql.Tx, c *caseRow) ([
 // nearestManagers returns the active managers of the nearest unit, walking
 // up from the unit with the given path, that has any besides the user
 // excluded; failing that, the head-office service users.
-func (db *DB) nearestManagers(ctx context.Context, tx *sql.Tx, path string, excluded int64) ([]recipient, error) {
+func (db *DB) nearestManagers(ctx context.Context, tx *Tx, path string, excluded int64) ([]recipient, error) {
 	units := ancestors(path)
 	if len(units) > 0 {
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(units)), ", ")
@@ -442,8 +441,8 @@ func (db *DB) nearestManagers(ctx context.Context, tx *sql.Tx, path string, excl
 
 // recipientsWhere returns the active users matching a condition on users u.
 func (db *DB) recipientsWhere(ctx context.Context, q querier, where string, args ...any) ([]recipient, error) {
-	rows, err := q.QueryContext(ctx, db.dialect.rebind(`SELECT u.id, u.login, u.email, u.mobile_enc, u.org_id FROM users u
-		WHERE u.disabled = ? AND `+where+` ORDER BY u.login`), append([]any{false}, args...)...)
+	rows, err := q.QueryContext(ctx, `SELECT u.id, u.login, u.email, u.mobile_enc, u.org_id FROM users u
+		WHERE u.disabled = ? AND `+where+` ORDER BY u.login`, append([]any{false}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("find recipients: %w", err)
 	}

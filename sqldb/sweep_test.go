@@ -39,7 +39,7 @@ func (f *fixture) inbox(t *testing.T, login string) []*redress.Notification {
 // withAdmin gives the fixture's admin their stored ID, so that it has an inbox.
 func (f *fixture) withAdmin(t *testing.T) {
 	t.Helper()
-	admin, err := f.db.userByLogin(context.Background(), f.db.read, "login", "admin")
+	admin, err := f.db.userByLogin(context.Background(), f.db.reads(), "login", "admin")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func tokenDigest(token string) string {
 // CreateToken issues a token for the user with the given login, for the operator.
 func (s *TokenService) CreateToken(ctx context.Context, login, label string, expiresAt *time.Time) (string, error) {
 	var issued *redress.IssuedToken
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.inTx(ctx, func(tx *Tx) error {
 		u, err := s.db.userByLogin(ctx, tx, "login", login)
 		if err != nil {
 			return redress.Errorf(redress.ENOTFOUND, "no user has login %s", login)
@@ -57,7 +57,7 @@ func (s *TokenService) IssueToken(ctx context.Context, n redress.NewToken) (*red
 		return nil, err
 	}
 	var issued *redress.IssuedToken
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.inTx(ctx, func(tx *Tx) error {
 		var err error
 		issued, err = s.db.insertToken(ctx, tx, u.Login, u, n)
 		return err
@@ -68,7 +68,7 @@ func (s *TokenService) IssueToken(ctx context.Context, n redress.NewToken) (*red
 	return issued, nil
 }
 
-func (db *DB) insertToken(ctx context.Context, tx *sql.Tx, actor string, u *redress.User, n redress.NewToken) (*redress.IssuedToken, error) {
+func (db *DB) insertToken(ctx context.Context, tx *Tx, actor string, u *redress.User, n redress.NewToken) (*redress.IssuedToken, error) {
 	now := db.now()
 	var p redress.Problems
 	if len([]rune(n.Label)) > 100 {
@@ -91,8 +91,8 @@ func (db *DB) insertToken(ctx context.Context, tx *sql.Tx, actor string, u *redr
 		at := n.ExpiresAt.UTC().Truncate(time.Microsecond)
 		t.ExpiresAt, expires = &at, timeText(at)
 	}
-	err := tx.QueryRowContext(ctx, db.dialect.rebind(`INSERT INTO api_tokens (user_id, digest, label, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`), u.ID, tokenDigest(t.Token), n.Label, timeText(now), expires).Scan(&t.ID)
+	err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, digest, label, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`, u.ID, tokenDigest(t.Token), n.Label, timeText(now), expires).Scan(&t.ID)
 	if err != nil {
 		return nil, fmt.Errorf("insert token: %w", err)
 	}
@@ -116,8 +116,8 @@ func (s *TokenService) ListTokens(ctx context.Context, login string) ([]*redress
 	if login != u.Login && !redress.Can(u.Role, redress.PermTokenManage) {
 		return nil, redress.Errorf(redress.EFORBIDDEN, "only an admin lists another user's tokens")
 	}
-	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(`SELECT t.id, u.login, t.label, t.created_at, t.expires_at,
-		t.last_used_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.login = ? ORDER BY t.id`), login)
+	rows, err := s.db.reads().QueryContext(ctx, `SELECT t.id, u.login, t.label, t.created_at, t.expires_at,
+		t.last_used_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.login = ? ORDER BY t.id`, login)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
@@ -154,11 +154,11 @@ func (s *TokenService) RevokeToken(ctx context.Context, id int64) error {
 	if err := redress.Require(u, redress.PermSelfService); err != nil {
 		return err
 	}
-	return wrap("revoke token", s.db.inTx(ctx, func(tx *sql.Tx) error {
+	return wrap("revoke token", s.db.inTx(ctx, func(tx *Tx) error {
 		var owner string
 		var ownerID int64
 		var revoked sql.NullString
-		err := tx.QueryRowContext(ctx, s.db.dialect.rebind(`SELECT u.login, u.id, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?`), id).
+		err := tx.QueryRowContext(ctx, `SELECT u.login, u.id, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?`, id).
 			Scan(&owner, &ownerID, &revoked)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && ownerID != u.ID && !redress.Can(u.Role, redress.PermTokenManage)) {
 			return redress.Errorf(redress.ENOTFOUND, "token %d not found", id)
@@ -170,7 +170,7 @@ func (s *TokenService) RevokeToken(ctx context.Context, id int64) error {
 			return nil
 		}
 		now := s.db.now()
-		if _, err := tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE api_tokens SET revoked_at = ? WHERE id = ?`), timeText(now), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ?`, timeText(now), id); err != nil {
 			return fmt.Errorf("revoke token: %w", err)
 		}
 		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "token.revoke", At: now,
@@ -187,9 +187,9 @@ func (s *TokenService) Authenticate(ctx context.Context, token string) (*redress
 	}
 	var tokenID int64
 	var lastUsed, expires sql.NullString
-	row := s.db.read.QueryRowContext(ctx, s.db.dialect.rebind(`SELECT `+userColumns+`, t.id, t.last_used_at, t.expires_at
+	row := s.db.reads().QueryRowContext(ctx, `SELECT `+userColumns+`, t.id, t.last_used_at, t.expires_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN org_units o ON o.id = u.org_id
-		WHERE t.digest = ? AND t.revoked_at IS NULL`), tokenDigest(token))
+		WHERE t.digest = ? AND t.revoked_at IS NULL`, tokenDigest(token))
 	u, err := scanUserWith(row, &tokenID, &lastUsed, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, bad
@@ -202,7 +202,7 @@ func (s *TokenService) Authenticate(ctx context.Context, token string) (*redress
 		return nil, bad
 	}
 	if !lastUsed.Valid || lastUsed.String < timeText(now.Add(-time.Minute)) {
-		_, err := s.db.write.ExecContext(ctx, s.db.dialect.rebind(`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`), timeText(now), tokenID)
+		_, err := s.db.writes().ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, timeText(now), tokenID)
 		if err != nil {
 			return nil, fmt.Errorf("authenticate: record use: %w", err)
 		}

@@ -63,7 +63,7 @@ func contactChanges(beforeEmail, afterEmail, beforeMobile, afterMobile string) [
 
 // userByLogin finds a user; a missing one is EINVALID naming field.
 func (db *DB) userByLogin(ctx context.Context, q querier, field, login string) (*redress.User, error) {
-	u, err := scanUser(q.QueryRowContext(ctx, db.dialect.rebind(`SELECT `+userColumns+userFrom+` WHERE u.login = ?`), login))
+	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.login = ?`, login))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, &redress.Error{Code: redress.EINVALID, Message: "unknown user " + login,
 			Fields: map[string]string{field: "no user has login " + login}}
@@ -100,7 +100,7 @@ func (db *DB) createUser(ctx context.Context, actor string, n redress.NewUser) (
 		}
 	}
 	var created *redress.User
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		org, err := db.orgByCode(ctx, tx, "org", n.Org)
 		if err != nil {
 			return err
@@ -120,13 +120,13 @@ func (db *DB) createUser(ctx context.Context, actor string, n redress.NewUser) (
 	return created, nil
 }
 
-func (db *DB) insertUser(ctx context.Context, tx *sql.Tx, n redress.NewUser, org *redress.OrgUnit, hash string) (*redress.User, error) {
+func (db *DB) insertUser(ctx context.Context, tx *Tx, n redress.NewUser, org *redress.OrgUnit, hash string) (*redress.User, error) {
 	now := db.now()
 	email, mobile := redress.NormalizeEmail(n.Email), redress.NormalizeMobile(n.Mobile)
 	u := &redress.User{Login: n.Login, Name: n.Name, Role: n.Role, OrgID: org.ID, OrgCode: org.Code, OrgPath: org.Path,
 		Email: email, Mobile: redress.MaskPhone(mobile), CreatedAt: now}
-	err := tx.QueryRowContext(ctx, db.dialect.rebind(`INSERT INTO users (login, name, role, org_id, password_hash, email, mobile_enc, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), n.Login, n.Name, n.Role, org.ID, hash,
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (login, name, role, org_id, password_hash, email, mobile_enc, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, n.Login, n.Name, n.Role, org.ID, hash,
 		email, db.keyring().Seal(mobile, mobileAAD(n.Login)), timeText(now)).Scan(&u.ID)
 	if db.dialect.isUnique(err) {
 		return nil, &redress.Error{Code: redress.ECONFLICT, Message: "login " + n.Login + " is taken",
@@ -150,7 +150,7 @@ func (s *UserService) ListUsers(ctx context.Context, f redress.UserFilter) ([]*r
 		args = append(args, u.OrgPath+"%")
 	}
 	if f.Org != "" {
-		org, err := s.db.orgByCode(ctx, s.db.read, "org", f.Org)
+		org, err := s.db.orgByCode(ctx, s.db.reads(), "org", f.Org)
 		if err != nil {
 			return nil, err
 		}
@@ -164,7 +164,7 @@ func (s *UserService) ListUsers(ctx context.Context, f redress.UserFilter) ([]*r
 		where += " AND u.role = ?"
 		args = append(args, f.Role)
 	}
-	rows, err := s.db.read.QueryContext(ctx, s.db.dialect.rebind(`SELECT `+userColumns+userContactColumns+userFrom+where+` ORDER BY u.login`), args...)
+	rows, err := s.db.reads().QueryContext(ctx, `SELECT `+userColumns+userContactColumns+userFrom+where+` ORDER BY u.login`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
@@ -199,7 +199,7 @@ func (s *UserService) UpdateUser(ctx context.Context, login string, up redress.U
 		}
 	}
 	var updated *redress.User
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.inTx(ctx, func(tx *Tx) error {
 		u, mobile, err := s.db.userForUpdate(ctx, tx, login)
 		if err != nil {
 			return err
@@ -242,13 +242,13 @@ func (s *UserService) UpdateUser(ctx context.Context, login string, up redress.U
 			return fieldError("role", "you may not remove your own admin role or disable yourself")
 		}
 		mobileEnc := s.db.keyring().Seal(newMobile, mobileAAD(u.Login))
-		_, err = tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE users SET name = ?, role = ?, org_id = ?, disabled = ?,
-			email = ?, mobile_enc = ? WHERE id = ?`), u.Name, u.Role, u.OrgID, u.Disabled, email, mobileEnc, u.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE users SET name = ?, role = ?, org_id = ?, disabled = ?,
+			email = ?, mobile_enc = ? WHERE id = ?`, u.Name, u.Role, u.OrgID, u.Disabled, email, mobileEnc, u.ID)
 		if err != nil {
 			return fmt.Errorf("update user: %w", err)
 		}
 		if hash != "" {
-			_, err = tx.ExecContext(ctx, s.db.dialect.rebind(`UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`), hash, u.ID)
+			_, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`, hash, u.ID)
 			if err != nil {
 				return fmt.Errorf("set password: %w", err)
 			}
@@ -273,7 +273,7 @@ func (s *UserService) UpdateUser(ctx context.Context, login string, up redress.U
 // ENOTFOUND.
 func (db *DB) userForUpdate(ctx context.Context, q querier, login string) (*redress.User, string, error) {
 	var email, mobileEnc string
-	u, err := scanUserWith(q.QueryRowContext(ctx, db.dialect.rebind(`SELECT `+userColumns+userContactColumns+userFrom+` WHERE u.login = ?`), login),
+	u, err := scanUserWith(q.QueryRowContext(ctx, `SELECT `+userColumns+userContactColumns+userFrom+` WHERE u.login = ?`, login),
 		&email, &mobileEnc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", redress.Errorf(redress.ENOTFOUND, "no user has login %s", login)

@@ -1,0 +1,146 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"redress"
+)
+
+// querier is what a store helper reads through: a write transaction (Tx)
+// or the reader pool (pool). Both take the SQL in its one form, with ?
+// placeholders, and rebind it for the engine themselves.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	// rebinds marks the types that rebind their SQL, so that a raw *sql.DB
+	// or *sql.Tx, which would not, can never be passed for a querier.
+	rebinds()
+}
+
+// Tx is one write transaction of the store. It carries what the helpers
+// that run inside it need: the dialect that rebinds its SQL, the clock and
+// the keyring. Store helpers take a *Tx (or a querier, when they only
+// read) rather than a *sql.Tx, so no SQL text is ever rebound by hand.
+type Tx struct {
+	sqlTx   *sql.Tx
+	dialect dialect
+	db      *DB
+}
+
+var _ querier = (*Tx)(nil)
+
+func (tx *Tx) rebinds() {}
+
+// ExecContext runs a statement in the transaction.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.sqlTx.ExecContext(ctx, tx.dialect.rebind(query), args...)
+}
+
+// QueryContext runs a query in the transaction.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.sqlTx.QueryContext(ctx, tx.dialect.rebind(query), args...)
+}
+
+// QueryRowContext runs a query of at most one row in the transaction.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.sqlTx.QueryRowContext(ctx, tx.dialect.rebind(query), args...)
+}
+
+// execScript runs a file of several statements without arguments and
+// without rebinding (a migration): both drivers accept that as one Exec.
+func (tx *Tx) execScript(ctx context.Context, script string) error {
+	_, err := tx.sqlTx.ExecContext(ctx, script)
+	return err
+}
+
+// now reads the store's clock (UTC, truncated to the microseconds stored).
+func (tx *Tx) now() time.Time { return tx.db.now() }
+
+// keyring returns the keyring in force.
+func (tx *Tx) keyring() *redress.Keyring { return tx.db.keyring() }
+
+// pool is the reader pool seen through the dialect: the same methods as a
+// Tx, outside any write transaction.
+type pool struct {
+	sqlDB   *sql.DB
+	dialect dialect
+}
+
+var _ querier = pool{}
+
+func (p pool) rebinds() {}
+
+// QueryContext runs a query on the reader pool.
+func (p pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return p.sqlDB.QueryContext(ctx, p.dialect.rebind(query), args...)
+}
+
+// QueryRowContext runs a query of at most one row on the reader pool.
+func (p pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return p.sqlDB.QueryRowContext(ctx, p.dialect.rebind(query), args...)
+}
+
+// ExecContext runs a statement on the pool, in a transaction of its own.
+func (p pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return p.sqlDB.ExecContext(ctx, p.dialect.rebind(query), args...)
+}
+
+// reads returns the reader pool.
+func (db *DB) reads() pool { return pool{sqlDB: db.read, dialect: db.dialect} }
+
+// writes returns the writer pool, for a single statement that needs no
+// transaction of its own (a touch of last-use times, an outcome).
+func (db *DB) writes() pool { return pool{sqlDB: db.write, dialect: db.dialect} }
+
+// beginTx starts a write transaction that the caller commits or rolls back
+// (the bulk loader, which commits every few thousand rows).
+func (db *DB) beginTx(ctx context.Context) (*Tx, error) {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{sqlTx: sqlTx, dialect: db.dialect, db: db}, nil
+}
+
+// commit commits the transaction.
+func (tx *Tx) commit() error { return tx.sqlTx.Commit() }
+
+// rollback abandons the transaction.
+func (tx *Tx) rollback() error { return tx.sqlTx.Rollback() }
+
+// prepare prepares a statement in the transaction.
+func (tx *Tx) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	return tx.sqlTx.PrepareContext(ctx, tx.dialect.rebind(query))
+}
+
+// inTx runs fn in a write transaction and commits it when fn returns nil.
+// A returned nil means the change is on disk: SQLite runs with
+// synchronous=FULL, PostgreSQL's commit waits for its WAL flush.
+func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(&Tx{sqlTx: sqlTx, dialect: db.dialect, db: db}); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// inSnapshot runs fn in a read transaction that sees one state of the
+// database throughout (the dialect's snapshot options), then ends it.
+func (db *DB) inSnapshot(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.read.BeginTx(ctx, db.dialect.snapshot)
+	if err != nil {
+		return fmt.Errorf("begin snapshot: %w", err)
+	}
+	defer sqlTx.Rollback()
+	return fn(&Tx{sqlTx: sqlTx, dialect: db.dialect, db: db})
+}
