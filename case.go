@@ -236,34 +236,38 @@ type Entry struct {
 
 // Case is one complaint, petition, inquiry or suggestion, from registration to archive.
 type Case struct {
-	ID             int64       `json:"-"`
-	No             string      `json:"no"`
-	Kind           Kind        `json:"kind"`
-	Channel        Channel     `json:"channel"`
-	ReceivedAt     time.Time   `json:"received_at"`
-	Complainant    Complainant `json:"complainant"`
-	Respondent     Respondent  `json:"respondent"`
-	Accusation     bool        `json:"accusation"` // a report or accusation (检举控告): hidden from the person accused
-	Subject        string      `json:"subject"`
-	Description    string      `json:"description"`
-	Request        string      `json:"request"`
-	Amount         string      `json:"amount,omitempty"`
-	CodeA          string      `json:"code_a,omitempty"`
-	CodeB          string      `json:"code_b,omitempty"`
-	CodeC          string      `json:"code_c,omitempty"`
-	Risk           RiskLevel   `json:"risk"`
-	Priority       Priority    `json:"priority"`
-	Org            string      `json:"org"`        // unit now responsible
-	OriginOrg      string      `json:"origin_org"` // unit that registered it
-	FirstResponder string      `json:"first_responder"`
-	Handler        string      `json:"handler,omitempty"`
-	Level          int         `json:"level"`
-	Status         Status      `json:"status"`
-	Version        int         `json:"version"`
-	ReplyDue       string      `json:"reply_due"`
-	DecisionDue    string      `json:"decision_due"`
-	ReplyOverdue   bool        `json:"reply_overdue"`
-	Overdue        bool        `json:"overdue"`
+	ID          int64       `json:"-"`
+	No          string      `json:"no"`
+	Kind        Kind        `json:"kind"`
+	Channel     Channel     `json:"channel"`
+	ReceivedAt  time.Time   `json:"received_at"`
+	Complainant Complainant `json:"complainant"`
+	Respondent  Respondent  `json:"respondent"`
+	Accusation  bool        `json:"accusation"` // a report or accusation (检举控告): hidden from the person accused
+	Subject     string      `json:"subject"`
+	Description string      `json:"description"`
+	Request     string      `json:"request"`
+	Amount      string      `json:"amount,omitempty"`
+	CodeA       string      `json:"code_a,omitempty"`
+	CodeB       string      `json:"code_b,omitempty"`
+	CodeC       string      `json:"code_c,omitempty"`
+	Risk        RiskLevel   `json:"risk"`
+	Priority    Priority    `json:"priority"`
+	Org         string      `json:"org"`        // unit now responsible
+	OriginOrg   string      `json:"origin_org"` // unit that registered it
+	// OrgPath and OriginOrgPath are the materialised paths of those units
+	// (OrgUnit.Path): what scope and approval rules compare with a user's.
+	OrgPath        string `json:"-"`
+	OriginOrgPath  string `json:"-"`
+	FirstResponder string `json:"first_responder"`
+	Handler        string `json:"handler,omitempty"`
+	Level          int    `json:"level"`
+	Status         Status `json:"status"`
+	Version        int    `json:"version"`
+	ReplyDue       string `json:"reply_due"`
+	DecisionDue    string `json:"decision_due"`
+	ReplyOverdue   bool   `json:"reply_overdue"`
+	Overdue        bool   `json:"overdue"`
 	// The deadline engine's state: the policy and decision clock in force,
 	// the day the clocks started (receipt, or new facts), a pause in progress
 	// and the days paused so far, a regulator's own due date, and a warning
@@ -276,6 +280,7 @@ type Case struct {
 	RegulatorRef    string           `json:"regulator_ref,omitempty"`
 	RegulatorDue    string           `json:"regulator_due,omitempty"`
 	DueWarning      string           `json:"due_warning,omitempty"`
+	Visit           *Visit           `json:"visit,omitempty"` // the visit registration, for a visit in person
 	DeadlineHistory []DeadlineChange `json:"deadline_history"`
 	Determination   *Determination   `json:"determination,omitempty"`
 	Reply           *Reply           `json:"reply,omitempty"`
@@ -314,6 +319,8 @@ type NewCase struct {
 	// regulator's reference and keeps the regulator's own due date.
 	RegulatorRef string `json:"regulator_ref"`
 	RegulatorDue string `json:"regulator_due"` // YYYY-MM-DD
+	// Visit registers a visit in person (channel visit or counter).
+	Visit *Visit `json:"visit,omitempty"`
 }
 
 // Validate checks everything about a new case that needs no database, given
@@ -370,6 +377,13 @@ func (n *NewCase) Validate(now time.Time) error {
 	}
 	if n.Accusation && n.Respondent.Staff == "" {
 		p.Add("respondent.staff", "required for a report or accusation: the staff member it accuses")
+	}
+	if n.Visit != nil {
+		if n.Channel != ChannelVisit && n.Channel != ChannelCounter {
+			p.AddKey("visit", ProblemVisitChannel)
+		} else {
+			n.Visit.validate(&p)
+		}
 	}
 	return p.Err()
 }
@@ -565,15 +579,15 @@ func checkText(p *Problems, field, s string, minChars, maxChars int) {
 	n := utf8.RuneCountInString(strings.TrimSpace(s))
 	switch {
 	case !utf8.ValidString(s):
-		p.Add(field, "is not valid UTF-8")
+		p.AddKey(field, ProblemNotUTF8)
 	case minChars > 0 && n == 0:
-		p.Add(field, "required")
+		p.AddKey(field, ProblemRequired)
 	case n < minChars:
-		p.Add(field, "must be at least "+strconv.Itoa(minChars)+" characters")
+		p.AddKey(field, ProblemTooShort, strconv.Itoa(minChars))
 	case n > maxChars:
-		p.Add(field, "must be at most "+strconv.Itoa(maxChars)+" characters")
+		p.AddKey(field, ProblemTooLong, strconv.Itoa(maxChars))
 	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' && r != '\r' }):
-		p.Add(field, "contains control characters")
+		p.AddKey(field, ProblemControlChars)
 	}
 }
 

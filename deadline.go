@@ -2,6 +2,9 @@ package redress
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -43,6 +46,74 @@ func ExtensionNeeds(to string) (approval, notice bool) {
 		return true, true
 	}
 	return false, false
+}
+
+// Deadlines is the deadline engine in force: the holiday calendars (the
+// embedded State Council schedules with admin overrides) and the deadline
+// policies (built-in, each replaced by an admin's stored version). It is
+// immutable once built, so one value may be shared by every request.
+type Deadlines struct {
+	Calendars Calendars
+	Policies  []Policy
+}
+
+// Due computes a clock of a policy started on start, shifted by paused
+// days. When the calendar lacks the year of the last day, a clock of
+// calendar days falls back to the unmoved date with a warning (a complaint
+// is never refused for want of next year's holiday notice); a working-day
+// clock has no such fallback and fails with a *MissingYearError.
+func (d *Deadlines) Due(policyName, clockName string, start Date, paused int) (Due, error) {
+	policy, err := FindPolicy(d.Policies, policyName)
+	if err != nil {
+		return Due{}, err
+	}
+	clock, err := policy.Clock(clockName)
+	if err != nil {
+		return Due{}, err
+	}
+	due, err := clock.Due(d.Calendars, start.AddDays(paused))
+	var missing *MissingYearError
+	if errors.As(err, &missing) && clock.Unit == UnitCalendar {
+		last := start.AddDays(paused + clock.Days)
+		return Due{Date: last, Unmoved: last, Warning: fmt.Sprintf(
+			"no %s holiday schedule for %d: %s was not checked against holidays; an admin must add that year's calendar",
+			missing.Region, missing.Year, last)}, nil
+	}
+	return due, err
+}
+
+// Apply recomputes a case's reply and decision due dates from its policy,
+// clock start, decision clock and paused days. A regulator's due date wins
+// for the decision: a forwarded case keeps the date the regulator set.
+func (d *Deadlines) Apply(c *Case) error {
+	start, err := ParseDate(c.ClockStart)
+	if err != nil {
+		return fmt.Errorf("case %s clock start: %w", c.No, err)
+	}
+	reply, err := d.Due(c.DeadlinePolicy, ClocksFor(c.Kind).Reply, start, 0)
+	if err != nil {
+		return err
+	}
+	decision, err := d.Due(c.DeadlinePolicy, c.DecisionClock, start, c.PausedDays)
+	if err != nil {
+		return err
+	}
+	c.ReplyDue = reply.Date.String()
+	c.DecisionDue, c.DueWarning = decision.Date.String(), strings.TrimSpace(reply.Warning+" "+decision.Warning)
+	if c.RegulatorDue != "" {
+		c.DecisionDue = c.RegulatorDue
+	}
+	return nil
+}
+
+// StartClocks sets the deadline state of a case just received: its kind's
+// policy, the first clock of its ladder, the clocks started on the day of
+// receipt; then its due dates.
+func (d *Deadlines) StartClocks(c *Case) error {
+	clocks := ClocksFor(c.Kind)
+	c.DeadlinePolicy, c.DecisionClock = clocks.Policy, clocks.Ladder[0]
+	c.ClockStart, c.PausedSince, c.PausedDays = DateOf(c.ReceivedAt).String(), "", 0
+	return d.Apply(c)
 }
 
 // PauseCause is why a decision clock stops: only an external appraisal or a

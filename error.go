@@ -29,6 +29,10 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	// Problems holds, for the fields of Fields that have one, the problem's
+	// stable key and arguments, so that a page translates it by meaning
+	// rather than by the English text of Fields.
+	Problems map[string]Problem
 }
 
 // Error implements the error interface.
@@ -88,13 +92,85 @@ func ErrorFields(err error) map[string]string {
 	return nil
 }
 
+// ErrorProblems returns the keyed problems of an invalid-input error, or nil.
+func ErrorProblems(err error) map[string]Problem {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Problems
+	}
+	return nil
+}
+
+// Problem is one validation problem by meaning: a stable key (one of the
+// Problem* constants) and its arguments (a limit, a value), from which the
+// English text of the API and every translation of the pages are made.
+type Problem struct {
+	Key  string   `json:"key"`
+	Args []string `json:"args,omitempty"`
+}
+
+// The stable problem keys. The English text of each is in problemTexts;
+// the pages translate them as problem.<key> with the arguments in order.
+const (
+	ProblemRequired       = "required"              // the field must be filled in
+	ProblemTooShort       = "too_short"             // args: the least number of characters
+	ProblemTooLong        = "too_long"              // args: the most characters
+	ProblemNotUTF8        = "not_utf8"              // not valid UTF-8
+	ProblemControlChars   = "control_chars"         // control characters other than newline and tab
+	ProblemUnknown        = "unknown"               // args: the value that is not known
+	ProblemRange          = "range"                 // args: the least and the most
+	ProblemOneOf          = "one_of"                // args: the values allowed, as a list
+	ProblemDate           = "date"                  // not a date YYYY-MM-DD
+	ProblemRestatement    = "restatement_required"  // the main issue must be restated to the customer and confirmed
+	ProblemVisitorsCount  = "visitors_count"        // args: the most visitors one registration holds
+	ProblemVisitRepsCount = "representatives_count" // more representatives than visitors
+	// ProblemRepresentatives: args: the group size that must choose them, the most allowed.
+	ProblemRepresentatives = "representatives_rule"
+	// ProblemVisitChannel: a visit registration on a channel other than visit or counter.
+	ProblemVisitChannel = "visit_channel"
+)
+
+// problemTexts are the English texts of the problem keys, as the API's
+// fields carry them; %s takes the arguments in order.
+var problemTexts = map[string]string{
+	ProblemRequired:        "required",
+	ProblemTooShort:        "must be at least %s characters",
+	ProblemTooLong:         "must be at most %s characters",
+	ProblemNotUTF8:         "is not valid UTF-8",
+	ProblemControlChars:    "contains control characters",
+	ProblemUnknown:         "unknown value %s",
+	ProblemRange:           "must be %s to %s",
+	ProblemOneOf:           "must be one of %s",
+	ProblemDate:            "must be a date YYYY-MM-DD",
+	ProblemRestatement:     "required: restate the main issue to the customer and have it confirmed",
+	ProblemVisitorsCount:   "must be 1 to %s",
+	ProblemRepresentatives: "a group of %s or more visitors chooses 1 to %s representatives",
+	ProblemVisitRepsCount:  "cannot exceed the number of visitors",
+	ProblemVisitChannel:    "only a visit in person (channel visit or counter) is registered as a visit",
+}
+
+// Text returns the problem's English text.
+func (p Problem) Text() string {
+	format, ok := problemTexts[p.Key]
+	if !ok {
+		return p.Key
+	}
+	args := make([]any, len(p.Args))
+	for i, a := range p.Args {
+		args[i] = a
+	}
+	return fmt.Sprintf(format, args...)
+}
+
 // Problems collects per-field validation problems and turns them into one
 // EINVALID error. The zero value is ready to use.
 type Problems struct {
 	fields map[string]string
+	keyed  map[string]Problem
 }
 
-// Add records a problem with the named field; the first problem per field wins.
+// Add records a problem with the named field as free text; the first
+// problem per field wins. Prefer AddKey, which pages can translate.
 func (p *Problems) Add(field, problem string) {
 	if p.fields == nil {
 		p.fields = map[string]string{}
@@ -104,10 +180,24 @@ func (p *Problems) Add(field, problem string) {
 	}
 }
 
+// AddKey records a problem with the named field by its stable key and
+// arguments; the first problem per field wins.
+func (p *Problems) AddKey(field, key string, args ...string) {
+	if _, seen := p.fields[field]; seen {
+		return
+	}
+	pr := Problem{Key: key, Args: args}
+	p.Add(field, pr.Text())
+	if p.keyed == nil {
+		p.keyed = map[string]Problem{}
+	}
+	p.keyed[field] = pr
+}
+
 // Err returns nil when no problem was added, else an EINVALID *Error naming the fields.
 func (p *Problems) Err() error {
 	if len(p.fields) == 0 {
 		return nil
 	}
-	return &Error{Code: EINVALID, Message: "invalid input", Fields: p.fields}
+	return &Error{Code: EINVALID, Message: "invalid input", Fields: p.fields, Problems: p.keyed}
 }

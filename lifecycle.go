@@ -24,11 +24,22 @@ var Statuses = []Status{StatusRegistered, StatusAccepted, StatusInvestigating, S
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool { return oneOf(s, Statuses) }
 
-// Open reports whether the customer is still waiting for the bank's answer:
-// the statuses in which the reply and decision clocks run.
-func (s Status) Open() bool {
-	return s == StatusRegistered || s == StatusAccepted || s == StatusInvestigating
-}
+// OpenStatuses are the statuses in which the customer is still waiting for
+// the bank's answer and the reply and decision clocks run. This list is the
+// one definition: SQL that needs it is generated from it.
+var OpenStatuses = []Status{StatusRegistered, StatusAccepted, StatusInvestigating}
+
+// ArchivedStatuses are the statuses that end a case's file: closed,
+// withdrawn, rejected. An archived file takes no more evidence.
+var ArchivedStatuses = []Status{StatusClosed, StatusWithdrawn, StatusRejected}
+
+// Open reports whether the customer is still waiting for the bank's answer
+// (one of OpenStatuses).
+func (s Status) Open() bool { return oneOf(s, OpenStatuses) }
+
+// Archived reports whether the case's file is closed for good (one of
+// ArchivedStatuses): no more evidence until it is reopened.
+func (s Status) Archived() bool { return oneOf(s, ArchivedStatuses) }
 
 // Action is one step a user takes on a case.
 type Action string
@@ -80,7 +91,6 @@ var (
 	caseRoles    = []Role{RoleStaff, RoleManager, RoleBranchHead, RoleHQService}
 	managerRoles = []Role{RoleManager, RoleBranchHead, RoleHQService}
 	signRoles    = []Role{RoleBranchHead, RoleHQService}
-	openStatuses = []Status{StatusRegistered, StatusAccepted, StatusInvestigating}
 
 	determinationFields = []string{"liability", "responsible_party", "root_cause", "accountability"}
 	noticeFields        = []string{"notice_method", "notice_at", "notice_proof"}
@@ -97,7 +107,7 @@ var Lifecycle = map[Action]Rule{
 		Fields: []string{"handler"}},
 	ActionAssign: {From: []Status{StatusAccepted, StatusInvestigating}, Roles: managerRoles,
 		Fields: []string{"handler"}},
-	ActionEscalate: {From: openStatuses, Roles: caseRoles, Fields: []string{"reason"}},
+	ActionEscalate: {From: OpenStatuses, Roles: caseRoles, Fields: []string{"reason"}},
 	ActionInvestigate: {From: []Status{StatusAccepted, StatusInvestigating}, To: StatusInvestigating,
 		Roles: managerRoles, Handler: true, Fields: []string{"text"}},
 	ActionDetermine: {From: []Status{StatusAccepted, StatusInvestigating}, To: StatusInvestigating,
@@ -110,19 +120,18 @@ var Lifecycle = map[Action]Rule{
 		Fields: []string{"satisfaction", "text"}},
 	ActionReopen: {From: []Status{StatusReplied, StatusSignedOff, StatusClosed}, To: StatusInvestigating,
 		Roles: managerRoles, Fields: []string{"reason"}},
-	ActionWithdraw: {From: openStatuses, To: StatusWithdrawn, Roles: caseRoles, Fields: []string{"reason"}},
+	ActionWithdraw: {From: OpenStatuses, To: StatusWithdrawn, Roles: caseRoles, Fields: []string{"reason"}},
 	ActionReject: {From: []Status{StatusRegistered, StatusAccepted}, To: StatusRejected, Roles: managerRoles,
 		Fields: []string{"reason"}},
 	ActionNote: {From: Statuses, Roles: caseRoles, Handler: true, Fields: []string{"text"}},
-	ActionDeclareConflict: {From: []Status{StatusRegistered, StatusAccepted, StatusInvestigating, StatusReplied,
-		StatusSignedOff}, Roles: caseRoles, Fields: []string{"reason"}},
-	ActionExtend: {From: openStatuses, Roles: managerRoles,
+	ActionDeclareConflict: {From: append(append([]Status{}, OpenStatuses...), StatusReplied, StatusSignedOff), Roles: caseRoles, Fields: []string{"reason"}},
+	ActionExtend: {From: OpenStatuses, Roles: managerRoles,
 		Fields: append([]string{"reason", "approval"}, noticeFields...)},
-	ActionPause: {From: openStatuses, Roles: managerRoles, Handler: true,
+	ActionPause: {From: OpenStatuses, Roles: managerRoles, Handler: true,
 		Fields: append([]string{"cause", "reason"}, noticeFields...)},
-	ActionResume: {From: openStatuses, Roles: managerRoles, Handler: true,
+	ActionResume: {From: OpenStatuses, Roles: managerRoles, Handler: true,
 		Fields: append([]string{"reason"}, noticeFields...)},
-	ActionNewFacts: {From: openStatuses, Roles: caseRoles, Handler: true,
+	ActionNewFacts: {From: OpenStatuses, Roles: caseRoles, Handler: true,
 		Fields: []string{"reason", "facts_received_at"}},
 }
 
@@ -269,38 +278,4 @@ func (r *Reply) validateNotice(p *Problems, now time.Time) {
 		p.Add("notice_at", "is in the future")
 	}
 	checkText(p, "notice_proof", r.NoticeProof, 2, 2000)
-}
-
-// AvailableActions lists the actions the user may take on the case now, by
-// the lifecycle table and the rules that need the case: the handler never
-// signs off, and a user who declared a conflict of interest only adds notes.
-// The services check again; this is what the pages offer.
-func AvailableActions(c *Case, u *User) []Action {
-	conflicted := false
-	for _, e := range c.Conflicts {
-		if e.Author == u.Login {
-			conflicted = true
-		}
-	}
-	var out []Action
-	for _, a := range Actions {
-		if a == ActionRegister {
-			continue
-		}
-		if _, err := Transition(a, c.Status, u.Role, c.Handler != "" && c.Handler == u.Login); err != nil {
-			continue
-		}
-		switch {
-		case conflicted && a != ActionNote:
-			continue
-		case a == ActionSignOff && c.Handler == u.Login:
-			continue
-		case a == ActionResume && c.PausedSince == "", a == ActionPause && c.PausedSince != "":
-			continue
-		case a == ActionExtend && c.RegulatorDue != "":
-			continue
-		}
-		out = append(out, a)
-	}
-	return out
 }

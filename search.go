@@ -126,3 +126,19 @@ func FindFragment(q string, width int, fields ...string) (Fragment, bool) {
 	}
 	return Fragment{}, false
 }
+
+// SearchDocument returns what a case is searchable by, as the terms of
+// SearchTerms joined by spaces: its tracking number, the complainant's
+// name, the subject, description and request, the reply's facts, basis and
+// redress, and every investigation finding. The store writes it with every
+// change to that text.
+func SearchDocument(c *Case) string {
+	parts := []string{c.No, c.Complainant.Name, c.Subject, c.Description, c.Request}
+	if r := c.Reply; r != nil {
+		parts = append(parts, r.Facts, r.Basis, r.Redress)
+	}
+	for _, f := range c.Findings {
+		parts = append(parts, f.Text)
+	}
+	return strings.Join(SearchTerms(strings.Join(parts, "\n")), " ")
+}

@@ -47,6 +47,7 @@ type User struct {
 	OrgID     int64     `json:"-"`
 	OrgCode   string    `json:"org"`
 	OrgPath   string    `json:"-"`
+	OrgKind   OrgKind   `json:"-"` // the level of the user's unit: who may approve what
 	Disabled  bool      `json:"disabled"`
 	Email     string    `json:"email,omitempty"`  // work e-mail, for notifications
 	Mobile    string    `json:"mobile,omitempty"` // mobile number for SMS notifications, always masked (138****5678)

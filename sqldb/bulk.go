@@ -3,12 +3,10 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
 	"sort"
-	"strings"
 	"time"
 
 	"redress"
@@ -137,7 +135,7 @@ func (db *DB) BulkLoad(ctx context.Context, data BulkData) (*BulkReport, error) 
 			if tx, err = db.beginTx(ctx); err != nil {
 				break
 			}
-			if stmt, err = tx.prepare(ctx, bulkCaseInsert); err != nil {
+			if stmt, err = tx.prepare(ctx, caseInsert); err != nil {
 				err = fmt.Errorf("prepare: %w", err)
 				break
 			}
@@ -248,20 +246,20 @@ type bulkUser struct {
 // caseLoader writes bulk cases: it holds the units, users, active codes and
 // deadline engine it checks them against, and the tracking-number counters.
 type caseLoader struct {
-	db       *DB
-	engine   *engine
-	units    map[string]bulkUnit
-	users    map[string]bulkUser
-	codes    map[string]redress.Dimension // active codes
-	counters map[string]int64             // bank day → last sequence used
-	dirty    map[string]bool              // counters changed in this transaction
+	db        *DB
+	deadlines *redress.Deadlines
+	units     map[string]bulkUnit
+	users     map[string]bulkUser
+	codes     map[string]redress.Dimension // active codes
+	counters  map[string]int64             // bank day → last sequence used
+	dirty     map[string]bool              // counters changed in this transaction
 }
 
 func (db *DB) newCaseLoader(ctx context.Context) (*caseLoader, error) {
 	l := &caseLoader{db: db, units: map[string]bulkUnit{}, users: map[string]bulkUser{},
 		codes: map[string]redress.Dimension{}, counters: map[string]int64{}, dirty: map[string]bool{}}
 	var err error
-	if l.engine, err = db.engine(ctx, db.writes()); err != nil {
+	if l.deadlines, err = db.deadlines(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := db.writes().QueryContext(ctx, `SELECT id, code, path FROM org_units`)
@@ -330,20 +328,6 @@ func (db *DB) newCaseLoader(ctx context.Context) (*caseLoader, error) {
 	return l, rows.Err()
 }
 
-// bulkCaseInsert writes a case with the columns insertCase writes and the
-// state that later actions would have set.
-const bulkCaseInsert = `INSERT INTO cases (no, kind, channel, received_at,
-	c_name, c_id_type, c_id_number_enc, c_id_number_idx, c_phone_enc, c_phone_idx, c_account_enc, c_account_idx,
-	c_org_name, c_credit_code, c_legal_rep, respondent_org_id, respondent_staff_id, accusation,
-	subject, description, request, amount_fen, code_a, code_b, code_c, risk, priority,
-	org_id, origin_org_id, first_responder_id, level, status, version, reply_due, decision_due, created_at, updated_at,
-	deadline_policy, decision_clock, clock_start, regulator_ref, regulator_due, due_warning,
-	handler_id, liability, responsible_party, root_cause, accountability, outcome, redress_fen,
-	reply_json, replied_at, signed_off_by_id, signed_off_at, satisfaction, closed_at, end_reason)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-	?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	RETURNING id`
-
 // unit returns a unit by code, naming the field when it is unknown.
 func (l *caseLoader) unit(field, code string) (bulkUnit, error) {
 	u, ok := l.units[code]
@@ -394,7 +378,7 @@ func (l *caseLoader) insert(ctx context.Context, tx *Tx, stmt *sql.Stmt, b *Bulk
 	if !redress.MayRegister(first.role) || !redress.InSubtree(origin.path, first.orgPath) {
 		return fmt.Errorf("first responder %s may not register cases for %s", first.login, origin.code)
 	}
-	var respondentOrg, respondentStaff any
+	var respondentOrg, respondentStaff int64
 	if n.Respondent.Org != "" {
 		ro, err := l.unit("respondent.org", n.Respondent.Org)
 		if err != nil {
@@ -414,7 +398,7 @@ func (l *caseLoader) insert(ctx context.Context, tx *Tx, stmt *sql.Stmt, b *Bulk
 			return fmt.Errorf("code %s: no active %s code", code, redress.Dimensions[i])
 		}
 	}
-	var handler, signer any
+	var handler, signer int64
 	if b.Handler != "" {
 		h, err := l.user("handler", b.Handler)
 		if err != nil {
@@ -433,24 +417,26 @@ func (l *caseLoader) insert(ctx context.Context, tx *Tx, stmt *sql.Stmt, b *Bulk
 	day := redress.BankDay(n.ReceivedAt)
 	l.counters[day]++
 	l.dirty[day] = true
-	no := redress.TrackingNumber(n.Kind, n.ReceivedAt, l.counters[day])
-	clocks := redress.ClocksFor(n.Kind)
-	dl := &caseRow{Case: &redress.Case{No: no, Kind: n.Kind, DeadlinePolicy: clocks.Policy, DecisionClock: clocks.Ladder[0],
-		ClockStart: redress.DateOf(n.ReceivedAt).String(), RegulatorRef: n.RegulatorRef, RegulatorDue: n.RegulatorDue}}
-	if err := l.engine.setDeadlines(dl); err != nil {
+	registered := b.RegisteredAt.UTC().Truncate(time.Microsecond)
+	c := newCaseRow(&n, redress.TrackingNumber(n.Kind, n.ReceivedAt, l.counters[day]), registered)
+	c.orgID, c.Org, c.OrgPath = origin.id, origin.code, origin.path
+	c.originOrgID, c.OriginOrg, c.OriginOrgPath = origin.id, origin.code, origin.path
+	c.firstResponderID, c.FirstResponder = first.id, first.login
+	c.respondentOrgID, c.respondentStaffID = respondentOrg, respondentStaff
+	if err := l.deadlines.StartClocks(c.Case); err != nil {
 		return err
 	}
-	var amount any
-	if n.Amount != "" {
-		fen, _ := redress.ParseAmount(n.Amount) // validated
-		amount = fen
-	}
-	d := b.Determination
-	if d == nil {
-		d = &redress.Determination{}
-	}
-	var replyJSON, outcome string
-	var redressFen any
+	c.seal(db.keyring())
+	// The register event records the case as CreateCase answered it: as
+	// registered, before any later action, personal data masked.
+	registration := redress.DiffCase(nil, c.Case)
+
+	// Then the state its handling has reached, as the actions would have left it.
+	c.orgID, c.Org, c.OrgPath = responsible.id, responsible.code, responsible.path
+	c.Status, c.Version, c.Level = b.Status, version, level
+	c.handlerID, c.Handler = handler, b.Handler
+	c.signedOffByID, c.SignedOffBy, c.SignedOffAt = signer, b.SignedOffBy, b.SignedOffAt
+	c.Determination, c.RepliedAt = b.Determination, b.RepliedAt
 	if b.Reply != nil {
 		// As the reply action stores it: notice time in UTC at the stored
 		// precision, remedies never null.
@@ -459,77 +445,45 @@ func (l *caseLoader) insert(ctx context.Context, tx *Tx, stmt *sql.Stmt, b *Bulk
 		if reply.Remedies == nil {
 			reply.Remedies = []redress.Remedy{}
 		}
-		raw, err := json.Marshal(reply)
-		if err != nil {
-			return fmt.Errorf("encode reply: %w", err)
-		}
-		replyJSON, outcome = string(raw), string(reply.Outcome)
-		if reply.RedressPaid != "" {
-			fen, err := redress.ParseAmount(reply.RedressPaid)
-			if err != nil {
-				return fmt.Errorf("reply redress amount: %w", err)
-			}
-			redressFen = fen
-		}
+		c.Reply = &reply
 	}
-	registered := b.RegisteredAt.UTC().Truncate(time.Microsecond)
-	updated := registered
+	c.Satisfaction, c.ClosedAt, c.EndReason = b.Satisfaction, b.ClosedAt, b.EndReason
 	if !b.UpdatedAt.IsZero() {
-		updated = b.UpdatedAt.UTC().Truncate(time.Microsecond)
+		c.UpdatedAt = b.UpdatedAt.UTC().Truncate(time.Microsecond)
 	}
-	c := n.Complainant
-	k := db.keyring()
-	var id int64
-	err = stmt.QueryRowContext(ctx,
-		no, n.Kind, n.Channel, timeText(n.ReceivedAt),
-		c.Name, c.IDType, k.Seal(c.IDNumber, piiAAD(no, "id_number")), k.BlindIndex("id", c.IDNumber),
-		k.Seal(c.Phone, piiAAD(no, "phone")), k.BlindIndex("phone", c.Phone),
-		k.Seal(c.Account, piiAAD(no, "account")), k.BlindIndex("account", c.Account),
-		c.OrgName, c.CreditCode, c.LegalRep, respondentOrg, respondentStaff, n.Accusation,
-		strings.TrimSpace(n.Subject), n.Description, n.Request, amount, nullText(n.CodeA), nullText(n.CodeB), nullText(n.CodeC),
-		n.Risk, n.Priority, responsible.id, origin.id, first.id, level, b.Status, version,
-		dl.ReplyDue, dl.DecisionDue, timeText(registered), timeText(updated),
-		dl.DeadlinePolicy, dl.DecisionClock, dl.ClockStart, dl.RegulatorRef, dl.RegulatorDue, dl.DueWarning,
-		handler, d.Liability, d.ResponsibleParty, d.RootCause, d.Accountability, outcome, redressFen,
-		replyJSON, nullTimeText(b.RepliedAt), signer, nullTimeText(b.SignedOffAt), b.Satisfaction,
-		nullTimeText(b.ClosedAt), b.EndReason).Scan(&id)
-	if err != nil {
-		return fmt.Errorf("insert case %s: %w", no, err)
+	for _, f := range b.Findings {
+		c.Findings = append(c.Findings, redress.Entry{Author: f.Author, At: f.At.UTC().Truncate(time.Microsecond), Text: f.Text})
 	}
-	err = db.insertDeadlineChange(ctx, tx, id, redress.DeadlineChange{At: registered, Actor: first.login,
-		Action: string(redress.ActionRegister), Clock: dl.DecisionClock, After: dl.DecisionDue, Reason: dl.DueWarning})
+	if err := insertCaseRow(ctx, preparedInsert{stmt}, c); err != nil {
+		return fmt.Errorf("insert case %s: %w", c.No, err)
+	}
+	err = db.insertDeadlineChange(ctx, tx, c.ID, redress.DeadlineChange{At: registered, Actor: first.login,
+		Action: string(redress.ActionRegister), Clock: c.DecisionClock, After: c.DecisionDue, Reason: c.DueWarning})
 	if err != nil {
 		return err
 	}
-	for _, f := range b.Findings {
+	for _, f := range c.Findings {
 		author, err := l.user("finding author", f.Author)
 		if err != nil {
 			return err
 		}
-		if err := db.insertEntry(ctx, tx, id, "finding", author.id, f.Text, f.At.UTC().Truncate(time.Microsecond)); err != nil {
+		if err := db.insertEntry(ctx, tx, c.ID, "finding", author.id, f.Text, f.At); err != nil {
 			return err
 		}
 	}
-	if err := db.indexCase(ctx, tx, id); err != nil {
+	if err := db.writeSearchDocument(ctx, tx, c.ID, redress.SearchDocument(c.Case), true); err != nil {
 		return err
 	}
-	// The register event records the case as CreateCase answered it: as
-	// registered, before any later action, personal data masked.
-	reg := &redress.Case{No: no, Kind: n.Kind, Channel: n.Channel, ReceivedAt: n.ReceivedAt, Complainant: c,
-		Respondent: n.Respondent, Accusation: n.Accusation, Subject: strings.TrimSpace(n.Subject),
-		Description: n.Description, Request: n.Request, CodeA: n.CodeA, CodeB: n.CodeB, CodeC: n.CodeC,
-		Risk: n.Risk, Priority: n.Priority, Org: origin.code, OriginOrg: origin.code, FirstResponder: first.login,
-		Level: 1, Status: redress.StatusRegistered, Version: 1, ReplyDue: dl.ReplyDue, DecisionDue: dl.DecisionDue,
-		DeadlinePolicy: dl.DeadlinePolicy, DecisionClock: dl.DecisionClock, ClockStart: dl.ClockStart,
-		RegulatorRef: dl.RegulatorRef, RegulatorDue: dl.RegulatorDue, DueWarning: dl.DueWarning}
-	if fen, ok := amount.(int64); ok {
-		reg.Amount = redress.FormatAmount(fen)
-	}
-	reg.Complainant.IDNumber = redress.MaskID(c.IDNumber)
-	reg.Complainant.Phone = redress.MaskPhone(c.Phone)
-	reg.Complainant.Account = redress.MaskAccount(c.Account)
-	return db.appendEvent(ctx, tx, &redress.Event{CaseNo: no, Actor: first.login, Action: string(redress.ActionRegister),
-		At: registered, Changes: diffCase(nil, reg)})
+	return db.appendEvent(ctx, tx, &redress.Event{CaseNo: c.No, Actor: first.login, Action: string(redress.ActionRegister),
+		At: registered, Changes: registration})
+}
+
+// preparedInsert runs caseInsert through a statement prepared once per
+// bulk transaction.
+type preparedInsert struct{ stmt *sql.Stmt }
+
+func (p preparedInsert) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return p.stmt.QueryRowContext(ctx, args...) // query is caseInsert, which stmt holds
 }
 
 // writeCounters stores the tracking-number counters changed in this

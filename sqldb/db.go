@@ -39,6 +39,9 @@ type DB struct {
 	// batch shares commits between concurrent intakes (group commit).
 	batch *committer
 
+	// The deadline engine in force, cached (deadline.go).
+	deadlineCache deadlineCache
+
 	// The embedded holiday calendars, parsed once.
 	embeddedOnce sync.Once
 	embedded     redress.Calendars
@@ -161,7 +164,7 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		}
 	}
 	sort.Strings(names)
-	applied := 0
+	applied, reindex := 0, false
 	for _, name := range names {
 		version := strings.TrimSuffix(name, ".sql")
 		body, err := migrations.ReadFile(dir + "/" + name)
@@ -177,7 +180,7 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 				return err
 			}
 			// Without arguments, both drivers run a file of several statements.
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			if err := tx.execScript(ctx, string(body)); err != nil {
 				return fmt.Errorf("apply %s: %w", name, err)
 			}
 			_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
@@ -189,18 +192,21 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		}
 		if !done {
 			applied++
-			if version == searchMigration {
-				if _, err := db.ReindexSearch(ctx); err != nil {
-					return applied, fmt.Errorf("sqldb: migrate: %w", err)
-				}
-			}
+			reindex = reindex || version == searchMigration
+		}
+	}
+	// The cases already stored are indexed once every migration is in, so
+	// that they are read with the columns of the current schema.
+	if reindex {
+		if _, err := db.ReindexSearch(ctx); err != nil {
+			return applied, fmt.Errorf("sqldb: migrate: %w", err)
 		}
 	}
 	return applied, nil
 }
 
 // searchMigration creates the search index; the cases already stored are
-// indexed in Go right after it.
+// indexed in Go after the last migration.
 const searchMigration = "0005_search"
 
 // setupTx runs fn in a write transaction that first takes the dialect's

@@ -6,7 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
+	"sync"
+	"time"
 
 	"redress"
 )
@@ -23,7 +24,11 @@ var _ redress.DeadlineService = (*DeadlineService)(nil)
 // Calendars returns the holiday calendars in force: the embedded State
 // Council schedules with every admin override applied.
 func (db *DB) Calendars(ctx context.Context) (redress.Calendars, error) {
-	return db.calendars(ctx, db.reads())
+	d, err := db.deadlines(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return d.Calendars, nil
 }
 
 func (db *DB) calendars(ctx context.Context, q querier) (redress.Calendars, error) {
@@ -112,72 +117,47 @@ func (db *DB) policies(ctx context.Context, q querier) ([]redress.Policy, error)
 	return policies, rows.Err()
 }
 
-// engine is what computing a case's deadlines needs, read once per transaction.
-type engine struct {
-	cals     redress.Calendars
-	policies []redress.Policy
+// deadlineCacheAge is how long a server keeps the deadline engine it read
+// before reading the calendar overrides and policies again. A change made
+// through this DB takes effect at once (invalidateDeadlines); one made by
+// another server sharing the database, within this time.
+const deadlineCacheAge = 10 * time.Second
+
+// deadlineCache holds the deadline engine in force, so that intake and
+// actions do not read the calendar overrides and policies every time.
+type deadlineCache struct {
+	mu       sync.Mutex
+	engine   *redress.Deadlines
+	loadedAt time.Time // by the real clock: the age of the cache, not a business time
 }
 
-func (db *DB) engine(ctx context.Context, q querier) (*engine, error) {
-	cals, err := db.calendars(ctx, q)
+// deadlines returns the deadline engine in force: the calendars with their
+// overrides and the policies, from the cache while it is fresh.
+func (db *DB) deadlines(ctx context.Context) (*redress.Deadlines, error) {
+	c := &db.deadlineCache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.engine != nil && time.Since(c.loadedAt) < deadlineCacheAge {
+		return c.engine, nil
+	}
+	cals, err := db.calendars(ctx, db.reads())
 	if err != nil {
 		return nil, err
 	}
-	policies, err := db.policies(ctx, q)
+	policies, err := db.policies(ctx, db.reads())
 	if err != nil {
 		return nil, err
 	}
-	return &engine{cals: cals, policies: policies}, nil
+	c.engine, c.loadedAt = &redress.Deadlines{Calendars: cals, Policies: policies}, time.Now()
+	return c.engine, nil
 }
 
-// due computes a clock of a policy started on start, shifted by paused days.
-// When the calendar lacks the year of the last day, a clock of calendar
-// days falls back to the unmoved date with a warning (a complaint is never
-// refused for want of next year's holiday notice); a working-day clock has
-// no such fallback and fails.
-func (e *engine) due(policyName, clockName string, start redress.Date, paused int) (redress.Due, error) {
-	policy, err := redress.FindPolicy(e.policies, policyName)
-	if err != nil {
-		return redress.Due{}, err
-	}
-	clock, err := policy.Clock(clockName)
-	if err != nil {
-		return redress.Due{}, err
-	}
-	due, err := clock.Due(e.cals, start.AddDays(paused))
-	var missing *redress.MissingYearError
-	if errors.As(err, &missing) && clock.Unit == redress.UnitCalendar {
-		last := start.AddDays(paused + clock.Days)
-		return redress.Due{Date: last, Unmoved: last, Warning: fmt.Sprintf(
-			"no %s holiday schedule for %d: %s was not checked against holidays; an admin must add that year's calendar",
-			missing.Region, missing.Year, last)}, nil
-	}
-	return due, err
-}
-
-// setDeadlines recomputes a case's reply and decision due dates from its
-// clock start, decision clock and paused days; a regulator's due date wins
-// for the decision.
-func (e *engine) setDeadlines(c *caseRow) error {
-	start, err := redress.ParseDate(c.ClockStart)
-	if err != nil {
-		return fmt.Errorf("case %s clock start: %w", c.No, err)
-	}
-	clocks := redress.ClocksFor(c.Kind)
-	reply, err := e.due(c.DeadlinePolicy, clocks.Reply, start, 0)
-	if err != nil {
-		return err
-	}
-	decision, err := e.due(c.DeadlinePolicy, c.DecisionClock, start, c.PausedDays)
-	if err != nil {
-		return err
-	}
-	c.ReplyDue = reply.Date.String()
-	c.DecisionDue, c.DueWarning = decision.Date.String(), strings.TrimSpace(reply.Warning+" "+decision.Warning)
-	if c.RegulatorDue != "" {
-		c.DecisionDue = c.RegulatorDue
-	}
-	return nil
+// invalidateDeadlines drops the cached deadline engine: after an admin's
+// change to a calendar or a policy has committed.
+func (db *DB) invalidateDeadlines() {
+	db.deadlineCache.mu.Lock()
+	db.deadlineCache.engine = nil
+	db.deadlineCache.mu.Unlock()
 }
 
 // Calendars returns the holiday calendars in force, for anyone signed in.
@@ -214,7 +194,7 @@ func (db *DB) DueAsOperator(ctx context.Context, q redress.DueQuery) (*redress.D
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	e, err := db.engine(ctx, db.reads())
+	e, err := db.deadlines(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +203,7 @@ func (db *DB) DueAsOperator(ctx context.Context, q redress.DueQuery) (*redress.D
 		clock.Region = redress.RegionCN
 	}
 	if q.Policy != "" {
-		policy, err := redress.FindPolicy(e.policies, q.Policy)
+		policy, err := redress.FindPolicy(e.Policies, q.Policy)
 		if err != nil {
 			return nil, err
 		}
@@ -231,7 +211,7 @@ func (db *DB) DueAsOperator(ctx context.Context, q redress.DueQuery) (*redress.D
 			return nil, err
 		}
 	}
-	due, err := clock.Due(e.cals, q.From)
+	due, err := clock.Due(e.Calendars, q.From)
 	var missing *redress.MissingYearError
 	if errors.As(err, &missing) {
 		db.log.ErrorContext(ctx, "holiday schedule missing: a deadline was asked for a year without calendar data",
@@ -284,6 +264,7 @@ func sortSchedules(s []redress.ScheduleInfo) {
 
 // SaveSchedule stores an admin's schedule for one year of a region.
 func (s *DeadlineService) SaveSchedule(ctx context.Context, sched redress.YearSchedule) (*redress.ScheduleInfo, error) {
+	defer s.db.invalidateDeadlines() // after the change has committed
 	u := redress.UserFrom(ctx)
 	if err := redress.Require(u, redress.PermCalendarManage); err != nil {
 		return nil, err
@@ -318,6 +299,7 @@ func (s *DeadlineService) SaveSchedule(ctx context.Context, sched redress.YearSc
 
 // DeleteSchedule removes an override.
 func (s *DeadlineService) DeleteSchedule(ctx context.Context, region string, year int) error {
+	defer s.db.invalidateDeadlines() // after the change has committed
 	u := redress.UserFrom(ctx)
 	if err := redress.Require(u, redress.PermCalendarManage); err != nil {
 		return err
@@ -346,6 +328,7 @@ func (s *DeadlineService) Policies(ctx context.Context) ([]redress.Policy, error
 // SavePolicy stores an admin's version of a policy. The clocks the cases run
 // (ClocksFor) must stay in a built-in policy's replacement.
 func (s *DeadlineService) SavePolicy(ctx context.Context, p redress.Policy) (*redress.Policy, error) {
+	defer s.db.invalidateDeadlines() // after the change has committed
 	u := redress.UserFrom(ctx)
 	if err := redress.Require(u, redress.PermCalendarManage); err != nil {
 		return nil, err

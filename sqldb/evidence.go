@@ -67,8 +67,7 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, no string, n redress.
 		if err != nil {
 			return err
 		}
-		switch c.Status {
-		case redress.StatusClosed, redress.StatusWithdrawn, redress.StatusRejected:
+		if c.Status.Archived() {
 			return redress.Errorf(redress.ECONFLICT, "case %s is %s: its file is archived; reopen it to add evidence", no, c.Status)
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO evidence_blobs (sha256, size, content) VALUES (?, ?, ?)

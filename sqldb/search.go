@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -18,47 +17,25 @@ func NewSearchService(db *DB) *SearchService { return &SearchService{db: db} }
 
 var _ redress.SearchService = (*SearchService)(nil)
 
-// indexCase rewrites the search document of one case from what is stored:
-// tracking number, complainant name, subject, description, request,
-// findings and reply. It runs in the transaction that changed the text.
-func (db *DB) indexCase(ctx context.Context, q *Tx, id int64) error {
-	var no, name, subject, description, request, replyJSON string
-	err := q.QueryRowContext(ctx, `SELECT no, c_name, subject, description, request, reply_json
-		FROM cases WHERE id = ?`, id).Scan(&no, &name, &subject, &description, &request, &replyJSON)
+// indexStored rewrites the search document of one case from what is
+// stored (redress.SearchDocument of the case as loaded): for reindexing.
+// Intake and actions write the document from the case they hold instead.
+func (db *DB) indexStored(ctx context.Context, tx *Tx, no string) error {
+	c, err := db.loadCaseRow(ctx, tx, no)
 	if err != nil {
-		return fmt.Errorf("index case %d: %w", id, err)
+		return fmt.Errorf("index case %s: %w", no, err)
 	}
-	parts := []string{no, name, subject, description, request}
-	if replyJSON != "" {
-		var r redress.Reply
-		if err := json.Unmarshal([]byte(replyJSON), &r); err == nil {
-			parts = append(parts, r.Facts, r.Basis, r.Redress)
-		}
-	}
-	rows, err := q.QueryContext(ctx, `SELECT text FROM case_entries WHERE case_id = ? AND kind = 'finding' ORDER BY id`, id)
-	if err != nil {
-		return fmt.Errorf("index case %d: %w", id, err)
-	}
-	for rows.Next() {
-		var text string
-		if err := rows.Scan(&text); err != nil {
-			rows.Close()
-			return fmt.Errorf("index case %d: %w", id, err)
-		}
-		parts = append(parts, text)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("index case %d: %w", id, err)
-	}
-	return db.writeSearchDocument(ctx, q, id, strings.Join(redress.SearchTerms(strings.Join(parts, "\n")), " "))
+	return db.writeSearchDocument(ctx, tx, c.ID, redress.SearchDocument(c.Case), false)
 }
 
-// writeSearchDocument replaces the search document of a case.
-func (db *DB) writeSearchDocument(ctx context.Context, q *Tx, id int64, document string) error {
+// writeSearchDocument replaces the search document of a case; a case just
+// registered (fresh) has none to remove.
+func (db *DB) writeSearchDocument(ctx context.Context, q *Tx, id int64, document string, fresh bool) error {
 	remove, add := db.dialect.searchReplace()
-	if _, err := q.ExecContext(ctx, remove, id); err != nil {
-		return fmt.Errorf("search document %d: %w", id, err)
+	if !fresh {
+		if _, err := q.ExecContext(ctx, remove, id); err != nil {
+			return fmt.Errorf("search document %d: %w", id, err)
+		}
 	}
 	if _, err := q.ExecContext(ctx, add, id, document); err != nil {
 		return fmt.Errorf("search document %d: %w", id, err)
@@ -73,25 +50,27 @@ func (db *DB) ReindexSearch(ctx context.Context) (int, error) {
 	var after int64
 	for {
 		var ids []int64
-		rows, err := db.writes().QueryContext(ctx, `SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT 1000`, after)
+		var nos []string
+		rows, err := db.writes().QueryContext(ctx, `SELECT id, no FROM cases WHERE id > ? ORDER BY id LIMIT 1000`, after)
 		if err != nil {
 			return done, fmt.Errorf("reindex: %w", err)
 		}
 		for rows.Next() {
 			var id int64
-			if err := rows.Scan(&id); err != nil {
+			var no string
+			if err := rows.Scan(&id, &no); err != nil {
 				rows.Close()
 				return done, fmt.Errorf("reindex: %w", err)
 			}
-			ids = append(ids, id)
+			ids, nos = append(ids, id), append(nos, no)
 		}
 		rows.Close()
 		if len(ids) == 0 {
 			return done, nil
 		}
 		err = db.inTx(ctx, func(tx *Tx) error {
-			for _, id := range ids {
-				if err := db.indexCase(ctx, tx, id); err != nil {
+			for _, no := range nos {
+				if err := db.indexStored(ctx, tx, no); err != nil {
 					return err
 				}
 			}

@@ -210,7 +210,7 @@ func (db *DB) closeSessions(ctx context.Context, tx *Tx, userID int64, keep stri
 func scanUserWith(row interface{ Scan(...any) error }, extra ...any) (*redress.User, error) {
 	var u redress.User
 	var created string
-	dest := append([]any{&u.ID, &u.Login, &u.Name, &u.Role, &u.OrgID, &u.OrgCode, &u.OrgPath, &u.Disabled, &created}, extra...)
+	dest := append([]any{&u.ID, &u.Login, &u.Name, &u.Role, &u.OrgID, &u.OrgCode, &u.OrgPath, &u.OrgKind, &u.Disabled, &created}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}

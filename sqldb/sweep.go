@@ -370,7 +370,7 @@ func (db *DB) escalateOverdue(ctx context.Context, tx *Tx, now time.Time, c *cas
 		return err
 	}
 	return db.appendEvent(ctx, tx, &redress.Event{CaseNo: c.No, Actor: "system", Action: string(redress.ActionEscalate), At: now,
-		Changes: diffCase(&before, c.Case),
+		Changes: redress.DiffCase(&before, c.Case),
 		Detail:  fmt.Sprintf("%s期限（%s）%s 已超期，系统自动升级至第 %d 级", clock.Title(c.Kind), clock, due, c.Level)})
 }
 
@@ -385,7 +385,7 @@ func (db *DB) deadlineRecipients(ctx context.Context, tx *Tx, c *caseRow) ([]rec
 		accused = c.respondentStaffID
 	}
 	var to []recipient
-	start := c.orgPath
+	start := c.OrgPath
 	if c.handlerID != 0 {
 		var r recipient
 		var email, mobileEnc, path string

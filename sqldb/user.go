@@ -17,7 +17,7 @@ func NewUserService(db *DB) *UserService { return &UserService{db: db} }
 
 var _ redress.UserService = (*UserService)(nil)
 
-const userColumns = `u.id, u.login, u.name, u.role, u.org_id, o.code, o.path, u.disabled, u.created_at`
+const userColumns = `u.id, u.login, u.name, u.role, u.org_id, o.code, o.path, o.kind, u.disabled, u.created_at`
 
 const userFrom = ` FROM users u JOIN org_units o ON o.id = u.org_id`
 
