@@ -123,7 +123,7 @@ var Lifecycle = map[Action]Rule{
 	ActionWithdraw: {From: OpenStatuses, To: StatusWithdrawn, Roles: caseRoles, Fields: []string{"reason"}},
 	ActionReject: {From: []Status{StatusRegistered, StatusAccepted}, To: StatusRejected, Roles: managerRoles,
 		Fields: []string{"reason"}},
-	ActionNote: {From: Statuses, Roles: caseRoles, Handler: true, Fields: []string{"text"}},
+	ActionNote:            {From: Statuses, Roles: caseRoles, Handler: true, Fields: []string{"text"}},
 	ActionDeclareConflict: {From: append(append([]Status{}, OpenStatuses...), StatusReplied, StatusSignedOff), Roles: caseRoles, Fields: []string{"reason"}},
 	ActionExtend: {From: OpenStatuses, Roles: managerRoles,
 		Fields: append([]string{"reason", "approval"}, noticeFields...)},
