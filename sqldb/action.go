@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -15,6 +16,16 @@ import (
 // order: scope (ENOTFOUND), role (EFORBIDDEN), status (ECONFLICT naming it),
 // version (ECONFLICT naming who changed the case), then the action's own rules.
 func (s *CaseService) Act(ctx context.Context, no string, req redress.ActionRequest) (*redress.Case, error) {
+	return s.act(ctx, no, req, true)
+}
+
+// errDryRun rolls back an action that was only tried (act with commit false).
+var errDryRun = errors.New("sqldb: dry run")
+
+// act is Act; with commit false it runs every check and write, then rolls
+// the transaction back: a test asks the store whether it accepts an action
+// without changing the case.
+func (s *CaseService) act(ctx context.Context, no string, req redress.ActionRequest, commit bool) (*redress.Case, error) {
 	u, err := redress.RequireUser(ctx)
 	if err != nil {
 		return nil, err
@@ -64,9 +75,17 @@ func (s *CaseService) Act(ctx context.Context, no string, req redress.ActionRequ
 		if err := s.db.persistAction(ctx, tx, c, &before, fx, in); err != nil {
 			return err
 		}
-		result, err = s.db.loadCase(ctx, tx, u, no)
-		return err
+		if result, err = s.db.loadCase(ctx, tx, u, no); err != nil {
+			return err
+		}
+		if !commit {
+			return errDryRun
+		}
+		return nil
 	})
+	if errors.Is(err, errDryRun) {
+		return result.Case, nil
+	}
 	if err != nil {
 		return nil, wrap(string(req.Action)+" case", err)
 	}

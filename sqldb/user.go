@@ -123,7 +123,7 @@ func (db *DB) createUser(ctx context.Context, actor string, n redress.NewUser) (
 func (db *DB) insertUser(ctx context.Context, tx *Tx, n redress.NewUser, org *redress.OrgUnit, hash string) (*redress.User, error) {
 	now := db.now()
 	email, mobile := redress.NormalizeEmail(n.Email), redress.NormalizeMobile(n.Mobile)
-	u := &redress.User{Login: n.Login, Name: n.Name, Role: n.Role, OrgID: org.ID, OrgCode: org.Code, OrgPath: org.Path,
+	u := &redress.User{Login: n.Login, Name: n.Name, Role: n.Role, OrgID: org.ID, OrgCode: org.Code, OrgPath: org.Path, OrgKind: org.Kind,
 		Email: email, Mobile: redress.MaskPhone(mobile), CreatedAt: now}
 	err := tx.QueryRowContext(ctx, `INSERT INTO users (login, name, role, org_id, password_hash, email, mobile_enc, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, n.Login, n.Name, n.Role, org.ID, hash,

@@ -1,0 +1,153 @@
+package sqldb
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"redress"
+)
+
+// caseState is one way a case can stand besides its status, set on the row
+// behind the services' back so that every combination is reached directly.
+type caseState struct {
+	name string
+	set  func(t *testing.T, f *fixture, c *redress.Case, actor *redress.User)
+}
+
+func (f *fixture) exec(t *testing.T, query string, args ...any) {
+	t.Helper()
+	if _, err := f.db.writes().ExecContext(context.Background(), query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+var guardStates = []caseState{
+	{"plain", func(*testing.T, *fixture, *redress.Case, *redress.User) {}},
+	{"handled by the actor", func(t *testing.T, f *fixture, c *redress.Case, u *redress.User) {
+		f.exec(t, `UPDATE cases SET handler_id = ? WHERE id = ?`, u.ID, c.ID)
+	}},
+	{"handled by another, determined", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+		f.exec(t, `UPDATE cases SET handler_id = ?, liability = 'no_fault', root_cause = '客户误解收费规则' WHERE id = ?`,
+			f.users["staff2.bj"].ID, c.ID)
+	}},
+	{"actor complained about", func(t *testing.T, f *fixture, c *redress.Case, u *redress.User) {
+		f.exec(t, `UPDATE cases SET respondent_staff_id = ?, liability = 'no_fault', root_cause = '客户误解收费规则' WHERE id = ?`, u.ID, c.ID)
+	}},
+	{"actor declared a conflict", func(t *testing.T, f *fixture, c *redress.Case, u *redress.User) {
+		f.exec(t, `INSERT INTO case_conflicts (case_id, user_id, reason, at) VALUES (?, ?, '亲属关系', ?)`, c.ID, u.ID, timeText(f.clock))
+	}},
+	{"paused", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+		f.exec(t, `UPDATE cases SET paused_since = '2026-11-20' WHERE id = ?`, c.ID)
+	}},
+	{"regulator's due date", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+		f.exec(t, `UPDATE cases SET regulator_ref = '12378-2026-00001', regulator_due = '2026-12-10' WHERE id = ?`, c.ID)
+	}},
+	{"at level 3, on the 30-day clock", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+		f.exec(t, `UPDATE cases SET level = 3, decision_clock = ? WHERE id = ?`, redress.ClockDecisionExtended, c.ID)
+	}},
+	{"at head office, on the longest clock", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+		f.exec(t, `UPDATE cases SET level = 4, decision_clock = ? WHERE id = ?`, redress.ClockDecisionMax, c.ID)
+	}},
+}
+
+// guardRequest is a request for the action that passes the request's own
+// validation, so that only the guard decides whether the store accepts it.
+func guardRequest(a redress.Action, version int, now time.Time) redress.ActionRequest {
+	notice := redress.Reply{NoticeMethod: redress.NoticePhone, NoticeAt: now.Add(-time.Hour), NoticeProof: "电话录音 20261121-001"}
+	req := redress.ActionRequest{Action: a, Version: version}
+	switch a {
+	case redress.ActionAssign, redress.ActionAccept:
+		req.Handler = "staff2.bj" // never an actor of the walk, so never the one complained about
+	case redress.ActionEscalate, redress.ActionReopen, redress.ActionWithdraw, redress.ActionReject, redress.ActionDeclareConflict:
+		req.Reason = "客户要求上级处理"
+	case redress.ActionInvestigate, redress.ActionNote:
+		req.Text = "调取了柜面监控录像"
+	case redress.ActionDetermine:
+		req.Determination = redress.Determination{Liability: redress.LiabilityNoFault, RootCause: "客户误解收费规则"}
+	case redress.ActionReply, redress.ActionResolveOnSpot:
+		req.Determination = redress.Determination{Liability: redress.LiabilityNoFault, RootCause: "客户误解收费规则"}
+		if a == redress.ActionReply {
+			req.Determination = redress.Determination{}
+		}
+		req.Reply = notice
+		req.Reply.Facts, req.Reply.Basis, req.Reply.Outcome = "年费按合同收取", "信用卡领用合约第五条", redress.OutcomeNotUpheld
+	case redress.ActionSignOff:
+		req.Text = "同意"
+	case redress.ActionClose:
+		req.Satisfaction = redress.SatisfactionSatisfied
+	case redress.ActionExtend:
+		req.Reason, req.Approval, req.Reply = "需调取外部证据", "SP-2026-001", notice
+	case redress.ActionPause:
+		req.Cause, req.Reason, req.Reply = redress.PauseAppraisal, "笔迹鉴定", notice
+	case redress.ActionResume:
+		req.Reason, req.Reply = "鉴定完成", notice
+	case redress.ActionNewFacts:
+		req.Reason, req.FactsReceivedAt = "客户补充了转账凭证", now.Add(-time.Hour)
+	}
+	return req
+}
+
+// TestOfferedEqualsAccepted walks every action × status × role × case
+// state: the actions the pages offer (redress.AvailableActions) are exactly
+// the actions the store accepts (each tried in a transaction rolled back).
+func TestOfferedEqualsAccepted(t *testing.T) {
+	f := newFixture(t)
+	admin := redress.WithUser(context.Background(), &redress.User{Login: "admin", Role: redress.RoleAdmin})
+	// A manager of a branch-level unit may approve a complaint's last extension.
+	if _, err := NewUserService(f.db).CreateUser(admin, redress.NewUser{Login: "mgr.branch", Name: "孙丽",
+		Role: redress.RoleManager, Org: "BJ"}); err != nil {
+		t.Fatal(err)
+	}
+	actors := []string{"staff.bj", "mgr.bj", "head.bj", "mgr.branch", "hq.svc", "auditor", "admin"}
+	users := map[string]*redress.User{}
+	for _, login := range actors {
+		u, err := f.db.userByLogin(context.Background(), f.db.reads(), "login", login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		users[login] = u
+	}
+	checked, accepted := 0, 0
+	for _, status := range redress.Statuses {
+		for _, state := range guardStates {
+			for _, login := range actors {
+				u := users[login]
+				c := f.register(t, "staff.bj")
+				f.exec(t, `UPDATE cases SET status = ? WHERE id = ?`, status, c.ID)
+				state.set(t, f, c, u)
+				ctx := redress.WithUser(context.Background(), u)
+				var offered []redress.Action
+				if u.Role.ReadsCases() {
+					seen, err := f.cases.Case(ctx, c.No)
+					if err != nil {
+						t.Fatalf("%s reads %s: %v", login, c.No, err)
+					}
+					offered = redress.AvailableActions(seen, u)
+				}
+				for _, a := range redress.Actions {
+					if a == redress.ActionRegister {
+						continue
+					}
+					_, err := f.cases.act(ctx, c.No, guardRequest(a, c.Version, f.clock), false)
+					if code := redress.ErrorCode(err); code == redress.EINVALID || code == redress.EINTERNAL {
+						t.Fatalf("%s by %s in %s, %s: the request itself was refused: %v", a, login, status, state.name, err)
+					}
+					checked++
+					if err == nil {
+						accepted++
+					}
+					if want := slices.Contains(offered, a); want != (err == nil) {
+						t.Errorf("%s by %s (%s) in status %s, %s: offered %v, but the store answered %v",
+							a, login, u.Role, status, state.name, want, err)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d combinations tried, %d accepted", checked, accepted)
+	if accepted == 0 || accepted == checked {
+		t.Fatalf("accepted %d of %d: the walk proves nothing", accepted, checked)
+	}
+}
