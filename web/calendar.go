@@ -46,11 +46,7 @@ func (s *Server) handleScheduleSave(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	var sched redress.YearSchedule
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(body, &sched); err != nil {
+	if err := readJSON(w, r, &sched); err != nil {
 		return err
 	}
 	if sched.Region != region || sched.Year != year {

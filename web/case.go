@@ -118,11 +118,7 @@ func (s *Server) handleCaseEvents(w http.ResponseWriter, r *http.Request) error 
 
 func (s *Server) handleCaseLookup(w http.ResponseWriter, r *http.Request) error {
 	var l redress.Lookup
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(body, &l); err != nil {
+	if err := readJSON(w, r, &l); err != nil {
 		return err
 	}
 	if l.Phone == "" && l.IDNumber == "" && l.Account == "" {
@@ -139,11 +135,7 @@ func (s *Server) handleCaseLookup(w http.ResponseWriter, r *http.Request) error 
 
 func (s *Server) handleReveal(w http.ResponseWriter, r *http.Request) error {
 	var req redress.RevealRequest
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(body, &req); err != nil {
+	if err := readJSON(w, r, &req); err != nil {
 		return err
 	}
 	revealed, err := s.svc.Cases.Reveal(r.Context(), r.PathValue("no"), req)

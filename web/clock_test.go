@@ -16,7 +16,9 @@ import (
 // noCodes is a code service with no codes.
 type noCodes struct{ redress.CodeService }
 
-func (noCodes) ListCodes(context.Context, redress.Dimension) ([]*redress.Code, error) { return nil, nil }
+func (noCodes) ListCodes(context.Context, redress.Dimension) ([]*redress.Code, error) {
+	return nil, nil
+}
 
 // noOrgs is an org service with no units.
 type noOrgs struct{ redress.OrgService }
@@ -28,7 +30,7 @@ func (noOrgs) ListOrgs(context.Context) ([]*redress.OrgUnit, error) { return nil
 func TestPagesUseTheInjectedClock(t *testing.T) {
 	t.Parallel()
 	fixed := time.Date(2031, 2, 3, 1, 4, 0, 0, time.UTC) // 09:04 in Beijing
-	s := NewServer(Services{Sessions: &grantingSessions{}, Codes: noCodes{}, Orgs: noOrgs{},
+	s := NewServer(Services{Sessions: &grantingAuth{}, Codes: noCodes{}, Orgs: noOrgs{},
 		Now: func() time.Time { return fixed }}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	r := httptest.NewRequest("GET", "/cases/new", nil)
 	r.AddCookie(&http.Cookie{Name: SessionCookie, Value: staffSession})

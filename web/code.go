@@ -30,11 +30,7 @@ func (s *Server) handleCodeList(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) handleCodeSave(w http.ResponseWriter, r *http.Request) error {
 	var c redress.Code
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(body, &c); err != nil {
+	if err := readJSON(w, r, &c); err != nil {
 		return err
 	}
 	saved, err := s.svc.Codes.SaveCode(r.Context(), c)

@@ -23,11 +23,7 @@ func (s *Server) intakeRoutes() []route {
 
 func (s *Server) handleCaseCreate(w http.ResponseWriter, r *http.Request) error {
 	var n redress.NewCase
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(body, &n); err != nil {
+	if err := readJSON(w, r, &n); err != nil {
 		return err
 	}
 	c, err := s.svc.Cases.CreateCase(r.Context(), n)

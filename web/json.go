@@ -105,6 +105,16 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return body, nil
 }
 
+// readJSON reads a JSON request body (readBody) and decodes it strictly into
+// dst (decodeStrict).
+func readJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	return decodeStrict(body, dst)
+}
+
 // decodeStrict decodes one JSON object into dst, refusing unknown fields,
 // wrong types and trailing data with a 400 that names the problem.
 func decodeStrict(body []byte, dst any) error {

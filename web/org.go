@@ -30,11 +30,7 @@ func (s *Server) handleOrgList(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) handleOrgCreate(w http.ResponseWriter, r *http.Request) error {
 	var n redress.NewOrgUnit
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(body, &n); err != nil {
+	if err := readJSON(w, r, &n); err != nil {
 		return err
 	}
 	o, err := s.svc.Orgs.CreateOrg(r.Context(), n)

@@ -35,11 +35,7 @@ func (s *Server) handlePolicies(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) handlePolicySave(w http.ResponseWriter, r *http.Request) error {
 	var p redress.Policy
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(body, &p); err != nil {
+	if err := readJSON(w, r, &p); err != nil {
 		return err
 	}
 	if p.Name != r.PathValue("name") {

@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -28,57 +27,36 @@ const (
 	staffSession = "staff-session"
 )
 
-// grantingTokens accepts any bearer token and counts the calls.
-type grantingTokens struct {
-	redress.TokenService // nil: any other method is not expected and panics
-	calls                atomic.Int64
+// grantingAuth is a token and session service that accepts any bearer
+// token and any session cookie, and counts the calls.
+type grantingAuth struct {
+	redress.TokenService   // nil: any other method is not expected and panics
+	redress.SessionService // likewise
+	calls                  atomic.Int64
 }
 
-func (g *grantingTokens) Authenticate(ctx context.Context, token string) (*redress.User, error) {
+func (g *grantingAuth) Authenticate(ctx context.Context, token string) (*redress.User, error) {
 	g.calls.Add(1)
 	return &redress.User{Login: "hq.admin", Role: redress.RoleAdmin, OrgCode: "HQ"}, nil
 }
 
-// grantingSessions accepts any session cookie and counts the calls.
-type grantingSessions struct {
-	redress.SessionService // nil: any other method is not expected and panics
-	calls                  atomic.Int64
-}
-
-func (g *grantingSessions) SessionUser(ctx context.Context, token string) (*redress.User, error) {
+func (g *grantingAuth) SessionUser(ctx context.Context, token string) (*redress.User, error) {
 	g.calls.Add(1)
 	return &redress.User{Login: "hq.service", Role: redress.RoleHQService, OrgCode: "HQ"}, nil
 }
 
-// syncBuffer is a log sink the handlers may write while a test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
+// publicFixture is a server on the granting credential services; the
+// tests call its handlers in their own goroutine, so the log needs no lock.
 type publicFixture struct {
-	s        *Server
-	tokens   *grantingTokens
-	sessions *grantingSessions
-	log      *syncBuffer
+	s    *Server
+	auth *grantingAuth
+	log  *bytes.Buffer
 }
 
 func newPublicFixture(t *testing.T, portalAuth PortalAuth) *publicFixture {
 	t.Helper()
-	f := &publicFixture{tokens: &grantingTokens{}, sessions: &grantingSessions{}, log: &syncBuffer{}}
-	f.s = NewServer(Services{Tokens: f.tokens, Sessions: f.sessions, PortalAuth: portalAuth,
+	f := &publicFixture{auth: &grantingAuth{}, log: &bytes.Buffer{}}
+	f.s = NewServer(Services{Tokens: f.auth, Sessions: f.auth, PortalAuth: portalAuth,
 		Ping: func(context.Context) error { return nil }}, slog.New(slog.NewTextHandler(f.log, nil)))
 	return f
 }
@@ -129,7 +107,7 @@ func TestPublicHandlerReachesNoStaffRoute(t *testing.T) {
 			t.Fatalf("staff handler, %s: %d %s", name, rec.Code, rec.Body)
 		}
 	}
-	asked := f.tokens.calls.Load() + f.sessions.calls.Load()
+	asked := f.auth.calls.Load()
 	if asked != 2 {
 		t.Fatalf("the staff handler asked the credential services %d times, want 2", asked)
 	}
@@ -164,7 +142,7 @@ func TestPublicHandlerReachesNoStaffRoute(t *testing.T) {
 			t.Errorf("public %s %s: answers with staff headers %v", p[0], p[1], rec.Header())
 		}
 	}
-	if n := f.tokens.calls.Load() + f.sessions.calls.Load(); n != asked {
+	if n := f.auth.calls.Load(); n != asked {
 		t.Fatalf("the public handler asked the credential services %d times", n-asked)
 	}
 }
@@ -209,7 +187,7 @@ func TestPublicHandlerServesHealthAndFiles(t *testing.T) {
 	if log := f.log.String(); !strings.Contains(log, "handler=public method=GET path=/healthz status=200") {
 		t.Errorf("access log: %s", log)
 	}
-	if n := f.tokens.calls.Load() + f.sessions.calls.Load(); n != 0 {
+	if n := f.auth.calls.Load(); n != 0 {
 		t.Fatalf("the public handler asked the credential services %d times", n)
 	}
 }
@@ -220,12 +198,9 @@ func TestPublicHandlerServesHealthAndFiles(t *testing.T) {
 func TestPortalAuthentication(t *testing.T) {
 	t.Parallel()
 	type customerKey struct{}
-	var mu sync.Mutex
-	var seen []*http.Request
+	var seen []*http.Request // the handlers run in the test's goroutine
 	hook := func(r *http.Request) (context.Context, error) {
-		mu.Lock()
 		seen = append(seen, r)
-		mu.Unlock()
 		c, err := r.Cookie("portal_customer")
 		if err != nil {
 			return nil, redress.Errorf(redress.EUNAUTHORIZED, "sign in to the portal")
@@ -274,8 +249,6 @@ func TestPortalAuthentication(t *testing.T) {
 	if got.Customer != "c-42" || got.Authorization != "" || !slices.Equal(got.Cookies, []string{"portal_customer", langCookie}) {
 		t.Fatalf("the handler saw %+v", got)
 	}
-	mu.Lock()
-	defer mu.Unlock()
 	if len(seen) != 2 {
 		t.Fatalf("the hook was asked %d times, want 2", len(seen))
 	}
@@ -284,7 +257,7 @@ func TestPortalAuthentication(t *testing.T) {
 			t.Fatalf("the hook saw staff credentials: %v", r.Header)
 		}
 	}
-	if n := f.tokens.calls.Load() + f.sessions.calls.Load() + none.tokens.calls.Load() + none.sessions.calls.Load(); n != 0 {
+	if n := f.auth.calls.Load() + none.auth.calls.Load(); n != 0 {
 		t.Fatalf("the public handler asked the credential services %d times", n)
 	}
 }

@@ -38,11 +38,7 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, value 
 
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	var in redress.SignIn
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(body, &in); err != nil {
+	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
@@ -70,11 +66,7 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) error {
 	var in redress.PasswordChange
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(body, &in); err != nil {
+	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
 	keep := ""

@@ -35,11 +35,7 @@ func (s *Server) handleTokenList(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) handleTokenIssue(w http.ResponseWriter, r *http.Request) error {
 	var n redress.NewToken
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(body, &n); err != nil {
+	if err := readJSON(w, r, &n); err != nil {
 		return err
 	}
 	issued, err := s.svc.Tokens.IssueToken(r.Context(), n)

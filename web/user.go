@@ -36,11 +36,7 @@ func (s *Server) handleUserList(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) error {
 	var n redress.NewUser
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(body, &n); err != nil {
+	if err := readJSON(w, r, &n); err != nil {
 		return err
 	}
 	u, err := s.svc.Users.CreateUser(r.Context(), n)
@@ -53,11 +49,7 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) error 
 
 func (s *Server) handleUserUpdate(w http.ResponseWriter, r *http.Request) error {
 	var up redress.UserUpdate
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(body, &up); err != nil {
+	if err := readJSON(w, r, &up); err != nil {
 		return err
 	}
 	u, err := s.svc.Users.UpdateUser(r.Context(), r.PathValue("login"), up)

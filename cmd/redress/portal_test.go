@@ -7,30 +7,11 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"redress/sqldb/sqldbtest"
 )
-
-// lockedBuffer is an output the server writes while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestServePortalAddr runs serve with --portal-addr in this process: the
 // public handler answers on its own address, a staff session cookie and API
@@ -52,7 +33,7 @@ func servePortalAddr(t *testing.T, e sqldbtest.Engine) {
 	addr, portalAddr := freeAddr(t), freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr lockedBuffer
+	var stdout, stderr bytes.Buffer // read once serve has returned
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", addr, "--portal-addr", portalAddr, "--data", t.TempDir(), "--db", e.NewDatabase(t)}, &stdout, &stderr)
@@ -60,10 +41,6 @@ func servePortalAddr(t *testing.T, e sqldbtest.Engine) {
 	staff, portal := "http://"+addr, "http://"+portalAddr
 	waitHealthy(t, staff)
 	waitHealthy(t, portal)
-	if !strings.Contains(stdout.String(), "public handler (customer portal) at http://"+portalAddr) {
-		t.Fatalf("serve did not say where the portal is: %s", stdout.String())
-	}
-
 	send := func(method, url, body string, headers map[string]string) *http.Response {
 		t.Helper()
 		req, _ := http.NewRequest(method, url, strings.NewReader(body))
@@ -119,6 +96,9 @@ func servePortalAddr(t *testing.T, e sqldbtest.Engine) {
 	case code := <-done:
 		if code != 0 || !strings.Contains(stdout.String(), "Redress stopped") {
 			t.Fatalf("serve stopped with %d: %s %s", code, stdout.String(), stderr.String())
+		}
+		if !strings.Contains(stdout.String(), "public handler (customer portal) at http://"+portalAddr) {
+			t.Fatalf("serve did not say where the portal is: %s", stdout.String())
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop")
