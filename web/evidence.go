@@ -11,7 +11,8 @@ import (
 	"redress"
 )
 
-// evidenceRoutes are the API operations on a case's files.
+// evidenceRoutes are the operations on a case's files: the API, and the
+// upload and download from the case page.
 func (s *Server) evidenceRoutes() []route {
 	return []route{
 		{method: "POST", path: "/api/v1/cases/{no}/evidence", summary: "Add a file to a case (multipart/form-data: file, note; at most 20 MiB)",
@@ -20,6 +21,8 @@ func (s *Server) evidenceRoutes() []route {
 			out: listAnswer[redress.Evidence]{}, handle: s.handleEvidenceList},
 		{method: "GET", path: "/api/v1/cases/{no}/evidence/{id}", summary: "Download one file (checked against its hash)",
 			handle: s.handleEvidenceDownload},
+		{method: "POST", path: "/cases/{no}/evidence", access: pageAuth, handle: s.handleEvidencePage},
+		{method: "GET", path: "/cases/{no}/evidence/{id}", access: pageAuth, handle: s.handleEvidencePageDownload},
 	}
 }
 

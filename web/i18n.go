@@ -147,3 +147,22 @@ func (t *T) WithQuery(q url.Values, key, value string) string {
 	next.Set(key, value)
 	return "?" + next.Encode()
 }
+
+// langRoutes is the language switch: it sets the cookie and goes back.
+func (s *Server) langRoutes() []route {
+	return []route{{method: "GET", path: "/lang/{lang}", access: pageOpen, handle: s.handleLang}}
+}
+
+func (s *Server) handleLang(w http.ResponseWriter, r *http.Request) error {
+	lang := "zh-CN"
+	if r.PathValue("lang") == "en" {
+		lang = "en"
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+	back := r.Referer()
+	if u, err := url.Parse(back); err != nil || u.Host != r.Host || back == "" {
+		back = "/"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
+}

@@ -37,9 +37,28 @@ var statusOf = map[string]int{
 	redress.EINTERNAL:     http.StatusInternalServerError,
 }
 
-// writeError answers with the error shape; an internal error is logged here,
-// once, and shown to the client only as a generic message.
+// statusAnswer is a short answer in words: the health check, sign-out, revocation.
+type statusAnswer struct {
+	Status string `json:"status"`
+}
+
+// listAnswer wraps the list endpoints' items.
+type listAnswer[T any] struct {
+	Items []T `json:"items"`
+}
+
+// writeError answers an API request with the error shape; an unauthorized
+// caller is told to send a bearer token.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if redress.ErrorCode(err) == redress.EUNAUTHORIZED {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="redress"`)
+	}
+	s.writeProblem(w, r, err)
+}
+
+// writeProblem answers with the error shape; an internal error is logged
+// here, once, and shown to the client only as a generic message.
+func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
 	code := redress.ErrorCode(err)
 	if code == redress.EINTERNAL {
 		s.log.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method),
@@ -48,9 +67,6 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, ok := statusOf[code]
 	if !ok {
 		status = http.StatusInternalServerError
-	}
-	if code == redress.EUNAUTHORIZED {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="redress"`)
 	}
 	writeJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: redress.ErrorMessage(err), Fields: redress.ErrorFields(err)}})
 }
@@ -87,6 +103,16 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 		return nil, invalid("request body is empty: send a JSON object", nil)
 	}
 	return body, nil
+}
+
+// readJSON reads a JSON request body (readBody) and decodes it strictly into
+// dst (decodeStrict).
+func readJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	return decodeStrict(body, dst)
 }
 
 // decodeStrict decodes one JSON object into dst, refusing unknown fields,

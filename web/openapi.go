@@ -46,7 +46,7 @@ func stringsOf[T ~string](list []T) []string {
 
 type object = map[string]any
 
-// openAPI builds the document.
+// openAPI builds the document from the API operations of the route table.
 func (s *Server) openAPI() object {
 	schemas := object{}
 	gen := &schemaGen{schemas: schemas}
@@ -54,6 +54,9 @@ func (s *Server) openAPI() object {
 	paths := object{}
 	pathParam := regexp.MustCompile(`\{(\w+)\}`)
 	for _, rt := range s.routes {
+		if !rt.api() {
+			continue // a page or a file: not part of the API
+		}
 		op := object{"summary": rt.summary, "operationId": strings.ToLower(rt.method) + strings.NewReplacer("/", "_", "{", "", "}", "", ".", "_").Replace(rt.path)}
 		params := []any{}
 		for _, m := range pathParam.FindAllStringSubmatch(rt.path, -1) {
@@ -92,7 +95,7 @@ func (s *Server) openAPI() object {
 		responses["default"] = object{"description": "An error: 400 invalid, 401 unauthorized, 403 forbidden, 404 not_found, 409 conflict, 500 internal",
 			"content": object{"application/json": object{"schema": errorRef}}}
 		op["responses"] = responses
-		if rt.public {
+		if rt.access == apiPublic {
 			op["security"] = []any{}
 		}
 		item, _ := paths[rt.path].(object)
@@ -199,6 +202,14 @@ func (g *schemaGen) schema(t reflect.Type) object {
 		return g.ref(t)
 	}
 	return object{}
+}
+
+// openAPIRoutes serves the document.
+func (s *Server) openAPIRoutes() []route {
+	return []route{
+		{method: "GET", path: "/api/v1/openapi.json", summary: "This OpenAPI document", access: apiPublic,
+			out: map[string]any{}, handle: s.handleOpenAPI},
+	}
 }
 
 func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {

@@ -12,12 +12,13 @@ type searchAnswer struct {
 	Results []*redress.SearchResult `json:"results"`
 }
 
-// searchRoutes are the search operations.
+// searchRoutes are the search: the API and the page of the header's search box.
 func (s *Server) searchRoutes() []route {
 	return []route{
 		{method: "GET", path: "/api/v1/search", summary: "Find cases by tracking number, complainant name or text (2 or more characters, Chinese or not), best first, with the matching fragment",
 			query: []param{{"q", "string", "the query"}, {"limit", "integer", "1-50, default 20"}},
 			out:   searchAnswer{}, handle: s.handleSearch},
+		{method: "GET", path: "/search", access: pageAuth, handle: s.handleSearchPage},
 	}
 }
 

@@ -1,15 +1,19 @@
-// Package web serves Redress over HTTP: the JSON API under /api/v1 and, in
-// later stages, the staff pages. Handlers parse, make one service call and
-// render; every rule lives in the services.
+// Package web serves Redress over HTTP: the JSON API under /api/v1 and the
+// staff pages on one handler, and the public handler where the customer
+// portal will live. Handlers parse, make one service call and render; every
+// rule lives in the services.
+//
+// Each noun has one file with its API operations and its pages (case.go,
+// case_page.go, intake.go, workbench.go, org.go, user.go, ...), each
+// contributing its routes to the route table that NewServer registers and
+// that the OpenAPI document is derived from.
 package web
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
-	"strings"
+	"slices"
 	"time"
 
 	"redress"
@@ -35,6 +39,13 @@ type Services struct {
 	// Notifications lists and acknowledges the acting user's in-app notifications.
 	Notifications redress.NotificationService
 	Ping          func(ctx context.Context) error // the database answers
+	// Now is the clock of the pages and handlers (today's date, the
+	// defaults of the forms); nil is time.Now. cmd/redress passes the
+	// store's clock so that both agree.
+	Now func() time.Time
+	// PortalAuth authenticates a customer on the public handler (see
+	// PublicHandler); nil refuses every portal route that needs a customer.
+	PortalAuth PortalAuth
 }
 
 // SessionCookie is the name of the browser session cookie.
@@ -44,142 +55,59 @@ const SessionCookie = "redress_session"
 type Server struct {
 	svc    Services
 	log    *slog.Logger
-	routes []route
+	now    func() time.Time // the clock: Services.Now, else time.Now
+	routes []route          // the staff handler's table: API operations and pages
 	mux    *http.ServeMux
+	portal []route // the public handler's table
+	public *http.ServeMux
 	ui     *ui
 }
 
-// route is one API operation: the mux pattern, what the OpenAPI document
-// says of it, and its handler.
-type route struct {
-	method, path string
-	summary      string
-	public       bool // needs no token
-	multipart    bool // the body is multipart/form-data (file, note), not JSON
-	status       int  // success status
-	body         any  // request body type, for the document
-	query        []param
-	out          any // response body type, for the document; nil for a file
-	handle       func(w http.ResponseWriter, r *http.Request) error
-}
-
-// param is a query parameter of a route.
-type param struct{ name, typ, doc string }
-
 // NewServer builds the server, its API routes and its pages. The templates
 // and messages are embedded, so failing to parse them is a defect of the
-// build, caught by the tests: it panics.
+// build, caught by the tests: it panics, as it does for a route table that
+// mixes staff and portal routes.
 func NewServer(svc Services, log *slog.Logger) *Server {
 	pages, err := newUI()
 	if err != nil {
 		panic("web: templates: " + err.Error())
 	}
-	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), ui: pages}
-	s.pageRoutes()
-	s.routes = append(append(append(s.apiRoutes(), s.deadlineRoutes()...), s.notificationRoutes()...), s.evidenceRoutes()...)
-	s.routes = append(append(s.routes, s.searchRoutes()...), s.statsRoutes()...)
-	for _, rt := range s.routes {
-		s.mux.Handle(rt.method+" "+rt.path, s.endpoint(rt))
+	s := &Server{svc: svc, log: log, now: svc.Now, mux: http.NewServeMux(), public: http.NewServeMux(), ui: pages}
+	if s.now == nil {
+		s.now = time.Now
 	}
-	s.mux.Handle("/api/", s.endpoint(route{public: true, handle: func(w http.ResponseWriter, r *http.Request) error {
+	s.routes = s.routeTable()
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.pattern(), s.staffHandler(rt))
+	}
+	s.mux.Handle("/api/", s.endpoint(route{access: apiPublic, handle: func(w http.ResponseWriter, r *http.Request) error {
 		return redress.Errorf(redress.ENOTFOUND, "no API operation %s %s", r.Method, r.URL.Path)
+	}}))
+	s.portal = s.portalRoutes()
+	for _, rt := range s.portal {
+		s.public.Handle(rt.pattern(), s.portalHandler(rt))
+	}
+	s.public.Handle("/", s.portalHandler(route{access: portalPublic, handle: func(w http.ResponseWriter, r *http.Request) error {
+		return redress.Errorf(redress.ENOTFOUND, "no page %s %s", r.Method, r.URL.Path)
 	}}))
 	return s
 }
 
-// Handler returns the server's root handler with its middleware. Cross-site
-// state-changing requests from browsers are refused before anything else
-// (http.CrossOriginProtection reads Sec-Fetch-Site and Origin); API clients
-// that send neither, like curl or an integration, are unaffected.
+// routeTable gathers the routes of every noun: its API operations and its pages.
+func (s *Server) routeTable() []route {
+	return slices.Concat(
+		s.healthRoutes(), s.openAPIRoutes(), s.staticRoutes(), s.langRoutes(),
+		s.sessionRoutes(), s.workbenchRoutes(), s.intakeRoutes(), s.caseRoutes(), s.actionRoutes(), s.casePageRoutes(),
+		s.evidenceRoutes(), s.searchRoutes(), s.statsRoutes(), s.notificationRoutes(), s.deadlineRoutes(), s.calendarRoutes(), s.policyRoutes(),
+		s.orgRoutes(), s.userRoutes(), s.codeRoutes(), s.tokenRoutes(), s.auditRoutes(),
+	)
+}
+
+// Handler returns the staff handler, the API and the pages, with its
+// middleware. Cross-site state-changing requests from browsers are refused
+// before anything else (http.CrossOriginProtection reads Sec-Fetch-Site and
+// Origin); API clients that send neither, like curl or an integration, are
+// unaffected.
 func (s *Server) Handler() http.Handler {
-	csrf := http.NewCrossOriginProtection()
-	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, redress.Errorf(redress.EFORBIDDEN, "cross-site request refused"))
-	}))
-	return s.recoverPanics(s.logRequests(securityHeaders(csrf.Handler(s.mux))))
-}
-
-// endpoint adapts a route to http.Handler: authentication, then the handler,
-// then the error shape.
-func (s *Server) endpoint(rt route) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !rt.public {
-			u, err := s.authenticate(r)
-			if err != nil {
-				s.writeError(w, r, err)
-				return
-			}
-			r = r.WithContext(redress.WithUser(r.Context(), u))
-		}
-		if err := rt.handle(w, r); err != nil {
-			s.writeError(w, r, err)
-		}
-	})
-}
-
-// authenticate finds the acting user from an API token or, failing that,
-// the browser session cookie.
-func (s *Server) authenticate(r *http.Request) (*redress.User, error) {
-	header := r.Header.Get("Authorization")
-	if header == "" {
-		if cookie, err := r.Cookie(SessionCookie); err == nil {
-			return s.svc.Sessions.SessionUser(r.Context(), cookie.Value)
-		}
-		return nil, redress.Errorf(redress.EUNAUTHORIZED, "sign in, or send an API token: Authorization: Bearer <token>")
-	}
-	scheme, token, ok := strings.Cut(header, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return nil, redress.Errorf(redress.EUNAUTHORIZED, "the Authorization header must be: Bearer <token>")
-	}
-	return s.svc.Tokens.Authenticate(r.Context(), strings.TrimSpace(token))
-}
-
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
-		h.Set("Cache-Control", "no-store")
-		next.ServeHTTP(w, r)
-	})
-}
-
-// statusRecorder remembers the status a handler wrote, for the access log.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(status int) {
-	r.status = status
-	r.ResponseWriter.WriteHeader(status)
-}
-
-// logRequests logs one line per request: method, path, status, duration and
-// the acting user's login. Bodies and query strings, which may carry
-// personal data, are never logged.
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		s.log.InfoContext(r.Context(), "http", slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status), slog.Duration("took", time.Since(start)))
-	})
-}
-
-func (s *Server) recoverPanics(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.writeError(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
+	return s.middleware(s.log, s.mux)
 }

@@ -3,10 +3,27 @@ package web
 import (
 	"net"
 	"net/http"
-	"strconv"
+	"net/url"
+	"strings"
 
 	"redress"
 )
+
+// sessionRoutes are sign-in and sign-out, by the API and by the sign-in
+// page, and the change of one's own password.
+func (s *Server) sessionRoutes() []route {
+	return []route{
+		{method: "POST", path: "/api/v1/session", summary: "Sign in with login and password: sets the session cookie", access: apiPublic,
+			status: http.StatusCreated, body: redress.SignIn{}, out: redress.User{}, handle: s.handleSignIn},
+		{method: "DELETE", path: "/api/v1/session", summary: "Sign out: ends the session and clears the cookie", access: apiPublic,
+			out: statusAnswer{}, handle: s.handleSignOut},
+		{method: "POST", path: "/api/v1/me/password", summary: "Change one's own password; closes one's other sessions",
+			body: redress.PasswordChange{}, out: statusAnswer{}, handle: s.handlePasswordChange},
+		{method: "GET", path: "/login", access: pageOpen, handle: s.handleLoginPage},
+		{method: "POST", path: "/login", access: pageOpen, handle: s.handleLoginSubmit},
+		{method: "POST", path: "/logout", access: pageOpen, handle: s.handleLogoutSubmit},
+	}
+}
 
 // secureRequest reports whether the client reached us over TLS, directly or
 // through a proxy that says so; the session cookie is then marked Secure.
@@ -21,11 +38,7 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, value 
 
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	var in redress.SignIn
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(body, &in); err != nil {
+	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
@@ -53,11 +66,7 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) error {
 	var in redress.PasswordChange
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	if err := decodeStrict(body, &in); err != nil {
+	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
 	keep := ""
@@ -71,40 +80,45 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
-func (s *Server) handleTokenList(w http.ResponseWriter, r *http.Request) error {
-	tokens, err := s.svc.Tokens.ListTokens(r.Context(), r.URL.Query().Get("login"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, listAnswer[*redress.APIToken]{Items: tokens})
+func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, "login", &pageData{Title: "login.title", Form: url.Values{"next": {safeNext(r.URL.Query().Get("next"))}}})
 	return nil
 }
 
-func (s *Server) handleTokenIssue(w http.ResponseWriter, r *http.Request) error {
-	var n redress.NewToken
-	body, err := readBody(w, r)
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\\\") {
+		return "/"
+	}
+	return next
+}
+
+// handleLoginSubmit signs in from the sign-in page; a problem comes back on
+// the page, never as an error.
+func (s *Server) handleLoginSubmit(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.render(w, r, http.StatusOK, "login", &pageData{Title: "login.title", Error: "login.failed"})
+		return nil
+	}
+	in := redress.SignIn{Login: strings.TrimSpace(r.PostForm.Get("login")), Password: r.PostForm.Get("password")}
+	in.Remote, _, _ = strings.Cut(r.RemoteAddr, ":")
+	token, _, err := s.svc.Sessions.SignIn(r.Context(), in)
 	if err != nil {
-		return err
+		form := url.Values{"login": {in.Login}, "next": {safeNext(r.PostForm.Get("next"))}}
+		s.render(w, r, http.StatusOK, "login", &pageData{Title: "login.title", Error: redress.ErrorMessage(err), Form: form})
+		return nil
 	}
-	if err := decodeStrict(body, &n); err != nil {
-		return err
-	}
-	issued, err := s.svc.Tokens.IssueToken(r.Context(), n)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, issued)
+	s.setSessionCookie(w, r, token, int(redress.AbsoluteTimeout.Seconds()))
+	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
 	return nil
 }
 
-func (s *Server) handleTokenRevoke(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		return redress.Errorf(redress.ENOTFOUND, "token %s not found", r.PathValue("id"))
+func (s *Server) handleLogoutSubmit(w http.ResponseWriter, r *http.Request) error {
+	if cookie, err := r.Cookie(SessionCookie); err == nil {
+		_ = s.svc.Sessions.SignOut(r.Context(), cookie.Value) // signed out either way: the cookie goes
 	}
-	if err := s.svc.Tokens.RevokeToken(r.Context(), id); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, statusAnswer{Status: "revoked"})
+	s.setSessionCookie(w, r, "", -1)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
 }

@@ -29,7 +29,7 @@ import (
 const usage = `redress: complaint and petition case management for banks
 
 Usage:
-  redress serve [--addr 127.0.0.1:8080] [--data ./data] [--db DSN]
+  redress serve [--addr 127.0.0.1:8080] [--portal-addr ADDR] [--data ./data] [--db DSN]
   redress migrate [--data DIR] [--db DSN]
   redress demo [--data DIR] [--db DSN]
   redress user add --login L --name N --role ROLE --org CODE [--password P]
@@ -41,8 +41,10 @@ Usage:
 
 Every command takes --data and --db. --db is a SQLite file path (default
 <data>/redress.db) or a postgres:// URL; the key file stays in --data.
-Environment: REDRESS_ADDR, REDRESS_DATA, REDRESS_DB, REDRESS_KEY_FILE,
-REDRESS_ADMIN_PASSWORD.
+--portal-addr serves the public handler (the customer portal) on a second
+address; it is off when empty.
+Environment: REDRESS_ADDR, REDRESS_PORTAL_ADDR, REDRESS_DATA, REDRESS_DB,
+REDRESS_KEY_FILE, REDRESS_ADMIN_PASSWORD.
 `
 
 func main() {

@@ -28,6 +28,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		return err
 	}
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (REDRESS_ADDR)")
+	portalAddr := envOr("REDRESS_PORTAL_ADDR", "")
+	fs.StringVar(&portalAddr, "portal-addr", portalAddr, "listen address of the public handler, for the customer portal; empty: not served (REDRESS_PORTAL_ADDR)")
 	fs.DurationVar(&cfg.SweepInterval, "sweep-interval", cfg.SweepInterval, "how often to sweep the deadlines (REDRESS_SWEEP_INTERVAL)")
 	fs.IntVar(&cfg.DueSoonDays, "due-soon-days", cfg.DueSoonDays, "due-soon window in working days (REDRESS_DUE_SOON_DAYS)")
 	cfg.bindStorage(fs)
@@ -65,18 +67,22 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Audit:         sqldb.NewAuditService(db),
 		Notifications: sqldb.NewNotificationService(db),
 		Ping:          db.Ping,
+		Now:           db.Now,
 	}, log)
 	listener, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	httpServer := &http.Server{
-		Handler:           server.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+	servers := []*http.Server{newHTTPServer(server.Handler())}
+	listeners := []net.Listener{listener}
+	if portalAddr != "" {
+		portal, err := net.Listen("tcp", portalAddr)
+		if err != nil {
+			listener.Close()
+			return fmt.Errorf("listen on the portal address: %w", err)
+		}
+		servers = append(servers, newHTTPServer(server.PublicHandler()))
+		listeners = append(listeners, portal)
 	}
 	go reloadKeysOnChange(ctx, db, cfg.KeyFile, log)
 	jobsCtx, stopJobs := context.WithCancel(ctx)
@@ -87,20 +93,43 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	}
 	defer func() { stopJobs(); waitJobs() }() // before the database closes
 	fmt.Fprintf(stdout, "Redress is serving http://%s (database %s)\n", listener.Addr(), sqldb.RedactDSN(cfg.DB))
-	errc := make(chan error, 1)
-	go func() { errc <- httpServer.Serve(listener) }()
+	if len(listeners) > 1 {
+		fmt.Fprintf(stdout, "Redress is serving the public handler (customer portal) at http://%s\n", listeners[1].Addr())
+	}
+	errc := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() { errc <- srv.Serve(listeners[i]) }()
+	}
+	var serveErr error
 	select {
 	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
+		serveErr = fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	if err := httpServer.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
+	for _, srv := range servers {
+		if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) && serveErr == nil {
+			serveErr = fmt.Errorf("shutdown: %w", err)
+		}
+	}
+	if serveErr != nil {
+		return serveErr
 	}
 	fmt.Fprintln(stdout, "Redress stopped")
 	return nil
+}
+
+// newHTTPServer is an http.Server for h with the limits every listener keeps.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
 }
 
 // reloadKeysOnChange reads the key file again whenever it changes, so that a

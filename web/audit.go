@@ -1,0 +1,72 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"redress"
+)
+
+// auditRoutes are the audit trail and the check of its hash chain.
+func (s *Server) auditRoutes() []route {
+	return []route{
+		{method: "GET", path: "/api/v1/audit/verify", summary: "Verify the whole audit hash chain",
+			out: redress.AuditReport{}, handle: s.handleAuditVerify},
+		{method: "GET", path: "/api/v1/audit/events", summary: "The audit trail, newest first (auditors)",
+			query: []param{{"actor", "string", "login"}, {"action", "string", "exact, or a prefix ending in '.' (session., token., user., case.)"},
+				{"case", "string", "tracking number"}, {"from", "string", "YYYY-MM-DD"}, {"to", "string", "YYYY-MM-DD"},
+				{"before", "integer", "next_before of the previous page"}, {"limit", "integer", "1-500, default 100"}},
+			out: redress.EventPage{}, handle: s.handleAuditEvents},
+	}
+}
+
+func (s *Server) handleAuditVerify(w http.ResponseWriter, r *http.Request) error {
+	report, err := s.svc.Audit.VerifyAudit(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, report)
+	return nil
+}
+
+func (s *Server) handleAuditEvents(w http.ResponseWriter, r *http.Request) error {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return invalid("malformed query string: "+err.Error(), nil)
+	}
+	f := redress.AuditFilter{Actor: q.Get("actor"), Action: q.Get("action"), CaseNo: q.Get("case"), From: q.Get("from"), To: q.Get("to")}
+	fields := map[string]string{}
+	for name := range q {
+		switch name {
+		case "actor", "action", "case", "from", "to", "before", "limit":
+		default:
+			fields[name] = "unknown filter"
+		}
+	}
+	for name, dst := range map[string]*int64{"before": &f.Before} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				fields[name] = "must be a whole number"
+			}
+			*dst = n
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			fields["limit"] = "must be a whole number"
+		}
+		f.Limit = n
+	}
+	if len(fields) > 0 {
+		return invalid("invalid filter", fields)
+	}
+	page, err := s.svc.Audit.ListEvents(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}

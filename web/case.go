@@ -1,0 +1,147 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"redress"
+)
+
+// caseRoutes are the API operations that read cases and show their
+// protected fields.
+func (s *Server) caseRoutes() []route {
+	caseFilters := []param{
+		{"status", "string", "status, or several separated by commas"},
+		{"kind", "string", "inquiry, suggestion, complaint, petition, other"},
+		{"channel", "string", "channel of receipt"},
+		{"org", "string", "org unit code: cases held by the unit's whole subtree"},
+		{"handler", "string", "login of the handler"},
+		{"level", "integer", "escalation level 1-4"},
+		{"overdue", "boolean", "true: open cases past their decision date; false: the others"},
+		{"received_from", "string", "YYYY-MM-DD (Beijing time), inclusive"},
+		{"received_to", "string", "YYYY-MM-DD (Beijing time), inclusive"},
+		{"cursor", "string", "next_cursor of the previous page"},
+		{"limit", "integer", "page size, 1-200, default 50"},
+	}
+	return []route{
+		{method: "GET", path: "/api/v1/cases", summary: "Cases in the caller's scope, newest receipt first",
+			query: caseFilters, out: redress.CasePage{}, handle: s.handleCaseList},
+		{method: "GET", path: "/api/v1/cases/{no}", summary: "One case by tracking number",
+			out: redress.Case{}, handle: s.handleCaseView},
+		{method: "GET", path: "/api/v1/cases/{no}/events", summary: "The case's audit events, oldest first",
+			out: listAnswer[redress.Event]{}, handle: s.handleCaseEvents},
+		{method: "POST", path: "/api/v1/cases/lookup", summary: "Cases of one phone, ID or account number (exact match through the blind index); numbers travel in the body, never the URL",
+			body: redress.Lookup{}, out: redress.CasePage{}, handle: s.handleCaseLookup},
+		{method: "POST", path: "/api/v1/cases/{no}/reveal", summary: "Show one protected field in full; who, when and why are audited",
+			body: redress.RevealRequest{}, out: redress.Revealed{}, handle: s.handleReveal},
+	}
+}
+
+func (s *Server) handleCaseList(w http.ResponseWriter, r *http.Request) error {
+	f, err := caseFilterFrom(r)
+	if err != nil {
+		return err
+	}
+	page, err := s.svc.Cases.ListCases(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// caseFilterFrom reads the list filters from the query string; unknown
+// parameters are refused so that a typo does not silently widen a list.
+func caseFilterFrom(r *http.Request) (redress.CaseFilter, error) {
+	var f redress.CaseFilter
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return f, invalid("malformed query string: "+err.Error(), nil)
+	}
+	fields := map[string]string{}
+	for name := range q {
+		switch name {
+		case "status", "kind", "channel", "org", "handler", "level", "overdue", "received_from", "received_to", "cursor", "limit":
+		default:
+			fields[name] = "unknown filter"
+		}
+	}
+	for _, st := range strings.Split(q.Get("status"), ",") {
+		if st = strings.TrimSpace(st); st != "" {
+			f.Status = append(f.Status, redress.Status(st))
+		}
+	}
+	f.Kind, f.Channel = redress.Kind(q.Get("kind")), redress.Channel(q.Get("channel"))
+	f.Org, f.Handler, f.Cursor = q.Get("org"), q.Get("handler"), q.Get("cursor")
+	f.ReceivedFrom, f.ReceivedTo = q.Get("received_from"), q.Get("received_to")
+	for name, dst := range map[string]*int{"level": &f.Level, "limit": &f.Limit} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				fields[name] = "must be a whole number"
+			}
+			*dst = n
+		}
+	}
+	if v := q.Get("overdue"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			fields["overdue"] = "must be true or false"
+		}
+		f.Overdue = &b
+	}
+	if len(fields) > 0 {
+		return f, invalid("invalid filter", fields)
+	}
+	return f, nil
+}
+
+func (s *Server) handleCaseView(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.svc.Cases.Case(r.Context(), r.PathValue("no"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) handleCaseEvents(w http.ResponseWriter, r *http.Request) error {
+	events, err := s.svc.Cases.CaseEvents(r.Context(), r.PathValue("no"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, listAnswer[*redress.Event]{Items: events})
+	return nil
+}
+
+func (s *Server) handleCaseLookup(w http.ResponseWriter, r *http.Request) error {
+	var l redress.Lookup
+	if err := readJSON(w, r, &l); err != nil {
+		return err
+	}
+	if l.Phone == "" && l.IDNumber == "" && l.Account == "" {
+		return invalid("invalid input", map[string]string{"phone": "give a phone, id_number or account to look up"})
+	}
+	page, err := s.svc.Cases.ListCases(r.Context(), redress.CaseFilter{Phone: l.Phone, IDNumber: l.IDNumber,
+		Account: l.Account, Cursor: l.Cursor, Limit: l.Limit})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+func (s *Server) handleReveal(w http.ResponseWriter, r *http.Request) error {
+	var req redress.RevealRequest
+	if err := readJSON(w, r, &req); err != nil {
+		return err
+	}
+	revealed, err := s.svc.Cases.Reveal(r.Context(), r.PathValue("no"), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, revealed)
+	return nil
+}

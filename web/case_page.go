@@ -1,0 +1,202 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"redress"
+)
+
+// casePageRoutes are the case page, its forms, the receipt and the printed forms.
+func (s *Server) casePageRoutes() []route {
+	return []route{
+		{method: "GET", path: "/cases/{no}", access: pageAuth, handle: s.handleCasePage},
+		{method: "POST", path: "/cases/{no}/act/{action}", access: pageAuth, handle: s.handleCaseActSubmit},
+		{method: "POST", path: "/cases/{no}/reveal", access: pageAuth, handle: s.handleRevealSubmit},
+		{method: "GET", path: "/cases/{no}/receipt", access: pageAuth, handle: s.handleReceiptPage},
+		{method: "GET", path: "/cases/{no}/print/{form}", access: pageAuth, handle: s.handlePrintPage},
+	}
+}
+
+// casePage is the data of the case page.
+type casePage struct {
+	Case     *redress.Case
+	Events   []*redress.Event
+	Actions  []redress.Action
+	Users    []*redress.User
+	Revealed *redress.Revealed
+	Conflict string // a version conflict to explain: who changed the case
+	Now      string // for the datetime-local defaults
+	Remedies []redress.Remedy
+	Notices  []redress.NoticeMethod
+	Sats     []redress.Satisfaction
+	Liab     []redress.Liability
+	Outcomes []redress.Outcome
+	Causes   []redress.PauseCause
+	Evidence []*redress.Evidence
+	Archived bool // closed, withdrawn or rejected: no more evidence
+}
+
+func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
+	ctx := r.Context()
+	no := r.PathValue("no")
+	c, err := s.svc.Cases.Case(ctx, no)
+	if err != nil {
+		return nil, err
+	}
+	events, err := s.svc.Cases.CaseEvents(ctx, no)
+	if err != nil {
+		return nil, err
+	}
+	u := redress.UserFrom(ctx)
+	p := &casePage{Case: c, Events: events, Actions: redress.AvailableActions(c, u),
+		Now: s.now().In(redress.Beijing).Format("2006-01-02T15:04"), Remedies: redress.Remedies,
+		Notices: redress.NoticeMethods, Sats: redress.Satisfactions, Liab: redress.Liabilities, Outcomes: redress.Outcomes,
+		Causes: redress.PauseCauses}
+	if p.Evidence, err = s.svc.Evidence.ListEvidence(ctx, no); err != nil {
+		return nil, err
+	}
+	p.Archived = c.Status == redress.StatusClosed || c.Status == redress.StatusWithdrawn || c.Status == redress.StatusRejected
+	if slices.Contains(p.Actions, redress.ActionAccept) || slices.Contains(p.Actions, redress.ActionAssign) {
+		if p.Users, err = s.svc.Users.ListUsers(ctx, redress.UserFilter{}); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.loadCasePage(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "case", &pageData{Title: "case.title", Data: p})
+	return nil
+}
+
+// handleCaseActSubmit takes one action from its form. A problem re-renders
+// the case page with the form as typed and the problem named; a version
+// conflict says who changed the case.
+func (s *Server) handleCaseActSubmit(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	if err := r.ParseForm(); err != nil {
+		return invalid("the form could not be read", nil)
+	}
+	action := redress.Action(r.PathValue("action"))
+	if _, ok := redress.Lifecycle[action]; !ok || action == redress.ActionRegister {
+		return redress.Errorf(redress.ENOTFOUND, "unknown action %q", action)
+	}
+	req, perr := actionFromForm(action, r.PostForm)
+	var err error
+	if perr == nil {
+		_, err = s.svc.Cases.Act(r.Context(), r.PathValue("no"), req)
+	} else {
+		err = perr
+	}
+	if err == nil {
+		t := newT(s.ui.bundle, pageLang(r))
+		flash(w, t.Get("case.done", "Action", t.Label("action", action)))
+		http.Redirect(w, r, "/cases/"+url.PathEscape(r.PathValue("no")), http.StatusSeeOther)
+		return nil
+	}
+	code := redress.ErrorCode(err)
+	if code != redress.EINVALID && code != redress.ECONFLICT && code != redress.EFORBIDDEN {
+		return err
+	}
+	p, lerr := s.loadCasePage(r)
+	if lerr != nil {
+		return lerr
+	}
+	form := r.PostForm
+	form.Set("_action", string(action))
+	d := &pageData{Title: "case.title", Data: p, Error: redress.ErrorMessage(err), Fields: redress.ErrorFields(err), Form: form}
+	if code == redress.ECONFLICT && redress.ErrorFields(err)["version"] != "" {
+		p.Conflict = redress.ErrorMessage(err)
+	}
+	s.render(w, r, http.StatusOK, "case", d) // the form comes back with its problem, as a page
+	return nil
+}
+
+// actionFromForm reads an action's fields from its form.
+func actionFromForm(action redress.Action, f url.Values) (redress.ActionRequest, error) {
+	req := redress.ActionRequest{Action: action, Handler: f.Get("handler"), Reason: f.Get("reason"), Text: f.Get("text"),
+		Satisfaction: redress.Satisfaction(f.Get("satisfaction")), Approval: f.Get("approval"), Cause: redress.PauseCause(f.Get("cause"))}
+	fields := map[string]string{}
+	var err error
+	if req.Version, err = strconv.Atoi(f.Get("version")); err != nil {
+		fields["version"] = "missing"
+	}
+	req.Determination = redress.Determination{Liability: redress.Liability(f.Get("liability")),
+		ResponsibleParty: f.Get("responsible_party"), RootCause: f.Get("root_cause"), Accountability: f.Get("accountability")}
+	req.Reply = redress.Reply{Facts: f.Get("facts"), Basis: f.Get("basis"), Outcome: redress.Outcome(f.Get("outcome")),
+		Redress: f.Get("redress"), RedressPaid: strings.TrimSpace(f.Get("redress_amount")),
+		NoticeMethod: redress.NoticeMethod(f.Get("notice_method")), NoticeProof: f.Get("notice_proof")}
+	for _, v := range f["remedies"] {
+		req.Remedies = append(req.Remedies, redress.Remedy(v))
+	}
+	for name, dst := range map[string]*time.Time{"notice_at": &req.NoticeAt, "facts_received_at": &req.FactsReceivedAt} {
+		if v := f.Get(name); v != "" {
+			if *dst, err = time.ParseInLocation("2006-01-02T15:04", v, redress.Beijing); err != nil {
+				fields[name] = "must be a date and time"
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return req, invalid("invalid input", fields)
+	}
+	return req, nil
+}
+
+func (s *Server) handleRevealSubmit(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return invalid("the form could not be read", nil)
+	}
+	revealed, err := s.svc.Cases.Reveal(r.Context(), r.PathValue("no"), redress.RevealRequest{
+		Field: redress.PIIField(r.PostForm.Get("field")), Reason: r.PostForm.Get("reason")})
+	p, lerr := s.loadCasePage(r)
+	if lerr != nil {
+		return lerr
+	}
+	d := &pageData{Title: "case.title", Data: p, Form: r.PostForm}
+	if err != nil {
+		if redress.ErrorCode(err) == redress.EINTERNAL {
+			return err
+		}
+		d.Error, d.Fields = redress.ErrorMessage(err), redress.ErrorFields(err)
+		s.render(w, r, http.StatusOK, "case", d)
+		return nil
+	}
+	p.Revealed = revealed
+	s.render(w, r, http.StatusOK, "case", d)
+	return nil
+}
+
+func (s *Server) handleReceiptPage(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.svc.Cases.Case(r.Context(), r.PathValue("no"))
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "receipt", &pageData{Title: "receipt.title", Data: c})
+	return nil
+}
+
+func (s *Server) handlePrintPage(w http.ResponseWriter, r *http.Request) error {
+	name := map[string]string{"registration": "print_registration", "decision": "print_decision"}[r.PathValue("form")]
+	if name == "" {
+		return redress.Errorf(redress.ENOTFOUND, "no printed form %s", r.PathValue("form"))
+	}
+	p, err := s.loadCasePage(r)
+	if err != nil {
+		return err
+	}
+	if name == "print_decision" && p.Case.Reply == nil {
+		return redress.Errorf(redress.ECONFLICT, "case %s has no reply yet", p.Case.No)
+	}
+	s.render(w, r, http.StatusOK, name, &pageData{Title: "print.title", Data: p})
+	return nil
+}

@@ -1,0 +1,211 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"redress"
+)
+
+// intakeRoutes are the registration of a case: the API operation and the
+// registration page.
+func (s *Server) intakeRoutes() []route {
+	return []route{
+		{method: "POST", path: "/api/v1/cases", summary: "Register a case; the caller is its first responder",
+			status: http.StatusCreated, body: redress.NewCase{}, out: redress.Case{}, handle: s.handleCaseCreate},
+		{method: "GET", path: "/cases/new", access: pageAuth, handle: s.handleNewCasePage},
+		{method: "POST", path: "/cases/new", access: pageAuth, handle: s.handleNewCaseSubmit},
+	}
+}
+
+func (s *Server) handleCaseCreate(w http.ResponseWriter, r *http.Request) error {
+	var n redress.NewCase
+	if err := readJSON(w, r, &n); err != nil {
+		return err
+	}
+	c, err := s.svc.Cases.CreateCase(r.Context(), n)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+c.No)
+	writeJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+// newCaseForm is the data of the registration page.
+type newCaseForm struct {
+	Kinds    []redress.Kind
+	Channels []redress.Channel
+	IDTypes  []redress.IDType
+	Codes    []*redress.Code
+	Orgs     []*redress.OrgUnit
+	Repeats  []*redress.Case // earlier cases of the same complainant
+	Risks    []redress.RiskLevel
+	Prios    []redress.Priority
+}
+
+func (s *Server) newCaseForm(r *http.Request) (*newCaseForm, error) {
+	codes, err := s.svc.Codes.ListCodes(r.Context(), "")
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := s.svc.Orgs.ListOrgs(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return &newCaseForm{Kinds: redress.Kinds, Channels: redress.Channels, IDTypes: redress.IDTypes, Codes: codes, Orgs: orgs,
+		Risks: redress.RiskLevels, Prios: redress.Priorities}, nil
+}
+
+func (s *Server) handleNewCasePage(w http.ResponseWriter, r *http.Request) error {
+	if !redress.MayRegister(redress.UserFrom(r.Context()).Role) {
+		return redress.Errorf(redress.EFORBIDDEN, "your role does not register cases")
+	}
+	form, err := s.newCaseForm(r)
+	if err != nil {
+		return err
+	}
+	now := s.now().In(redress.Beijing).Format("2006-01-02T15:04")
+	values := url.Values{"kind": {"complaint"}, "channel": {r.URL.Query().Get("channel")}, "received_at": {now}}
+	if values.Get("channel") == "" {
+		values.Set("channel", "counter")
+	}
+	s.render(w, r, http.StatusOK, "new", &pageData{Title: "new.title", Data: form, Form: values})
+	return nil
+}
+
+// handleNewCaseSubmit registers a case from the form. Until the receiver
+// confirms that the problem was restated to the customer, and whenever the
+// input has a problem, the form comes back as typed; a possible repeat
+// complaint by the same complainant is shown for the receiver to confirm.
+func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) error {
+	scan, err := evidenceFromRequest(w, r, "scan")
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	form, err := s.newCaseForm(r)
+	if err != nil {
+		return err
+	}
+	n, fields := newCaseFromForm(f)
+	if f.Get("restated") != "yes" {
+		fields["restated"] = "new.restate_required"
+	}
+	// The form comes back, as typed, with its problems: a page like any other (200).
+	again := func(msg string, fields map[string]string) error {
+		if scan != nil { // a browser does not send a file again by itself: say so
+			if fields == nil {
+				fields = map[string]string{}
+			}
+			fields["scan"] = "new.scan_again"
+		}
+		s.render(w, r, http.StatusOK, "new", &pageData{Title: "new.title", Data: form, Form: f, Error: msg, Fields: fields})
+		return nil
+	}
+	if len(fields) > 0 {
+		return again("invalid input", fields)
+	}
+	if f.Get("repeat_ok") != "yes" && (n.Complainant.Phone != "" || n.Complainant.IDNumber != "") {
+		page, err := s.svc.Cases.ListCases(r.Context(), redress.CaseFilter{Phone: n.Complainant.Phone, Limit: 5})
+		if err == nil && n.Complainant.Phone == "" {
+			page.Cases = nil
+		}
+		if n.Complainant.IDNumber != "" {
+			if byID, err2 := s.svc.Cases.ListCases(r.Context(), redress.CaseFilter{IDNumber: n.Complainant.IDNumber, Limit: 5}); err2 == nil {
+				page = mergePages(page, byID)
+			}
+		}
+		if page != nil && len(page.Cases) > 0 {
+			form.Repeats = page.Cases
+			return again("", nil)
+		}
+	}
+	c, err := s.svc.Cases.CreateCase(r.Context(), n)
+	if err != nil {
+		if code := redress.ErrorCode(err); code == redress.EINVALID || code == redress.EFORBIDDEN {
+			return again(redress.ErrorMessage(err), redress.ErrorFields(err))
+		}
+		return err
+	}
+	if scan != nil {
+		scan.Note = "信函扫描件"
+		if _, err := s.svc.Evidence.AddEvidence(r.Context(), c.No, *scan); err != nil {
+			// The case is registered; the scan can be added on its page.
+			flash(w, newT(s.ui.bundle, pageLang(r)).Get("new.scan_failed", "Problem", redress.ErrorMessage(err)))
+		}
+	}
+	http.Redirect(w, r, "/cases/"+url.PathEscape(c.No)+"/receipt", http.StatusSeeOther)
+	return nil
+}
+
+func mergePages(a, b *redress.CasePage) *redress.CasePage {
+	if a == nil {
+		return b
+	}
+	seen := map[string]bool{}
+	for _, c := range a.Cases {
+		seen[c.No] = true
+	}
+	for _, c := range b.Cases {
+		if !seen[c.No] {
+			a.Cases = append(a.Cases, c)
+		}
+	}
+	return a
+}
+
+// newCaseFromForm reads the registration form.
+func newCaseFromForm(f url.Values) (redress.NewCase, map[string]string) {
+	fields := map[string]string{}
+	n := redress.NewCase{Kind: redress.Kind(f.Get("kind")), Channel: redress.Channel(f.Get("channel")),
+		Complainant: redress.Complainant{Name: f.Get("name"), IDType: redress.IDType(f.Get("id_type")), IDNumber: f.Get("id_number"),
+			Phone: f.Get("phone"), Account: f.Get("account"), OrgName: f.Get("org_name"), CreditCode: f.Get("credit_code"),
+			LegalRep: f.Get("legal_rep")},
+		Respondent: redress.Respondent{Org: f.Get("respondent_org"), Staff: strings.TrimSpace(f.Get("respondent_staff"))},
+		Accusation: f.Get("accusation") == "yes",
+		Subject:    f.Get("subject"), Description: f.Get("description"), Request: f.Get("request"),
+		Amount: strings.TrimSpace(f.Get("amount")), CodeA: f.Get("code_a"), CodeB: f.Get("code_b"), CodeC: f.Get("code_c"),
+		Risk: redress.RiskLevel(f.Get("risk")), Priority: redress.Priority(f.Get("priority")), Org: f.Get("org"),
+		RegulatorRef: strings.TrimSpace(f.Get("regulator_ref")), RegulatorDue: f.Get("regulator_due")}
+	if n.Complainant.IDNumber == "" {
+		n.Complainant.IDType = ""
+	}
+	at, err := time.ParseInLocation("2006-01-02T15:04", f.Get("received_at"), redress.Beijing)
+	if err != nil {
+		fields["received_at"] = "must be a date and time"
+	}
+	n.ReceivedAt = at
+	if n.Channel == redress.ChannelVisit || n.Channel == redress.ChannelCounter {
+		details := []string{}
+		if f.Get("id_checked") == "yes" {
+			details = append(details, "身份证件已核验")
+		}
+		if f.Get("security_checked") == "yes" {
+			details = append(details, "已安检")
+		}
+		if v := f.Get("visitors"); v != "" {
+			count, err := strconv.Atoi(v)
+			if err != nil || count < 1 || count > 1000 {
+				fields["visitors"] = "must be 1 to 1000"
+			} else {
+				details = append(details, "来访人数 "+v)
+				if count >= 5 {
+					reps, err := strconv.Atoi(f.Get("representatives"))
+					if err != nil || reps < 1 || reps > 5 {
+						fields["representatives"] = "new.representatives_rule"
+					} else {
+						details = append(details, "代表人数 "+strconv.Itoa(reps))
+					}
+				}
+			}
+		}
+		if len(details) > 0 {
+			n.Description = strings.TrimSpace(n.Description) + "\n\n【来访登记】" + strings.Join(details, "；")
+		}
+	}
+	return n, fields
+}

@@ -1,0 +1,160 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+
+	"redress"
+)
+
+//go:embed templates static i18n
+var uiFiles embed.FS
+
+// ui holds what the pages need: parsed templates, the message bundle and
+// the static files.
+type ui struct {
+	pages  map[string]*template.Template
+	bundle *i18n.Bundle
+	static http.Handler // the files under static/, for paths under /static/
+}
+
+// pageNames are the templates under templates/, each rendered inside layout.html.
+var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search", "admin_orgs", "admin_users", "admin_codes",
+	"admin_calendar", "admin_policies", "admin_tokens", "error"}
+
+// printNames are rendered inside print.html, for paper.
+var printNames = []string{"print_registration", "print_decision"}
+
+func newUI() (*ui, error) {
+	bundle, err := newBundle(uiFiles)
+	if err != nil {
+		return nil, err
+	}
+	static, err := fs.Sub(uiFiles, "static")
+	if err != nil {
+		return nil, fmt.Errorf("static files: %w", err)
+	}
+	u := &ui{pages: map[string]*template.Template{}, bundle: bundle, static: http.StripPrefix("/static/", http.FileServerFS(static))}
+	funcs := template.FuncMap{
+		"has": func(list []redress.Action, a string) bool { return slices.Contains(list, redress.Action(a)) },
+		"roleIs": func(u *redress.User, roles ...string) bool {
+			if u == nil {
+				return false
+			}
+			for _, r := range roles {
+				if string(u.Role) == r {
+					return true
+				}
+			}
+			return false
+		},
+		"seq":   func(items ...string) []string { return items },
+		"lower": strings.ToLower,
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+	}
+	for _, set := range []struct {
+		layout string
+		names  []string
+	}{{"templates/layout.html", pageNames}, {"templates/print.html", printNames}} {
+		for _, name := range set.names {
+			t, err := template.New("").Funcs(funcs).ParseFS(uiFiles, set.layout, "templates/partials.html", "templates/"+name+".html")
+			if err != nil {
+				return nil, err
+			}
+			u.pages[name] = t
+		}
+	}
+	return u, nil
+}
+
+// pageData is what every page template receives.
+type pageData struct {
+	T      *T
+	User   *redress.User
+	Path   string
+	Query  url.Values
+	Title  string
+	Flash  string
+	Error  string
+	Fields map[string]string
+	Form   url.Values
+	Data   any
+}
+
+// render executes a page into a buffer first, so a template error never
+// sends half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, d *pageData) {
+	t, ok := s.ui.pages[name]
+	if !ok {
+		http.Error(w, "no page "+name, http.StatusInternalServerError)
+		return
+	}
+	if d.T == nil {
+		d.T = newT(s.ui.bundle, pageLang(r))
+	}
+	if d.User == nil {
+		d.User = redress.UserFrom(r.Context())
+	}
+	d.Path, d.Query = r.URL.Path, r.URL.Query()
+	if d.Form == nil {
+		d.Form = url.Values{}
+	}
+	if c, err := r.Cookie("redress_flash"); err == nil && d.Flash == "" {
+		if v, err := url.QueryUnescape(c.Value); err == nil {
+			d.Flash = v
+		}
+		http.SetCookie(w, &http.Cookie{Name: "redress_flash", Path: "/", MaxAge: -1})
+	}
+	var buf bytes.Buffer
+	layout := "layout"
+	if strings.HasPrefix(name, "print_") {
+		layout = "print"
+	}
+	if err := t.ExecuteTemplate(&buf, layout, d); err != nil {
+		s.log.ErrorContext(r.Context(), "render page", slog.String("page", name), slog.String("error", err.Error()))
+		http.Error(w, "page error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// flash sets a one-time message shown on the next page.
+func flash(w http.ResponseWriter, msg string) {
+	http.SetCookie(w, &http.Cookie{Name: "redress_flash", Value: url.QueryEscape(msg), Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+// pageError shows an error page for err with the right status.
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	code := redress.ErrorCode(err)
+	if code == redress.EUNAUTHORIZED {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	if code == redress.EINTERNAL {
+		s.log.ErrorContext(r.Context(), "page failed", slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+	}
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	s.render(w, r, status, "error", &pageData{Title: "error.title", Error: redress.ErrorMessage(err)})
+}

@@ -1,0 +1,118 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"redress"
+)
+
+// access says who may use a route and how its errors are answered.
+type access int
+
+const (
+	// apiAuth is an API operation for a signed-in caller (bearer token or
+	// session cookie); errors are answered in the JSON error shape.
+	apiAuth access = iota
+	// apiPublic is an API operation that needs no caller.
+	apiPublic
+	// pageAuth is a staff page: the session cookie signs the user in, else
+	// the browser is sent to the sign-in page; errors are an HTML page.
+	pageAuth
+	// pageOpen is a page or file that needs no sign-in: the sign-in page
+	// itself, the language switch, the static files.
+	pageOpen
+	// portalPublic is a route of the public handler that needs no customer.
+	portalPublic
+	// portalCustomer is a route of the public handler for a customer,
+	// authenticated by Services.PortalAuth.
+	portalCustomer
+)
+
+// route is one entry of a route table: the mux pattern, who may use it, its
+// handler and, for an API operation, what the OpenAPI document says of it.
+type route struct {
+	method, path string
+	access       access
+	handle       func(w http.ResponseWriter, r *http.Request) error
+
+	// For the OpenAPI document (API operations only).
+	summary   string
+	multipart bool // the body is multipart/form-data (file, note), not JSON
+	status    int  // success status
+	body      any  // request body type, for the document
+	query     []param
+	out       any // response body type, for the document; nil for a file
+}
+
+// param is a query parameter of a route.
+type param struct{ name, typ, doc string }
+
+// pattern is the route's http.ServeMux pattern.
+func (rt route) pattern() string { return rt.method + " " + rt.path }
+
+// api reports whether the route is an operation of the JSON API, which the
+// OpenAPI document describes.
+func (rt route) api() bool { return rt.access == apiAuth || rt.access == apiPublic }
+
+// staffHandler adapts a route of the staff table to http.Handler by its access.
+func (s *Server) staffHandler(rt route) http.Handler {
+	switch rt.access {
+	case apiAuth, apiPublic:
+		return s.endpoint(rt)
+	case pageAuth:
+		return s.page(rt.handle)
+	case pageOpen:
+		return s.openPage(rt.handle)
+	}
+	panic(fmt.Sprintf("web: route %s: access %d has no place on the staff handler", rt.pattern(), rt.access))
+}
+
+// endpoint adapts an API route to http.Handler: authentication, then the
+// handler, then the error shape.
+func (s *Server) endpoint(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt.access != apiPublic {
+			u, err := s.authenticate(r)
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			r = r.WithContext(redress.WithUser(r.Context(), u))
+		}
+		if err := rt.handle(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// page wraps a page handler: the session cookie signs the user in, or the
+// browser is sent to the sign-in page.
+func (s *Server) page(h func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cookie, err := r.Cookie(SessionCookie)
+		if err != nil {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		u, err := s.svc.Sessions.SessionUser(r.Context(), cookie.Value)
+		if err != nil {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		r = r.WithContext(redress.WithUser(r.Context(), u))
+		if err := h(w, r); err != nil {
+			s.pageError(w, r, err)
+		}
+	})
+}
+
+// openPage wraps a page handler that needs no sign-in; an error is an HTML page.
+func (s *Server) openPage(h func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.pageError(w, r, err)
+		}
+	})
+}

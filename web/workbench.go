@@ -1,0 +1,120 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"redress"
+)
+
+// workbenchRoutes is the workbench, the staff's home page.
+func (s *Server) workbenchRoutes() []route {
+	return []route{{method: "GET", path: "/{$}", access: pageAuth, handle: s.handleWorkbench}}
+}
+
+// dueLine is how a list shows one case's deadline.
+type dueLine struct {
+	Case  *redress.Case
+	Left  string // 剩余 2 个工作日 / 已超期 1 天
+	Late  bool
+	Reply bool // the branch reply is late while the decision is not
+}
+
+// workbench is the data of the workbench page.
+type workbench struct {
+	Mine     map[redress.Status]int
+	Unit     map[redress.Status]int
+	Statuses []redress.Status
+	Overdue  []dueLine
+	DueSoon  []dueLine
+	List     []dueLine
+	Next     string
+	Codes    []*redress.Code
+	Kinds    []redress.Kind
+	Channels []redress.Channel
+}
+
+func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
+	u := redress.UserFrom(r.Context())
+	if !u.Role.ReadsCases() {
+		http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+		return nil
+	}
+	ctx := r.Context()
+	t := newT(s.ui.bundle, pageLang(r))
+	f, err := caseFilterFrom(r)
+	if err != nil {
+		return err
+	}
+	if f.Limit == 0 {
+		f.Limit = 25
+	}
+	cals, err := s.svc.Deadlines.Calendars(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	wb := &workbench{Statuses: redress.Statuses, Kinds: redress.Kinds, Channels: redress.Channels}
+	if wb.Mine, err = s.svc.Cases.CountCases(ctx, redress.CaseFilter{Handler: u.Login}); err != nil {
+		return err
+	}
+	if wb.Unit, err = s.svc.Cases.CountCases(ctx, redress.CaseFilter{}); err != nil {
+		return err
+	}
+	yes, no := true, false
+	overdue, err := s.svc.Cases.ListCases(ctx, redress.CaseFilter{Overdue: &yes, Sort: "due", Limit: 10})
+	if err != nil {
+		return err
+	}
+	soonBy := today(now).AddDays(3)
+	if cal, err := cals.Calendar(redress.RegionCN); err == nil {
+		if d, err := cal.AddWorkdays(today(now), 2); err == nil {
+			soonBy = d
+		}
+	}
+	soon, err := s.svc.Cases.ListCases(ctx, redress.CaseFilter{Overdue: &no, DueBy: soonBy.String(), Sort: "due", Limit: 10})
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Cases.ListCases(ctx, f)
+	if err != nil {
+		return err
+	}
+	wb.Overdue, wb.DueSoon, wb.List = dueLines(t, cals, now, overdue.Cases), dueLines(t, cals, now, soon.Cases), dueLines(t, cals, now, list.Cases)
+	wb.Next = list.NextCursor
+	if wb.Codes, err = s.svc.Codes.ListCodes(ctx, ""); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "workbench", &pageData{T: t, Title: "workbench.title", Data: wb})
+	return nil
+}
+
+// dueLines words each case's time left against its decision deadline:
+// working days by the PRC calendar, or calendar days where it has no data.
+func dueLines(t *T, cals redress.Calendars, now time.Time, cases []*redress.Case) []dueLine {
+	lines := make([]dueLine, 0, len(cases))
+	day := today(now)
+	cal, _ := cals.Calendar(redress.RegionCN)
+	for _, c := range cases {
+		line := dueLine{Case: c, Reply: c.ReplyOverdue && !c.Overdue}
+		due, err := redress.ParseDate(c.DecisionDue)
+		switch {
+		case !c.Status.Open() || err != nil:
+		case c.PausedSince != "":
+			line.Left = t.Get("due.paused")
+		case due.Before(day):
+			line.Late, line.Left = true, t.Get("due.late", "N", day.Sub(due))
+		default:
+			if n, err := cal.CountWorkdays(day, due); cal != nil && err == nil {
+				line.Left = t.Get("due.workdays_left", "N", n)
+			} else {
+				line.Left = t.Get("due.days_left", "N", due.Sub(day))
+			}
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// today is the current date in Beijing, for the pages' time-left texts.
+func today(now time.Time) redress.Date { return redress.DateOf(now) }
