@@ -210,3 +210,63 @@ type DeadlineService interface {
 	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
 	SavePolicy(ctx context.Context, p Policy) (*Policy, error)
 }
+
+// DefaultDueSoonDays is the due-soon window when none is configured: a clock
+// whose last day is within this many working days is due soon, for the
+// sweep's notices and the workbench alike (REDRESS_DUE_SOON_DAYS).
+const DefaultDueSoonDays = 2
+
+// DueSoonEnd returns the last due date that counts as due soon on today:
+// today plus days working days of the calendar (nil when the region has
+// none), or plus days calendar days, with calendarDays set, when the
+// calendar lacks a year it needs. The sweep and the pages share it.
+func DueSoonEnd(cal *Calendar, today Date, days int) (end Date, calendarDays bool, err error) {
+	if days < 0 {
+		return Date{}, false, Errorf(EINVALID, "due-soon window of %d days: want 0 or more", days)
+	}
+	if cal != nil {
+		end, err := cal.AddWorkdays(today, days)
+		var missing *MissingYearError
+		if !errors.As(err, &missing) {
+			return end, false, err
+		}
+	}
+	return today.AddDays(days), true, nil
+}
+
+// DaysLeft returns the working days after today up to due by the calendar,
+// or the calendar days (and calendarDays set) when it cannot count them.
+func DaysLeft(cal *Calendar, today, due Date) (n int, calendarDays bool) {
+	if cal != nil {
+		if n, err := cal.CountWorkdays(today, due); err == nil {
+			return n, false
+		}
+	}
+	return due.Sub(today), true
+}
+
+// TimeLeft is where a case stands against its decision deadline today.
+type TimeLeft struct {
+	Running      bool // the case is open and its decision date known: the rest applies
+	Paused       bool // the clock stands still
+	Late         bool // the decision date has passed
+	Days         int  // days late, or days left (working days unless CalendarDays)
+	CalendarDays bool // Days counts calendar days (late, or the calendar lacks the year)
+}
+
+// DecisionTimeLeft says how much time the case has left before its
+// decision date on today: days late in calendar days, days left in working
+// days of the calendar where it can count them.
+func DecisionTimeLeft(c *Case, cal *Calendar, today Date) TimeLeft {
+	due, err := ParseDate(c.DecisionDue)
+	switch {
+	case !c.Status.Open() || err != nil:
+		return TimeLeft{}
+	case c.PausedSince != "":
+		return TimeLeft{Running: true, Paused: true}
+	case due.Before(today):
+		return TimeLeft{Running: true, Late: true, Days: today.Sub(due), CalendarDays: true}
+	}
+	n, calendarDays := DaysLeft(cal, today, due)
+	return TimeLeft{Running: true, Days: n, CalendarDays: calendarDays}
+}

@@ -149,6 +149,17 @@ var problemTexts = map[string]string{
 	ProblemVisitChannel:    "only a visit in person (channel visit or counter) is registered as a visit",
 }
 
+// ProblemKeys lists every stable problem key, sorted: the messages a page
+// catalogue must hold.
+func ProblemKeys() []string {
+	keys := make([]string, 0, len(problemTexts))
+	for k := range problemTexts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // Text returns the problem's English text.
 func (p Problem) Text() string {
 	format, ok := problemTexts[p.Key]

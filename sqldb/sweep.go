@@ -15,7 +15,8 @@ import (
 // defaults.
 type SweepOptions struct {
 	// DueSoonDays is the due-soon window: a clock is due soon when its due
-	// date is on or before today plus this many working days. 0 means 1.
+	// date is on or before today plus this many working days (the same
+	// setting the pages use). 0 means redress.DefaultDueSoonDays.
 	DueSoonDays int
 	// Calendars returns the working-day calendars, the embedded ones with an
 	// administrator's overrides; nil means redress.EmbeddedCalendars.
@@ -32,7 +33,7 @@ type SweepOptions struct {
 
 func (o SweepOptions) withDefaults() SweepOptions {
 	if o.DueSoonDays == 0 {
-		o.DueSoonDays = 1
+		o.DueSoonDays = redress.DefaultDueSoonDays
 	}
 	if o.Calendars == nil {
 		o.Calendars = func(context.Context) (redress.Calendars, error) { return redress.EmbeddedCalendars() }
@@ -80,9 +81,6 @@ var errNothingToDo = errors.New("nothing to do")
 // was done and the error joins every failure.
 func (db *DB) Sweep(ctx context.Context, now time.Time, opts SweepOptions) (*redress.SweepReport, error) {
 	opts = opts.withDefaults()
-	if opts.DueSoonDays < 0 {
-		return nil, fmt.Errorf("sweep: due-soon window of %d days: want 0 or more", opts.DueSoonDays)
-	}
 	now = now.UTC().Truncate(time.Microsecond)
 	today := redress.DateOf(now)
 	report := &redress.SweepReport{Today: today}
@@ -129,30 +127,15 @@ type sweepWindow struct {
 	calendarDays bool              // end was counted in calendar days
 }
 
-// windowEnd returns today plus days working days, or calendar days when the
-// calendar lacks a year it needs.
+// windowEnd returns the last due date the sweep counts as due soon (redress.DueSoonEnd).
 func (w *sweepWindow) windowEnd(days int) (redress.Date, error) {
-	if w.cal != nil {
-		end, err := w.cal.AddWorkdays(w.today, days)
-		var missing *redress.MissingYearError
-		if !errors.As(err, &missing) {
-			return end, err
-		}
-	}
-	w.calendarDays = true
-	return w.today.AddDays(days), nil
+	end, calendarDays, err := redress.DueSoonEnd(w.cal, w.today, days)
+	w.calendarDays = calendarDays
+	return end, err
 }
 
-// remaining returns the working days after today up to due, or the calendar
-// days (and true) when the calendar cannot count them.
-func (w sweepWindow) remaining(due redress.Date) (int, bool) {
-	if w.cal != nil {
-		if n, err := w.cal.CountWorkdays(w.today, due); err == nil {
-			return n, false
-		}
-	}
-	return due.Sub(w.today), true
-}
+// remaining returns the days left before due (redress.DaysLeft).
+func (w sweepWindow) remaining(due redress.Date) (int, bool) { return redress.DaysLeft(w.cal, w.today, due) }
 
 // missingYears returns the years from today's to last that the calendar has
 // no schedule for.

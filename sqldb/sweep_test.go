@@ -19,6 +19,9 @@ func bjTime(year int, month time.Month, day, hour int) time.Time {
 func (f *fixture) sweep(t *testing.T, at time.Time, opts SweepOptions) *redress.SweepReport {
 	t.Helper()
 	f.clock = at
+	if opts.DueSoonDays == 0 {
+		opts.DueSoonDays = 1 // these tests count the notices of a one-working-day window
+	}
 	report, err := f.db.Sweep(context.Background(), at, opts)
 	if err != nil {
 		t.Fatalf("sweep at %s: %v", at, err)

@@ -60,7 +60,7 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 	if p.Evidence, err = s.svc.Evidence.ListEvidence(ctx, no); err != nil {
 		return nil, err
 	}
-	p.Archived = c.Status == redress.StatusClosed || c.Status == redress.StatusWithdrawn || c.Status == redress.StatusRejected
+	p.Archived = c.Status.Archived()
 	if slices.Contains(p.Actions, redress.ActionAccept) || slices.Contains(p.Actions, redress.ActionAssign) {
 		if p.Users, err = s.svc.Users.ListUsers(ctx, redress.UserFilter{}); err != nil {
 			return nil, err
@@ -113,7 +113,7 @@ func (s *Server) handleCaseActSubmit(w http.ResponseWriter, r *http.Request) err
 	}
 	form := r.PostForm
 	form.Set("_action", string(action))
-	d := &pageData{Title: "case.title", Data: p, Error: redress.ErrorMessage(err), Fields: redress.ErrorFields(err), Form: form}
+	d := &pageData{Title: "case.title", Data: p, Error: redress.ErrorMessage(err), Fields: pageFields(err), Form: form}
 	if code == redress.ECONFLICT && redress.ErrorFields(err)["version"] != "" {
 		p.Conflict = redress.ErrorMessage(err)
 	}
@@ -167,7 +167,7 @@ func (s *Server) handleRevealSubmit(w http.ResponseWriter, r *http.Request) erro
 		if redress.ErrorCode(err) == redress.EINTERNAL {
 			return err
 		}
-		d.Error, d.Fields = redress.ErrorMessage(err), redress.ErrorFields(err)
+		d.Error, d.Fields = redress.ErrorMessage(err), pageFields(err)
 		s.render(w, r, http.StatusOK, "case", d)
 		return nil
 	}

@@ -118,10 +118,41 @@ func (t *T) Join(kind string, values any) string {
 	return strings.Join(parts, sep)
 }
 
-// Problem translates a problem text from the services: a message ID (such
-// as new.restate_required), a known phrase ("required"), or, for a phrase
-// the catalogue does not know yet, the text itself.
+// problemKeyPrefix names the messages of keyed problems: problem.key.too_long.
+const problemKeyPrefix = "problem.key."
+
+// pageFields returns the per-field problems of an error for a page: a
+// problem the domain keyed (redress.Problem) as "@key|arg|arg", which
+// Problem translates by its key; any other as its text.
+func pageFields(err error) map[string]string {
+	fields := redress.ErrorFields(err)
+	if fields == nil {
+		return nil
+	}
+	out := make(map[string]string, len(fields))
+	keyed := redress.ErrorProblems(err)
+	for field, text := range fields {
+		if p, ok := keyed[field]; ok {
+			text = "@" + strings.Join(append([]string{p.Key}, p.Args...), "|")
+		}
+		out[field] = text
+	}
+	return out
+}
+
+// Problem translates a problem from the services: a keyed problem from
+// pageFields ("@too_long|200" → problem.key.too_long with A=200), a message
+// ID (such as new.restate_required), a known phrase ("required"), or, for a
+// phrase the catalogue does not know yet, the text itself.
 func (t *T) Problem(text string) string {
+	if key, ok := strings.CutPrefix(text, "@"); ok {
+		parts := strings.Split(key, "|")
+		kv := []any{}
+		for i, arg := range parts[1:] {
+			kv = append(kv, string(rune('A'+i)), arg)
+		}
+		return t.Get(problemKeyPrefix+parts[0], kv...)
+	}
 	if msg := t.Get(text); msg != text {
 		return msg
 	}

@@ -70,6 +70,9 @@ func TestCataloguesComplete(t *testing.T) {
 			used[kind.prefix+"."+v] = true
 		}
 	}
+	for _, key := range redress.ProblemKeys() {
+		used["problem.key."+key] = true
+	}
 	for _, p := range redress.DefaultPolicies() {
 		for _, c := range p.Clocks {
 			if p.Name == redress.PolicyComplaint || p.Name == redress.PolicyPetition {

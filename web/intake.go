@@ -93,7 +93,13 @@ func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) err
 	}
 	n, fields := newCaseFromForm(f)
 	if f.Get("restated") != "yes" {
-		fields["restated"] = "new.restate_required"
+		fields["restated"] = "@" + redress.ProblemRestatement
+	}
+	// Every problem the domain finds comes back in the same round.
+	for field, problem := range pageFields(n.Validate(s.now())) {
+		if _, seen := fields[field]; !seen {
+			fields[field] = problem
+		}
 	}
 	// The form comes back, as typed, with its problems: a page like any other (200).
 	again := func(msg string, fields map[string]string) error {
@@ -127,7 +133,7 @@ func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) err
 	c, err := s.svc.Cases.CreateCase(r.Context(), n)
 	if err != nil {
 		if code := redress.ErrorCode(err); code == redress.EINVALID || code == redress.EFORBIDDEN {
-			return again(redress.ErrorMessage(err), redress.ErrorFields(err))
+			return again(redress.ErrorMessage(err), pageFields(err))
 		}
 		return err
 	}
@@ -180,32 +186,19 @@ func newCaseFromForm(f url.Values) (redress.NewCase, map[string]string) {
 	}
 	n.ReceivedAt = at
 	if n.Channel == redress.ChannelVisit || n.Channel == redress.ChannelCounter {
-		details := []string{}
-		if f.Get("id_checked") == "yes" {
-			details = append(details, "身份证件已核验")
-		}
-		if f.Get("security_checked") == "yes" {
-			details = append(details, "已安检")
-		}
-		if v := f.Get("visitors"); v != "" {
-			count, err := strconv.Atoi(v)
-			if err != nil || count < 1 || count > 1000 {
-				fields["visitors"] = "must be 1 to 1000"
-			} else {
-				details = append(details, "来访人数 "+v)
-				if count >= 5 {
-					reps, err := strconv.Atoi(f.Get("representatives"))
-					if err != nil || reps < 1 || reps > 5 {
-						fields["representatives"] = "new.representatives_rule"
-					} else {
-						details = append(details, "代表人数 "+strconv.Itoa(reps))
-					}
-				}
+		// The visit registration: the domain validates it (redress.Visit), as for the API.
+		v := &redress.Visit{Visitors: 1, IDChecked: f.Get("id_checked") == "yes", SecurityChecked: f.Get("security_checked") == "yes"}
+		if text := strings.TrimSpace(f.Get("visitors")); text != "" {
+			if v.Visitors, err = strconv.Atoi(text); err != nil {
+				v.Visitors = -1 // not a number: the domain's count problem
 			}
 		}
-		if len(details) > 0 {
-			n.Description = strings.TrimSpace(n.Description) + "\n\n【来访登记】" + strings.Join(details, "；")
+		if text := strings.TrimSpace(f.Get("representatives")); text != "" && v.Visitors >= redress.RepresentedVisit {
+			if v.Representatives, err = strconv.Atoi(text); err != nil {
+				v.Representatives = -1
+			}
 		}
+		n.Visit = v
 	}
 	return n, fields
 }

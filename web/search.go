@@ -57,7 +57,7 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) error 
 	results, err := s.svc.Search.Search(r.Context(), q)
 	switch {
 	case redress.ErrorCode(err) == redress.EINVALID:
-		d.Error, d.Fields = redress.ErrorMessage(err), redress.ErrorFields(err)
+		d.Error, d.Fields = redress.ErrorMessage(err), pageFields(err)
 	case err != nil:
 		return err
 	}

@@ -43,6 +43,10 @@ type Services struct {
 	// defaults of the forms); nil is time.Now. cmd/redress passes the
 	// store's clock so that both agree.
 	Now func() time.Time
+	// DueSoonDays is the due-soon window in working days, the same setting
+	// the deadline sweep uses (REDRESS_DUE_SOON_DAYS); 0 is
+	// redress.DefaultDueSoonDays.
+	DueSoonDays int
 	// PortalAuth authenticates a customer on the public handler (see
 	// PublicHandler); nil refuses every portal route that needs a customer.
 	PortalAuth PortalAuth

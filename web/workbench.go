@@ -66,11 +66,10 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	soonBy := today(now).AddDays(3)
-	if cal, err := cals.Calendar(redress.RegionCN); err == nil {
-		if d, err := cal.AddWorkdays(today(now), 2); err == nil {
-			soonBy = d
-		}
+	cal, _ := cals.Calendar(redress.RegionCN)
+	soonBy, _, err := redress.DueSoonEnd(cal, today(now), s.dueSoonDays())
+	if err != nil {
+		return err
 	}
 	soon, err := s.svc.Cases.ListCases(ctx, redress.CaseFilter{Overdue: &no, DueBy: soonBy.String(), Sort: "due", Limit: 10})
 	if err != nil {
@@ -89,31 +88,36 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// dueLines words each case's time left against its decision deadline:
-// working days by the PRC calendar, or calendar days where it has no data.
+// dueLines words each case's time left against its decision deadline
+// (redress.DecisionTimeLeft): working days by the PRC calendar, or calendar
+// days where it has no data.
 func dueLines(t *T, cals redress.Calendars, now time.Time, cases []*redress.Case) []dueLine {
 	lines := make([]dueLine, 0, len(cases))
-	day := today(now)
 	cal, _ := cals.Calendar(redress.RegionCN)
 	for _, c := range cases {
 		line := dueLine{Case: c, Reply: c.ReplyOverdue && !c.Overdue}
-		due, err := redress.ParseDate(c.DecisionDue)
-		switch {
-		case !c.Status.Open() || err != nil:
-		case c.PausedSince != "":
+		switch left := redress.DecisionTimeLeft(c, cal, today(now)); {
+		case !left.Running:
+		case left.Paused:
 			line.Left = t.Get("due.paused")
-		case due.Before(day):
-			line.Late, line.Left = true, t.Get("due.late", "N", day.Sub(due))
+		case left.Late:
+			line.Late, line.Left = true, t.Get("due.late", "N", left.Days)
+		case left.CalendarDays:
+			line.Left = t.Get("due.days_left", "N", left.Days)
 		default:
-			if n, err := cal.CountWorkdays(day, due); cal != nil && err == nil {
-				line.Left = t.Get("due.workdays_left", "N", n)
-			} else {
-				line.Left = t.Get("due.days_left", "N", due.Sub(day))
-			}
+			line.Left = t.Get("due.workdays_left", "N", left.Days)
 		}
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// dueSoonDays is the due-soon window of the pages: the sweep's setting.
+func (s *Server) dueSoonDays() int {
+	if s.svc.DueSoonDays == 0 {
+		return redress.DefaultDueSoonDays
+	}
+	return s.svc.DueSoonDays
 }
 
 // today is the current date in Beijing, for the pages' time-left texts.

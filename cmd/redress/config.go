@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"redress"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +23,7 @@ type Config struct {
 	AdminPassword string // REDRESS_ADMIN_PASSWORD: the first admin's password on an empty database
 
 	SweepInterval time.Duration      // REDRESS_SWEEP_INTERVAL, --sweep-interval: how often serve sweeps the deadlines; default 5m
-	DueSoonDays   int                // REDRESS_DUE_SOON_DAYS, --due-soon-days: the due-soon window in working days; default 1
+	DueSoonDays   int                // REDRESS_DUE_SOON_DAYS, --due-soon-days: the due-soon window in working days, for the sweep and the pages; default redress.DefaultDueSoonDays
 	Email         notify.EmailConfig // REDRESS_SMTP_*: e-mail notifications; off without REDRESS_SMTP_HOST
 	SMS           notify.SMSConfig   // REDRESS_SMS_*: SMS notifications; off without REDRESS_SMS_URL
 }
@@ -35,7 +36,7 @@ func defaultConfig() Config {
 		KeyFile:       os.Getenv("REDRESS_KEY_FILE"),
 		AdminPassword: os.Getenv("REDRESS_ADMIN_PASSWORD"),
 		SweepInterval: 5 * time.Minute,
-		DueSoonDays:   1,
+		DueSoonDays:   redress.DefaultDueSoonDays,
 	}
 }
 

@@ -54,6 +54,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		fmt.Fprintf(stdout, "Created user admin with password %s (shown once; change it after signing in)\n", password)
 	}
 	server := web.NewServer(web.Services{
+		DueSoonDays:   cfg.DueSoonDays,
 		Cases:         sqldb.NewCaseService(db),
 		Orgs:          sqldb.NewOrgService(db),
 		Users:         sqldb.NewUserService(db),
