@@ -135,7 +135,9 @@ func (w *sweepWindow) windowEnd(days int) (redress.Date, error) {
 }
 
 // remaining returns the days left before due (redress.DaysLeft).
-func (w sweepWindow) remaining(due redress.Date) (int, bool) { return redress.DaysLeft(w.cal, w.today, due) }
+func (w sweepWindow) remaining(due redress.Date) (int, bool) {
+	return redress.DaysLeft(w.cal, w.today, due)
+}
 
 // missingYears returns the years from today's to last that the calendar has
 // no schedule for.
