@@ -39,6 +39,10 @@ type DB struct {
 	// batch shares commits between concurrent intakes (group commit).
 	batch *committer
 
+	// statements counts the SQL statements run through Tx and the pools:
+	// what an operation costs, for tests and the architecture notes.
+	statements atomic.Int64
+
 	// The deadline engine in force, cached (deadline.go).
 	deadlineCache deadlineCache
 

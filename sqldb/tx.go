@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"redress"
@@ -36,16 +37,19 @@ func (tx *Tx) rebinds() {}
 
 // ExecContext runs a statement in the transaction.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx.db.statements.Add(1)
 	return tx.sqlTx.ExecContext(ctx, tx.dialect.rebind(query), args...)
 }
 
 // QueryContext runs a query in the transaction.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	tx.db.statements.Add(1)
 	return tx.sqlTx.QueryContext(ctx, tx.dialect.rebind(query), args...)
 }
 
 // QueryRowContext runs a query of at most one row in the transaction.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	tx.db.statements.Add(1)
 	return tx.sqlTx.QueryRowContext(ctx, tx.dialect.rebind(query), args...)
 }
 
@@ -65,8 +69,9 @@ func (tx *Tx) keyring() *redress.Keyring { return tx.db.keyring() }
 // pool is the reader pool seen through the dialect: the same methods as a
 // Tx, outside any write transaction.
 type pool struct {
-	sqlDB   *sql.DB
-	dialect dialect
+	sqlDB      *sql.DB
+	dialect    dialect
+	statements *atomic.Int64
 }
 
 var _ querier = pool{}
@@ -75,25 +80,28 @@ func (p pool) rebinds() {}
 
 // QueryContext runs a query on the reader pool.
 func (p pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	p.statements.Add(1)
 	return p.sqlDB.QueryContext(ctx, p.dialect.rebind(query), args...)
 }
 
 // QueryRowContext runs a query of at most one row on the reader pool.
 func (p pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	p.statements.Add(1)
 	return p.sqlDB.QueryRowContext(ctx, p.dialect.rebind(query), args...)
 }
 
 // ExecContext runs a statement on the pool, in a transaction of its own.
 func (p pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	p.statements.Add(1)
 	return p.sqlDB.ExecContext(ctx, p.dialect.rebind(query), args...)
 }
 
 // reads returns the reader pool.
-func (db *DB) reads() pool { return pool{sqlDB: db.read, dialect: db.dialect} }
+func (db *DB) reads() pool { return pool{sqlDB: db.read, dialect: db.dialect, statements: &db.statements} }
 
 // writes returns the writer pool, for a single statement that needs no
 // transaction of its own (a touch of last-use times, an outcome).
-func (db *DB) writes() pool { return pool{sqlDB: db.write, dialect: db.dialect} }
+func (db *DB) writes() pool { return pool{sqlDB: db.write, dialect: db.dialect, statements: &db.statements} }
 
 // beginTx starts a write transaction that the caller commits or rolls back
 // (the bulk loader, which commits every few thousand rows).
@@ -113,6 +121,7 @@ func (tx *Tx) rollback() error { return tx.sqlTx.Rollback() }
 
 // prepare prepares a statement in the transaction.
 func (tx *Tx) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	tx.db.statements.Add(1)
 	return tx.sqlTx.PrepareContext(ctx, tx.dialect.rebind(query))
 }
 
