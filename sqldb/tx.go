@@ -97,11 +97,15 @@ func (p pool) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 }
 
 // reads returns the reader pool.
-func (db *DB) reads() pool { return pool{sqlDB: db.read, dialect: db.dialect, statements: &db.statements} }
+func (db *DB) reads() pool {
+	return pool{sqlDB: db.read, dialect: db.dialect, statements: &db.statements}
+}
 
 // writes returns the writer pool, for a single statement that needs no
 // transaction of its own (a touch of last-use times, an outcome).
-func (db *DB) writes() pool { return pool{sqlDB: db.write, dialect: db.dialect, statements: &db.statements} }
+func (db *DB) writes() pool {
+	return pool{sqlDB: db.write, dialect: db.dialect, statements: &db.statements}
+}
 
 // beginTx starts a write transaction that the caller commits or rolls back
 // (the bulk loader, which commits every few thousand rows).
