@@ -77,7 +77,7 @@ func (s *CaseService) Act(ctx context.Context, no string, req redress.ActionRequ
 				return err
 			}
 		}
-		if err := s.db.appendEvent(ctx, tx, &redress.Event{CaseNo: c.No, Actor: u.Login, Action: string(req.Action),
+		if err := s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, c.No), Actor: u.Login, Action: redress.CaseEventAction(req.Action),
 			At: now, Changes: diffCase(&before, c.Case), Detail: a.detail}); err != nil {
 			return err
 		}

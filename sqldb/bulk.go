@@ -200,7 +200,7 @@ func (db *DB) bulkOrgsAndUsers(ctx context.Context, tx *sql.Tx, data BulkData, r
 			return fmt.Errorf("org %s: %w", b.Code, err)
 		}
 		units[o.Code] = o
-		err = db.appendEvent(ctx, tx, &redress.Event{Actor: bulkActor, Action: "org.create", At: o.CreatedAt,
+		err = db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectOrg, n.Code), Actor: bulkActor, Action: "org.create", At: o.CreatedAt,
 			Changes: []redress.Change{{Field: "code", After: n.Code}, {Field: "name", After: n.Name},
 				{Field: "kind", After: string(n.Kind)}, {Field: "parent", After: n.Parent}}})
 		if err != nil {
@@ -221,7 +221,7 @@ func (db *DB) bulkOrgsAndUsers(ctx context.Context, tx *sql.Tx, data BulkData, r
 		if err != nil {
 			return fmt.Errorf("user %s: %w", b.Login, err)
 		}
-		err = db.appendEvent(ctx, tx, &redress.Event{Actor: bulkActor, Action: "user.create", At: u.CreatedAt,
+		err = db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectUser, n.Login), Actor: bulkActor, Action: "user.create", At: u.CreatedAt,
 			Changes: []redress.Change{{Field: "login", After: n.Login}, {Field: "name", After: n.Name},
 				{Field: "role", After: string(n.Role)}, {Field: "org", After: n.Org}}})
 		if err != nil {
@@ -529,7 +529,7 @@ func (l *caseLoader) insert(ctx context.Context, tx *sql.Tx, stmt *sql.Stmt, b *
 	reg.Complainant.IDNumber = redress.MaskID(c.IDNumber)
 	reg.Complainant.Phone = redress.MaskPhone(c.Phone)
 	reg.Complainant.Account = redress.MaskAccount(c.Account)
-	return db.appendEvent(ctx, tx, &redress.Event{CaseNo: no, Actor: first.login, Action: string(redress.ActionRegister),
+	return db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, no), Actor: first.login, Action: redress.CaseEventAction(redress.ActionRegister),
 		At: registered, Changes: diffCase(nil, reg)})
 }
 
