@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -18,17 +19,117 @@ type Change struct {
 	After  string `json:"after"`
 }
 
+// SubjectKind names what kind of thing an audit event is about. The kinds
+// are an open list: a new feature area (reception visits, incidents, lost
+// items, corrective actions) adds its constant here, and its events are
+// named "<kind>.<verb>" (see Event.CheckName).
+type SubjectKind string
+
+// The kinds of subject, each with what its id is.
+const (
+	SubjectCase     SubjectKind = "case"     // id: the tracking number, TS20261120-00042
+	SubjectUser     SubjectKind = "user"     // id: the login
+	SubjectToken    SubjectKind = "token"    // id: the token's number
+	SubjectOrg      SubjectKind = "org"      // id: the unit's code
+	SubjectCode     SubjectKind = "code"     // id: the code, A01 (its letter names its list)
+	SubjectCalendar SubjectKind = "calendar" // id: region/year of an override, CN/2026
+	SubjectPolicy   SubjectKind = "policy"   // id: the deadline policy's name
+	SubjectSession  SubjectKind = "session"  // id: the login signed in, out, or tried (a session has no public id)
+	SubjectKeys     SubjectKind = "keys"     // no id: the one keyring
+	SubjectSystem   SubjectKind = "system"   // no id: the installation itself (bootstrap)
+)
+
+// Subject is what an audit event is about: a case, a user, a token, ...
+type Subject struct {
+	Kind SubjectKind `json:"kind"`
+	ID   string      `json:"id"`
+}
+
+// NewSubject returns the subject of the given kind and id.
+func NewSubject(kind SubjectKind, id string) Subject { return Subject{Kind: kind, ID: id} }
+
+// CaseNo returns the tracking number when the subject is a case, else "".
+func (s Subject) CaseNo() string {
+	if s.Kind == SubjectCase {
+		return s.ID
+	}
+	return ""
+}
+
+// CaseEventAction is the audit action that records lifecycle action a on a
+// case: "case.accept".
+func CaseEventAction(a Action) string { return string(SubjectCase) + "." + string(a) }
+
+// Audit actions are named "<subject kind>.<verb>", the noun always the kind
+// of the event's subject. Before subjects were recorded (events of form
+// EventFormLegacy) three names were not: a lifecycle action was stored bare
+// ("accept", now "case.accept"), "bootstrap" is now "system.bootstrap" and
+// "case.evidence" is now "case.add_evidence". Stored events keep the names
+// they were written with, because the hash covers them; the audit filters
+// find both (EventActionNames).
+const (
+	actionBootstrap    = "system.bootstrap"
+	actionAddEvidence  = "case.add_evidence"
+	legacyBootstrap    = "bootstrap"
+	legacyCaseEvidence = "case.evidence"
+)
+
+// CurrentEventAction returns the name now of a stored audit action: the
+// name itself, or for an action renamed to noun.verb, its new name.
+func CurrentEventAction(stored string) string {
+	switch stored {
+	case legacyBootstrap:
+		return actionBootstrap
+	case legacyCaseEvidence:
+		return actionAddEvidence
+	}
+	if oneOf(Action(stored), Actions) {
+		return CaseEventAction(Action(stored))
+	}
+	return stored
+}
+
+// EventActionNames returns every name under which events of an action are
+// stored, given its name now or before: the name now first, then the name
+// before the rename, if any. "accept" and "case.accept" both give
+// ["case.accept", "accept"].
+func EventActionNames(action string) []string {
+	current := CurrentEventAction(action)
+	switch {
+	case current == actionBootstrap:
+		return []string{current, legacyBootstrap}
+	case current == actionAddEvidence:
+		return []string{current, legacyCaseEvidence}
+	case strings.HasPrefix(current, string(SubjectCase)+".") && oneOf(Action(current[len(SubjectCase)+1:]), Actions):
+		return []string{current, current[len(SubjectCase)+1:]}
+	}
+	return []string{current}
+}
+
+// The canonical forms an event's hash may cover.
+const (
+	// EventFormLegacy is the form of the events written before subjects
+	// were recorded: the subject is not hashed; it is derived from the
+	// event's action and content, and the verifier checks that it still is.
+	EventFormLegacy = 0
+	// EventFormSubject adds the form and the subject to the hashed form.
+	// Every event sealed now has it.
+	EventFormSubject = 1
+)
+
 // Event is one entry of the tamper-evident audit trail. Every event's hash
 // covers its own content and the previous event's hash, so editing,
 // deleting or reordering any event breaks the chain from there on.
 type Event struct {
 	Seq      int64     `json:"seq"`
-	CaseNo   string    `json:"case,omitempty"`
+	Subject  Subject   `json:"subject"`
+	CaseNo   string    `json:"case,omitempty"` // the subject's tracking number when it is a case (kept for older clients)
 	Actor    string    `json:"actor"`
-	Action   string    `json:"action"`
+	Action   string    `json:"action"` // noun.verb, the noun the subject's kind (older events: see CurrentEventAction)
 	At       time.Time `json:"at"`
 	Changes  []Change  `json:"changes"`
 	Detail   string    `json:"detail,omitempty"`
+	Form     int       `json:"form"` // the canonical form its hash covers: EventFormLegacy or EventFormSubject
 	PrevHash string    `json:"prev_hash"`
 	Hash     string    `json:"hash"`
 }
@@ -36,28 +137,111 @@ type Event struct {
 // GenesisHash is the previous hash of the first event.
 const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
 
-// hashedEvent is the canonical form that is hashed: a fixed field order,
-// UTC time at nanosecond precision, changes sorted by field.
-type hashedEvent struct {
-	Prev    string   `json:"p"`
-	Seq     int64    `json:"s"`
-	CaseNo  string   `json:"c"`
-	Actor   string   `json:"a"`
-	Action  string   `json:"x"`
-	At      string   `json:"t"`
-	Changes []Change `json:"d"`
-	Detail  string   `json:"n"`
+// CheckName checks how a new event names itself: a subject of a
+// well-formed kind, an action "<kind>.<verb>" whose noun is the subject's
+// kind (so that filtering by the action prefix "case." is filtering by the
+// subject's kind), and the case number the subject's when it is a case.
+// Errors: EINTERNAL (a mistake of the code that builds the event).
+func (e *Event) CheckName() error {
+	kind := string(e.Subject.Kind)
+	noun, verb, dotted := strings.Cut(e.Action, ".")
+	switch {
+	case !lowerWord(kind):
+		return Errorf(EINTERNAL, "event %q: subject kind %q is not lowercase letters and underscores", e.Action, kind)
+	case !dotted || noun != kind || !lowerWord(verb):
+		return Errorf(EINTERNAL, "event %q: an action is named %s.<verb> for a subject of kind %s", e.Action, kind, kind)
+	case e.CaseNo != e.Subject.CaseNo():
+		return Errorf(EINTERNAL, "event %q: case %q is not its subject's (%s %q)", e.Action, e.CaseNo, kind, e.Subject.ID)
+	}
+	return nil
 }
 
-// ComputeHash returns the hex SHA-256 of the event's canonical form, which
-// includes PrevHash and Seq.
+// lowerWord reports whether s is a lowercase word that may contain
+// underscores: the shape of a subject kind and of a verb.
+func lowerWord(s string) bool {
+	for i, r := range s {
+		if !(r >= 'a' && r <= 'z' || r == '_' && i > 0) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// legacySubject derives the subject of an event of form EventFormLegacy
+// from its action and content. Migration 0007_event_subject fills the
+// subject columns of such events with the same rule, in SQL; keep the two
+// alike (the verifier reports an event whose stored subject differs).
+func (e *Event) legacySubject() Subject {
+	if e.CaseNo != "" {
+		return Subject{Kind: SubjectCase, ID: e.CaseNo}
+	}
+	noun, _, dotted := strings.Cut(e.Action, ".")
+	if !dotted {
+		return Subject{Kind: SubjectSystem}
+	}
+	s := Subject{Kind: SubjectKind(noun)}
+	switch {
+	case s.Kind == SubjectSession, e.Action == "user.password":
+		s.ID = e.Actor
+	case e.Action == "user.create":
+		s.ID = e.changedTo("login")
+	case e.Action == "org.create":
+		s.ID = e.changedTo("code")
+	case e.Action == "user.update", e.Action == "code.save", e.Action == "policy.save":
+		s.ID = e.Detail
+	case s.Kind == SubjectToken:
+		s.ID = strings.TrimPrefix(e.Detail, "token ")
+	case s.Kind == SubjectCalendar:
+		s.ID = strings.ReplaceAll(e.Detail, " ", "/")
+	}
+	return s
+}
+
+// changedTo returns the after value of the first change of field, or "".
+func (e *Event) changedTo(field string) string {
+	for _, c := range e.Changes {
+		if c.Field == field {
+			return c.After
+		}
+	}
+	return ""
+}
+
+// hashedEvent is the canonical form that is hashed: a fixed field order,
+// UTC time at nanosecond precision, changes sorted by field. The form and
+// the subject are nil, and so left out, in form EventFormLegacy, which is
+// thus byte for byte the form hashed before subjects.
+type hashedEvent struct {
+	Prev        string   `json:"p"`
+	Seq         int64    `json:"s"`
+	Form        *int     `json:"f,omitempty"`
+	SubjectKind *string  `json:"k,omitempty"`
+	SubjectID   *string  `json:"i,omitempty"`
+	CaseNo      string   `json:"c"`
+	Actor       string   `json:"a"`
+	Action      string   `json:"x"`
+	At          string   `json:"t"`
+	Changes     []Change `json:"d"`
+	Detail      string   `json:"n"`
+}
+
+// ComputeHash returns the hex SHA-256 of the event's canonical form of its
+// Form, which includes PrevHash and Seq; "" (which matches no hash) for a
+// form it does not know.
 func (e *Event) ComputeHash() string {
 	changes := append([]Change{}, e.Changes...)
 	sort.SliceStable(changes, func(i, j int) bool { return changes[i].Field < changes[j].Field })
-	canonical, err := json.Marshal(hashedEvent{
-		Prev: e.PrevHash, Seq: e.Seq, CaseNo: e.CaseNo, Actor: e.Actor, Action: e.Action,
-		At: e.At.UTC().Format(time.RFC3339Nano), Changes: changes, Detail: e.Detail,
-	})
+	form := hashedEvent{Prev: e.PrevHash, Seq: e.Seq, CaseNo: e.CaseNo, Actor: e.Actor, Action: e.Action,
+		At: e.At.UTC().Format(time.RFC3339Nano), Changes: changes, Detail: e.Detail}
+	switch e.Form {
+	case EventFormLegacy:
+	case EventFormSubject:
+		kind, id := string(e.Subject.Kind), e.Subject.ID
+		form.Form, form.SubjectKind, form.SubjectID = &e.Form, &kind, &id
+	default:
+		return ""
+	}
+	canonical, err := json.Marshal(form)
 	if err != nil { // only strings and numbers: cannot fail
 		panic("redress: marshal event: " + err.Error())
 	}
@@ -66,10 +250,11 @@ func (e *Event) ComputeHash() string {
 }
 
 // Seal sets the event's place in the chain after prev (nil for the first
-// event) and its hash.
+// event), its form (EventFormSubject: the subject is hashed) and its hash.
 func (e *Event) Seal(prevSeq int64, prevHash string) {
 	e.Seq = prevSeq + 1
 	e.PrevHash = prevHash
+	e.Form = EventFormSubject
 	e.Hash = e.ComputeHash()
 }
 
@@ -109,6 +294,8 @@ func (v *ChainVerifier) Check(e *Event) bool {
 		v.fail(e.Seq, "event "+strconv.FormatInt(e.Seq, 10)+" does not follow the previous event (chain broken: deleted or reordered)")
 	case e.ComputeHash() != e.Hash:
 		v.fail(e.Seq, "event "+strconv.FormatInt(e.Seq, 10)+" was altered (its content does not match its hash)")
+	case e.Form == EventFormLegacy && e.Subject != e.legacySubject():
+		v.fail(e.Seq, "event "+strconv.FormatInt(e.Seq, 10)+" was altered (its subject is not the one its action and content name)")
 	}
 	v.prevSeq, v.prevHash = e.Seq, e.Hash
 	return v.report.OK
@@ -136,13 +323,17 @@ func (v *ChainVerifier) fail(seq int64, problem string) {
 
 // AuditFilter narrows a listing of the audit trail. Zero fields do not filter.
 type AuditFilter struct {
-	Actor  string
-	Action string // exact, or a prefix ending in "." such as "session."
-	CaseNo string
-	From   string // YYYY-MM-DD, Beijing time, inclusive
-	To     string // YYYY-MM-DD, Beijing time, inclusive
-	Before int64  // cursor: events with a smaller seq
-	Limit  int    // 1-500, default 100
+	Actor string
+	// Action is an action's name, now or before it was renamed (both find
+	// the events stored under either), or a prefix ending in ".", such as
+	// "case.": every event whose subject is of that kind.
+	Action  string
+	CaseNo  string
+	Subject Subject // a kind, or a kind and an id
+	From    string  // YYYY-MM-DD, Beijing time, inclusive
+	To      string  // YYYY-MM-DD, Beijing time, inclusive
+	Before  int64   // cursor: events with a smaller seq
+	Limit   int     // 1-500, default 100
 }
 
 // EventPage is one page of the audit trail, newest first.

@@ -51,7 +51,7 @@ func (db *DB) Bootstrap(ctx context.Context, adminPassword string) (string, erro
 		if _, err := db.insertUser(ctx, tx, admin, root, hash); err != nil {
 			return err
 		}
-		return db.appendEvent(ctx, tx, &redress.Event{Actor: "system", Action: "bootstrap", At: root.CreatedAt,
+		return db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectSystem, ""), Actor: "system", Action: "system.bootstrap", At: root.CreatedAt,
 			Changes: []redress.Change{{Field: "org", After: RootOrgCode}, {Field: "user", After: "admin"}}})
 	})
 	if errors.Is(err, errNothingToDo) {

@@ -197,7 +197,7 @@ func (db *DB) bulkOrgsAndUsers(ctx context.Context, tx *Tx, data BulkData, repor
 			return fmt.Errorf("org %s: %w", b.Code, err)
 		}
 		units[o.Code] = o
-		err = db.appendEvent(ctx, tx, &redress.Event{Actor: bulkActor, Action: "org.create", At: o.CreatedAt,
+		err = db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectOrg, n.Code), Actor: bulkActor, Action: "org.create", At: o.CreatedAt,
 			Changes: []redress.Change{{Field: "code", After: n.Code}, {Field: "name", After: n.Name},
 				{Field: "kind", After: string(n.Kind)}, {Field: "parent", After: n.Parent}}})
 		if err != nil {
@@ -218,7 +218,7 @@ func (db *DB) bulkOrgsAndUsers(ctx context.Context, tx *Tx, data BulkData, repor
 		if err != nil {
 			return fmt.Errorf("user %s: %w", b.Login, err)
 		}
-		err = db.appendEvent(ctx, tx, &redress.Event{Actor: bulkActor, Action: "user.create", At: u.CreatedAt,
+		err = db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectUser, n.Login), Actor: bulkActor, Action: "user.create", At: u.CreatedAt,
 			Changes: []redress.Change{{Field: "login", After: n.Login}, {Field: "name", After: n.Name},
 				{Field: "role", After: string(n.Role)}, {Field: "org", After: n.Org}}})
 		if err != nil {
@@ -474,8 +474,9 @@ func (l *caseLoader) insert(ctx context.Context, tx *Tx, stmt *sql.Stmt, b *Bulk
 	if err := db.writeSearchDocument(ctx, tx, c.ID, redress.SearchDocument(c.Case), true); err != nil {
 		return err
 	}
-	return db.appendEvent(ctx, tx, &redress.Event{CaseNo: c.No, Actor: first.login, Action: string(redress.ActionRegister),
-		At: registered, Changes: registration})
+	return db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, c.No), Actor: first.login,
+		Action: redress.CaseEventAction(redress.ActionRegister),
+		At:     registered, Changes: registration})
 }
 
 // preparedInsert runs caseInsert through a statement prepared once per

@@ -61,8 +61,9 @@ func (s *CaseService) CreateCase(ctx context.Context, n redress.NewCase) (*redre
 		if err != nil {
 			return err
 		}
-		return s.db.appendEvent(ctx, tx, &redress.Event{CaseNo: created.No, Actor: u.Login, Action: string(redress.ActionRegister),
-			At: now, Changes: redress.DiffCase(nil, created.Case)})
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, created.No), Actor: u.Login,
+			Action: redress.CaseEventAction(redress.ActionRegister),
+			At:     now, Changes: redress.DiffCase(nil, created.Case)})
 	})
 	if err != nil {
 		return nil, wrap("register case", err)
@@ -284,7 +285,7 @@ func (s *CaseService) Reveal(ctx context.Context, no string, req redress.RevealR
 		if value == "" {
 			return redress.Errorf(redress.ENOTFOUND, "case %s has no %s", no, req.Field)
 		}
-		return s.db.appendEvent(ctx, tx, &redress.Event{CaseNo: c.No, Actor: u.Login, Action: "case.reveal", At: s.db.now(),
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, c.No), Actor: u.Login, Action: "case.reveal", At: s.db.now(),
 			Changes: []redress.Change{{Field: "complainant." + string(req.Field)}}, Detail: req.Reason})
 	})
 	if err != nil {

@@ -118,7 +118,7 @@ func TestLifecycleToClosed(t *testing.T) {
 	for _, e := range events {
 		actions = append(actions, e.Action)
 	}
-	if got := strings.Join(actions, " "); got != "register accept investigate note determine reply sign_off close" {
+	if got := strings.Join(actions, " "); got != "case.register case.accept case.investigate case.note case.determine case.reply case.sign_off case.close" {
 		t.Fatalf("events: %s", got)
 	}
 	statusChange := false

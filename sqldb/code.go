@@ -89,7 +89,7 @@ func (s *CodeService) SaveCode(ctx context.Context, c redress.Code) (*redress.Co
 				changes = append(changes, ch)
 			}
 		}
-		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "code.save", At: s.db.now(),
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCode, c.Code), Actor: u.Login, Action: "code.save", At: s.db.now(),
 			Changes: changes, Detail: c.Code})
 	})
 	if err != nil {

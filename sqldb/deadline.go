@@ -287,7 +287,7 @@ func (s *DeadlineService) SaveSchedule(ctx context.Context, sched redress.YearSc
 		if err != nil {
 			return fmt.Errorf("save schedule: %w", err)
 		}
-		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "calendar.save", At: now,
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCalendar, fmt.Sprintf("%s/%d", sched.Region, sched.Year)), Actor: u.Login, Action: "calendar.save", At: now,
 			Changes: []redress.Change{{Field: "schedule", After: string(body)}}, Detail: fmt.Sprintf("%s %d", sched.Region, sched.Year)})
 	})
 	if err != nil {
@@ -312,7 +312,7 @@ func (s *DeadlineService) DeleteSchedule(ctx context.Context, region string, yea
 		if n, _ := res.RowsAffected(); n == 0 {
 			return redress.Errorf(redress.ENOTFOUND, "no override for %s %d", region, year)
 		}
-		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "calendar.delete", At: s.db.now(),
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCalendar, fmt.Sprintf("%s/%d", region, year)), Actor: u.Login, Action: "calendar.delete", At: s.db.now(),
 			Detail: fmt.Sprintf("%s %d", region, year)})
 	}))
 }
@@ -360,7 +360,7 @@ func (s *DeadlineService) SavePolicy(ctx context.Context, p redress.Policy) (*re
 		if err != nil {
 			return fmt.Errorf("save policy: %w", err)
 		}
-		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "policy.save", At: now,
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectPolicy, p.Name), Actor: u.Login, Action: "policy.save", At: now,
 			Changes: []redress.Change{{Field: "policy", After: string(body)}}, Detail: p.Name})
 	})
 	if err != nil {

@@ -178,7 +178,7 @@ func TestExtend(t *testing.T) {
 			found = true
 		}
 	}
-	if lastEvent.Action != "extend" || !found {
+	if lastEvent.Action != "case.extend" || !found {
 		t.Fatalf("the extension's audit event: %+v", lastEvent)
 	}
 }

@@ -12,8 +12,14 @@ import (
 )
 
 // appendEvent seals e onto the end of the audit chain inside tx: the change
-// and its event commit or roll back together.
+// and its event commit or roll back together. The event's case number is
+// its subject's; an event that does not name itself as
+// redress.Event.CheckName requires is refused.
 func (db *DB) appendEvent(ctx context.Context, tx *Tx, e *redress.Event) error {
+	e.CaseNo = e.Subject.CaseNo()
+	if err := e.CheckName(); err != nil {
+		return fmt.Errorf("append event: %w", err)
+	}
 	var seq int64
 	var hash string
 	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+db.dialect.forUpdate).Scan(&seq, &hash)
@@ -32,9 +38,10 @@ func (db *DB) appendEvent(ctx context.Context, tx *Tx, e *redress.Event) error {
 	if err != nil {
 		return fmt.Errorf("encode changes: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO events
-		(seq, case_no, actor, action, at, changes, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.CaseNo, e.Actor, e.Action, timeText(e.At), string(changes), e.Detail, e.PrevHash, e.Hash)
+	_, err = tx.ExecContext(ctx, `INSERT INTO events (`+eventColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, string(e.Subject.Kind), e.Subject.ID, e.CaseNo, e.Actor, e.Action, timeText(e.At), string(changes), e.Detail,
+		e.Form, e.PrevHash, e.Hash)
 	if err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
@@ -45,12 +52,13 @@ func (db *DB) appendEvent(ctx context.Context, tx *Tx, e *redress.Event) error {
 	return nil
 }
 
-const eventColumns = `seq, case_no, actor, action, at, changes, detail, prev_hash, hash`
+const eventColumns = `seq, subject_kind, subject_id, case_no, actor, action, at, changes, detail, form, prev_hash, hash`
 
 func scanEvent(rows *sql.Rows) (*redress.Event, error) {
 	var e redress.Event
 	var at, changes string
-	if err := rows.Scan(&e.Seq, &e.CaseNo, &e.Actor, &e.Action, &at, &changes, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+	if err := rows.Scan(&e.Seq, &e.Subject.Kind, &e.Subject.ID, &e.CaseNo, &e.Actor, &e.Action, &at, &changes, &e.Detail,
+		&e.Form, &e.PrevHash, &e.Hash); err != nil {
 		return nil, fmt.Errorf("scan event: %w", err)
 	}
 	var err error
@@ -84,36 +92,38 @@ func (s *AuditService) VerifyAudit(ctx context.Context) (*redress.AuditReport, e
 // events appended meanwhile (by this server or another) are not taken for
 // a broken end of the chain.
 func (db *DB) verifyChain(ctx context.Context) (*redress.AuditReport, error) {
-	tx, err := db.read.BeginTx(ctx, db.dialect.snapshot)
-	if err != nil {
-		return nil, fmt.Errorf("verify audit: %w", err)
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY seq`)
-	if err != nil {
-		return nil, fmt.Errorf("verify audit: %w", err)
-	}
-	defer rows.Close()
-	v := redress.NewChainVerifier()
-	for rows.Next() {
-		e, err := scanEvent(rows)
+	var report redress.AuditReport
+	err := db.inSnapshot(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY seq`)
 		if err != nil {
-			return nil, fmt.Errorf("verify audit: %w", err)
+			return err
 		}
-		if !v.Check(e) {
-			break
+		defer rows.Close()
+		v := redress.NewChainVerifier()
+		for rows.Next() {
+			e, err := scanEvent(rows)
+			if err != nil {
+				return err
+			}
+			if !v.Check(e) {
+				break
+			}
 		}
-	}
-	if err := rows.Err(); err != nil {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		var headSeq int64
+		var headHash string
+		if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
+			return fmt.Errorf("read head: %w", err)
+		}
+		report = v.Finish(headSeq, headHash)
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("verify audit: %w", err)
 	}
-	rows.Close()
-	var headSeq int64
-	var headHash string
-	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
-		return nil, fmt.Errorf("verify audit: read head: %w", err)
-	}
-	report := v.Finish(headSeq, headHash)
 	return &report, nil
 }
 
@@ -123,7 +133,10 @@ func (db *DB) VerifyAuditAsOperator(ctx context.Context) (*redress.AuditReport, 
 	return db.verifyChain(ctx)
 }
 
-// ListEvents returns audit events, newest first, by keyset over seq.
+// ListEvents returns audit events, newest first, by keyset over seq. An
+// action prefix ("case.") is the subject's kind, which finds the events
+// stored under names older than noun.verb too (a bare "accept" is a case
+// event); an action finds the events stored under its older name as well.
 func (s *AuditService) ListEvents(ctx context.Context, f redress.AuditFilter) (*redress.EventPage, error) {
 	if err := redress.Require(redress.UserFrom(ctx), redress.PermAuditRead); err != nil {
 		return nil, err
@@ -136,15 +149,29 @@ func (s *AuditService) ListEvents(ctx context.Context, f redress.AuditFilter) (*
 	}
 	switch {
 	case strings.HasSuffix(f.Action, "."):
-		where += " AND action LIKE ?"
-		args = append(args, strings.NewReplacer("%", "", "_", "").Replace(f.Action)+"%")
+		where += " AND subject_kind = ?"
+		args = append(args, strings.TrimSuffix(f.Action, "."))
 	case f.Action != "":
-		where += " AND action = ?"
-		args = append(args, f.Action)
+		names := redress.EventActionNames(f.Action)
+		where += " AND action IN (?" + strings.Repeat(", ?", len(names)-1) + ")"
+		for _, name := range names {
+			args = append(args, name)
+		}
 	}
 	if f.CaseNo != "" {
 		where += " AND case_no = ?"
 		args = append(args, f.CaseNo)
+	}
+	switch {
+	case f.Subject.Kind != "":
+		where += " AND subject_kind = ?"
+		args = append(args, string(f.Subject.Kind))
+		if f.Subject.ID != "" {
+			where += " AND subject_id = ?"
+			args = append(args, f.Subject.ID)
+		}
+	case f.Subject.ID != "":
+		p.Add("subject_id", "needs subject_kind")
 	}
 	for _, d := range []struct {
 		field, value, op string

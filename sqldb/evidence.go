@@ -82,7 +82,7 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, no string, n redress.
 		if err != nil {
 			return fmt.Errorf("record evidence: %w", err)
 		}
-		return s.db.appendEvent(ctx, tx, &redress.Event{CaseNo: no, Actor: u.Login, Action: "case.evidence", At: now,
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, no), Actor: u.Login, Action: "case.add_evidence", At: now,
 			Changes: []redress.Change{{Field: "evidence.name", After: name}, {Field: "evidence.sha256", After: digest},
 				{Field: "evidence.size", After: strconv.Itoa(len(content))}}, Detail: n.Note})
 	})

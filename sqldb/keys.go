@@ -43,7 +43,7 @@ func (db *DB) RotateKeys(ctx context.Context) (*RotationReport, error) {
 		return report, fmt.Errorf("rotate keys: %w", err)
 	}
 	err := db.inTx(ctx, func(tx *Tx) error {
-		return db.appendEvent(ctx, tx, &redress.Event{Actor: actorOr(ctx, "operator"), Action: "keys.rotate", At: db.now(),
+		return db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectKeys, ""), Actor: actorOr(ctx, "operator"), Action: "keys.rotate", At: db.now(),
 			Changes: []redress.Change{{Field: "key_version", After: strconv.Itoa(report.KeyVersion)}},
 			Detail:  fmt.Sprintf("%d cases examined, %d re-encrypted, %d remaining", report.Cases, report.Resealed, report.Remaining)})
 	})

@@ -148,7 +148,7 @@ func TestTwoNodesIntake(t *testing.T) {
 	if err != nil || !report.OK {
 		t.Fatalf("audit after concurrent intake: %+v %v", report, err)
 	}
-	registered := f.count(t, `SELECT COUNT(*) FROM events WHERE action = ?`, string(redress.ActionRegister))
+	registered := f.count(t, `SELECT COUNT(*) FROM events WHERE action = ?`, redress.CaseEventAction(redress.ActionRegister))
 	if registered != 2*perNode || report.HeadSeq != report.Events {
 		t.Fatalf("%d register events, head %d of %d events", registered, report.HeadSeq, report.Events)
 	}
@@ -236,7 +236,7 @@ func TestTwoNodesBackgroundWorkOnce(t *testing.T) {
 	if n := f.count(t, `SELECT COUNT(*) FROM deadline_alerts`); n != cases {
 		t.Errorf("%d deadline alerts, want %d", n, cases)
 	}
-	if n := f.count(t, `SELECT COUNT(*) FROM events WHERE actor = ? AND action = ?`, "system", string(redress.ActionEscalate)); n != cases {
+	if n := f.count(t, `SELECT COUNT(*) FROM events WHERE actor = ? AND action = ?`, "system", redress.CaseEventAction(redress.ActionEscalate)); n != cases {
 		t.Errorf("%d escalation events, want %d", n, cases)
 	}
 	if n := f.count(t, `SELECT COUNT(*) FROM cases WHERE level = 2 AND version = 2`); n != cases {

@@ -71,7 +71,7 @@ func (s *OrgService) CreateOrg(ctx context.Context, n redress.NewOrgUnit) (*redr
 		if err != nil {
 			return err
 		}
-		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "org.create", At: created.CreatedAt,
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectOrg, n.Code), Actor: u.Login, Action: "org.create", At: created.CreatedAt,
 			Changes: []redress.Change{{Field: "code", After: n.Code}, {Field: "name", After: n.Name},
 				{Field: "kind", After: string(n.Kind)}, {Field: "parent", After: n.Parent}}})
 	})

@@ -73,7 +73,7 @@ func (s *SessionService) SignIn(ctx context.Context, in redress.SignIn) (string,
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`, u.ID); err != nil {
 			return fmt.Errorf("reset failures: %w", err)
 		}
-		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "session.sign_in", At: now, Detail: in.Remote})
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectSession, u.Login), Actor: u.Login, Action: "session.sign_in", At: now, Detail: in.Remote})
 	})
 	if err != nil {
 		return "", nil, fmt.Errorf("sign in: %w", err)
@@ -94,7 +94,7 @@ func (s *SessionService) recordFailure(ctx context.Context, in redress.SignIn, u
 		if err != nil {
 			return fmt.Errorf("count failure: %w", err)
 		}
-		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: in.Login, Action: "session.failed", At: now,
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectSession, in.Login), Actor: in.Login, Action: "session.failed", At: now,
 			Detail: "wrong password, failure " + strconv.Itoa(failures) + " " + in.Remote})
 	})
 	if err != nil {
@@ -110,7 +110,7 @@ func (s *SessionService) audit(ctx context.Context, in redress.SignIn, action, w
 		login = login[:64]
 	}
 	err := s.db.inTx(ctx, func(tx *Tx) error {
-		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: login, Action: action, At: s.db.now(), Detail: why + " " + in.Remote})
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectSession, login), Actor: login, Action: action, At: s.db.now(), Detail: why + " " + in.Remote})
 	})
 	if err != nil {
 		return fmt.Errorf("sign in: %w", err)
@@ -161,7 +161,7 @@ func (s *SessionService) SignOut(ctx context.Context, token string) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE digest = ?`, tokenDigest(token)); err != nil {
 			return fmt.Errorf("sign out: %w", err)
 		}
-		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "session.sign_out", At: s.db.now()})
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectSession, u.Login), Actor: u.Login, Action: "session.sign_out", At: s.db.now()})
 	})
 }
 
@@ -192,7 +192,7 @@ func (s *SessionService) ChangePassword(ctx context.Context, keepSession string,
 		if err := s.db.closeSessions(ctx, tx, u.ID, keepSession); err != nil {
 			return err
 		}
-		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "user.password", At: s.db.now(),
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectUser, u.Login), Actor: u.Login, Action: "user.password", At: s.db.now(),
 			Changes: []redress.Change{{Field: "password", Before: "(set)", After: "(changed)"}}})
 	})
 }

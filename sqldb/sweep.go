@@ -354,7 +354,7 @@ func (db *DB) escalateOverdue(ctx context.Context, tx *Tx, now time.Time, c *cas
 	if err := db.updateCase(ctx, tx, c, oldVersion); err != nil {
 		return err
 	}
-	return db.appendEvent(ctx, tx, &redress.Event{CaseNo: c.No, Actor: "system", Action: string(redress.ActionEscalate), At: now,
+	return db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, c.No), Actor: "system", Action: redress.CaseEventAction(redress.ActionEscalate), At: now,
 		Changes: redress.DiffCase(&before, c.Case),
 		Detail:  fmt.Sprintf("%s期限（%s）%s 已超期，系统自动升级至第 %d 级", clock.Title(c.Kind), clock, due, c.Level)})
 }

@@ -116,7 +116,7 @@ func TestSweepDueSoonOverdueAndEscalation(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := events[len(events)-1]
-	if last.Actor != "system" || last.Action != "escalate" || !strings.Contains(last.Detail, "reply_due") ||
+	if last.Actor != "system" || last.Action != "case.escalate" || !strings.Contains(last.Detail, "reply_due") ||
 		!strings.Contains(last.Detail, "2026-11-23") || !slices.Contains(last.Changes, redress.Change{Field: "level", Before: "2", After: "3"}) {
 		t.Fatalf("escalation event: %+v", last)
 	}

@@ -100,7 +100,7 @@ func (db *DB) insertToken(ctx context.Context, tx *Tx, actor string, u *redress.
 	if n.ExpiresAt != nil {
 		changes = append(changes, redress.Change{Field: "expires_at", After: timeText(*n.ExpiresAt)})
 	}
-	return t, db.appendEvent(ctx, tx, &redress.Event{Actor: actor, Action: "token.create", At: now, Changes: changes,
+	return t, db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectToken, fmt.Sprint(t.ID)), Actor: actor, Action: "token.create", At: now, Changes: changes,
 		Detail: fmt.Sprintf("token %d", t.ID)})
 }
 
@@ -173,7 +173,7 @@ func (s *TokenService) RevokeToken(ctx context.Context, id int64) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ?`, timeText(now), id); err != nil {
 			return fmt.Errorf("revoke token: %w", err)
 		}
-		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: u.Login, Action: "token.revoke", At: now,
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectToken, fmt.Sprint(id)), Actor: u.Login, Action: "token.revoke", At: now,
 			Changes: []redress.Change{{Field: "user", Before: owner}}, Detail: fmt.Sprintf("token %d", id)})
 	}))
 }

@@ -112,7 +112,7 @@ func (db *DB) createUser(ctx context.Context, actor string, n redress.NewUser) (
 		changes := []redress.Change{{Field: "login", After: n.Login}, {Field: "name", After: n.Name},
 			{Field: "role", After: string(n.Role)}, {Field: "org", After: n.Org}}
 		changes = append(changes, contactChanges("", redress.NormalizeEmail(n.Email), "", redress.NormalizeMobile(n.Mobile))...)
-		return db.appendEvent(ctx, tx, &redress.Event{Actor: actor, Action: "user.create", At: created.CreatedAt, Changes: changes})
+		return db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectUser, n.Login), Actor: actor, Action: "user.create", At: created.CreatedAt, Changes: changes})
 	})
 	if err != nil {
 		return nil, wrap("create user", err)
@@ -259,7 +259,7 @@ func (s *UserService) UpdateUser(ctx context.Context, login string, up redress.U
 			}
 		}
 		updated = u
-		return s.db.appendEvent(ctx, tx, &redress.Event{Actor: admin.Login, Action: "user.update", At: s.db.now(),
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectUser, u.Login), Actor: admin.Login, Action: "user.update", At: s.db.now(),
 			Changes: changes, Detail: u.Login})
 	})
 	if err != nil {

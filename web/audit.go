@@ -14,8 +14,10 @@ func (s *Server) auditRoutes() []route {
 		{method: "GET", path: "/api/v1/audit/verify", summary: "Verify the whole audit hash chain",
 			out: redress.AuditReport{}, handle: s.handleAuditVerify},
 		{method: "GET", path: "/api/v1/audit/events", summary: "The audit trail, newest first (auditors)",
-			query: []param{{"actor", "string", "login"}, {"action", "string", "exact, or a prefix ending in '.' (session., token., user., case.)"},
-				{"case", "string", "tracking number"}, {"from", "string", "YYYY-MM-DD"}, {"to", "string", "YYYY-MM-DD"},
+			query: []param{{"actor", "string", "login"}, {"action", "string", "exact (noun.verb; an older name finds the same events), or a prefix ending in '.' (session., token., user., case.): the events whose subject is of that kind"},
+				{"case", "string", "tracking number"}, {"subject_kind", "string", "the subject's kind: case, user, token, org, code, calendar, policy, session, keys, system"},
+				{"subject_id", "string", "with subject_kind: the subject's id (tracking number, login, token number, ...)"},
+				{"from", "string", "YYYY-MM-DD"}, {"to", "string", "YYYY-MM-DD"},
 				{"before", "integer", "next_before of the previous page"}, {"limit", "integer", "1-500, default 100"}},
 			out: redress.EventPage{}, handle: s.handleAuditEvents},
 	}
@@ -35,11 +37,12 @@ func (s *Server) handleAuditEvents(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return invalid("malformed query string: "+err.Error(), nil)
 	}
-	f := redress.AuditFilter{Actor: q.Get("actor"), Action: q.Get("action"), CaseNo: q.Get("case"), From: q.Get("from"), To: q.Get("to")}
+	f := redress.AuditFilter{Actor: q.Get("actor"), Action: q.Get("action"), CaseNo: q.Get("case"), From: q.Get("from"), To: q.Get("to"),
+		Subject: redress.NewSubject(redress.SubjectKind(q.Get("subject_kind")), q.Get("subject_id"))}
 	fields := map[string]string{}
 	for name := range q {
 		switch name {
-		case "actor", "action", "case", "from", "to", "before", "limit":
+		case "actor", "action", "case", "subject_kind", "subject_id", "from", "to", "before", "limit":
 		default:
 			fields[name] = "unknown filter"
 		}

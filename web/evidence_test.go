@@ -80,7 +80,7 @@ func TestEvidence(t *testing.T) {
 		t.Fatalf("a JSON body is not an upload: %d", status)
 	}
 	_, events := f.call(t, "auditor", "GET", "/api/v1/cases/"+no+"/events", "")
-	if !strings.Contains(bytesString(events), "case.evidence") {
+	if !strings.Contains(bytesString(events), "case.add_evidence") {
 		t.Fatal("the upload is in the audit trail")
 	}
 	f.call(t, "staff", "POST", "/api/v1/cases/"+no+"/withdraw", `{"version":1,"reason":"客户撤回"}`)

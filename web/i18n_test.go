@@ -80,6 +80,13 @@ func TestCataloguesComplete(t *testing.T) {
 			}
 		}
 	}
+	// The case timeline shows each event's action, under its name now and before.
+	for _, a := range redress.Actions {
+		used["action."+redress.CaseEventAction(a)] = true
+	}
+	for _, name := range []string{"case.add_evidence", "case.evidence", "case.reveal"} {
+		used["action."+name] = true
+	}
 	missing := []string{}
 	for k := range used {
 		if _, ok := zh[k]; !ok {
