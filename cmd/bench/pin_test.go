@@ -40,7 +40,8 @@ func TestGeneratorVersionPinsTheDataset(t *testing.T) {
 	}
 	if got := fmt.Sprintf("%x", h.Sum(nil)); got != datasetFingerprint {
 		t.Errorf("the generated dataset changed (fingerprint %s, pinned %s): if that is intended, "+
-			"raise generatorVersion (now %d) so that kept datasets are made again, and pin the new fingerprint",
+			"raise generatorVersion (now %d) so that kept datasets are made again, and pin the new fingerprint; "+
+			"if only the shape of sqldb's Bulk types changed and the data did not, pin the new fingerprint alone",
 			got, datasetFingerprint, generatorVersion)
 	}
 }
