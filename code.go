@@ -52,6 +52,37 @@ func (c Code) Validate() error {
 	return p.Err()
 }
 
+// channelCodes is the JR/T 0169 A (channel) code of each channel, from the
+// seeded code list: premises for what arrives in person or on paper, the
+// self-service machines, and the electronic channels by kind. A channel
+// missing here is classified as other (A99).
+var channelCodes = map[Channel]string{
+	ChannelCounter:       "A01",   // 营业现场
+	ChannelVisit:         "A01",   // 营业现场
+	ChannelOpinionBook:   "A01",   // 营业现场
+	ChannelLetter:        "A01",   // 营业现场
+	ChannelSelfService:   "A02",   // 自助机具
+	ChannelOnlineBanking: "A0301", // 网上银行
+	ChannelPhone:         "A0302", // 电话银行
+	ChannelHotline:       "A0302", // 电话银行
+	ChannelMobileApp:     "A0303", // 移动客户端
+	ChannelWeChat:        "A0304", // 网络公众平台
+	ChannelOnlinePost:    "A0304", // 网络公众平台
+}
+
+// ChannelCode returns the JR/T 0169 A-dimension code under which a case
+// received by channel c is classified: A01 营业现场 for the counter, visits,
+// the opinion book and letters; A02 for self-service machines; A0301-A0304
+// for online banking, telephone (the outlet's phone and the hotline), the
+// mobile app, and WeChat and online posts; A99 其他 for the rest (e-mail, a
+// regulator's referral).
+func ChannelCode(c Channel) string {
+	if code, ok := channelCodes[c]; ok {
+		return code
+	}
+	return "A99"
+}
+
 // CodeService reads and edits the code lists.
 type CodeService interface {
 	// ListCodes returns the codes of one dimension, or of all when d is "".

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"redress"
+	"redress/demo/scenario"
 	"redress/sqldb"
 )
 
@@ -170,12 +171,11 @@ func generate(ctx context.Context, cfg *config, dsn, dataDir string) (*datasetMe
 		return nil, fmt.Errorf("generate: %w", err)
 	}
 	g := newGenerator(cfg.size, cfg.seed)
-	m := &datasetMeta{Generator: generatorVersion, Size: cfg.size, Seed: cfg.seed, ByStatus: map[redress.Status]int{}}
-	channels, kinds := map[redress.Channel]bool{}, map[redress.Kind]bool{}
+	m := &datasetMeta{Generator: generatorVersion, Size: cfg.size, Seed: cfg.seed}
+	mix := scenario.NewMix()
 	counted := func(yield func(*sqldb.BulkCase) bool) {
 		for c := range g.cases() {
-			m.ByStatus[c.Status]++
-			channels[c.Channel], kinds[c.Kind] = true, true
+			mix.Add(c.Kind, c.Channel, c.Status)
 			if !yield(c) {
 				return
 			}
@@ -195,7 +195,7 @@ func generate(ctx context.Context, cfg *config, dsn, dataDir string) (*datasetMe
 	db.Close()
 	m.Took, m.Others = time.Since(start), watch.others()
 	m.Orgs, m.Users, m.Cases = report.Orgs, report.Users, report.Cases
-	m.ByChannel, m.ByKind = len(channels), len(kinds)
+	m.ByStatus, m.ByChannel, m.ByKind = mix.Statuses, len(mix.Channels), len(mix.Kinds)
 	logf("  generated %d cases in %s; verifying the audit chain", m.Cases, m.Took.Round(time.Second))
 	verify := time.Now()
 	out, err := verifyAudit(ctx, cfg.redress, dataDir, dsn)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"redress"
+	"redress/demo/scenario"
 	"redress/sqldb"
 	"redress/sqldb/sqldbtest"
 )
@@ -53,12 +54,10 @@ func TestGeneratorIsDeterministic(t *testing.T) {
 
 func TestGeneratorCoversEveryStatusChannelAndKind(t *testing.T) {
 	g := newGenerator(20000, 2026)
-	statuses, channels, kinds := map[redress.Status]int{}, map[redress.Channel]int{}, map[redress.Kind]int{}
+	mix := scenario.NewMix()
 	var last time.Time
 	for c := range g.cases() {
-		statuses[c.Status]++
-		channels[c.Channel]++
-		kinds[c.Kind]++
+		mix.Add(c.Kind, c.Channel, c.Status)
 		if c.ReceivedAt.Before(datasetStart) || !c.ReceivedAt.Before(datasetEnd) {
 			t.Fatalf("case received %s, outside the timeline", c.ReceivedAt)
 		}
@@ -67,20 +66,8 @@ func TestGeneratorCoversEveryStatusChannelAndKind(t *testing.T) {
 		}
 		last = c.RegisteredAt
 	}
-	for _, s := range redress.Statuses {
-		if statuses[s] == 0 {
-			t.Errorf("no case is %s", s)
-		}
-	}
-	for _, ch := range redress.Channels {
-		if channels[ch] == 0 {
-			t.Errorf("no case came by %s", ch)
-		}
-	}
-	for _, k := range redress.Kinds {
-		if kinds[k] == 0 {
-			t.Errorf("no case is a %s", k)
-		}
+	for _, missing := range mix.Missing() {
+		t.Errorf("no case has %s", missing)
 	}
 	if want := branchCount(20000) * subBranchesPerBranch * outletsPerSubBranch; len(g.bank.outlets) != want {
 		t.Errorf("%d outlets, want %d", len(g.bank.outlets), want)

@@ -105,7 +105,12 @@ func (p *postgresStore) runDir() string { return filepath.Join(p.cfg.dir, "run-p
 
 // exec runs statements on the admin database.
 func (p *postgresStore) exec(ctx context.Context, statements ...string) error {
-	db, err := sql.Open("pgx", p.admin)
+	return execOn(ctx, p.admin, statements...)
+}
+
+// execOn runs statements, one after another, on the database of dsn.
+func execOn(ctx context.Context, dsn string, statements ...string) error {
+	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return err
 	}
@@ -162,26 +167,13 @@ func (p *postgresStore) prepare(ctx context.Context) (*datasetMeta, bool, error)
 	// What autovacuum would do soon after such a load: statistics and the
 	// visibility map, so that the measurements do not race it.
 	analyze := time.Now()
-	if err := p.onDatabase(ctx, name, `VACUUM (ANALYZE)`); err != nil {
+	if err := execOn(ctx, p.dsnFor(name), `VACUUM (ANALYZE)`); err != nil {
 		return nil, false, fmt.Errorf("postgres dataset: %w", err)
 	}
 	logf("  VACUUM (ANALYZE) took %s", time.Since(analyze).Round(100*time.Millisecond))
 	m.Server = p.systemID
 	m.Bytes = p.databaseSize(ctx, name)
 	return m, true, writeMeta(metaPath, m)
-}
-
-// onDatabase runs one statement on the named database.
-func (p *postgresStore) onDatabase(ctx context.Context, name, statement string) error {
-	db, err := sql.Open("pgx", p.dsnFor(name))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, statement); err != nil {
-		return fmt.Errorf("%s: %w", statement, err)
-	}
-	return nil
 }
 
 func (p *postgresStore) databaseSize(ctx context.Context, name string) int64 {

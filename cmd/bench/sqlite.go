@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"redress"
+	"redress/demo/scenario"
 )
 
 // sqliteStore keeps SQLite datasets as directories under the bench
@@ -143,10 +146,10 @@ const rawInsert = `INSERT INTO raw_cases (no, received_at, c_name, c_phone_enc, 
 
 // rawRow is the i-th baseline row, drawn from the scenario texts.
 func rawRow(i int) []any {
-	sc := &scenarios[i%len(scenarios)]
+	sc := scenario.Cycle(i)
 	return []any{fmt.Sprintf("TS20261101-%05d", i), time.Now().UTC().Format("2006-01-02T15:04:05.000000Z"),
 		"张伟", "v1:ZmFrZS1zZWFsZWQtcGhvbmUtbnVtYmVyLWZvci10aGUtYmFzZWxpbmUtcm93cw",
-		sc.subject, channelIntro["counter"] + sc.description, sc.request, "registered"}
+		sc.Subject, sc.Told(redress.ChannelCounter), sc.Request, "registered"}
 }
 
 // insertLoop runs inserts from workers goroutines and times each: at least
