@@ -47,19 +47,19 @@ func newUI() (*ui, error) {
 	u := &ui{pages: map[string]*template.Template{}, bundle: bundle, static: http.StripPrefix("/static/", http.FileServerFS(static))}
 	funcs := template.FuncMap{
 		"has": func(list []redress.Action, a string) bool { return slices.Contains(list, redress.Action(a)) },
-		"roleIs": func(u *redress.User, roles ...string) bool {
-			if u == nil {
-				return false
+		// can asks the domain whether the user's role holds a permission
+		// (redress.Can): the pages offer what the services allow.
+		"can": func(u *redress.User, p string) (bool, error) {
+			if !slices.Contains(redress.Permissions, redress.Permission(p)) {
+				return false, fmt.Errorf("template asks for an unknown permission %q", p)
 			}
-			for _, r := range roles {
-				if string(u.Role) == r {
-					return true
-				}
-			}
-			return false
+			return u != nil && redress.Can(u.Role, redress.Permission(p)), nil
 		},
-		"seq":   func(items ...string) []string { return items },
-		"lower": strings.ToLower,
+		// handlesCases says whether the user's role registers and handles
+		// cases (redress.MayRegister): the first responders and handlers.
+		"handlesCases": func(u *redress.User) bool { return u != nil && redress.MayRegister(u.Role) },
+		"seq":          func(items ...string) []string { return items },
+		"lower":        strings.ToLower,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
