@@ -1,6 +1,7 @@
 package redress
 
 import (
+	"bufio"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hkdf"
@@ -10,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 )
@@ -209,4 +211,29 @@ func (k *Keyring) BlindIndex(kind, value string) string {
 	mac.Write([]byte{0})
 	mac.Write([]byte(strings.ToUpper(strings.TrimSpace(value))))
 	return hex.EncodeToString(mac.Sum(nil)[:16])
+}
+
+// ReadKeyFile reads the personal-data key file's content: one line per key
+// version, "<version> <64 hex digits>"; blank lines and lines starting with
+// # are skipped. `redress` and `make bench` share the format.
+func ReadKeyFile(r io.Reader) (*Keyring, error) {
+	keys := map[int][]byte{}
+	scanner := bufio.NewScanner(r)
+	for line := 1; scanner.Scan(); line++ {
+		text := strings.TrimSpace(scanner.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		versionText, keyHex, ok := strings.Cut(text, " ")
+		version, verr := strconv.Atoi(versionText)
+		key, kerr := hex.DecodeString(strings.TrimSpace(keyHex))
+		if !ok || verr != nil || kerr != nil {
+			return nil, fmt.Errorf("line %d: want \"<version> <64 hex digits>\"", line)
+		}
+		keys[version] = key
+	}
+	if err := scanner.Err(); err != nil {
+		return nil, err
+	}
+	return NewKeyring(keys)
 }

@@ -66,3 +66,19 @@ func TestKeyring(t *testing.T) {
 		t.Fatal("empty opens to empty")
 	}
 }
+
+func TestReadKeyFile(t *testing.T) {
+	key := strings.Repeat("ab", KeySize)
+	ring, err := ReadKeyFile(strings.NewReader("# keys\n\n1 " + key + "\n2 " + strings.Repeat("cd", KeySize) + "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sealed := ring.Seal("13800138000", "aad"); sealed == "" {
+		t.Fatal("a keyring read from the file seals")
+	}
+	for _, bad := range []string{"1\n", "x " + key + "\n", "1 not-hex\n", "1 abcd\n"} {
+		if _, err := ReadKeyFile(strings.NewReader(bad)); err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -13,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -87,25 +85,11 @@ func readKeyFile(path string) (*redress.Keyring, error) {
 		return nil, fmt.Errorf("key file: %w", err)
 	}
 	defer f.Close()
-	keys := map[int][]byte{}
-	scanner := bufio.NewScanner(f)
-	for scanner.Scan() {
-		line := strings.TrimSpace(scanner.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		v, k, ok := strings.Cut(line, " ")
-		version, verr := strconv.Atoi(v)
-		key, kerr := hex.DecodeString(strings.TrimSpace(k))
-		if !ok || verr != nil || kerr != nil {
-			return nil, fmt.Errorf("key file %s: bad line", path)
-		}
-		keys[version] = key
+	ring, err := redress.ReadKeyFile(f)
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: %w", path, err)
 	}
-	if err := scanner.Err(); err != nil {
-		return nil, fmt.Errorf("key file: %w", err)
-	}
-	return redress.NewKeyring(keys)
+	return ring, nil
 }
 
 // migrateKept brings a kept dataset to the current schema, as an upgrade

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -9,8 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"redress"
 )
@@ -38,25 +35,7 @@ func loadKeyring(path string) (*redress.Keyring, bool, error) {
 		return nil, false, fmt.Errorf("key file: %w", err)
 	}
 	defer f.Close()
-	keys := map[int][]byte{}
-	scanner := bufio.NewScanner(f)
-	for line := 1; scanner.Scan(); line++ {
-		text := strings.TrimSpace(scanner.Text())
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		versionText, keyHex, ok := strings.Cut(text, " ")
-		version, verr := strconv.Atoi(versionText)
-		key, kerr := hex.DecodeString(strings.TrimSpace(keyHex))
-		if !ok || verr != nil || kerr != nil {
-			return nil, false, fmt.Errorf("key file %s line %d: want \"<version> <64 hex digits>\"", path, line)
-		}
-		keys[version] = key
-	}
-	if err := scanner.Err(); err != nil {
-		return nil, false, fmt.Errorf("key file: %w", err)
-	}
-	ring, err := redress.NewKeyring(keys)
+	ring, err := redress.ReadKeyFile(f)
 	if err != nil {
 		return nil, false, fmt.Errorf("key file %s: %w", path, err)
 	}
