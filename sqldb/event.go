@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"redress"
 )
@@ -173,20 +172,17 @@ func (s *AuditService) ListEvents(ctx context.Context, f redress.AuditFilter) (*
 	case f.Subject.ID != "":
 		p.Add("subject_id", "needs subject_kind")
 	}
-	for _, d := range []struct {
-		field, value, op string
-		next             int
-	}{{"from", f.From, ">=", 0}, {"to", f.To, "<", 1}} {
-		if d.value == "" {
-			continue
-		}
-		day, err := time.ParseInLocation(time.DateOnly, d.value, redress.Beijing)
-		if err != nil {
-			p.Add(d.field, "must be a date YYYY-MM-DD")
-			continue
-		}
-		where += " AND at " + d.op + " ?"
-		args = append(args, timeText(day.AddDate(0, 0, d.next)))
+	if start, _, err := redress.DayRange(f.From, ""); err != nil {
+		p.Add("from", "must be a date YYYY-MM-DD")
+	} else if f.From != "" {
+		where += " AND at >= ?"
+		args = append(args, timeText(start))
+	}
+	if _, end, err := redress.DayRange("", f.To); err != nil {
+		p.Add("to", "must be a date YYYY-MM-DD")
+	} else if f.To != "" {
+		where += " AND at < ?"
+		args = append(args, timeText(end))
 	}
 	if f.Before > 0 {
 		where += " AND seq < ?"

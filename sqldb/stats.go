@@ -40,14 +40,14 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 		ByChannel: map[redress.Channel]int{}, ByCodeB: map[string]int{}, BySatisfaction: map[string]int{}}
 	// One row per combination; the combinations are few (statuses × kinds × ...),
 	// so grouping in SQL and summing in Go reads the period once.
-	today := redress.Today(s.db.now())
+	overdue, overdueArgs := overdueSQL(redress.Today(s.db.now()))
 	rows, err := s.db.reads().QueryContext(ctx, `SELECT c.status, c.kind, c.channel, COALESCE(c.code_b, ''),
 		c.outcome, c.satisfaction,
 		CASE WHEN c.closed_at IS NULL THEN -1 ELSE `+s.db.dialect.daysBetween("c.received_at", "c.closed_at")+` END,
-		CASE WHEN c.status IN ('registered', 'accepted', 'investigating') AND c.paused_since IS NULL AND c.decision_due < ? THEN 1 ELSE 0 END,
+		CASE WHEN `+overdue+` THEN 1 ELSE 0 END,
 		CASE WHEN c.regulator_ref <> '' THEN 1 ELSE 0 END,
 		COUNT(*), COALESCE(SUM(c.redress_fen), 0)
-		FROM cases c WHERE 1 = 1`+where+` GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`, append([]any{today}, args...)...)
+		FROM cases c WHERE 1 = 1`+where+` GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`, append(overdueArgs, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}

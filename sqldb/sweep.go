@@ -47,10 +47,6 @@ func (o SweepOptions) withDefaults() SweepOptions {
 	return o
 }
 
-// openStatuses are the statuses in which the reply and decision clocks run
-// (redress.Status.Open).
-var openStatuses = []any{redress.StatusRegistered, redress.StatusAccepted, redress.StatusInvestigating}
-
 // errNothingToDo rolls back a notice that another sweep sent already, or
 // whose case changed since the sweep looked at it.
 var errNothingToDo = errors.New("nothing to do")
@@ -164,8 +160,9 @@ const maxYearsAhead = 2
 // administrators about each once.
 func (db *DB) alertMissingCalendars(ctx context.Context, now time.Time, region string, w sweepWindow, report *redress.SweepReport) error {
 	var maxReply, maxDecision string
+	open, openArgs := statusIn("status", redress.OpenStatuses)
 	err := db.reads().QueryRowContext(ctx, `SELECT COALESCE(MAX(reply_due), ''), COALESCE(MAX(decision_due), '')
-		FROM cases WHERE status IN (?, ?, ?)`, openStatuses...).Scan(&maxReply, &maxDecision)
+		FROM cases WHERE `+open, openArgs...).Scan(&maxReply, &maxDecision)
 	if err != nil {
 		return fmt.Errorf("latest due date: %w", err)
 	}
@@ -241,9 +238,10 @@ func (db *DB) sweepCandidates(ctx context.Context, clock redress.DueClock, w swe
 	default:
 		return nil, fmt.Errorf("sweep: unknown clock %q", clock)
 	}
-	args := append(append([]any{}, openStatuses...), w.end.String(), clock, w.today.String(), limit)
+	open, args := statusIn("c.status", redress.OpenStatuses)
+	args = append(args, w.end.String(), clock, w.today.String(), limit)
 	rows, err := db.reads().QueryContext(ctx, `SELECT c.id, c.no, `+col+` FROM cases c
-		WHERE c.status IN (?, ?, ?) AND `+col+` <> '' AND `+col+` <= ?`+paused+`
+		WHERE `+open+` AND `+col+` <> '' AND `+col+` <= ?`+paused+`
 		AND NOT EXISTS (SELECT 1 FROM deadline_alerts a WHERE a.case_id = c.id AND a.clock = ? AND a.due_date = `+col+`
 			AND a.kind = CASE WHEN `+col+` < ? THEN 'overdue' ELSE 'due_soon' END)
 		ORDER BY `+col+`, c.id LIMIT ?`, args...)
