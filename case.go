@@ -501,6 +501,15 @@ type Lookup struct {
 	Limit    int    `json:"limit,omitempty"`
 }
 
+// Validate checks that a lookup names at least one number to look up.
+func (l Lookup) Validate() error {
+	if l.Phone == "" && l.IDNumber == "" && l.Account == "" {
+		return &Error{Code: EINVALID, Message: "invalid input",
+			Fields: map[string]string{"phone": "give a phone, id_number or account to look up"}}
+	}
+	return nil
+}
+
 // PIIField names a protected personal-data field of a case.
 type PIIField string
 

@@ -3,7 +3,18 @@ package redress
 import (
 	"context"
 	"regexp"
+	"strings"
 )
+
+// DimensionOf returns the dimension a code belongs to: its first letter
+// (A01 is a channel code, B06 a business category, C08 a cause), "" for an
+// empty code. SaveCode checks that the letter names a dimension.
+func DimensionOf(code string) Dimension {
+	if code == "" {
+		return ""
+	}
+	return Dimension(strings.ToUpper(code[:1]))
+}
 
 // Dimension is one of the three JR/T 0169-2018 classification dimensions.
 type Dimension string

@@ -219,10 +219,7 @@ func MayHandle(h *User, c *Case) string {
 // this is what the pages offer.
 func AvailableActions(c *Case, u *User) []Action {
 	var out []Action
-	for _, a := range Actions {
-		if a == ActionRegister {
-			continue
-		}
+	for _, a := range CaseActions() {
 		if _, err := Permit(a, c, u); err == nil {
 			out = append(out, a)
 		}

@@ -78,6 +78,25 @@ var Actions = []Action{ActionRegister, ActionResolveOnSpot, ActionAccept, Action
 	ActionInvestigate, ActionDetermine, ActionReply, ActionSignOff, ActionClose, ActionReopen,
 	ActionWithdraw, ActionReject, ActionNote, ActionDeclareConflict, ActionExtend, ActionPause, ActionResume, ActionNewFacts}
 
+// OnCase reports whether a is an action taken on an existing case: a known
+// action other than register.
+func (a Action) OnCase() bool {
+	_, ok := Lifecycle[a]
+	return ok && a != ActionRegister
+}
+
+// CaseActions lists the actions taken on an existing case: every action but
+// register, in the order of Actions.
+func CaseActions() []Action {
+	out := make([]Action, 0, len(Actions)-1)
+	for _, a := range Actions {
+		if a != ActionRegister {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // Rule says who may take an action, from which statuses, and where it leads.
 type Rule struct {
 	From    []Status // statuses the action may start from; empty for register

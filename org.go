@@ -59,6 +59,22 @@ type OrgUnit struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
+// Depth is the unit's depth in the tree: 0 for head office, 1 for a branch
+// under it, and so on (read off its materialised path).
+func (o *OrgUnit) Depth() int { return max(strings.Count(o.Path, "/")-2, 0) }
+
+// ChildOrgKinds lists the kinds of unit that can be created under another:
+// every kind but head office, the one root.
+func ChildOrgKinds() []OrgKind {
+	var kinds []OrgKind
+	for _, k := range OrgKinds {
+		if k != OrgHQ {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds
+}
+
 // OrgPath returns the materialised path of a unit with the given ID under a
 // parent with the given path ("" for the root).
 func OrgPath(parentPath string, id int64) string {

@@ -33,7 +33,7 @@ func (s *CaseService) act(ctx context.Context, no string, req redress.ActionRequ
 	if err := caseReader(u); err != nil {
 		return nil, err
 	}
-	if _, ok := redress.Lifecycle[req.Action]; !ok || req.Action == redress.ActionRegister {
+	if !req.Action.OnCase() {
 		return nil, redress.Errorf(redress.ENOTFOUND, "unknown action %q", req.Action)
 	}
 	now := s.db.now()

@@ -31,8 +31,8 @@ func (s *Server) actionRoutes() []route {
 // fields the action takes: a field of another action is refused by name.
 func (s *Server) handleCaseAct(w http.ResponseWriter, r *http.Request) error {
 	action := redress.Action(r.PathValue("action"))
-	rule, ok := redress.Lifecycle[action]
-	if !ok || action == redress.ActionRegister {
+	rule := redress.Lifecycle[action]
+	if !action.OnCase() {
 		return redress.Errorf(redress.ENOTFOUND, "unknown action %q", action)
 	}
 	body, err := readBody(w, r)

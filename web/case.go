@@ -121,8 +121,8 @@ func (s *Server) handleCaseLookup(w http.ResponseWriter, r *http.Request) error 
 	if err := readJSON(w, r, &l); err != nil {
 		return err
 	}
-	if l.Phone == "" && l.IDNumber == "" && l.Account == "" {
-		return invalid("invalid input", map[string]string{"phone": "give a phone, id_number or account to look up"})
+	if err := l.Validate(); err != nil {
+		return err
 	}
 	page, err := s.svc.Cases.ListCases(r.Context(), redress.CaseFilter{Phone: l.Phone, IDNumber: l.IDNumber,
 		Account: l.Account, Cursor: l.Cursor, Limit: l.Limit})

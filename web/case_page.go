@@ -87,7 +87,7 @@ func (s *Server) handleCaseActSubmit(w http.ResponseWriter, r *http.Request) err
 		return invalid("the form could not be read", nil)
 	}
 	action := redress.Action(r.PathValue("action"))
-	if _, ok := redress.Lifecycle[action]; !ok || action == redress.ActionRegister {
+	if !action.OnCase() {
 		return redress.Errorf(redress.ENOTFOUND, "unknown action %q", action)
 	}
 	req, perr := actionFromForm(action, r.PostForm)

@@ -61,11 +61,7 @@ func (s *Server) handleAdminCodeSave(w http.ResponseWriter, r *http.Request) err
 	}
 	f := r.PostForm
 	code := strings.ToUpper(strings.TrimSpace(f.Get("code")))
-	dim := ""
-	if code != "" {
-		dim = code[:1]
-	}
-	_, err := s.svc.Codes.SaveCode(r.Context(), redress.Code{Dimension: redress.Dimension(dim), Code: code, Name: f.Get("name"),
+	_, err := s.svc.Codes.SaveCode(r.Context(), redress.Code{Dimension: redress.DimensionOf(code), Code: code, Name: f.Get("name"),
 		NameEN: f.Get("name_en"), Parent: strings.ToUpper(strings.TrimSpace(f.Get("parent"))), Active: f.Get("active") == "yes"})
 	return s.afterPost(w, r, err, "/admin/codes", func(d *pageData) error { return s.adminCodesPage(w, r, d) })
 }

@@ -62,7 +62,7 @@ func (s *Server) openAPI() object {
 		for _, m := range pathParam.FindAllStringSubmatch(rt.path, -1) {
 			p := object{"name": m[1], "in": "path", "required": true, "schema": object{"type": "string"}}
 			if m[1] == "action" {
-				p["schema"] = object{"type": "string", "enum": enums[reflect.TypeFor[redress.Action]()][1:]}
+				p["schema"] = object{"type": "string", "enum": redress.CaseActions()}
 			}
 			params = append(params, p)
 		}

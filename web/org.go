@@ -58,9 +58,9 @@ func (s *Server) adminOrgsPage(w http.ResponseWriter, r *http.Request, d *pageDa
 	}
 	rows := make([]orgRow, len(orgs))
 	for i, o := range orgs {
-		rows[i] = orgRow{OrgUnit: o, Depth: strings.Count(o.Path, "/") - 2}
+		rows[i] = orgRow{OrgUnit: o, Depth: o.Depth()}
 	}
-	d.Title, d.Data = "admin.orgs", map[string]any{"Orgs": rows, "Kinds": redress.OrgKinds[1:]}
+	d.Title, d.Data = "admin.orgs", map[string]any{"Orgs": rows, "Kinds": redress.ChildOrgKinds()}
 	s.render(w, r, http.StatusOK, "admin_orgs", d)
 	return nil
 }
