@@ -55,6 +55,7 @@ func wantCounts(t *testing.T, r *redress.SweepReport, dueSoon, overdue, escalate
 }
 
 func TestSweepDueSoonOverdueAndEscalation(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	c := f.register(t, "staff.bj") // received Friday 2026-11-20 09:30
@@ -185,6 +186,7 @@ func TestSweepDueSoonOverdueAndEscalation(t *testing.T) {
 }
 
 func TestSweepExtensionRearms(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	c := f.register(t, "staff.bj") // no handler: the outlet's nearest manager is mgr.bj
@@ -216,6 +218,7 @@ func TestSweepExtensionRearms(t *testing.T) {
 }
 
 func TestSweepMissingCalendar(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.withAdmin(t)
 	ctx := context.Background()
@@ -276,6 +279,7 @@ func TestSweepMissingCalendar(t *testing.T) {
 }
 
 func TestSweepSkipsAccused(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	n := sampleCase()
 	n.Accusation, n.Respondent.Staff = true, "mgr.bj"
@@ -293,6 +297,7 @@ func TestSweepSkipsAccused(t *testing.T) {
 // TestSweepSkipsPausedClock: a decision clock stopped for a mediation is
 // neither overdue nor escalated; after resuming, the moved date applies.
 func TestSweepSkipsPausedClock(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj")
 	c = f.act(t, "mgr.bj", c, redress.ActionRequest{Action: redress.ActionAccept})
