@@ -3,6 +3,7 @@ package demo_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -12,17 +13,19 @@ import (
 	"redress"
 	"redress/demo"
 	"redress/sqldb"
+	"redress/sqldb/sqldbtest"
 )
 
 // TestLoad loads the demo bank into a real database and checks that it
 // covers every status and channel and leaves an intact audit chain.
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	keys, err := redress.NewKeyring(map[int][]byte{1: bytes.Repeat([]byte{3}, redress.KeySize)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := sqldb.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	db, err := sqldb.Open(ctx, filepath.Join(sqldbtest.TempDir(t), "demo.db"), keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,10 +38,14 @@ func TestLoad(t *testing.T) {
 	}
 	now := time.Date(2026, 11, 23, 18, 0, 0, 0, redress.Beijing)
 	admin := &redress.User{Login: "admin", Role: redress.RoleAdmin}
-	svc := demo.Services{Orgs: sqldb.NewOrgService(db), Users: sqldb.NewUserService(db), Cases: sqldb.NewCaseService(db)}
+	users := &unhashedUsers{UserService: sqldb.NewUserService(db)}
+	svc := demo.Services{Orgs: sqldb.NewOrgService(db), Users: users, Cases: sqldb.NewCaseService(db)}
 	summary, err := demo.Load(redress.WithUser(ctx, admin), svc, admin, func(t time.Time) { db.Now = func() time.Time { return t } }, now, 2026)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if users.created != len(summary.Logins) {
+		t.Fatalf("the demo created %d users and lists %d logins", users.created, len(summary.Logins))
 	}
 	if len(summary.Logins) < 20 {
 		t.Fatalf("demo logins: %d", len(summary.Logins))
@@ -80,4 +87,29 @@ func TestLoad(t *testing.T) {
 	if err != nil || !report.OK {
 		t.Fatalf("audit after the demo: %+v %v", report, err)
 	}
+}
+
+// unhashedUsers creates the demo's users as the store does, but without
+// their password: TestLoad signs no one in, and an argon2id hash (64 MiB)
+// per demo user would be most of its time. It checks instead that each user
+// gets demo.Password and that the password is valid.
+type unhashedUsers struct {
+	redress.UserService
+	created int
+}
+
+// CreateUser checks the password of n, then creates the user without it.
+func (u *unhashedUsers) CreateUser(ctx context.Context, n redress.NewUser) (*redress.User, error) {
+	if n.Password != demo.Password {
+		return nil, fmt.Errorf("demo user %s: password %q, want demo.Password", n.Login, n.Password)
+	}
+	if err := n.Validate(); err != nil {
+		return nil, fmt.Errorf("demo user %s: %w", n.Login, err)
+	}
+	n.Password = ""
+	created, err := u.UserService.CreateUser(ctx, n)
+	if err == nil {
+		u.created++
+	}
+	return created, err
 }

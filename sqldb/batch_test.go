@@ -12,7 +12,10 @@ import (
 // TestGroupCommit: concurrent intakes share commits, each is on disk when
 // it returns, and one that fails inside a batch rolls back alone.
 func TestGroupCommit(t *testing.T) {
-	f := newFixture(t)
+	t.Parallel()
+	// On disk: intakes come to share a commit while one is being synced, and
+	// a SQLite file in memory syncs too fast for them to meet.
+	f := newFixtureOn(t, testEngine.OnDisk(), "bank", nil)
 	before := f.db.batch.commits.Load()
 	const n = 48
 	var wg sync.WaitGroup

@@ -23,6 +23,7 @@ func replyAt(at time.Time) redress.Reply {
 }
 
 func TestCreateCase(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj")
 	if c.No != "TS20261120-00001" || c.Status != redress.StatusRegistered || c.Version != 1 || c.Level != 1 {
@@ -49,6 +50,7 @@ func TestCreateCase(t *testing.T) {
 }
 
 func TestCreateCaseRefusals(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	n := sampleCase()
 	n.Org = "SH"
@@ -79,6 +81,7 @@ func TestCreateCaseRefusals(t *testing.T) {
 }
 
 func TestLifecycleToClosed(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj")
 	c = f.act(t, "mgr.bj", c, redress.ActionRequest{Action: redress.ActionAccept})
@@ -137,6 +140,7 @@ func TestLifecycleToClosed(t *testing.T) {
 }
 
 func TestResolveOnSpotAndEnds(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj")
 	_, err := f.cases.Act(f.as("staff.bj"), c.No, redress.ActionRequest{Action: redress.ActionResolveOnSpot, Version: 1, Reply: replyAt(f.clock)})
@@ -165,6 +169,7 @@ func TestResolveOnSpotAndEnds(t *testing.T) {
 }
 
 func TestEscalateAndAssign(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj")
 	c = f.act(t, "staff.bj", c, redress.ActionRequest{Action: redress.ActionEscalate, Reason: "超出首问人权限"})
@@ -196,6 +201,7 @@ func TestEscalateAndAssign(t *testing.T) {
 }
 
 func TestRecusal(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	n := sampleCase()
 	n.Respondent = redress.Respondent{Org: "BJ-HD-01", Staff: "staff2.bj"}
@@ -210,6 +216,7 @@ func TestRecusal(t *testing.T) {
 }
 
 func TestScope(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj")
 	for _, login := range []string{"mgr.bj", "head.bj", "hq.svc", "auditor", "staff2.bj"} {
@@ -240,6 +247,7 @@ func TestScope(t *testing.T) {
 }
 
 func TestVersionConflict(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj")
 	c = f.act(t, "mgr.bj", c, redress.ActionRequest{Action: redress.ActionAccept})
@@ -278,6 +286,7 @@ func TestVersionConflict(t *testing.T) {
 }
 
 func TestConcurrentIntakeNumbers(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -306,6 +315,7 @@ func TestConcurrentIntakeNumbers(t *testing.T) {
 }
 
 func TestListFiltersAndPaging(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for day := 1; day <= 12; day++ {
 		n := sampleCase()
@@ -381,6 +391,7 @@ func TestListFiltersAndPaging(t *testing.T) {
 }
 
 func TestPersonalDataNotStoredInClear(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "staff.bj")
 	if err := f.db.Close(); err != nil { // checkpoint the WAL into the file
@@ -398,6 +409,7 @@ func TestPersonalDataNotStoredInClear(t *testing.T) {
 }
 
 func TestAuditTampering(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		sql      string
@@ -411,6 +423,7 @@ func TestAuditTampering(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			f := newFixture(t)
 			c := f.register(t, "staff.bj")
 			c = f.act(t, "mgr.bj", c, redress.ActionRequest{Action: redress.ActionAccept})

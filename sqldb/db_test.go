@@ -3,6 +3,7 @@ package sqldb
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -30,11 +31,40 @@ type fixture struct {
 	clock time.Time
 }
 
+// fixtureClock is the fixture's time when a test starts: the bank was made
+// then, and tests move f.clock on from it.
+var fixtureClock = time.Date(2026, 11, 21, 10, 0, 0, 0, redress.Beijing)
+
+// fixtureKeys returns the keyring every fixture database is sealed under
+// (the templates were made with it).
+func fixtureKeys() (*redress.Keyring, error) {
+	return redress.NewKeyring(map[int][]byte{1: bytes.Repeat([]byte{7}, redress.KeySize)})
+}
+
+// newFixture returns a fixture on a copy of the "bank" template.
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
+	return newFixtureOf(t, "bank", nil)
+}
+
+// newFixtureOf returns a fixture on a copy of the template key: the bank,
+// then what more adds to it as the admin (more is nil for the plain bank).
+// The template is made once per engine run, so that no test pays for the
+// migrations and the bootstrap's password hash.
+func newFixtureOf(t testing.TB, key string, more func(admin context.Context, db *DB) error) *fixture {
+	t.Helper()
+	return newFixtureOn(t, testEngine, key, more)
+}
+
+// newFixtureOn is newFixtureOf on the given engine (testEngine.OnDisk(), for
+// a test that needs real fsyncs).
+func newFixtureOn(t testing.TB, engine sqldbtest.Engine, key string, more func(admin context.Context, db *DB) error) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	dsn := testEngine.NewDatabase(t)
-	keys, err := redress.NewKeyring(map[int][]byte{1: bytes.Repeat([]byte{7}, redress.KeySize)})
+	dsn, users := sqldbtest.CloneWith(t, engine, key, func(dsn string) (map[string]*redress.User, error) {
+		return buildBank(dsn, more)
+	})
+	keys, err := fixtureKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,17 +73,40 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	f := &fixture{db: db, dsn: dsn, cases: NewCaseService(db), users: map[string]*redress.User{},
-		clock: time.Date(2026, 11, 21, 10, 0, 0, 0, redress.Beijing)}
+	f := &fixture{db: db, dsn: dsn, cases: NewCaseService(db), users: map[string]*redress.User{}, clock: fixtureClock}
 	db.Now = func() time.Time { return f.clock }
+	if n, err := db.Migrate(ctx); err != nil || n != 0 {
+		t.Fatalf("migrating the migrated template must do nothing: %d %v", n, err)
+	}
+	for login, u := range users {
+		copied := *u // the template's users are shared by every test
+		f.users[login] = &copied
+	}
+	return f
+}
+
+// buildBank makes the bank of the fixture in the empty database of dsn, then
+// applies more, and returns the users it created by login.
+func buildBank(dsn string, more func(admin context.Context, db *DB) error) (map[string]*redress.User, error) {
+	ctx := context.Background()
+	keys, err := fixtureKeys()
+	if err != nil {
+		return nil, err
+	}
+	db, err := Open(ctx, dsn, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	db.Now = func() time.Time { return fixtureClock }
 	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if n, err := db.Migrate(ctx); err != nil || n != 0 {
-		t.Fatalf("a second migrate must do nothing: %d %v", n, err)
+		return nil, fmt.Errorf("a second migrate must do nothing: %d %v", n, err)
 	}
 	if _, err := db.Bootstrap(ctx, "admin-password-1"); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	admin := redress.WithUser(ctx, &redress.User{Login: "admin", Role: redress.RoleAdmin})
 	orgs := NewOrgService(db)
@@ -64,9 +117,10 @@ func newFixture(t testing.TB) *fixture {
 		{Code: "SH", Name: "上海分行", Kind: redress.OrgBranch, Parent: "HQ"},
 	} {
 		if _, err := orgs.CreateOrg(admin, o); err != nil {
-			t.Fatal(err)
+			return nil, fmt.Errorf("org %s: %w", o.Code, err)
 		}
 	}
+	users := map[string]*redress.User{}
 	for _, u := range []redress.NewUser{
 		{Login: "staff.bj", Name: "王芳", Role: redress.RoleStaff, Org: "BJ-HD-01"},
 		{Login: "staff2.bj", Name: "刘洋", Role: redress.RoleStaff, Org: "BJ-HD-01"},
@@ -78,12 +132,17 @@ func newFixture(t testing.TB) *fixture {
 	} {
 		created, err := NewUserService(db).CreateUser(admin, u)
 		if err != nil {
-			t.Fatal(err)
+			return nil, fmt.Errorf("user %s: %w", u.Login, err)
 		}
-		f.users[u.Login] = created
+		users[u.Login] = created
 	}
-	f.users["admin"] = &redress.User{Login: "admin", Role: redress.RoleAdmin}
-	return f
+	users["admin"] = &redress.User{Login: "admin", Role: redress.RoleAdmin}
+	if more != nil {
+		if err := more(admin, db); err != nil {
+			return nil, err
+		}
+	}
+	return users, nil
 }
 
 // as returns a context acting as the named fixture user.

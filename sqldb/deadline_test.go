@@ -17,6 +17,7 @@ func at(s string) time.Time {
 }
 
 func TestDeadlinesAtRegistration(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj") // a complaint received 2026-11-20 09:30
 	if c.ReplyDue != "2026-11-23" || c.DecisionDue != "2026-12-05" || c.DecisionClock != "decision" ||
@@ -54,6 +55,7 @@ func TestDeadlinesAtRegistration(t *testing.T) {
 }
 
 func TestMissingCalendarYearAtIntake(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	p := sampleCase()
 	p.Kind = redress.KindPetition // handling 60 days from 2026-11-20 ends in 2027, which has no calendar yet
@@ -104,6 +106,7 @@ func TestMissingCalendarYearAtIntake(t *testing.T) {
 }
 
 func TestDeadlineQuery(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	deadlines := NewDeadlineService(f.db)
 	tests := []struct {
@@ -132,6 +135,7 @@ func TestDeadlineQuery(t *testing.T) {
 }
 
 func TestExtend(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj")
 	c = f.act(t, "mgr.bj", c, redress.ActionRequest{Action: redress.ActionAccept})
@@ -184,6 +188,7 @@ func TestExtend(t *testing.T) {
 }
 
 func TestPauseResumeAndNewFacts(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj")
 	c = f.act(t, "mgr.bj", c, redress.ActionRequest{Action: redress.ActionAccept})
@@ -236,6 +241,7 @@ func TestPauseResumeAndNewFacts(t *testing.T) {
 }
 
 func TestPolicyOverride(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	deadlines := NewDeadlineService(f.db)
 	policies, err := deadlines.Policies(f.as("staff.bj"))

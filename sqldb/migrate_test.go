@@ -9,6 +9,7 @@ import (
 // TestMigrationFoldersMatch: every migration exists once per engine, under
 // the same file name, so that both engines reach the same schema version.
 func TestMigrationFoldersMatch(t *testing.T) {
+	t.Parallel()
 	folders := map[string][]string{}
 	for _, d := range []dialect{sqlite, postgres} {
 		entries, err := migrations.ReadDir("migrations/" + d.name)
@@ -37,6 +38,7 @@ func TestMigrationFoldersMatch(t *testing.T) {
 // TestDialectFor: the DSN picks the engine, and a PostgreSQL password never
 // reaches a log line.
 func TestDialectFor(t *testing.T) {
+	t.Parallel()
 	for dsn, want := range map[string]string{
 		"data/redress.db":                          "sqlite",
 		"file:data/redress.db?mode=rwc":            "sqlite",

@@ -35,6 +35,7 @@ func (f *fixture) secondNode(t *testing.T) *DB {
 // TestTwoNodesStartTogether: two servers started at once on an empty
 // database migrate and bootstrap it once between them.
 func TestTwoNodesStartTogether(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn := testEngine.NewDatabase(t)
 	keys := mustRing(t, map[int][]byte{1: make([]byte, redress.KeySize)})
@@ -93,6 +94,7 @@ func TestTwoNodesStartTogether(t *testing.T) {
 // gapless tracking numbers, and the audit chain stays whole, also for an
 // auditor verifying it while the cases come in.
 func TestTwoNodesIntake(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	nodes := []*CaseService{NewCaseService(f.db), NewCaseService(f.secondNode(t))}
 	const perNode = 25
@@ -157,8 +159,8 @@ func TestTwoNodesIntake(t *testing.T) {
 // TestTwoNodesShareSessions: a session or a token opened through one node
 // holds through the other, and ends on both.
 func TestTwoNodesShareSessions(t *testing.T) {
-	f := newFixture(t)
-	f.setPassword(t, "mgr.bj", "correct horse battery")
+	t.Parallel()
+	f := newSignInFixture(t)
 	other := f.secondNode(t)
 	ctx := context.Background()
 	token, _, err := NewSessionService(f.db).SignIn(ctx, redress.SignIn{Login: "mgr.bj", Password: "correct horse battery"})
@@ -201,6 +203,7 @@ func (s *countingSender) Send(ctx context.Context, n redress.Notification) error
 // moment and run their outboxes at once; every notice and escalation
 // happens once, and every notification is sent once.
 func TestTwoNodesBackgroundWorkOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.setContact(t, "mgr.bj", "li.qiang@bank.example", "")
 	other := f.secondNode(t)

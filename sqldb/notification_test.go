@@ -26,6 +26,7 @@ import (
 )
 
 func TestUserContactDetails(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	admin := f.as("admin")
@@ -103,6 +104,7 @@ func TestUserContactDetails(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func TestNotificationInbox(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	to := func(login string) recipient { return recipient{id: f.users[login].ID, login: login} }
@@ -322,6 +324,7 @@ func (f *fixture) outboxRows(t *testing.T, channel redress.NotifyChannel) []outb
 }
 
 func TestOutboxSendsTheSweepByEmail(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	box := &smtpBox{}
@@ -371,6 +374,7 @@ func TestOutboxSendsTheSweepByEmail(t *testing.T) {
 }
 
 func TestOutboxRetriesAndFailures(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	const deferred, refused = "wang.fang@bank.example", "gone@bank.example"
@@ -440,6 +444,7 @@ func TestOutboxRetriesAndFailures(t *testing.T) {
 }
 
 func TestOutboxConcurrentRunnersSendOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	box := &smtpBox{}
@@ -507,6 +512,7 @@ func TestOutboxConcurrentRunnersSendOnce(t *testing.T) {
 }
 
 func TestOutboxSMSResolvesTheNumberWhenSending(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	var mu sync.Mutex

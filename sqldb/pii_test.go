@@ -9,6 +9,7 @@ import (
 )
 
 func TestRevealIsAudited(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj")
 	_, err := f.cases.Reveal(f.as("staff.bj"), c.No, redress.RevealRequest{Field: redress.PIIPhone, Reason: "回访客户"})
@@ -39,6 +40,7 @@ func TestRevealIsAudited(t *testing.T) {
 }
 
 func TestLookupByBlindIndex(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj")
 	other := sampleCase()
@@ -57,6 +59,7 @@ func TestLookupByBlindIndex(t *testing.T) {
 }
 
 func TestAccusationHiddenFromTheAccused(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	n := sampleCase()
 	n.Accusation, n.Respondent = true, redress.Respondent{Org: "BJ-HD-01", Staff: "staff2.bj"}
@@ -81,6 +84,7 @@ func TestAccusationHiddenFromTheAccused(t *testing.T) {
 }
 
 func TestDeclaredConflict(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj")
 	c = f.act(t, "mgr.bj", c, redress.ActionRequest{Action: redress.ActionAccept})
@@ -98,6 +102,7 @@ func TestDeclaredConflict(t *testing.T) {
 }
 
 func TestKeyRotation(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for range 5 {
 		f.register(t, "staff.bj")
@@ -153,6 +158,7 @@ func mustRing(t *testing.T, keys map[int][]byte) *redress.Keyring {
 // personal data and greps the database for the numbers: on SQLite the file
 // and its WAL, on PostgreSQL every value of every table.
 func TestNoPersonalDataInTheFile(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj")
 	c = f.act(t, "mgr.bj", c, redress.ActionRequest{Action: redress.ActionAccept})

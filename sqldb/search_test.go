@@ -8,6 +8,7 @@ import (
 )
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	texts := []struct{ subject, description, name string }{
 		{"理财产品收益与宣传不符", "客户称购买的理财产品实际收益远低于宣传。", "张三"},

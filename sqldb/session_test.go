@@ -9,16 +9,24 @@ import (
 	"redress"
 )
 
-func (f *fixture) setPassword(t *testing.T, login, password string) {
+// mgrPassword is the password of mgr.bj in the fixtures of newSignInFixture.
+const mgrPassword = "correct horse battery"
+
+// newSignInFixture returns a fixture whose mgr.bj has the password
+// mgrPassword, set by the admin in the template: the tests hash only what
+// they test (sign-in, password change), not the setup.
+func newSignInFixture(t *testing.T) *fixture {
 	t.Helper()
-	if _, err := NewUserService(f.db).UpdateUser(f.as("admin"), login, redress.UserUpdate{Password: &password}); err != nil {
-		t.Fatal(err)
-	}
+	return newFixtureOf(t, "bank, mgr.bj with a password", func(admin context.Context, db *DB) error {
+		password := mgrPassword
+		_, err := NewUserService(db).UpdateUser(admin, "mgr.bj", redress.UserUpdate{Password: &password})
+		return err
+	})
 }
 
 func TestSessions(t *testing.T) {
-	f := newFixture(t)
-	f.setPassword(t, "mgr.bj", "correct horse battery")
+	t.Parallel()
+	f := newSignInFixture(t)
 	sessions := NewSessionService(f.db)
 	ctx := context.Background()
 	token, u, err := sessions.SignIn(ctx, redress.SignIn{Login: "mgr.bj", Password: "correct horse battery", Remote: "10.1.2.3"})
@@ -58,8 +66,8 @@ func TestSessions(t *testing.T) {
 }
 
 func TestLockout(t *testing.T) {
-	f := newFixture(t)
-	f.setPassword(t, "mgr.bj", "correct horse battery")
+	t.Parallel()
+	f := newSignInFixture(t)
 	sessions := NewSessionService(f.db)
 	ctx := context.Background()
 	for i := 1; i <= redress.LockoutThreshold; i++ {
@@ -108,8 +116,8 @@ func TestLockout(t *testing.T) {
 }
 
 func TestPasswordChangeAndDisable(t *testing.T) {
-	f := newFixture(t)
-	f.setPassword(t, "mgr.bj", "correct horse battery")
+	t.Parallel()
+	f := newSignInFixture(t)
 	sessions := NewSessionService(f.db)
 	ctx := context.Background()
 	first, _, _ := sessions.SignIn(ctx, redress.SignIn{Login: "mgr.bj", Password: "correct horse battery"})
@@ -162,6 +170,7 @@ func TestPasswordChangeAndDisable(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tokens := NewTokenService(f.db)
 	ctx := context.Background()

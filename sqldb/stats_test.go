@@ -8,6 +8,7 @@ import (
 )
 
 func TestStats(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	closed := f.register(t, "staff.bj") // received 2026-11-20
 	closed = f.act(t, "mgr.bj", closed, redress.ActionRequest{Action: redress.ActionAccept})

@@ -58,6 +58,7 @@ func wantCounts(t *testing.T, r *redress.SweepReport, dueSoon, overdue, escalate
 }
 
 func TestSweepDueSoonOverdueAndEscalation(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	c := f.register(t, "staff.bj") // received Friday 2026-11-20 09:30
@@ -188,6 +189,7 @@ func TestSweepDueSoonOverdueAndEscalation(t *testing.T) {
 }
 
 func TestSweepExtensionRearms(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	c := f.register(t, "staff.bj") // no handler: the outlet's nearest manager is mgr.bj
@@ -219,6 +221,7 @@ func TestSweepExtensionRearms(t *testing.T) {
 }
 
 func TestSweepMissingCalendar(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.withAdmin(t)
 	ctx := context.Background()
@@ -279,6 +282,7 @@ func TestSweepMissingCalendar(t *testing.T) {
 }
 
 func TestSweepSkipsAccused(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	n := sampleCase()
 	n.Accusation, n.Respondent.Staff = true, "mgr.bj"
@@ -296,6 +300,7 @@ func TestSweepSkipsAccused(t *testing.T) {
 // TestSweepSkipsPausedClock: a decision clock stopped for a mediation is
 // neither overdue nor escalated; after resuming, the moved date applies.
 func TestSweepSkipsPausedClock(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj")
 	c = f.act(t, "mgr.bj", c, redress.ActionRequest{Action: redress.ActionAccept})

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,11 +15,12 @@ import (
 
 	"redress"
 	"redress/sqldb"
+	"redress/sqldb/sqldbtest"
 	"redress/web"
 )
 
-// apiFixture is a real server on a real SQLite database with a small bank
-// and one API token per user.
+// apiFixture is a real server on a real database (SQLite, or PostgreSQL)
+// with a small bank and one API token per user.
 type apiFixture struct {
 	srv    *httptest.Server
 	db     *sqldb.DB
@@ -25,25 +28,107 @@ type apiFixture struct {
 	tokens map[string]string
 }
 
+// bank is what a template holds besides its database: the secret of each
+// user's API token (only their digests are stored) and the users it made
+// beyond the bank of newAPI, by login.
+type bank struct {
+	tokens map[string]string
+	users  map[string]*redress.User
+}
+
+// apiKeys returns the keyring every API fixture's database is sealed under
+// (the templates were made with it).
+func apiKeys() (*redress.Keyring, error) {
+	return redress.NewKeyring(map[int][]byte{1: bytes.Repeat([]byte{9}, redress.KeySize)})
+}
+
+// newAPI returns a server on a copy of the "api" template.
 func newAPI(t *testing.T) *apiFixture {
 	t.Helper()
+	f, _ := newAPIOf(t, "api", nil)
+	return f
+}
+
+// newAPIOf returns a server on a copy of the template key: the bank of
+// newAPI, then what more adds to it as the admin (more is nil for the plain
+// bank). The template is made once per engine run, so that no test pays for
+// the migrations and the password hashes of the setup. It also returns the
+// users that more made.
+func newAPIOf(t *testing.T, key string, more func(admin context.Context, db *sqldb.DB, b *bank) error) (*apiFixture, map[string]*redress.User) {
+	t.Helper()
 	ctx := context.Background()
-	keys, err := redress.NewKeyring(map[int][]byte{1: bytes.Repeat([]byte{9}, redress.KeySize)})
+	dsn, b := sqldbtest.CloneWith(t, testEngine, key, func(dsn string) (bank, error) { return buildAPIBank(dsn, more) })
+	keys, err := apiKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	dsn := testEngine.NewDatabase(t)
 	db, err := sqldb.Open(ctx, dsn, keys, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	if n, err := db.Migrate(ctx); err != nil || n != 0 {
+		t.Fatalf("migrating the migrated template must do nothing: %d %v", n, err)
+	}
+	// The template's value is shared by every test: each gets its own copies.
+	f := &apiFixture{db: db, dsn: dsn, tokens: maps.Clone(b.tokens)}
+	users := map[string]*redress.User{}
+	for login, u := range b.users {
+		copied := *u
+		users[login] = &copied
+	}
+	server := web.NewServer(web.Services{
+		Cases: sqldb.NewCaseService(db), Orgs: sqldb.NewOrgService(db), Users: sqldb.NewUserService(db),
+		Tokens: sqldb.NewTokenService(db), Sessions: sqldb.NewSessionService(db), Deadlines: sqldb.NewDeadlineService(db), Evidence: sqldb.NewEvidenceService(db), Search: sqldb.NewSearchService(db), Stats: sqldb.NewStatsService(db), Notifications: sqldb.NewNotificationService(db), Codes: sqldb.NewCodeService(db), Audit: sqldb.NewAuditService(db), Ping: db.Ping,
+	}, log)
+	f.srv = httptest.NewServer(server.Handler())
+	t.Cleanup(f.srv.Close)
+	return f, users
+}
+
+// The passwords of the fixtures of newAPIWithPasswords.
+const (
+	pagePassword    = "page-password-1"    // mgr and admin
+	browserPassword = "browser-password-1" // staff
+)
+
+// newAPIWithPasswords returns a server on a copy of the bank of newAPI in
+// which mgr and admin have the password pagePassword and staff has
+// browserPassword, set by the admin in the template: the tests hash only
+// what they test (sign-in), not the setup.
+func newAPIWithPasswords(t *testing.T) *apiFixture {
+	t.Helper()
+	f, _ := newAPIOf(t, "api, with passwords", func(admin context.Context, db *sqldb.DB, _ *bank) error {
+		for login, password := range map[string]string{"mgr": pagePassword, "admin": pagePassword, "staff": browserPassword} {
+			if _, err := sqldb.NewUserService(db).UpdateUser(admin, login, redress.UserUpdate{Password: &password}); err != nil {
+				return fmt.Errorf("password of %s: %w", login, err)
+			}
+		}
+		return nil
+	})
+	return f
+}
+
+// buildAPIBank makes the bank of newAPI in the empty database of dsn, with
+// a token for each user, then applies more.
+func buildAPIBank(dsn string, more func(admin context.Context, db *sqldb.DB, b *bank) error) (bank, error) {
+	ctx := context.Background()
+	b := bank{tokens: map[string]string{}, users: map[string]*redress.User{}}
+	keys, err := apiKeys()
+	if err != nil {
+		return b, err
+	}
+	db, err := sqldb.Open(ctx, dsn, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return b, err
+	}
+	defer db.Close()
 	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
+		return b, err
 	}
 	if _, err := db.Bootstrap(ctx, "admin-password-1"); err != nil {
-		t.Fatal(err)
+		return b, err
 	}
 	admin := redress.WithUser(ctx, &redress.User{Login: "admin", Role: redress.RoleAdmin})
 	for _, o := range []redress.NewOrgUnit{
@@ -52,10 +137,9 @@ func newAPI(t *testing.T) *apiFixture {
 		{Code: "SH", Name: "上海分行", Kind: redress.OrgBranch, Parent: "HQ"},
 	} {
 		if _, err := sqldb.NewOrgService(db).CreateOrg(admin, o); err != nil {
-			t.Fatal(err)
+			return b, fmt.Errorf("org %s: %w", o.Code, err)
 		}
 	}
-	f := &apiFixture{db: db, dsn: dsn, tokens: map[string]string{}}
 	tokens := sqldb.NewTokenService(db)
 	for _, u := range []redress.NewUser{
 		{Login: "staff", Name: "王芳", Role: redress.RoleStaff, Org: "BJ-01"},
@@ -65,23 +149,22 @@ func newAPI(t *testing.T) *apiFixture {
 		{Login: "auditor", Name: "钱进", Role: redress.RoleAuditor, Org: "HQ"},
 	} {
 		if _, err := sqldb.NewUserService(db).CreateUser(admin, u); err != nil {
-			t.Fatal(err)
+			return b, fmt.Errorf("user %s: %w", u.Login, err)
 		}
 	}
 	for _, login := range []string{"admin", "staff", "mgr", "head", "mgr.sh", "auditor"} {
 		token, err := tokens.CreateToken(ctx, login, "test", nil)
 		if err != nil {
-			t.Fatal(err)
+			return b, fmt.Errorf("token of %s: %w", login, err)
 		}
-		f.tokens[login] = token
+		b.tokens[login] = token
 	}
-	server := web.NewServer(web.Services{
-		Cases: sqldb.NewCaseService(db), Orgs: sqldb.NewOrgService(db), Users: sqldb.NewUserService(db),
-		Tokens: tokens, Sessions: sqldb.NewSessionService(db), Deadlines: sqldb.NewDeadlineService(db), Evidence: sqldb.NewEvidenceService(db), Search: sqldb.NewSearchService(db), Stats: sqldb.NewStatsService(db), Notifications: sqldb.NewNotificationService(db), Codes: sqldb.NewCodeService(db), Audit: sqldb.NewAuditService(db), Ping: db.Ping,
-	}, log)
-	f.srv = httptest.NewServer(server.Handler())
-	t.Cleanup(f.srv.Close)
-	return f
+	if more != nil {
+		if err := more(admin, db, &b); err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // call sends a request as the named user ("" for none) and decodes the answer.
@@ -137,6 +220,7 @@ func errorOf(t *testing.T, body map[string]any) (code, message string, fields ma
 }
 
 func TestCreateCaseAnswer(t *testing.T) {
+	t.Parallel()
 	f := newAPI(t)
 	c := f.create(t)
 	for field, want := range map[string]any{"status": "registered", "version": 1.0, "level": 1.0, "org": "BJ-01",
@@ -159,6 +243,7 @@ func TestCreateCaseAnswer(t *testing.T) {
 }
 
 func TestWalkToClosed(t *testing.T) {
+	t.Parallel()
 	f := newAPI(t)
 	no := f.create(t)["no"].(string)
 	steps := []struct{ login, action, body string }{
@@ -190,6 +275,7 @@ func TestWalkToClosed(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	f := newAPI(t)
 	no := f.create(t)["no"].(string)
 	big := `{"kind":"complaint","description":"` + strings.Repeat("长", 400000) + `"}`
@@ -289,6 +375,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestAuditVerifyDetectsTampering(t *testing.T) {
+	t.Parallel()
 	f := newAPI(t)
 	f.create(t)
 	// An attacker with access to the database (the SQLite file, or a
@@ -308,6 +395,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 }
 
 func TestAdminEndpoints(t *testing.T) {
+	t.Parallel()
 	f := newAPI(t)
 	status, o := f.call(t, "admin", "POST", "/api/v1/orgs", `{"code":"SH-01","name":"陆家嘴网点","kind":"outlet","parent":"SH"}`)
 	if status != 201 || o["parent"] != "SH" {
@@ -344,6 +432,7 @@ func TestAdminEndpoints(t *testing.T) {
 }
 
 func TestHealth(t *testing.T) {
+	t.Parallel()
 	f := newAPI(t)
 	status, body := f.call(t, "", "GET", "/healthz", "")
 	if status != 200 || body["status"] != "ok" {

@@ -35,6 +35,7 @@ func (f *apiFixture) upload(t *testing.T, login, no, name string, content []byte
 }
 
 func TestEvidence(t *testing.T) {
+	t.Parallel()
 	f := newAPI(t)
 	no := f.create(t)["no"].(string)
 	scan := []byte("%PDF-1.4 身份证复印件 110101199003071234")

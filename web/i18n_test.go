@@ -17,6 +17,7 @@ import (
 // messages, that every message a template or page asks for exists, and that
 // every value of the vocabulary shown on the pages has a label.
 func TestCataloguesComplete(t *testing.T) {
+	t.Parallel()
 	load := func(name string) map[string]any {
 		data, err := fs.ReadFile(uiFiles, "i18n/"+name)
 		if err != nil {
@@ -108,6 +109,7 @@ func strs[T ~string](list []T) []string {
 }
 
 func TestTemplatesParse(t *testing.T) {
+	t.Parallel()
 	u, err := newUI()
 	if err != nil {
 		t.Fatal(err)

@@ -25,29 +25,31 @@ var allRoles = []redress.Role{redress.RoleStaff, redress.RoleManager, redress.Ro
 
 func newMatrix(t *testing.T) *matrix {
 	t.Helper()
-	f := newAPI(t)
-	m := &matrix{apiFixture: f, users: map[string]*redress.User{}, cases: sqldb.NewCaseService(f.db)}
-	ctx := context.Background()
-	admin := redress.WithUser(ctx, &redress.User{Login: "admin", Role: redress.RoleAdmin})
-	for _, role := range allRoles {
-		inOrg := map[redress.Role]string{redress.RoleStaff: "BJ-01", redress.RoleManager: "BJ", redress.RoleBranchHead: "BJ"}[role]
-		if inOrg == "" {
-			inOrg = "HQ" // head-office roles work across the bank
-		}
-		for _, place := range []struct{ suffix, org string }{{".in", inOrg}, {".out", "SH"}} {
-			login := string(role) + place.suffix
-			u, err := sqldb.NewUserService(f.db).CreateUser(admin, redress.NewUser{Login: login, Name: "测试" + login,
-				Role: role, Org: place.org, Password: "matrix-password-1"})
-			if err != nil {
-				t.Fatal(err)
+	f, users := newAPIOf(t, "matrix", func(admin context.Context, db *sqldb.DB, b *bank) error {
+		for _, role := range allRoles {
+			inOrg := map[redress.Role]string{redress.RoleStaff: "BJ-01", redress.RoleManager: "BJ", redress.RoleBranchHead: "BJ"}[role]
+			if inOrg == "" {
+				inOrg = "HQ" // head-office roles work across the bank
 			}
-			m.users[login] = u
-			if f.tokens[login], err = sqldb.NewTokenService(f.db).CreateToken(ctx, login, "matrix", nil); err != nil {
-				t.Fatal(err)
+			for _, place := range []struct{ suffix, org string }{{".in", inOrg}, {".out", "SH"}} {
+				login := string(role) + place.suffix
+				// No password: the matrix signs no one in, and 12 argon2id hashes
+				// (64 MiB each) would cost more than the rest of the template.
+				// The password endpoint still answers 400 for a wrong current one.
+				u, err := sqldb.NewUserService(db).CreateUser(admin, redress.NewUser{Login: login, Name: "测试" + login,
+					Role: role, Org: place.org})
+				if err != nil {
+					return fmt.Errorf("user %s: %w", login, err)
+				}
+				b.users[login] = u
+				if b.tokens[login], err = sqldb.NewTokenService(db).CreateToken(context.Background(), login, "matrix", nil); err != nil {
+					return fmt.Errorf("token of %s: %w", login, err)
+				}
 			}
 		}
-	}
-	return m
+		return nil
+	})
+	return &matrix{apiFixture: f, users: users, cases: sqldb.NewCaseService(f.db)}
 }
 
 // prepare registers a case at BJ-01 and walks it to the given status, with
@@ -132,6 +134,7 @@ func actionBody(a redress.Action, version int) string {
 
 // TestPermissionMatrixActions walks every lifecycle action × role × scope.
 func TestPermissionMatrixActions(t *testing.T) {
+	t.Parallel()
 	m := newMatrix(t)
 	for _, a := range redress.Actions {
 		if a == redress.ActionRegister {
@@ -165,6 +168,7 @@ func TestPermissionMatrixActions(t *testing.T) {
 
 // TestPermissionMatrixEndpoints walks every other endpoint × role × scope.
 func TestPermissionMatrixEndpoints(t *testing.T) {
+	t.Parallel()
 	m := newMatrix(t)
 	c := m.prepare(t, redress.StatusRegistered, false)
 	ev, err := sqldb.NewEvidenceService(m.db).AddEvidence(redress.WithUser(context.Background(), m.users["staff.in"]), c.No,
@@ -300,6 +304,7 @@ func TestPermissionMatrixEndpoints(t *testing.T) {
 
 // TestScopeOfLists checks what the lists hold, not just that they answer.
 func TestScopeOfLists(t *testing.T) {
+	t.Parallel()
 	m := newMatrix(t)
 	c := m.prepare(t, redress.StatusRegistered, false)
 	for _, role := range []redress.Role{redress.RoleStaff, redress.RoleManager, redress.RoleBranchHead, redress.RoleHQService, redress.RoleAuditor} {

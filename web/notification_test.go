@@ -32,6 +32,7 @@ func withNotifications(t *testing.T, f *apiFixture) {
 }
 
 func TestNotificationsAPI(t *testing.T) {
+	t.Parallel()
 	f := newAPI(t)
 	withNotifications(t, f)
 	c := f.create(t)

@@ -13,6 +13,7 @@ import (
 // operation the server answers is in it, every reference resolves, and real
 // answers and requests use only the properties the schemas declare.
 func TestOpenAPIIsTrue(t *testing.T) {
+	t.Parallel()
 	f := newAPI(t)
 	resp, err := http.Get(f.srv.URL + "/api/v1/openapi.json")
 	if err != nil {

@@ -1,16 +1,12 @@
 package web_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"regexp"
 	"strings"
 	"testing"
-
-	"redress"
-	"redress/sqldb"
 )
 
 var (
@@ -24,16 +20,10 @@ var (
 // main page: it renders, no ID repeats, every visible form control has a
 // label, user text is escaped, and the pages carry no inline script.
 func TestPagesAccessible(t *testing.T) {
-	f := newAPI(t)
+	t.Parallel()
+	f := newAPIWithPasswords(t)
 	c := f.create(t)
 	no := c["no"].(string)
-	admin := redress.WithUser(context.Background(), &redress.User{Login: "admin", Role: redress.RoleAdmin})
-	for _, login := range []string{"mgr", "admin"} {
-		password := "page-password-1"
-		if _, err := sqldb.NewUserService(f.db).UpdateUser(admin, login, redress.UserUpdate{Password: &password}); err != nil {
-			t.Fatal(err)
-		}
-	}
 	pages := map[string][]string{
 		"mgr":   {"/", "/?status=registered&kind=complaint", "/cases/new", "/cases/new?channel=visit", "/cases/" + no, "/cases/" + no + "/receipt", "/cases/" + no + "/print/registration", "/admin/tokens", "/search?q=%E7%90%86%E8%B4%A2"},
 		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens"},
@@ -41,7 +31,7 @@ func TestPagesAccessible(t *testing.T) {
 	for login, paths := range pages {
 		jar, _ := cookiejar.New(nil)
 		client := &http.Client{Jar: jar}
-		req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader("login="+login+"&password=page-password-1"))
+		req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader("login="+login+"&password="+pagePassword))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 		resp, err := client.Do(req)

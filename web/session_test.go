@@ -1,23 +1,16 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/cookiejar"
 	"strings"
 	"testing"
-
-	"redress"
-	"redress/sqldb"
 )
 
 func TestBrowserSessionAndCrossSiteRefusal(t *testing.T) {
-	f := newAPI(t)
-	password := "browser-password-1"
-	admin := redress.WithUser(context.Background(), &redress.User{Login: "admin", Role: redress.RoleAdmin})
-	if _, err := sqldb.NewUserService(f.db).UpdateUser(admin, "staff", redress.UserUpdate{Password: &password}); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	f := newAPIWithPasswords(t)
+	password := browserPassword
 	jar, _ := cookiejar.New(nil)
 	browser := &http.Client{Jar: jar}
 	send := func(method, path, body string, headers map[string]string) *http.Response {

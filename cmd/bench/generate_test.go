@@ -41,6 +41,7 @@ func firstCases(t *testing.T, g *generator, n int) []string {
 }
 
 func TestGeneratorIsDeterministic(t *testing.T) {
+	t.Parallel()
 	a := firstCases(t, newGenerator(5000, 7), 300)
 	b := firstCases(t, newGenerator(5000, 7), 300)
 	c := firstCases(t, newGenerator(5000, 8), 300)
@@ -53,6 +54,7 @@ func TestGeneratorIsDeterministic(t *testing.T) {
 }
 
 func TestGeneratorCoversEveryStatusChannelAndKind(t *testing.T) {
+	t.Parallel()
 	g := newGenerator(20000, 2026)
 	mix := scenario.NewMix()
 	var last time.Time
@@ -82,6 +84,7 @@ func TestGeneratorCoversEveryStatusChannelAndKind(t *testing.T) {
 // search find cases, the blind index finds a phone number, and a case
 // registered afterwards continues the day's tracking numbers.
 func TestBulkLoad(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	keyFile := filepath.Join(dir, "redress.key")

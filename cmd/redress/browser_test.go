@@ -18,6 +18,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"redress/sqldb/sqldbtest"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -154,9 +156,17 @@ func act(action string, fill ...chromedp.Action) chromedp.Tasks {
 // by the three roles involved, hostile text shown as text, a cross-site form
 // post refused, and no console error on any page.
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
+	// The pages load htmx and ECharts, which the binary embeds only after
+	// make assets: without them the walk below fails far from the cause.
+	for _, lib := range []string{"htmx.min.js", "echarts.min.js"} {
+		if _, err := os.Stat(filepath.Join("..", "..", "web", "static", "vendor", lib)); err != nil {
+			t.Fatalf("web/static/vendor/%s is missing: run `make assets` (it copies the browser libraries from node_modules), then the tests again", lib)
+		}
+	}
 	bin := buildBinary(t)
-	data := t.TempDir()
+	data := sqldbtest.TempDir(t) // the database and the key file
 	for _, u := range [][]string{
 		{"--login", "zhang.lei", "--name", "张磊", "--role", "staff", "--org", "HQ"},
 		{"--login", "wang.fang", "--name", "王芳", "--role", "manager", "--org", "HQ"},

@@ -4,25 +4,52 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"redress/sqldb/sqldbtest"
 )
 
-// buildBinary compiles the redress command once per test.
+// binDir holds the redress command the tests build; TestMain makes it and
+// removes it.
+var binDir string
+
+// TestMain runs the tests with a directory for the binary they build.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "redress-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// builtBinary compiles the redress command once for the tests of this run.
+var builtBinary = sync.OnceValues(func() (string, error) {
+	bin := filepath.Join(binDir, "redress")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// buildBinary returns the redress command, built once per test run.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "redress")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	bin, err := builtBinary()
 	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+		t.Fatal(err)
 	}
 	return bin
 }
@@ -40,8 +67,15 @@ func freeAddr(t *testing.T) string {
 // runCLI runs the binary and returns its exit status and output.
 func runCLI(t *testing.T, bin, data string, args ...string) (int, string, string) {
 	t.Helper()
+	return runCLIWith(t, bin, data, nil, args...)
+}
+
+// runCLIWith is runCLI with more environment variables (NAME=value), which
+// win over the test process's own.
+func runCLIWith(t *testing.T, bin, data string, env []string, args ...string) (int, string, string) {
+	t.Helper()
 	cmd := exec.Command(bin, append(args, "--data", data)...)
-	cmd.Env = append(os.Environ(), "REDRESS_ADMIN_PASSWORD=")
+	cmd.Env = append(append(os.Environ(), "REDRESS_ADMIN_PASSWORD="), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -60,25 +94,40 @@ func runCLI(t *testing.T, bin, data string, args ...string) (int, string, string
 // REDRESS_TEST_POSTGRES names a server (--db a postgres:// URL, the key
 // file still in --data).
 func TestBinaryEndToEnd(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	engines, err := sqldbtest.Engines()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range engines {
-		t.Run(e.Name, func(t *testing.T) { binaryEndToEnd(t, bin, e) })
+		t.Cleanup(func() {
+			if err := e.Close(); err != nil {
+				t.Error(err)
+			}
+		})
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			binaryEndToEnd(t, bin, e)
+		})
 	}
 }
 
 func binaryEndToEnd(t *testing.T, bin string, e sqldbtest.Engine) {
 	dsn := e.NewDatabase(t)
-	t.Setenv("REDRESS_DB", dsn) // every command below, serve included, uses it
-	data := t.TempDir()
+	// Every command below, serve included, uses it (in its environment, not
+	// the test process's, so that the tests may run in parallel).
+	env := []string{"REDRESS_DB=" + dsn}
+	runCLI := func(t *testing.T, bin, data string, args ...string) (int, string, string) {
+		t.Helper()
+		return runCLIWith(t, bin, data, env, args...)
+	}
+	data := sqldbtest.TempDir(t) // the key file
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	serve := exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--data", data)
-	serve.Env = append(os.Environ(), "REDRESS_ADMIN_PASSWORD=")
+	serve.Env = append(append(os.Environ(), "REDRESS_ADMIN_PASSWORD="), env...)
 	var serveOut, serveErr bytes.Buffer
 	serve.Stdout, serve.Stderr = &serveOut, &serveErr
 	if err := serve.Start(); err != nil {
@@ -189,7 +238,8 @@ func binaryEndToEnd(t *testing.T, bin string, e sqldbtest.Engine) {
 }
 
 func TestDeadlineCommand(t *testing.T) {
-	data := t.TempDir()
+	t.Parallel()
+	data := sqldbtest.TempDir(t) // the calendar overrides live in the database
 	tests := []struct {
 		args    []string
 		code    int
@@ -229,6 +279,7 @@ func waitHealthy(t *testing.T, base string) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{}, {"fly"}, {"user"}, {"user", "remove"}, {"token", "create"},
 		{"serve", "--bogus"}, {"migrate", "extra"}, {"user", "add", "--login", "x"}} {
 		var stdout, stderr bytes.Buffer
@@ -241,7 +292,7 @@ func TestUsageErrors(t *testing.T) {
 	if code := run(context.Background(), []string{"help"}, &stdout, &stdout); code != 0 || !strings.Contains(stdout.String(), "redress serve") {
 		t.Fatalf("help: %d", code)
 	}
-	data := t.TempDir()
+	data := sqldbtest.TempDir(t) // the database and the key file
 	var stderr bytes.Buffer
 	code := run(context.Background(), []string{"token", "create", "--login", "nobody", "--data", data}, &stdout, &stderr)
 	if code != 1 || !strings.Contains(stderr.String(), "no user has login nobody") {

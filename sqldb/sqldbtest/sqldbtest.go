@@ -1,7 +1,7 @@
 // Package sqldbtest runs a package's database tests on every engine the
 // store supports: SQLite always, and PostgreSQL when REDRESS_TEST_POSTGRES
 // holds the URL of a server (make test starts a throwaway one). Each test
-// gets a new, empty database of its own.
+// gets a database of its own: a new, empty one, or a copy of a template.
 //
 // A package uses it from TestMain, which runs the package's tests once per
 // engine; its fixtures open the engine of the current run:
@@ -11,6 +11,17 @@
 //	func TestMain(m *testing.M) { os.Exit(sqldbtest.Main(m, &engine)) }
 //
 //	dsn := engine.NewDatabase(t) // a SQLite file, or a PostgreSQL database
+//
+// Migrating a database and bootstrapping it (an argon2id hash of 64 MiB) cost
+// far more than most tests, so a fixture builds a template once per engine
+// run and gives each test a copy (safe in parallel tests):
+//
+//	dsn := engine.Clone(t, "bank", func(dsn string) error {
+//		// open dsn, migrate, bootstrap, create the units and users; close it
+//	})
+//
+// CloneWith does the same for a build that returns what the tests need
+// besides the database, such as the secrets of the API tokens it issued.
 //
 // It imports neither sqldb nor the root package, so that sqldb's own tests
 // can use it.
@@ -54,6 +65,29 @@ type Engine struct {
 	// server is, for PostgreSQL, the URL of a database on the server from
 	// which the test databases are created.
 	server string
+	// templates are the template databases built on this engine, shared by
+	// every copy of the Engine; nil for an Engine made by hand.
+	templates *templates
+	// disk keeps the SQLite test databases on disk (OnDisk).
+	disk bool
+}
+
+// OnDisk returns the engine with its SQLite test databases in t.TempDir(),
+// on disk, even where TempDir would put them in memory: for a test that
+// needs the latency of a real fsync, such as one that checks that
+// concurrent commits come to share one.
+func (e Engine) OnDisk() Engine {
+	e.disk = true
+	return e
+}
+
+// dir returns a new directory for a SQLite test database of e.
+func (e Engine) dir(t testing.TB) string {
+	t.Helper()
+	if e.disk {
+		return t.TempDir()
+	}
+	return TempDir(t)
 }
 
 // Engines returns the engines to test on: SQLite, and PostgreSQL when
@@ -61,7 +95,7 @@ type Engine struct {
 // every store and API test on both engines, and a test skipped there is a
 // failure.
 func Engines() ([]Engine, error) {
-	engines := []Engine{{Name: SQLite}}
+	engines := []Engine{{Name: SQLite, templates: newTemplates()}}
 	server := os.Getenv(PostgresEnv)
 	if server == "" {
 		if os.Getenv("CI") == "true" {
@@ -73,12 +107,13 @@ func Engines() ([]Engine, error) {
 	if !strings.HasPrefix(server, "postgres://") && !strings.HasPrefix(server, "postgresql://") {
 		return nil, fmt.Errorf("sqldbtest: %s must be a postgres:// URL", PostgresEnv)
 	}
-	return append(engines, Engine{Name: Postgres, server: server}), nil
+	return append(engines, Engine{Name: Postgres, server: server, templates: newTemplates()}), nil
 }
 
 // Main runs the tests of a package once per engine of Engines, setting
-// *current to the engine before each run, and returns the exit code for
-// os.Exit: non-zero if any run failed.
+// *current to the engine before each run, removes the engine's templates
+// after its run, and returns the exit code for os.Exit: non-zero if any run
+// failed or a template could not be removed.
 func Main(m *testing.M, current *Engine) int {
 	engines, err := Engines()
 	if err != nil {
@@ -96,52 +131,78 @@ func Main(m *testing.M, current *Engine) int {
 			fmt.Printf("sqldbtest: tests FAILED on %s\n", e.Name)
 			code = c
 		}
+		if err := e.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
 	}
 	return code
 }
 
 // NewDatabase returns the DSN of a new, empty database, removed when the
-// test ends: for SQLite a file in t.TempDir(); for PostgreSQL a database
+// test ends: for SQLite a file in TempDir(t) (see OnDisk); for PostgreSQL a database
 // redress_test_<random> created from template0 with a UTF-8 encoding, ctype
 // and collation, dropped in t.Cleanup (also while connections to it remain).
 func (e Engine) NewDatabase(t testing.TB) string {
 	t.Helper()
 	if e.Name == SQLite {
 		t.Logf("engine %s", e.Name)
-		return filepath.Join(t.TempDir(), "redress.db")
+		return filepath.Join(e.dir(t), "redress.db")
 	}
-	random := make([]byte, 8)
-	if _, err := rand.Read(random); err != nil {
-		t.Fatal(err)
-	}
-	name := "redress_test_" + hex.EncodeToString(random)
-	dsn, err := withDatabase(e.server, name)
+	name, dsn, err := e.createDatabase("redress_test_", "template0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.admin(`CREATE DATABASE ` + name + ` TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8'`); err != nil {
-		t.Fatalf("create the test database: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := e.admin(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); err != nil {
-			t.Errorf("drop the test database: %v", err)
-		}
-	})
+	e.dropAtCleanup(t, name)
 	t.Logf("engine %s, database %s", e.Name, name)
 	return dsn
 }
 
-// admin runs one statement on the PostgreSQL server, outside any database
-// under test.
-func (e Engine) admin(statement string) error {
-	db, err := sql.Open("pgx", e.server)
-	if err != nil {
-		return err
+// createDatabase creates a PostgreSQL database named prefix<random> as a
+// copy of template (template0 for an empty one), with the UTF-8 encoding,
+// ctype and collation that Redress needs, and returns its name and DSN.
+func (e Engine) createDatabase(prefix, template string) (name, dsn string, err error) {
+	random := make([]byte, 8)
+	if _, err := rand.Read(random); err != nil {
+		return "", "", fmt.Errorf("sqldbtest: database name: %w", err)
 	}
-	defer db.Close()
+	name = prefix + hex.EncodeToString(random)
+	if dsn, err = withDatabase(e.server, name); err != nil {
+		return "", "", err
+	}
+	err = e.admin(`CREATE DATABASE ` + name + ` TEMPLATE ` + template +
+		` ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8'`)
+	if err != nil {
+		return "", "", fmt.Errorf("sqldbtest: create database %s from %s: %w", name, template, err)
+	}
+	return name, dsn, nil
+}
+
+// dropAtCleanup drops the PostgreSQL database name when the test ends, also
+// while connections to it remain.
+func (e Engine) dropAtCleanup(t testing.TB, name string) {
+	t.Cleanup(func() {
+		if err := e.admin(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); err != nil {
+			t.Errorf("sqldbtest: drop the test database %s: %v", name, err)
+		}
+	})
+}
+
+// admin runs one statement on the PostgreSQL server, outside any database
+// under test, on the engine's own pool when it has one.
+func (e Engine) admin(statement string) error {
+	db := e.templates.adminPool(e.server)
+	if db == nil {
+		opened, err := sql.Open("pgx", e.server)
+		if err != nil {
+			return err
+		}
+		defer opened.Close()
+		db = opened
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	_, err = db.ExecContext(ctx, statement)
+	_, err := db.ExecContext(ctx, statement)
 	return err
 }
 
