@@ -453,6 +453,7 @@ func TestAuditTampering(t *testing.T) {
 // document, and the audit event (head, event, head). Policies and calendar
 // overrides come from the cache, and nothing is read back.
 func TestIntakeStatements(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "staff.bj") // warms the deadline cache
 	before := f.db.statements.Load()

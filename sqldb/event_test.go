@@ -113,6 +113,7 @@ func openMigratedTo(t *testing.T, last string) *DB {
 // action and by subject find old and new events alike, and tampering with
 // a subject, old or new, breaks the chain.
 func TestLegacyEventsMigrate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := openMigratedTo(t, "0006_queue_index")
 	legacy := legacyEvents()
@@ -258,6 +259,7 @@ func TestLegacyEventsMigrate(t *testing.T) {
 // subject as CheckName requires (appendEvent refuses others), and the
 // subject of each is the one its action is about.
 func TestEventsNameTheirSubject(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.register(t, "staff.bj")
 	f.act(t, "mgr.bj", c, redress.ActionRequest{Action: redress.ActionAccept})
@@ -290,6 +292,7 @@ func TestEventsNameTheirSubject(t *testing.T) {
 // altered into something that is not JSON does not stop the migration; the
 // verifier reports it, as it did before.
 func TestLegacyMigrateAlteredChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := openMigratedTo(t, "0006_queue_index")
 	e := &redress.Event{Seq: 1, PrevHash: redress.GenesisHash, Actor: "admin", Action: "user.create",

@@ -93,13 +93,23 @@ func guardRequest(a redress.Action, version int, now time.Time) redress.ActionRe
 // state: the actions the pages offer (redress.AvailableActions) are exactly
 // the actions the store accepts (each tried in a transaction rolled back).
 func TestOfferedEqualsAccepted(t *testing.T) {
-	f := newFixture(t)
-	admin := redress.WithUser(context.Background(), &redress.User{Login: "admin", Role: redress.RoleAdmin})
-	// A manager of a branch-level unit may approve a complaint's last extension.
-	if _, err := NewUserService(f.db).CreateUser(admin, redress.NewUser{Login: "mgr.branch", Name: "孙丽",
-		Role: redress.RoleManager, Org: "BJ"}); err != nil {
-		t.Fatal(err)
+	t.Parallel()
+	for _, status := range redress.Statuses {
+		t.Run(string(status), func(t *testing.T) {
+			t.Parallel()
+			offeredEqualsAccepted(t, status)
+		})
 	}
+}
+
+// offeredEqualsAccepted walks one status: every state × actor × action.
+func offeredEqualsAccepted(t *testing.T, status redress.Status) {
+	// A manager of a branch-level unit may approve a complaint's last extension.
+	f := newFixtureOf(t, "guard", func(admin context.Context, db *DB) error {
+		_, err := NewUserService(db).CreateUser(admin, redress.NewUser{Login: "mgr.branch", Name: "孙丽",
+			Role: redress.RoleManager, Org: "BJ"})
+		return err
+	})
 	actors := []string{"staff.bj", "mgr.bj", "head.bj", "mgr.branch", "hq.svc", "auditor", "admin"}
 	users := map[string]*redress.User{}
 	for _, login := range actors {
@@ -110,44 +120,39 @@ func TestOfferedEqualsAccepted(t *testing.T) {
 		users[login] = u
 	}
 	checked, accepted := 0, 0
-	for _, status := range redress.Statuses {
-		for _, state := range guardStates {
-			for _, login := range actors {
-				u := users[login]
-				c := f.register(t, "staff.bj")
-				f.exec(t, `UPDATE cases SET status = ? WHERE id = ?`, status, c.ID)
-				state.set(t, f, c, u)
-				ctx := redress.WithUser(context.Background(), u)
-				var offered []redress.Action
-				if u.Role.ReadsCases() {
-					seen, err := f.cases.Case(ctx, c.No)
-					if err != nil {
-						t.Fatalf("%s reads %s: %v", login, c.No, err)
-					}
-					offered = redress.AvailableActions(seen, u)
+	for _, state := range guardStates {
+		for _, login := range actors {
+			u := users[login]
+			c := f.register(t, "staff.bj")
+			f.exec(t, `UPDATE cases SET status = ? WHERE id = ?`, status, c.ID)
+			state.set(t, f, c, u)
+			ctx := redress.WithUser(context.Background(), u)
+			var offered []redress.Action
+			if u.Role.ReadsCases() {
+				seen, err := f.cases.Case(ctx, c.No)
+				if err != nil {
+					t.Fatalf("%s reads %s: %v", login, c.No, err)
 				}
-				for _, a := range redress.Actions {
-					if a == redress.ActionRegister {
-						continue
-					}
-					_, err := f.cases.act(ctx, c.No, guardRequest(a, c.Version, f.clock), false)
-					if code := redress.ErrorCode(err); code == redress.EINVALID || code == redress.EINTERNAL {
-						t.Fatalf("%s by %s in %s, %s: the request itself was refused: %v", a, login, status, state.name, err)
-					}
-					checked++
-					if err == nil {
-						accepted++
-					}
-					if want := slices.Contains(offered, a); want != (err == nil) {
-						t.Errorf("%s by %s (%s) in status %s, %s: offered %v, but the store answered %v",
-							a, login, u.Role, status, state.name, want, err)
-					}
+				offered = redress.AvailableActions(seen, u)
+			}
+			for _, a := range redress.CaseActions() {
+				_, err := f.cases.act(ctx, c.No, guardRequest(a, c.Version, f.clock), false)
+				if code := redress.ErrorCode(err); code == redress.EINVALID || code == redress.EINTERNAL {
+					t.Fatalf("%s by %s in %s, %s: the request itself was refused: %v", a, login, status, state.name, err)
+				}
+				checked++
+				if err == nil {
+					accepted++
+				}
+				if want := slices.Contains(offered, a); want != (err == nil) {
+					t.Errorf("%s by %s (%s) in status %s, %s: offered %v, but the store answered %v",
+						a, login, u.Role, status, state.name, want, err)
 				}
 			}
 		}
 	}
-	t.Logf("%d combinations tried, %d accepted", checked, accepted)
-	if accepted == 0 || accepted == checked {
-		t.Fatalf("accepted %d of %d: the walk proves nothing", accepted, checked)
+	t.Logf("%s: %d combinations tried, %d accepted", status, checked, accepted)
+	if checked == 0 {
+		t.Fatal("the walk tried nothing")
 	}
 }

@@ -10,6 +10,7 @@ import (
 // (kind, or kind and id) and by action prefix, and every event names its
 // subject in its JSON beside the "case" field older clients read.
 func TestAuditEventsBySubject(t *testing.T) {
+	t.Parallel()
 	f := newAPI(t)
 	no := f.create(t)["no"].(string)
 	if status, body := f.call(t, "mgr", "POST", "/api/v1/cases/"+no+"/accept", `{"version":1}`); status != 200 {

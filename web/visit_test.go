@@ -11,6 +11,7 @@ import (
 // chooses representatives, at most five — and stores the registration in
 // columns of the case, shown when it is read.
 func TestVisitRegistrationAPI(t *testing.T) {
+	t.Parallel()
 	f := newAPI(t)
 	visit := func(v string) string {
 		return strings.Replace(strings.Replace(createBody, `"channel":"counter"`, `"channel":"visit"`, 1),
