@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -180,7 +179,7 @@ func TestBrowser(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	serve := exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--data", data)
-	var serveErr bytes.Buffer
+	var serveErr lockedBuffer // written by the server while the test reads
 	serve.Stderr = &serveErr
 	if err := serve.Start(); err != nil {
 		t.Fatal(err)

@@ -54,6 +54,27 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
+// lockedBuffer collects a child process's output: os/exec writes it from
+// its own goroutine while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write appends p.
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns what was written so far.
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 func freeAddr(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -128,7 +149,7 @@ func binaryEndToEnd(t *testing.T, bin string, e sqldbtest.Engine) {
 	defer cancel()
 	serve := exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--data", data)
 	serve.Env = append(append(os.Environ(), "REDRESS_ADMIN_PASSWORD="), env...)
-	var serveOut, serveErr bytes.Buffer
+	var serveOut, serveErr lockedBuffer // written by the server while the test reads
 	serve.Stdout, serve.Stderr = &serveOut, &serveErr
 	if err := serve.Start(); err != nil {
 		t.Fatal(err)

@@ -170,7 +170,7 @@ func (e Engine) createDatabase(prefix, template string) (name, dsn string, err e
 	if dsn, err = withDatabase(e.server, name); err != nil {
 		return "", "", err
 	}
-	err = e.admin(`CREATE DATABASE ` + name + ` TEMPLATE ` + template +
+	err = e.admin(`CREATE DATABASE ` + name + ` TEMPLATE ` + template + e.templates.copyStrategy(e.server) +
 		` ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8'`)
 	if err != nil {
 		return "", "", fmt.Errorf("sqldbtest: create database %s from %s: %w", name, template, err)

@@ -130,6 +130,7 @@ func TestClone(t *testing.T) {
 				}
 			})
 			ts := e.templates
+			t.Logf("CREATE DATABASE strategy:%q", ts.copyStrategy(e.server))
 			if err := e.Close(); err != nil {
 				t.Fatal(err)
 			}
