@@ -199,7 +199,7 @@ func (s YearSchedule) Validate() error {
 	inYear := func(field string, d Date) bool {
 		switch {
 		case d.IsZero():
-			p.Add(field, "required")
+			p.AddKey(field, ProblemRequired)
 		case d.Year() != s.Year:
 			p.Add(field, fmt.Sprintf("%s is not in %d", d, s.Year))
 		default:

@@ -336,9 +336,9 @@ func (n *NewCase) Validate(now time.Time) error {
 	}
 	switch {
 	case n.ReceivedAt.IsZero():
-		p.Add("received_at", "required")
+		p.AddKey("received_at", ProblemRequired)
 	case n.ReceivedAt.After(now.Add(5 * time.Minute)):
-		p.Add("received_at", "is in the future")
+		p.AddKey("received_at", ProblemFuture)
 	case n.ReceivedAt.Year() < 2000:
 		p.Add("received_at", "is before 2000")
 	}
@@ -367,7 +367,7 @@ func (n *NewCase) Validate(now time.Time) error {
 		due, err := ParseDate(n.RegulatorDue)
 		switch {
 		case err != nil:
-			p.Add("regulator_due", "must be a date YYYY-MM-DD")
+			p.AddKey("regulator_due", ProblemDate)
 		case !n.ReceivedAt.IsZero() && due.Before(DateOf(n.ReceivedAt)):
 			p.Add("regulator_due", "is before the case was received")
 		}

@@ -121,6 +121,7 @@ const (
 	ProblemRange          = "range"                 // args: the least and the most
 	ProblemOneOf          = "one_of"                // args: the values allowed, as a list
 	ProblemDate           = "date"                  // not a date YYYY-MM-DD
+	ProblemFuture         = "future"                // a time that has not come yet
 	ProblemRestatement    = "restatement_required"  // the main issue must be restated to the customer and confirmed
 	ProblemVisitorsCount  = "visitors_count"        // args: the most visitors one registration holds
 	ProblemVisitRepsCount = "representatives_count" // more representatives than visitors

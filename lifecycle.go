@@ -241,7 +241,7 @@ func (r *ActionRequest) Validate(now time.Time) error {
 		case r.FactsReceivedAt.IsZero():
 			p.Add("facts_received_at", "required: when the new facts or grounds reached the bank")
 		case r.FactsReceivedAt.After(now.Add(5 * time.Minute)):
-			p.Add("facts_received_at", "is in the future")
+			p.AddKey("facts_received_at", ProblemFuture)
 		}
 	case ActionClose:
 		if !oneOf(r.Satisfaction, Satisfactions) {
@@ -294,7 +294,7 @@ func (r *Reply) validateNotice(p *Problems, now time.Time) {
 	if r.NoticeAt.IsZero() {
 		p.Add("notice_at", "required: when the customer was told")
 	} else if r.NoticeAt.After(now.Add(5 * time.Minute)) {
-		p.Add("notice_at", "is in the future")
+		p.AddKey("notice_at", ProblemFuture)
 	}
 	checkText(p, "notice_proof", r.NoticeProof, 2, 2000)
 }

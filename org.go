@@ -114,7 +114,7 @@ func (n NewOrgUnit) Validate() error {
 		p.Add("kind", "there is one head office and it already exists")
 	}
 	if strings.TrimSpace(n.Parent) == "" {
-		p.Add("parent", "required")
+		p.AddKey("parent", ProblemRequired)
 	}
 	return p.Err()
 }

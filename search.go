@@ -65,9 +65,9 @@ func (q *SearchQuery) Validate() error {
 	q.Q = strings.TrimSpace(q.Q)
 	switch n := utf8.RuneCountInString(q.Q); {
 	case n < 2:
-		p.Add("q", "give at least 2 characters")
+		p.AddKey("q", ProblemTooShort, "2")
 	case n > 50:
-		p.Add("q", "at most 50 characters")
+		p.AddKey("q", ProblemTooLong, "50")
 	case len(SearchTerms(q.Q)) == 0:
 		p.Add("q", "give some letters, digits or Chinese characters")
 	}

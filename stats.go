@@ -19,10 +19,10 @@ func (q StatsQuery) Validate() error {
 	from, err1 := ParseDate(q.From)
 	to, err2 := ParseDate(q.To)
 	if err1 != nil {
-		p.Add("from", "must be a date YYYY-MM-DD")
+		p.AddKey("from", ProblemDate)
 	}
 	if err2 != nil {
-		p.Add("to", "must be a date YYYY-MM-DD")
+		p.AddKey("to", ProblemDate)
 	}
 	if err1 == nil && err2 == nil {
 		switch days := to.Sub(from); {

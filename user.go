@@ -78,7 +78,7 @@ func (n NewUser) Validate() error {
 		p.Add("role", "must be one of staff, manager, branch_head, hq_service, auditor, admin")
 	}
 	if n.Org == "" {
-		p.Add("org", "required")
+		p.AddKey("org", ProblemRequired)
 	}
 	if n.Password != "" {
 		checkPassword(&p, "password", n.Password)

@@ -173,13 +173,13 @@ func (s *AuditService) ListEvents(ctx context.Context, f redress.AuditFilter) (*
 		p.Add("subject_id", "needs subject_kind")
 	}
 	if start, _, err := redress.DayRange(f.From, ""); err != nil {
-		p.Add("from", "must be a date YYYY-MM-DD")
+		p.AddKey("from", redress.ProblemDate)
 	} else if f.From != "" {
 		where += " AND at >= ?"
 		args = append(args, timeText(start))
 	}
 	if _, end, err := redress.DayRange("", f.To); err != nil {
-		p.Add("to", "must be a date YYYY-MM-DD")
+		p.AddKey("to", redress.ProblemDate)
 	} else if f.To != "" {
 		where += " AND at < ?"
 		args = append(args, timeText(end))

@@ -29,10 +29,10 @@ const dummyHash = "$argon2id$v=19$m=65536,t=3,p=2$c29tZXNhbHRzb21lc2FsdA$2vN0bLN
 func (s *SessionService) SignIn(ctx context.Context, in redress.SignIn) (string, *redress.User, error) {
 	var p redress.Problems
 	if in.Login == "" {
-		p.Add("login", "required")
+		p.AddKey("login", redress.ProblemRequired)
 	}
 	if in.Password == "" {
-		p.Add("password", "required")
+		p.AddKey("password", redress.ProblemRequired)
 	}
 	if err := p.Err(); err != nil {
 		return "", nil, err
