@@ -200,7 +200,8 @@ func (c *caseRow) seal(k *redress.Keyring) {
 // caller sets the tracking number first (it seals under it) and the units
 // and users by id; amounts are validated already.
 func newCaseRow(n *redress.NewCase, no string, now time.Time) *caseRow {
-	c := &caseRow{Case: &redress.Case{No: no, Kind: n.Kind, Channel: n.Channel, ReceivedAt: n.ReceivedAt.In(redress.Beijing),
+	c := &caseRow{Case: &redress.Case{No: no, Kind: n.Kind, Channel: n.Channel,
+		ReceivedAt:  n.ReceivedAt.UTC().Truncate(time.Microsecond).In(redress.Beijing), // the stored precision
 		Complainant: n.Complainant, Respondent: n.Respondent, Accusation: n.Accusation,
 		Subject: strings.TrimSpace(n.Subject), Description: n.Description, Request: n.Request,
 		CodeA: n.CodeA, CodeB: n.CodeB, CodeC: n.CodeC, Risk: n.Risk, Priority: n.Priority,

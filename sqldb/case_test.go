@@ -3,6 +3,7 @@ package sqldb
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -460,5 +461,31 @@ func TestIntakeStatements(t *testing.T) {
 	f.register(t, "staff.bj")
 	if got := f.db.statements.Load() - before; got != 12 {
 		t.Fatalf("one intake ran %d statements, want 12", got)
+	}
+}
+
+// TestIntakeAnswerIsTheStoredCase: intake answers with the case as written,
+// without reading it back, and that answer is exactly what reading it back
+// gives.
+func TestIntakeAnswerIsTheStoredCase(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	n := sampleCase()
+	n.Channel = redress.ChannelVisit
+	n.Visit = &redress.Visit{Visitors: 6, Representatives: 2, IDChecked: true, SecurityChecked: true}
+	n.Respondent = redress.Respondent{Org: "BJ-HD-01", Staff: "staff2.bj"}
+	n.ReceivedAt = n.ReceivedAt.Add(123456789 * time.Nanosecond) // finer than the stored precision
+	created, err := f.cases.CreateCase(f.as("staff.bj"), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := f.cases.Case(f.as("staff.bj"), created.No)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered, _ := json.Marshal(created)
+	stored, _ := json.Marshal(read)
+	if string(answered) != string(stored) {
+		t.Fatalf("intake answered\n%s\nbut the stored case reads\n%s", answered, stored)
 	}
 }
