@@ -140,9 +140,10 @@ func Main(m *testing.M, current *Engine) int {
 }
 
 // NewDatabase returns the DSN of a new, empty database, removed when the
-// test ends: for SQLite a file in TempDir(t) (see OnDisk); for PostgreSQL a database
-// redress_test_<random> created from template0 with a UTF-8 encoding, ctype
-// and collation, dropped in t.Cleanup (also while connections to it remain).
+// test ends: for SQLite a file in TempDir(t) (see OnDisk); for PostgreSQL a
+// database redress_test_<random> created from template0 with a UTF-8
+// encoding, ctype and collation, dropped in t.Cleanup (also while
+// connections to it remain).
 func (e Engine) NewDatabase(t testing.TB) string {
 	t.Helper()
 	if e.Name == SQLite {

@@ -60,8 +60,8 @@ func (ts *templates) adminPool(server string) *sql.DB {
 // copyStrategy returns the clause " STRATEGY FILE_COPY" when the server is
 // PostgreSQL 15 or later and runs with fsync off, as the throwaway cluster of
 // scripts/test-postgres.sh does, else "". Copying the template's files then
-// costs about half of what the default (WAL-logging every page, the system
-// catalogs included) costs: the two checkpoints it forces write nothing to
+// took about half the time of the default, which WAL-logs every page (the
+// system catalogs included): the two checkpoints it forces write nothing to
 // disk. On a server with fsync on, the checkpoints would cost more.
 func (ts *templates) copyStrategy(server string) string {
 	if ts == nil {
@@ -69,6 +69,9 @@ func (ts *templates) copyStrategy(server string) string {
 	}
 	ts.strategyOnce.Do(func() {
 		pool := ts.adminPool(server)
+		if pool == nil {
+			return
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		var version int
@@ -193,10 +196,7 @@ func (e Engine) buildTemplate(ts *templates, tpl *template, build func(dsn strin
 	if err != nil {
 		return err
 	}
-	// Registered before the build, so that Close drops it whatever happens.
-	ts.mu.Lock()
-	tpl.name = name
-	ts.mu.Unlock()
+	tpl.name = name // before the build: Close drops it whatever the build does
 	value, err := build(dsn)
 	if err != nil {
 		return fmt.Errorf("build: %w", err)
