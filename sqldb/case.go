@@ -21,11 +21,8 @@ var _ redress.CaseService = (*CaseService)(nil)
 
 // Case returns one case by tracking number.
 func (s *CaseService) Case(ctx context.Context, no string) (*redress.Case, error) {
-	u, err := redress.RequireUser(ctx)
+	u, err := caseReaderFrom(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if err := caseReader(u); err != nil {
 		return nil, err
 	}
 	c, err := s.db.loadCase(ctx, s.db.reads(), u, no)
@@ -163,11 +160,8 @@ func (db *DB) checkCodes(ctx context.Context, q querier, codes ...string) error 
 // ListCases returns a page of cases in scope, newest receipt first, by keyset
 // pagination over (received_at, id): no totals, no offsets.
 func (s *CaseService) ListCases(ctx context.Context, f redress.CaseFilter) (*redress.CasePage, error) {
-	u, err := redress.RequireUser(ctx)
+	u, err := caseReaderFrom(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if err := caseReader(u); err != nil {
 		return nil, err
 	}
 	where, args, err := s.db.caseFilterSQL(ctx, u, &f)
@@ -206,11 +200,8 @@ func (s *CaseService) ListCases(ctx context.Context, f redress.CaseFilter) (*red
 
 // CountCases counts the cases in scope that match the filter, by status.
 func (s *CaseService) CountCases(ctx context.Context, f redress.CaseFilter) (map[redress.Status]int, error) {
-	u, err := redress.RequireUser(ctx)
+	u, err := caseReaderFrom(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if err := caseReader(u); err != nil {
 		return nil, err
 	}
 	f.Cursor, f.Sort, f.Limit = "", "", 0
@@ -237,11 +228,8 @@ func (s *CaseService) CountCases(ctx context.Context, f redress.CaseFilter) (map
 
 // CaseEvents returns the audit events of one case, oldest first.
 func (s *CaseService) CaseEvents(ctx context.Context, no string) ([]*redress.Event, error) {
-	u, err := redress.RequireUser(ctx)
+	u, err := caseReaderFrom(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if err := caseReader(u); err != nil {
 		return nil, err
 	}
 	if _, err := s.db.loadCase(ctx, s.db.reads(), u, no); err != nil {

@@ -108,11 +108,8 @@ func scanEvidence(row interface{ Scan(...any) error }, no string) (*redress.Evid
 
 // ListEvidence lists a case's files, oldest first.
 func (s *EvidenceService) ListEvidence(ctx context.Context, no string) ([]*redress.Evidence, error) {
-	u, err := redress.RequireUser(ctx)
+	u, err := caseReaderFrom(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if err := caseReader(u); err != nil {
 		return nil, err
 	}
 	c, err := s.db.loadCase(ctx, s.db.reads(), u, no)

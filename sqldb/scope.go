@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"context"
 	"strings"
 
 	"redress"
@@ -30,6 +31,17 @@ func caseScopeSQL(u *redress.User) (string, []any) {
 // registered by originPath.
 func sees(u *redress.User, orgPath, originPath string) bool {
 	return redress.InSubtree(orgPath, u.OrgPath) || redress.InSubtree(originPath, u.OrgPath)
+}
+
+// caseReaderFrom returns the signed-in user of the context if they may read
+// complaint contents: EUNAUTHORIZED without a user, EFORBIDDEN for a role
+// that reads none (admin).
+func caseReaderFrom(ctx context.Context) (*redress.User, error) {
+	u, err := redress.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return u, caseReader(u)
 }
 
 // caseReader returns the acting user if they may read complaint contents.
