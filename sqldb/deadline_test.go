@@ -254,6 +254,11 @@ func TestPolicyOverride(t *testing.T) {
 	}
 	_, err = deadlines.SavePolicy(f.as("mgr.bj"), complaint)
 	wantCode(t, err, redress.EFORBIDDEN)
+	// An intake before the change fills the server's deadline cache; the
+	// admin's change must reach the next intake at once all the same.
+	if c := f.register(t, "staff.bj"); c.DecisionDue != "2026-12-05" {
+		t.Fatalf("before the override the decision is due on the Saturday: %s", c.DecisionDue)
+	}
 	if _, err := deadlines.SavePolicy(f.as("admin"), complaint); err != nil {
 		t.Fatal(err)
 	}
