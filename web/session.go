@@ -87,7 +87,14 @@ func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) error {
 
 // safeNext keeps a post-sign-in redirect on this site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\\\") {
+	// Browsers read a backslash as a slash and drop tabs and newlines, so
+	// "/\\evil.example" and "/\t/evil.example" would leave the site: only a
+	// plain path with no host part, no backslash and no control character stays.
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r == '\\' || r < 0x20 || r == 0x7f }) {
+		return "/"
+	}
+	if u, err := url.Parse(next); err != nil || u.Host != "" || u.Scheme != "" || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return next

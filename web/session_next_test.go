@@ -1,0 +1,26 @@
+package web
+
+import "testing"
+
+// TestSafeNext: after sign-in, next keeps the user on this site — a browser
+// reads "\" as "/" and drops tabs and newlines, so those forms leave it.
+func TestSafeNext(t *testing.T) {
+	t.Parallel()
+	for next, want := range map[string]string{
+		"/cases/TS20261120-00001":      "/cases/TS20261120-00001",
+		"/?status=registered&sort=due": "/?status=registered&sort=due",
+		"":                             "/",
+		"cases":                        "/",
+		"https://evil.example/":        "/",
+		"//evil.example/":              "/",
+		"/\\evil.example/":             "/",
+		"/\\\\evil.example/":           "/",
+		"/\t/evil.example":             "/",
+		"/\n/evil.example":             "/",
+		"/%2F/evil.example":            "/%2F/evil.example", // a path segment, not a host: stays on the site
+	} {
+		if got := safeNext(next); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
+		}
+	}
+}
