@@ -17,7 +17,7 @@ func TestSafeNext(t *testing.T) {
 		"/\\\\evil.example/":           "/",
 		"/\t/evil.example":             "/",
 		"/\n/evil.example":             "/",
-		"/%2F/evil.example":            "/%2F/evil.example", // a path segment, not a host: stays on the site
+		"/%2F/evil.example":            "/", // decoded it starts with //: refused rather than trusted
 	} {
 		if got := safeNext(next); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
