@@ -41,9 +41,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		in.Remote = host
-	}
+	in.Remote = clientHost(r)
 	token, u, err := s.svc.Sessions.SignIn(r.Context(), in)
 	if err != nil {
 		return err
@@ -85,6 +83,15 @@ func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// clientHost is the client's address without its port, IPv6 included
+// ("[::1]:5000" → "::1"), as the sign-in's audit and lockout record it.
+func clientHost(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
+
 // safeNext keeps a post-sign-in redirect on this site.
 func safeNext(next string) string {
 	// Browsers read a backslash as a slash and drop tabs and newlines, so
@@ -109,7 +116,7 @@ func (s *Server) handleLoginSubmit(w http.ResponseWriter, r *http.Request) error
 		return nil
 	}
 	in := redress.SignIn{Login: strings.TrimSpace(r.PostForm.Get("login")), Password: r.PostForm.Get("password")}
-	in.Remote, _, _ = strings.Cut(r.RemoteAddr, ":")
+	in.Remote = clientHost(r)
 	token, _, err := s.svc.Sessions.SignIn(r.Context(), in)
 	if err != nil {
 		form := url.Values{"login": {in.Login}, "next": {safeNext(r.PostForm.Get("next"))}}

@@ -1,6 +1,9 @@
 package web
 
-import "testing"
+import (
+	"net/http"
+	"testing"
+)
 
 // TestSafeNext: after sign-in, next keeps the user on this site — a browser
 // reads "\" as "/" and drops tabs and newlines, so those forms leave it.
@@ -21,6 +24,15 @@ func TestSafeNext(t *testing.T) {
 	} {
 		if got := safeNext(next); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
+		}
+	}
+}
+
+func TestClientHost(t *testing.T) {
+	t.Parallel()
+	for addr, want := range map[string]string{"10.1.2.3:5000": "10.1.2.3", "[::1]:5000": "::1", "[2001:db8::7]:443": "2001:db8::7"} {
+		if got := clientHost(&http.Request{RemoteAddr: addr}); got != want {
+			t.Errorf("clientHost(%q) = %q, want %q", addr, got, want)
 		}
 	}
 }
