@@ -145,13 +145,67 @@ const (
 	RegionGB = "GB" // England and Wales bank holidays, for the UK FCA comparator
 )
 
+// HolidayKind says which kind of rest day a day of a holiday block is.
+// Since 2025-01-01 (全国年节及纪念日放假办法 as amended by State Council Order
+// No.795) a notice's block ("春节: 1月28日至2月4日放假调休，共8天") is made of
+// the statutory holidays of the Order (法定节假日: 元旦 1 day, 春节 4 — 除夕
+// and 初一 to 初三 —, 清明节 1, 劳动节 2, 端午节 1, 中秋节 1, 国庆节 3: 13 days
+// a year) and of the other rest days of the block (调休休息日: the weekend
+// days moved into it, and the 补假 of a holiday that falls on a weekend).
+type HolidayKind string
+
+// The kinds of holiday day.
+const (
+	HolidayStatutory HolidayKind = "statutory" // 法定节假日
+	HolidayRestDay   HolidayKind = "rest_day"  // 调休休息日
+)
+
+// StatutoryDaysCN is the number of statutory holidays a year of the PRC
+// calendar has since 2025 (全国年节及纪念日放假办法 Art.2 as amended by State
+// Council Order No.795).
+const StatutoryDaysCN = 13
+
+// DateRange is the days From to To inclusive.
+type DateRange struct {
+	From Date `json:"from"`
+	To   Date `json:"to"`
+}
+
 // Holiday is a run of consecutive non-working days, From to To inclusive,
 // as one item of a holiday notice lists it ("春节: 2月15日至23日放假调休").
 // Days of the run that fall on a weekend are holidays too.
+//
+// RestDays are the days of the run that are not statutory holidays
+// (调休休息日), inside From..To; every other day of the run is a statutory
+// holiday (法定节假日). A run without RestDays is statutory throughout: a GB
+// bank holiday, or a schedule entered before the distinction.
 type Holiday struct {
-	Name string `json:"name"`
-	From Date   `json:"from"`
-	To   Date   `json:"to"`
+	Name     string      `json:"name"`
+	From     Date        `json:"from"`
+	To       Date        `json:"to"`
+	RestDays []DateRange `json:"rest_days,omitempty"`
+}
+
+// KindOf returns the kind of day d of the run: rest day when a range of
+// RestDays holds it, else statutory. d must lie in the run.
+func (h Holiday) KindOf(d Date) HolidayKind {
+	for _, r := range h.RestDays {
+		if !d.Before(r.From) && !d.After(r.To) {
+			return HolidayRestDay
+		}
+	}
+	return HolidayStatutory
+}
+
+// StatutoryDays returns the number of statutory days of the run.
+func (h Holiday) StatutoryDays() int {
+	n := 0
+	for d := h.From; !d.After(h.To); d = d.AddDays(1) {
+		if h.KindOf(d) == HolidayStatutory {
+			n++
+		}
+	}
+	return n
 }
 
 // Workday is a make-up working day (调休上班): a Saturday or Sunday on which
@@ -220,6 +274,26 @@ func (s YearSchedule) Validate() error {
 		if h.To.Before(h.From) {
 			p.Add(field+".to", fmt.Sprintf("%s is before from %s", h.To, h.From))
 			continue
+		}
+		rest := map[Date]bool{}
+		for j, r := range h.RestDays {
+			rf := fmt.Sprintf("%s.rest_days[%d]", field, j)
+			switch {
+			case r.From.IsZero() || r.To.IsZero():
+				p.AddKey(rf, ProblemRequired)
+			case r.To.Before(r.From):
+				p.Add(rf+".to", fmt.Sprintf("%s is before from %s", r.To, r.From))
+			case r.From.Before(h.From) || r.To.After(h.To):
+				p.Add(rf, fmt.Sprintf("%s – %s is not inside the holiday %s – %s", r.From, r.To, h.From, h.To))
+			default:
+				for d := r.From; !d.After(r.To); d = d.AddDays(1) {
+					if rest[d] {
+						p.Add(rf, fmt.Sprintf("%s is listed twice", d))
+						break
+					}
+					rest[d] = true
+				}
+			}
 		}
 		for d := h.From; !d.After(h.To); d = d.AddDays(1) {
 			if other, dup := holiday[d]; dup {
@@ -323,12 +397,19 @@ const (
 func (k DayKind) Working() bool { return k == DayWorkday || k == DayMakeupWorkday }
 
 // CalendarDay is one date of a calendar: its kind, and for a holiday or a
-// make-up workday the name of the holiday.
+// make-up workday the name of the holiday. A holiday's Holiday says whether
+// it is a statutory holiday (法定节假日) or another rest day of the block
+// (调休休息日); with DayMakeupWorkday (调休上班日) these are the three kinds of
+// day a notice lists.
 type CalendarDay struct {
-	Date Date    `json:"date"`
-	Kind DayKind `json:"kind"`
-	Name string  `json:"name,omitempty"`
+	Date    Date        `json:"date"`
+	Kind    DayKind     `json:"kind"`
+	Name    string      `json:"name,omitempty"`
+	Holiday HolidayKind `json:"holiday,omitempty"`
 }
+
+// Statutory reports whether the day is a statutory holiday (法定节假日).
+func (d CalendarDay) Statutory() bool { return d.Kind == DayHoliday && d.Holiday == HolidayStatutory }
 
 // MissingYearError is returned when a calendar is asked about a year it has
 // no schedule for. A calendar never guesses Monday to Friday for such a
@@ -399,12 +480,12 @@ func indexSchedule(region string, s YearSchedule) (calendarYear, error) {
 	if err := s.Validate(); err != nil {
 		return calendarYear{}, err
 	}
-	s.Holidays = append([]Holiday(nil), s.Holidays...)
+	s.Holidays = copyHolidays(s.Holidays)
 	s.Workdays = append([]Workday(nil), s.Workdays...)
 	special := map[Date]CalendarDay{}
 	for _, h := range s.Holidays {
 		for d := h.From; !d.After(h.To); d = d.AddDays(1) {
-			special[d] = CalendarDay{Date: d, Kind: DayHoliday, Name: h.Name}
+			special[d] = CalendarDay{Date: d, Kind: DayHoliday, Name: h.Name, Holiday: h.KindOf(d)}
 		}
 	}
 	for _, w := range s.Workdays {
@@ -450,7 +531,7 @@ func (c *Calendar) Schedule(year int) (YearSchedule, error) {
 		return YearSchedule{}, &MissingYearError{Region: c.region, Year: year}
 	}
 	s := y.schedule
-	s.Holidays = append([]Holiday(nil), s.Holidays...)
+	s.Holidays = copyHolidays(s.Holidays)
 	s.Workdays = append([]Workday(nil), s.Workdays...)
 	return s, nil
 }
@@ -485,6 +566,21 @@ func (c *Calendar) DayKind(d Date) (DayKind, error) {
 func (c *Calendar) IsWorkday(d Date) (bool, error) {
 	day, err := c.Day(d)
 	return day.Kind.Working(), err
+}
+
+// NextNonStatutory returns d if it is not a statutory holiday, else the
+// first day after it that is not: "the day after the statutory holiday
+// ends" (民法典 Art.203). That day may be a weekend or another rest day.
+func (c *Calendar) NextNonStatutory(d Date) (Date, error) {
+	for next := d; ; next = next.AddDays(1) {
+		day, err := c.Day(next)
+		if err != nil {
+			return Date{}, fmt.Errorf("next day after the statutory holiday from %s: %w", d, err)
+		}
+		if !day.Statutory() {
+			return next, nil
+		}
+	}
 }
 
 // NextWorkday returns d if it is a working day, else the first working day
@@ -548,6 +644,24 @@ func (c *Calendar) CountWorkdays(from, to Date) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// copyHolidays copies holidays deeply, rest days included.
+func copyHolidays(hs []Holiday) []Holiday {
+	out := append([]Holiday(nil), hs...)
+	for i := range out {
+		out[i].RestDays = append([]DateRange(nil), out[i].RestDays...)
+	}
+	return out
+}
+
+// StatutoryDays returns the number of statutory holidays of the schedule.
+func (s YearSchedule) StatutoryDays() int {
+	n := 0
+	for _, h := range s.Holidays {
+		n += h.StatutoryDays()
+	}
+	return n
 }
 
 func isWeekend(d Date) bool {
