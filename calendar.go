@@ -739,3 +739,258 @@ func (cs Calendars) WithOverrides(schedules ...YearSchedule) (Calendars, error) 
 	}
 	return out, nil
 }
+
+// NoticeKind is the kind of one entry of a holiday notice as an
+// administrator types it: a range of statutory holidays, of moved rest days,
+// or of make-up working days.
+type NoticeKind string
+
+// The kinds of notice entry.
+const (
+	NoticeStatutory NoticeKind = "statutory" // 法定节假日
+	NoticeRestDay   NoticeKind = "rest_day"  // 调休休息日
+	NoticeWorkday   NoticeKind = "workday"   // 调休上班日
+)
+
+// NoticeKinds lists the kinds of notice entry in the order a form offers them.
+var NoticeKinds = []NoticeKind{NoticeStatutory, NoticeRestDay, NoticeWorkday}
+
+// NoticeEntry is one range of days of one kind, with the holiday it belongs
+// to, as typed: the dates are "YYYY-MM-DD" text, To empty meaning one day.
+type NoticeEntry struct {
+	Kind NoticeKind `json:"kind"`
+	Name string     `json:"name"`
+	From string     `json:"from"`
+	To   string     `json:"to"`
+}
+
+// blank reports whether the entry is an empty line of a form.
+func (e NoticeEntry) blank() bool {
+	return strings.TrimSpace(e.Name) == "" && strings.TrimSpace(e.From) == "" && strings.TrimSpace(e.To) == ""
+}
+
+// Notice is a holiday notice as an administrator enters it: the year, the
+// notice's title and date, and its entries in any order.
+type Notice struct {
+	Region  string        `json:"region"`
+	Year    int           `json:"year"`
+	Source  string        `json:"source"`
+	Issued  string        `json:"issued"`
+	Entries []NoticeEntry `json:"entries"`
+}
+
+// NoticeProblem is one problem of a notice: of entry Entry (its index in
+// Notice.Entries, -1 for the notice as a whole) and its Field (kind, name,
+// from, to; or region, year, source, issued), by a stable Key with Args
+// for translation.
+type NoticeProblem struct {
+	Entry int      `json:"entry"`
+	Field string   `json:"field"`
+	Key   string   `json:"key"`
+	Args  []string `json:"args,omitempty"`
+}
+
+// The keys of notice problems.
+const (
+	NoticeProblemRequired  = "required"    // the field must be filled in
+	NoticeProblemKind      = "kind"        // not a known kind
+	NoticeProblemDate      = "date"        // not a date YYYY-MM-DD
+	NoticeProblemNotInYear = "not_in_year" // args: the date, the year
+	NoticeProblemBackwards = "backwards"   // args: to, from
+	NoticeProblemOverlap   = "overlap"     // args: the date, the other entry's holiday
+	NoticeProblemWeekday   = "weekday"     // args: the date: a make-up workday on a Monday to Friday
+	NoticeProblemStatutory = "statutory"   // args: the count, the count wanted (Order No.795)
+	NoticeProblemRegion    = "region"      // not a two-letter region
+	NoticeProblemYear      = "year"        // not a year 2000 to 2100
+	NoticeProblemOther     = "other"       // args: the schedule's own validation message
+	NoticeProblemTooLong   = "too_long"    // args: the most days an entry spans
+)
+
+const (
+	noticeMaxSpan           = 31   // the most days one entry spans
+	noticeStatutoryFromYear = 2025 // Order No.795 in force from 2025-01-01
+)
+
+// ScheduleFromNotice turns a notice as entered into the year schedule it
+// gives, reporting every problem of every entry in one round. Blank entries
+// are skipped. Consecutive holiday entries of the same name make one block
+// (the notice's "1月28日至2月4日放假调休"), whose rest-day entries are its
+// RestDays; make-up workday entries give one Workday per day. A CN notice
+// from 2025 must list exactly the 13 statutory holidays of Order No.795.
+func ScheduleFromNotice(n Notice) (YearSchedule, []NoticeProblem) {
+	var probs []NoticeProblem
+	add := func(entry int, field, key string, args ...string) {
+		probs = append(probs, NoticeProblem{Entry: entry, Field: field, Key: key, Args: args})
+	}
+	n.Region = strings.TrimSpace(n.Region)
+	if !regionPattern.MatchString(n.Region) {
+		add(-1, "region", NoticeProblemRegion)
+	}
+	if n.Year < 2000 || n.Year > 2100 {
+		add(-1, "year", NoticeProblemYear)
+	}
+	if strings.TrimSpace(n.Source) == "" {
+		add(-1, "source", NoticeProblemRequired)
+	}
+	var issued Date
+	if s := strings.TrimSpace(n.Issued); s != "" {
+		d, err := ParseDate(s)
+		if err != nil {
+			add(-1, "issued", NoticeProblemDate)
+		}
+		issued = d
+	}
+	type entry struct {
+		i        int
+		kind     NoticeKind
+		name     string
+		from, to Date
+	}
+	var entries []entry
+	taken := map[Date]string{} // day → the holiday of the entry that lists it
+	statutory := 0
+	for i, e := range n.Entries {
+		if e.blank() {
+			continue
+		}
+		ok := true
+		if e.Kind != NoticeStatutory && e.Kind != NoticeRestDay && e.Kind != NoticeWorkday {
+			add(i, "kind", NoticeProblemKind)
+			ok = false
+		}
+		name := strings.TrimSpace(e.Name)
+		if name == "" {
+			add(i, "name", NoticeProblemRequired)
+		}
+		date := func(field, s string) Date {
+			s = strings.TrimSpace(s)
+			if s == "" {
+				add(i, field, NoticeProblemRequired)
+				ok = false
+				return Date{}
+			}
+			d, err := ParseDate(s)
+			if err != nil {
+				add(i, field, NoticeProblemDate)
+				ok = false
+				return Date{}
+			}
+			if n.Year >= 2000 && n.Year <= 2100 && d.Year() != n.Year {
+				add(i, field, NoticeProblemNotInYear, d.String(), fmt.Sprint(n.Year))
+				ok = false
+			}
+			return d
+		}
+		from := date("from", e.From)
+		to := from
+		if strings.TrimSpace(e.To) != "" {
+			to = date("to", e.To)
+		}
+		if !ok {
+			continue
+		}
+		if to.Before(from) {
+			add(i, "to", NoticeProblemBackwards, to.String(), from.String())
+			continue
+		}
+		if to.Sub(from) >= noticeMaxSpan {
+			add(i, "to", NoticeProblemTooLong, fmt.Sprint(noticeMaxSpan))
+			continue
+		}
+		for d := from; !d.After(to); d = d.AddDays(1) {
+			if other, dup := taken[d]; dup {
+				add(i, "from", NoticeProblemOverlap, d.String(), other)
+				ok = false
+				break
+			}
+			if e.Kind == NoticeWorkday && !isWeekend(d) {
+				add(i, "from", NoticeProblemWeekday, d.String())
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		for d := from; !d.After(to); d = d.AddDays(1) {
+			taken[d] = name
+			if e.Kind == NoticeStatutory {
+				statutory++
+			}
+		}
+		entries = append(entries, entry{i: i, kind: e.Kind, name: name, from: from, to: to})
+	}
+	if len(probs) == 0 && n.Region == RegionCN && n.Year >= noticeStatutoryFromYear && statutory != StatutoryDaysCN {
+		add(-1, "entries", NoticeProblemStatutory, fmt.Sprint(statutory), fmt.Sprint(StatutoryDaysCN))
+	}
+	if len(probs) > 0 {
+		return YearSchedule{}, probs
+	}
+	sort.Slice(entries, func(a, b int) bool { return entries[a].from.Before(entries[b].from) })
+	s := YearSchedule{Region: n.Region, Year: n.Year, Source: strings.TrimSpace(n.Source), Issued: issued,
+		Holidays: []Holiday{}, Workdays: []Workday{}}
+	for _, e := range entries {
+		if e.kind == NoticeWorkday {
+			for d := e.from; !d.After(e.to); d = d.AddDays(1) {
+				s.Workdays = append(s.Workdays, Workday{Date: d, Name: e.name})
+			}
+			continue
+		}
+		last := len(s.Holidays) - 1
+		if last < 0 || s.Holidays[last].Name != e.name || s.Holidays[last].To.AddDays(1) != e.from {
+			s.Holidays = append(s.Holidays, Holiday{Name: e.name, From: e.from, To: e.to})
+			last++
+		} else {
+			s.Holidays[last].To = e.to
+		}
+		if e.kind == NoticeRestDay {
+			s.Holidays[last].RestDays = append(s.Holidays[last].RestDays, DateRange{From: e.from, To: e.to})
+		}
+	}
+	if err := s.Validate(); err != nil {
+		return YearSchedule{}, []NoticeProblem{{Entry: -1, Field: "entries", Key: NoticeProblemOther, Args: []string{err.Error()}}}
+	}
+	return s, nil
+}
+
+// NoticeOf returns the schedule as notice entries, by date: each block's
+// runs of statutory holidays and of rest days, and each run of consecutive
+// make-up workdays of one holiday. ScheduleFromNotice(NoticeOf(s)) gives s
+// back, but for the order of its lists.
+func NoticeOf(s YearSchedule) Notice {
+	n := Notice{Region: s.Region, Year: s.Year, Source: s.Source, Issued: s.Issued.String()}
+	type run struct {
+		kind     NoticeKind
+		name     string
+		from, to Date
+	}
+	var runs []run
+	extend := func(kind NoticeKind, name string, d Date) {
+		if l := len(runs) - 1; l >= 0 && runs[l].kind == kind && runs[l].name == name && runs[l].to.AddDays(1) == d {
+			runs[l].to = d
+			return
+		}
+		runs = append(runs, run{kind: kind, name: name, from: d, to: d})
+	}
+	days := []CalendarDay{}
+	for _, h := range s.Holidays {
+		for d := h.From; !d.After(h.To); d = d.AddDays(1) {
+			days = append(days, CalendarDay{Date: d, Kind: DayHoliday, Name: h.Name, Holiday: h.KindOf(d)})
+		}
+	}
+	for _, w := range s.Workdays {
+		days = append(days, CalendarDay{Date: w.Date, Kind: DayMakeupWorkday, Name: w.Name})
+	}
+	sort.Slice(days, func(a, b int) bool { return days[a].Date.Before(days[b].Date) })
+	for _, d := range days {
+		kind := NoticeWorkday
+		if d.Kind == DayHoliday {
+			kind = NoticeKind(d.Holiday)
+		}
+		extend(kind, d.Name, d.Date)
+	}
+	for _, r := range runs {
+		n.Entries = append(n.Entries, NoticeEntry{Kind: r.kind, Name: r.name, From: r.from.String(), To: r.to.String()})
+	}
+	return n
+}

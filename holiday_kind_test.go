@@ -1,6 +1,7 @@
 package redress
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -182,5 +183,87 @@ func TestClockMoveOffValidate(t *testing.T) {
 				t.Errorf("%s.%s moves off %q, want rest_day (民法典 Art.203, 法定休假日)", p.Name, c.Name, c.MoveOff)
 			}
 		}
+	}
+}
+
+func TestNoticeRoundTrip(t *testing.T) {
+	t.Parallel()
+	schedules, err := EmbeddedSchedules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range schedules {
+		got, probs := ScheduleFromNotice(NoticeOf(s))
+		if len(probs) > 0 {
+			t.Fatalf("%s %d: %+v", s.Region, s.Year, probs)
+		}
+		if !reflect.DeepEqual(got, s) {
+			t.Errorf("%s %d round trip:\n got %+v\nwant %+v", s.Region, s.Year, got, s)
+		}
+	}
+}
+
+// TestScheduleFromNotice_Order795Art2 enters the 2025 National Day block as
+// an admin types it, and a notice with every kind of mistake at once.
+func TestScheduleFromNotice_Order795Art2(t *testing.T) {
+	t.Parallel()
+	cn2025, err := calEmbedded(t).Calendar(RegionCN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := cn2025.Schedule(2025)
+	n := NoticeOf(want)
+	// Shuffle the order and spell one-day entries without "to".
+	n.Entries[0], n.Entries[len(n.Entries)-1] = n.Entries[len(n.Entries)-1], n.Entries[0]
+	for i := range n.Entries {
+		if n.Entries[i].From == n.Entries[i].To {
+			n.Entries[i].To = ""
+		}
+	}
+	n.Entries = append(n.Entries, NoticeEntry{}) // a blank line of the form
+	got, probs := ScheduleFromNotice(n)
+	if len(probs) > 0 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v %+v, want %+v", got, probs, want)
+	}
+
+	bad := Notice{Region: RegionCN, Year: 2027, Source: " ", Issued: "2026-13-01", Entries: []NoticeEntry{
+		{Kind: NoticeStatutory, Name: "元旦", From: "2027-01-01"},                    // 0: fine
+		{Kind: "holiday", Name: "春节", From: "2027-02-05", To: "2027-02-08"},        // 1: kind
+		{Kind: NoticeRestDay, Name: "", From: "2027-02-09", To: "2027-02-11"},      // 2: name
+		{Kind: NoticeStatutory, Name: "清明节", From: "2027-04-31"},                   // 3: date
+		{Kind: NoticeStatutory, Name: "劳动节", From: "2026-05-01"},                   // 4: not in year
+		{Kind: NoticeRestDay, Name: "劳动节", From: "2027-05-05", To: "2027-05-03"},   // 5: backwards
+		{Kind: NoticeRestDay, Name: "国庆节", From: "2027-01-01"},                     // 6: overlap with 0
+		{Kind: NoticeWorkday, Name: "国庆节", From: "2027-09-29"},                     // 7: a Wednesday
+		{Kind: NoticeStatutory, Name: "端午节", From: "2027-06-09", To: "2027-08-30"}, // 8: too long
+		{Kind: NoticeStatutory, Name: "中秋节", To: "2027-09-15"},                     // 9: from required
+	}}
+	_, probs = ScheduleFromNotice(bad)
+	type at struct {
+		entry int
+		field string
+	}
+	gotKeys := map[at]string{}
+	for _, p := range probs {
+		gotKeys[at{p.Entry, p.Field}] = p.Key
+	}
+	wantKeys := map[at]string{
+		{-1, "source"}: NoticeProblemRequired, {-1, "issued"}: NoticeProblemDate,
+		{1, "kind"}: NoticeProblemKind, {2, "name"}: NoticeProblemRequired, {3, "from"}: NoticeProblemDate,
+		{4, "from"}: NoticeProblemNotInYear, {5, "to"}: NoticeProblemBackwards, {6, "from"}: NoticeProblemOverlap,
+		{7, "from"}: NoticeProblemWeekday, {8, "to"}: NoticeProblemTooLong, {9, "from"}: NoticeProblemRequired,
+	}
+	if !reflect.DeepEqual(gotKeys, wantKeys) {
+		t.Errorf("problems = %v\nwant %v", gotKeys, wantKeys)
+	}
+
+	// A CN notice from 2025 lists the 13 statutory holidays of Order No.795.
+	short := Notice{Region: RegionCN, Year: 2027, Source: "notice", Entries: []NoticeEntry{{Kind: NoticeStatutory, Name: "元旦", From: "2027-01-01"}}}
+	if _, probs := ScheduleFromNotice(short); len(probs) != 1 || probs[0].Key != NoticeProblemStatutory || probs[0].Args[0] != "1" {
+		t.Errorf("a CN 2027 notice with 1 statutory day: %+v, want the statutory count problem", probs)
+	}
+	short.Region = RegionGB
+	if s, probs := ScheduleFromNotice(short); len(probs) != 0 || len(s.Holidays) != 1 {
+		t.Errorf("a GB notice: %+v %+v, want no count rule", s, probs)
 	}
 }
