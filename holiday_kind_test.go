@@ -168,14 +168,15 @@ func TestClockMoveOff_CivilCodeArt203(t *testing.T) {
 
 func TestClockMoveOffValidate(t *testing.T) {
 	t.Parallel()
-	bad := []Clock{
-		{Name: "a", Days: 1, Unit: UnitCalendar, Region: RegionCN, MoveOffHoliday: true, MoveOff: "weekends"},
-		{Name: "b", Days: 1, Unit: UnitCalendar, Region: RegionCN, MoveOff: MoveOffStatutory},
+	bad := Clock{Name: "a", Days: 1, Unit: UnitCalendar, Region: RegionCN, MoveOffHoliday: true, MoveOff: "weekends"}
+	if _, ok := ErrorFields(bad.Validate())["move_off"]; !ok {
+		t.Errorf("%+v: want a move_off problem, got %v", bad, bad.Validate())
 	}
-	for _, c := range bad {
-		if _, ok := ErrorFields(c.Validate())["move_off"]; !ok {
-			t.Errorf("%+v: want a move_off problem, got %v", c, c.Validate())
-		}
+	// A scope on a clock that does not move is kept and ignored, so that an
+	// admin may switch moving off without deleting it.
+	still := Clock{Name: "b", Days: 15, Unit: UnitCalendar, Region: RegionCN, MoveOff: MoveOffStatutory}
+	if due, err := still.Due(calEmbedded(t), calDate("2025-09-18")); err != nil || due.Moved || due.Date.String() != "2025-10-03" {
+		t.Errorf("%+v: %+v %v, want 2025-10-03 unmoved", still, due, err)
 	}
 	for _, p := range DefaultPolicies() {
 		for _, c := range p.Clocks {

@@ -69,7 +69,7 @@ type Clock struct {
 	Unit           Unit    `json:"unit"`   // calendar or working
 	Region         string  `json:"region"` // calendar region, e.g. "CN"
 	MoveOffHoliday bool    `json:"move_off_holiday"`
-	MoveOff        MoveOff `json:"move_off,omitempty"` // with MoveOffHoliday: what the last day moves off; empty is rest_day
+	MoveOff        MoveOff `json:"move_off,omitempty"` // with MoveOffHoliday: what the last day moves off; empty is rest_day; ignored without it
 	Source         string  `json:"source"`             // the rule the clock implements
 }
 
@@ -114,8 +114,6 @@ func (c Clock) Validate() error {
 	}
 	if !c.MoveOff.Valid() {
 		p.Add("move_off", "must be rest_day or statutory")
-	} else if c.MoveOff != "" && !c.MoveOffHoliday {
-		p.Add("move_off", "applies only when move_off_holiday is true")
 	}
 	if (c.Unit == UnitWorking || c.MoveOffHoliday) && strings.TrimSpace(c.Region) == "" {
 		p.Add("region", "required for working days or moving off holidays")
@@ -263,17 +261,17 @@ func FindPolicy(policies []Policy, name string) (Policy, error) {
 // banks apply the stricter reading, and a complaint due on a Saturday is
 // answered by that Saturday; an admin may switch a policy's clocks to move.
 // The branch reply is an internal service standard and outlets open at
-// weekends.
+// weekends. Working-day clocks always end on a working day, so the switch
+// changes nothing for them. The foreign comparators count as their own rules
+// do, without moving.
 //
 // What the moving clocks move off: every rest day (MoveOffRestDay), today's
 // behaviour kept. 民法典 Art.203 speaks of 法定休假日, the days the law gives
 // as rest — the weekly rest days (公休日) and the holidays with the days the
 // State Council's notice moves into them (放假调休) — not only the 13
-// 法定节假日 of Order No.795; a petition due on a Saturday or on 2025-10-04 (a
-// moved rest day of National Day) is due on the next working day. An admin
-// may narrow a clock to statutory holidays only (MoveOffStatutory). Working-day clocks always end on a working day, so the switch
-// changes nothing for them. The foreign comparators count as their own rules
-// do, without moving.
+// 法定节假日 of Order No.795; a petition due on a Saturday or on 2025-10-04
+// (a moved rest day of National Day) is due on the next working day. An
+// admin may narrow a clock to statutory holidays only (MoveOffStatutory).
 func DefaultPolicies() []Policy {
 	const (
 		order3   = "CBIRC Order 2020 No.3 (银行保险机构消费投诉处理管理办法)"

@@ -181,11 +181,7 @@ func (s *Server) handleAdminCalendarSave(w http.ResponseWriter, r *http.Request)
 	sched, probs := redress.ScheduleFromNotice(n)
 	if len(probs) > 0 {
 		t := newT(s.ui.bundle, pageLang(r))
-		form := newCalendarForm(n)
-		form.Rows = form.Rows[:0]
-		for _, e := range n.Entries {
-			form.Rows = append(form.Rows, calendarRow{NoticeEntry: e})
-		}
+		form := newCalendarForm(n) // the rows typed, in order, then blank ones
 		form.Problems = map[string]string{}
 		for _, p := range probs {
 			kv := []any{}
