@@ -145,13 +145,67 @@ const (
 	RegionGB = "GB" // England and Wales bank holidays, for the UK FCA comparator
 )
 
+// HolidayKind says which kind of rest day a day of a holiday block is.
+// Since 2025-01-01 (全国年节及纪念日放假办法 as amended by State Council Order
+// No.795) a notice's block ("春节: 1月28日至2月4日放假调休，共8天") is made of
+// the statutory holidays of the Order (法定节假日: 元旦 1 day, 春节 4 — 除夕
+// and 初一 to 初三 —, 清明节 1, 劳动节 2, 端午节 1, 中秋节 1, 国庆节 3: 13 days
+// a year) and of the other rest days of the block (调休休息日: the weekend
+// days moved into it, and the 补假 of a holiday that falls on a weekend).
+type HolidayKind string
+
+// The kinds of holiday day.
+const (
+	HolidayStatutory HolidayKind = "statutory" // 法定节假日
+	HolidayRestDay   HolidayKind = "rest_day"  // 调休休息日
+)
+
+// StatutoryDaysCN is the number of statutory holidays a year of the PRC
+// calendar has since 2025 (全国年节及纪念日放假办法 Art.2 as amended by State
+// Council Order No.795).
+const StatutoryDaysCN = 13
+
+// DateRange is the days From to To inclusive.
+type DateRange struct {
+	From Date `json:"from"`
+	To   Date `json:"to"`
+}
+
 // Holiday is a run of consecutive non-working days, From to To inclusive,
 // as one item of a holiday notice lists it ("春节: 2月15日至23日放假调休").
 // Days of the run that fall on a weekend are holidays too.
+//
+// RestDays are the days of the run that are not statutory holidays
+// (调休休息日), inside From..To; every other day of the run is a statutory
+// holiday (法定节假日). A run without RestDays is statutory throughout: a GB
+// bank holiday, or a schedule entered before the distinction.
 type Holiday struct {
-	Name string `json:"name"`
-	From Date   `json:"from"`
-	To   Date   `json:"to"`
+	Name     string      `json:"name"`
+	From     Date        `json:"from"`
+	To       Date        `json:"to"`
+	RestDays []DateRange `json:"rest_days,omitempty"`
+}
+
+// KindOf returns the kind of day d of the run: rest day when a range of
+// RestDays holds it, else statutory. d must lie in the run.
+func (h Holiday) KindOf(d Date) HolidayKind {
+	for _, r := range h.RestDays {
+		if !d.Before(r.From) && !d.After(r.To) {
+			return HolidayRestDay
+		}
+	}
+	return HolidayStatutory
+}
+
+// StatutoryDays returns the number of statutory days of the run.
+func (h Holiday) StatutoryDays() int {
+	n := 0
+	for d := h.From; !d.After(h.To); d = d.AddDays(1) {
+		if h.KindOf(d) == HolidayStatutory {
+			n++
+		}
+	}
+	return n
 }
 
 // Workday is a make-up working day (调休上班): a Saturday or Sunday on which
@@ -220,6 +274,26 @@ func (s YearSchedule) Validate() error {
 		if h.To.Before(h.From) {
 			p.Add(field+".to", fmt.Sprintf("%s is before from %s", h.To, h.From))
 			continue
+		}
+		rest := map[Date]bool{}
+		for j, r := range h.RestDays {
+			rf := fmt.Sprintf("%s.rest_days[%d]", field, j)
+			switch {
+			case r.From.IsZero() || r.To.IsZero():
+				p.AddKey(rf, ProblemRequired)
+			case r.To.Before(r.From):
+				p.Add(rf+".to", fmt.Sprintf("%s is before from %s", r.To, r.From))
+			case r.From.Before(h.From) || r.To.After(h.To):
+				p.Add(rf, fmt.Sprintf("%s – %s is not inside the holiday %s – %s", r.From, r.To, h.From, h.To))
+			default:
+				for d := r.From; !d.After(r.To); d = d.AddDays(1) {
+					if rest[d] {
+						p.Add(rf, fmt.Sprintf("%s is listed twice", d))
+						break
+					}
+					rest[d] = true
+				}
+			}
 		}
 		for d := h.From; !d.After(h.To); d = d.AddDays(1) {
 			if other, dup := holiday[d]; dup {
@@ -323,12 +397,19 @@ const (
 func (k DayKind) Working() bool { return k == DayWorkday || k == DayMakeupWorkday }
 
 // CalendarDay is one date of a calendar: its kind, and for a holiday or a
-// make-up workday the name of the holiday.
+// make-up workday the name of the holiday. A holiday's Holiday says whether
+// it is a statutory holiday (法定节假日) or another rest day of the block
+// (调休休息日); with DayMakeupWorkday (调休上班日) these are the three kinds of
+// day a notice lists.
 type CalendarDay struct {
-	Date Date    `json:"date"`
-	Kind DayKind `json:"kind"`
-	Name string  `json:"name,omitempty"`
+	Date    Date        `json:"date"`
+	Kind    DayKind     `json:"kind"`
+	Name    string      `json:"name,omitempty"`
+	Holiday HolidayKind `json:"holiday,omitempty"`
 }
+
+// Statutory reports whether the day is a statutory holiday (法定节假日).
+func (d CalendarDay) Statutory() bool { return d.Kind == DayHoliday && d.Holiday == HolidayStatutory }
 
 // MissingYearError is returned when a calendar is asked about a year it has
 // no schedule for. A calendar never guesses Monday to Friday for such a
@@ -399,12 +480,12 @@ func indexSchedule(region string, s YearSchedule) (calendarYear, error) {
 	if err := s.Validate(); err != nil {
 		return calendarYear{}, err
 	}
-	s.Holidays = append([]Holiday(nil), s.Holidays...)
+	s.Holidays = copyHolidays(s.Holidays)
 	s.Workdays = append([]Workday(nil), s.Workdays...)
 	special := map[Date]CalendarDay{}
 	for _, h := range s.Holidays {
 		for d := h.From; !d.After(h.To); d = d.AddDays(1) {
-			special[d] = CalendarDay{Date: d, Kind: DayHoliday, Name: h.Name}
+			special[d] = CalendarDay{Date: d, Kind: DayHoliday, Name: h.Name, Holiday: h.KindOf(d)}
 		}
 	}
 	for _, w := range s.Workdays {
@@ -450,7 +531,7 @@ func (c *Calendar) Schedule(year int) (YearSchedule, error) {
 		return YearSchedule{}, &MissingYearError{Region: c.region, Year: year}
 	}
 	s := y.schedule
-	s.Holidays = append([]Holiday(nil), s.Holidays...)
+	s.Holidays = copyHolidays(s.Holidays)
 	s.Workdays = append([]Workday(nil), s.Workdays...)
 	return s, nil
 }
@@ -485,6 +566,21 @@ func (c *Calendar) DayKind(d Date) (DayKind, error) {
 func (c *Calendar) IsWorkday(d Date) (bool, error) {
 	day, err := c.Day(d)
 	return day.Kind.Working(), err
+}
+
+// NextNonStatutory returns d if it is not a statutory holiday, else the
+// first day after it that is not: "the day after the statutory holiday
+// ends" (民法典 Art.203). That day may be a weekend or another rest day.
+func (c *Calendar) NextNonStatutory(d Date) (Date, error) {
+	for next := d; ; next = next.AddDays(1) {
+		day, err := c.Day(next)
+		if err != nil {
+			return Date{}, fmt.Errorf("next day after the statutory holiday from %s: %w", d, err)
+		}
+		if !day.Statutory() {
+			return next, nil
+		}
+	}
 }
 
 // NextWorkday returns d if it is a working day, else the first working day
@@ -548,6 +644,24 @@ func (c *Calendar) CountWorkdays(from, to Date) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// copyHolidays copies holidays deeply, rest days included.
+func copyHolidays(hs []Holiday) []Holiday {
+	out := append([]Holiday(nil), hs...)
+	for i := range out {
+		out[i].RestDays = append([]DateRange(nil), out[i].RestDays...)
+	}
+	return out
+}
+
+// StatutoryDays returns the number of statutory holidays of the schedule.
+func (s YearSchedule) StatutoryDays() int {
+	n := 0
+	for _, h := range s.Holidays {
+		n += h.StatutoryDays()
+	}
+	return n
 }
 
 func isWeekend(d Date) bool {
@@ -624,4 +738,259 @@ func (cs Calendars) WithOverrides(schedules ...YearSchedule) (Calendars, error) 
 		out[s.Region] = c
 	}
 	return out, nil
+}
+
+// NoticeKind is the kind of one entry of a holiday notice as an
+// administrator types it: a range of statutory holidays, of moved rest days,
+// or of make-up working days.
+type NoticeKind string
+
+// The kinds of notice entry.
+const (
+	NoticeStatutory NoticeKind = "statutory" // 法定节假日
+	NoticeRestDay   NoticeKind = "rest_day"  // 调休休息日
+	NoticeWorkday   NoticeKind = "workday"   // 调休上班日
+)
+
+// NoticeKinds lists the kinds of notice entry in the order a form offers them.
+var NoticeKinds = []NoticeKind{NoticeStatutory, NoticeRestDay, NoticeWorkday}
+
+// NoticeEntry is one range of days of one kind, with the holiday it belongs
+// to, as typed: the dates are "YYYY-MM-DD" text, To empty meaning one day.
+type NoticeEntry struct {
+	Kind NoticeKind `json:"kind"`
+	Name string     `json:"name"`
+	From string     `json:"from"`
+	To   string     `json:"to"`
+}
+
+// blank reports whether the entry is an empty line of a form.
+func (e NoticeEntry) blank() bool {
+	return strings.TrimSpace(e.Name) == "" && strings.TrimSpace(e.From) == "" && strings.TrimSpace(e.To) == ""
+}
+
+// Notice is a holiday notice as an administrator enters it: the year, the
+// notice's title and date, and its entries in any order.
+type Notice struct {
+	Region  string        `json:"region"`
+	Year    int           `json:"year"`
+	Source  string        `json:"source"`
+	Issued  string        `json:"issued"`
+	Entries []NoticeEntry `json:"entries"`
+}
+
+// NoticeProblem is one problem of a notice: of entry Entry (its index in
+// Notice.Entries, -1 for the notice as a whole) and its Field (kind, name,
+// from, to; or region, year, source, issued), by a stable Key with Args
+// for translation.
+type NoticeProblem struct {
+	Entry int      `json:"entry"`
+	Field string   `json:"field"`
+	Key   string   `json:"key"`
+	Args  []string `json:"args,omitempty"`
+}
+
+// The keys of notice problems.
+const (
+	NoticeProblemRequired  = "required"    // the field must be filled in
+	NoticeProblemKind      = "kind"        // not a known kind
+	NoticeProblemDate      = "date"        // not a date YYYY-MM-DD
+	NoticeProblemNotInYear = "not_in_year" // args: the date, the year
+	NoticeProblemBackwards = "backwards"   // args: to, from
+	NoticeProblemOverlap   = "overlap"     // args: the date, the other entry's holiday
+	NoticeProblemWeekday   = "weekday"     // args: the date: a make-up workday on a Monday to Friday
+	NoticeProblemStatutory = "statutory"   // args: the count, the count wanted (Order No.795)
+	NoticeProblemRegion    = "region"      // not a two-letter region
+	NoticeProblemYear      = "year"        // not a year 2000 to 2100
+	NoticeProblemOther     = "other"       // args: the schedule's own validation message
+	NoticeProblemTooLong   = "too_long"    // args: the most days an entry spans
+)
+
+const (
+	noticeMaxSpan           = 31   // the most days one entry spans
+	noticeStatutoryFromYear = 2025 // Order No.795 in force from 2025-01-01
+)
+
+// ScheduleFromNotice turns a notice as entered into the year schedule it
+// gives, reporting every problem of every entry in one round. Blank entries
+// are skipped. Consecutive holiday entries of the same name make one block
+// (the notice's "1月28日至2月4日放假调休"), whose rest-day entries are its
+// RestDays; make-up workday entries give one Workday per day. A CN notice
+// from 2025 must list exactly the 13 statutory holidays of Order No.795.
+func ScheduleFromNotice(n Notice) (YearSchedule, []NoticeProblem) {
+	var probs []NoticeProblem
+	add := func(entry int, field, key string, args ...string) {
+		probs = append(probs, NoticeProblem{Entry: entry, Field: field, Key: key, Args: args})
+	}
+	n.Region = strings.TrimSpace(n.Region)
+	if !regionPattern.MatchString(n.Region) {
+		add(-1, "region", NoticeProblemRegion)
+	}
+	if n.Year < 2000 || n.Year > 2100 {
+		add(-1, "year", NoticeProblemYear)
+	}
+	if strings.TrimSpace(n.Source) == "" {
+		add(-1, "source", NoticeProblemRequired)
+	}
+	var issued Date
+	if s := strings.TrimSpace(n.Issued); s != "" {
+		d, err := ParseDate(s)
+		if err != nil {
+			add(-1, "issued", NoticeProblemDate)
+		}
+		issued = d
+	}
+	type entry struct {
+		i        int
+		kind     NoticeKind
+		name     string
+		from, to Date
+	}
+	var entries []entry
+	taken := map[Date]string{} // day → the holiday of the entry that lists it
+	statutory := 0
+	for i, e := range n.Entries {
+		if e.blank() {
+			continue
+		}
+		ok := true
+		if e.Kind != NoticeStatutory && e.Kind != NoticeRestDay && e.Kind != NoticeWorkday {
+			add(i, "kind", NoticeProblemKind)
+			ok = false
+		}
+		name := strings.TrimSpace(e.Name)
+		if name == "" {
+			add(i, "name", NoticeProblemRequired)
+		}
+		date := func(field, s string) Date {
+			s = strings.TrimSpace(s)
+			if s == "" {
+				add(i, field, NoticeProblemRequired)
+				ok = false
+				return Date{}
+			}
+			d, err := ParseDate(s)
+			if err != nil {
+				add(i, field, NoticeProblemDate)
+				ok = false
+				return Date{}
+			}
+			if n.Year >= 2000 && n.Year <= 2100 && d.Year() != n.Year {
+				add(i, field, NoticeProblemNotInYear, d.String(), fmt.Sprint(n.Year))
+				ok = false
+			}
+			return d
+		}
+		from := date("from", e.From)
+		to := from
+		if strings.TrimSpace(e.To) != "" {
+			to = date("to", e.To)
+		}
+		if !ok {
+			continue
+		}
+		if to.Before(from) {
+			add(i, "to", NoticeProblemBackwards, to.String(), from.String())
+			continue
+		}
+		if to.Sub(from) >= noticeMaxSpan {
+			add(i, "to", NoticeProblemTooLong, fmt.Sprint(noticeMaxSpan))
+			continue
+		}
+		for d := from; !d.After(to); d = d.AddDays(1) {
+			if other, dup := taken[d]; dup {
+				add(i, "from", NoticeProblemOverlap, d.String(), other)
+				ok = false
+				break
+			}
+			if e.Kind == NoticeWorkday && !isWeekend(d) {
+				add(i, "from", NoticeProblemWeekday, d.String())
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		for d := from; !d.After(to); d = d.AddDays(1) {
+			taken[d] = name
+			if e.Kind == NoticeStatutory {
+				statutory++
+			}
+		}
+		entries = append(entries, entry{i: i, kind: e.Kind, name: name, from: from, to: to})
+	}
+	if len(probs) == 0 && n.Region == RegionCN && n.Year >= noticeStatutoryFromYear && statutory != StatutoryDaysCN {
+		add(-1, "entries", NoticeProblemStatutory, fmt.Sprint(statutory), fmt.Sprint(StatutoryDaysCN))
+	}
+	if len(probs) > 0 {
+		return YearSchedule{}, probs
+	}
+	sort.Slice(entries, func(a, b int) bool { return entries[a].from.Before(entries[b].from) })
+	s := YearSchedule{Region: n.Region, Year: n.Year, Source: strings.TrimSpace(n.Source), Issued: issued,
+		Holidays: []Holiday{}, Workdays: []Workday{}}
+	for _, e := range entries {
+		if e.kind == NoticeWorkday {
+			for d := e.from; !d.After(e.to); d = d.AddDays(1) {
+				s.Workdays = append(s.Workdays, Workday{Date: d, Name: e.name})
+			}
+			continue
+		}
+		last := len(s.Holidays) - 1
+		if last < 0 || s.Holidays[last].Name != e.name || s.Holidays[last].To.AddDays(1) != e.from {
+			s.Holidays = append(s.Holidays, Holiday{Name: e.name, From: e.from, To: e.to})
+			last++
+		} else {
+			s.Holidays[last].To = e.to
+		}
+		if e.kind == NoticeRestDay {
+			s.Holidays[last].RestDays = append(s.Holidays[last].RestDays, DateRange{From: e.from, To: e.to})
+		}
+	}
+	if err := s.Validate(); err != nil {
+		return YearSchedule{}, []NoticeProblem{{Entry: -1, Field: "entries", Key: NoticeProblemOther, Args: []string{err.Error()}}}
+	}
+	return s, nil
+}
+
+// NoticeOf returns the schedule as notice entries, by date: each block's
+// runs of statutory holidays and of rest days, and each run of consecutive
+// make-up workdays of one holiday. ScheduleFromNotice(NoticeOf(s)) gives s
+// back, but for the order of its lists.
+func NoticeOf(s YearSchedule) Notice {
+	n := Notice{Region: s.Region, Year: s.Year, Source: s.Source, Issued: s.Issued.String()}
+	type run struct {
+		kind     NoticeKind
+		name     string
+		from, to Date
+	}
+	var runs []run
+	extend := func(kind NoticeKind, name string, d Date) {
+		if l := len(runs) - 1; l >= 0 && runs[l].kind == kind && runs[l].name == name && runs[l].to.AddDays(1) == d {
+			runs[l].to = d
+			return
+		}
+		runs = append(runs, run{kind: kind, name: name, from: d, to: d})
+	}
+	days := []CalendarDay{}
+	for _, h := range s.Holidays {
+		for d := h.From; !d.After(h.To); d = d.AddDays(1) {
+			days = append(days, CalendarDay{Date: d, Kind: DayHoliday, Name: h.Name, Holiday: h.KindOf(d)})
+		}
+	}
+	for _, w := range s.Workdays {
+		days = append(days, CalendarDay{Date: w.Date, Kind: DayMakeupWorkday, Name: w.Name})
+	}
+	sort.Slice(days, func(a, b int) bool { return days[a].Date.Before(days[b].Date) })
+	for _, d := range days {
+		kind := NoticeWorkday
+		if d.Kind == DayHoliday {
+			kind = NoticeKind(d.Holiday)
+		}
+		extend(kind, d.Name, d.Date)
+	}
+	for _, r := range runs {
+		n.Entries = append(n.Entries, NoticeEntry{Kind: r.kind, Name: r.name, From: r.from.String(), To: r.to.String()})
+	}
+	return n
 }

@@ -52,18 +52,46 @@ const (
 // calendar days → due 2024-03-16.
 //
 // Region names the calendar the clock needs: always for working days, and
-// for calendar days only when MoveOffHoliday is set. When MoveOffHoliday is
-// set and the last day is not a working day (a holiday or a weekend), the
-// deadline moves to the next working day, as 民法典 Art.203 postpones a
-// period that ends on a statutory rest day.
+// for calendar days only when MoveOffHoliday is set. MoveOff says what a
+// clock with MoveOffHoliday set moves off (民法典 Art.203: a period whose
+// last day is a 法定休假日 ends on the day after it):
+//
+//   - MoveOffRestDay (the default when MoveOff is empty): a last day that is
+//     not a working day — a statutory holiday, a moved rest day of the block
+//     (调休休息日) or a weekend — moves to the next working day;
+//   - MoveOffStatutory: only a last day that is a statutory holiday
+//     (法定节假日) moves, to the first day after it that is not one, which may
+//     be a weekend or a moved rest day.
 type Clock struct {
-	Name           string `json:"name"`   // e.g. "decision"; unique within its policy
-	Title          string `json:"title"`  // for people, e.g. 投诉处理决定
-	Days           int    `json:"days"`   // 0 means the start day itself
-	Unit           Unit   `json:"unit"`   // calendar or working
-	Region         string `json:"region"` // calendar region, e.g. "CN"
-	MoveOffHoliday bool   `json:"move_off_holiday"`
-	Source         string `json:"source"` // the rule the clock implements
+	Name           string  `json:"name"`   // e.g. "decision"; unique within its policy
+	Title          string  `json:"title"`  // for people, e.g. 投诉处理决定
+	Days           int     `json:"days"`   // 0 means the start day itself
+	Unit           Unit    `json:"unit"`   // calendar or working
+	Region         string  `json:"region"` // calendar region, e.g. "CN"
+	MoveOffHoliday bool    `json:"move_off_holiday"`
+	MoveOff        MoveOff `json:"move_off,omitempty"` // with MoveOffHoliday: what the last day moves off; empty is rest_day; ignored without it
+	Source         string  `json:"source"`             // the rule the clock implements
+}
+
+// MoveOff is what a clock's last day moves off: every rest day, or
+// statutory holidays only.
+type MoveOff string
+
+// The scopes of moving off a holiday.
+const (
+	MoveOffRestDay   MoveOff = "rest_day"  // every day that is not a working day
+	MoveOffStatutory MoveOff = "statutory" // statutory holidays (法定节假日) only
+)
+
+// Valid reports whether m is a known scope; the empty one is rest_day.
+func (m MoveOff) Valid() bool { return m == "" || m == MoveOffRestDay || m == MoveOffStatutory }
+
+// scope returns the clock's move-off scope, rest_day when unset.
+func (c Clock) scope() MoveOff {
+	if c.MoveOff == "" {
+		return MoveOffRestDay
+	}
+	return c.MoveOff
 }
 
 // maxClockDays bounds a clock: ten years of days is far beyond any rule.
@@ -83,6 +111,9 @@ func (c Clock) Validate() error {
 	}
 	if c.Days < 0 || c.Days > maxClockDays {
 		p.Add("days", fmt.Sprintf("must be between 0 and %d", maxClockDays))
+	}
+	if !c.MoveOff.Valid() {
+		p.Add("move_off", "must be rest_day or statutory")
 	}
 	if (c.Unit == UnitWorking || c.MoveOffHoliday) && strings.TrimSpace(c.Region) == "" {
 		p.Add("region", "required for working days or moving off holidays")
@@ -137,20 +168,35 @@ func (c Clock) Due(cals Calendars, start Date) (Due, error) {
 	if err != nil {
 		return Due{}, fmt.Errorf("clock %s: %w", c.Name, err)
 	}
-	if day.Kind.Working() {
-		return due, nil
+	var next Date
+	if c.scope() == MoveOffStatutory {
+		if !day.Statutory() {
+			return due, nil
+		}
+		next, err = cal.NextNonStatutory(last)
+	} else {
+		if day.Kind.Working() {
+			return due, nil
+		}
+		next, err = cal.NextWorkday(last)
 	}
-	next, err := cal.NextWorkday(last)
 	if err != nil {
 		return Due{}, fmt.Errorf("clock %s: %w", c.Name, err)
 	}
 	what := "a weekend day"
-	if day.Kind == DayHoliday {
+	switch {
+	case day.Statutory():
 		what = "a public holiday (" + day.Name + ")"
+	case day.Kind == DayHoliday:
+		what = "a rest day of the holiday (" + day.Name + ", 调休休息日)"
+	}
+	to := "the next working day"
+	if c.scope() == MoveOffStatutory {
+		to = "the day after the statutory holiday"
 	}
 	due.Date, due.Moved = next, true
-	due.Warning = fmt.Sprintf("the last day, %s (%s), is %s: the deadline moves to the next working day, %s (民法典 Art.203)",
-		last, last.Weekday(), what, next)
+	due.Warning = fmt.Sprintf("the last day, %s (%s), is %s: the deadline moves to %s, %s (民法典 Art.203)",
+		last, last.Weekday(), what, to, next)
 	return due, nil
 }
 
@@ -218,13 +264,25 @@ func FindPolicy(policies []Policy, name string) (Policy, error) {
 // weekends. Working-day clocks always end on a working day, so the switch
 // changes nothing for them. The foreign comparators count as their own rules
 // do, without moving.
+//
+// What the moving clocks move off: every rest day (MoveOffRestDay), today's
+// behaviour kept. 民法典 Art.203 speaks of 法定休假日, the days the law gives
+// as rest — the weekly rest days (公休日) and the holidays with the days the
+// State Council's notice moves into them (放假调休) — not only the 13
+// 法定节假日 of Order No.795; a petition due on a Saturday or on 2025-10-04
+// (a moved rest day of National Day) is due on the next working day. An
+// admin may narrow a clock to statutory holidays only (MoveOffStatutory).
 func DefaultPolicies() []Policy {
 	const (
 		order3   = "CBIRC Order 2020 No.3 (银行保险机构消费投诉处理管理办法)"
 		petition = "信访工作条例 (2022)"
 	)
 	cn := func(name, title string, days int, unit Unit, move bool, source string) Clock {
-		return Clock{Name: name, Title: title, Days: days, Unit: unit, Region: RegionCN, MoveOffHoliday: move, Source: source}
+		c := Clock{Name: name, Title: title, Days: days, Unit: unit, Region: RegionCN, MoveOffHoliday: move, Source: source}
+		if move {
+			c.MoveOff = MoveOffRestDay
+		}
+		return c
 	}
 	return []Policy{
 		{
