@@ -23,3 +23,8 @@ UPDATE cases SET reply_satisfied_by = 'reply', reply_satisfied_at = replied_at
 
 -- The sweep looks for the agreed reply dates of open cases.
 CREATE INDEX cases_status_agreed_reply_due ON cases (status, agreed_reply_due) WHERE agreed_reply_due <> '';
+
+-- The sweep's notices of the agreed reply date (clock agreed_reply_due).
+ALTER TABLE deadline_alerts DROP CONSTRAINT deadline_alerts_clock_check;
+ALTER TABLE deadline_alerts ADD CONSTRAINT deadline_alerts_clock_check
+    CHECK (clock IN ('reply_due', 'decision_due', 'agreed_reply_due'));

@@ -23,3 +23,18 @@ UPDATE cases SET reply_satisfied_by = 'reply', reply_satisfied_at = replied_at
 
 -- The sweep looks for the agreed reply dates of open cases.
 CREATE INDEX cases_status_agreed_reply_due ON cases (status, agreed_reply_due) WHERE agreed_reply_due <> '';
+
+-- The sweep's notices of the agreed reply date (clock agreed_reply_due):
+-- SQLite cannot change a CHECK, so the table is made again.
+CREATE TABLE deadline_alerts_0009 (
+    case_id     INTEGER NOT NULL REFERENCES cases (id),
+    clock       TEXT NOT NULL CHECK (clock IN ('reply_due', 'decision_due', 'agreed_reply_due')),
+    kind        TEXT NOT NULL CHECK (kind IN ('due_soon', 'overdue')),
+    due_date    TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    PRIMARY KEY (case_id, clock, kind, due_date)
+);
+INSERT INTO deadline_alerts_0009 (case_id, clock, kind, due_date, created_at)
+    SELECT case_id, clock, kind, due_date, created_at FROM deadline_alerts;
+DROP TABLE deadline_alerts;
+ALTER TABLE deadline_alerts_0009 RENAME TO deadline_alerts;
