@@ -1,7 +1,11 @@
 package web_test
 
 import (
+	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,5 +68,54 @@ func TestContactContract_Seed002Art7_三日内回复客户(t *testing.T) {
 	if status != http.StatusOK || body["accept_decision"] != "accepted" || body["reply_overdue"] != false ||
 		body["decision_start"] != now.Format(time.DateOnly) {
 		t.Fatalf("petition accepted: %d %v", status, body)
+	}
+}
+
+// TestContactForm: the case page offers the first contact, and its form
+// records it (text, notice, agreed reply date) and shows it on the case.
+func TestContactForm(t *testing.T) {
+	t.Parallel()
+	f := newAPIWithPasswords(t)
+	no := f.create(t)["no"].(string)
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(path string, form url.Values) *http.Response {
+		req, _ := http.NewRequest("POST", f.srv.URL+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	post("/login", url.Values{"login": {"mgr"}, "password": {pagePassword}})
+	get := func() string {
+		resp, err := client.Get(f.srv.URL + "/cases/" + no)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return string(raw)
+	}
+	if page := get(); !strings.Contains(page, `action="/cases/`+no+`/act/contact"`) || !strings.Contains(page, `name="agreed_reply_date"`) {
+		t.Fatal("the case page does not offer the first contact")
+	}
+	now := time.Now().In(redress.Beijing)
+	agreed := now.AddDate(0, 0, 2).Format(time.DateOnly)
+	resp := post("/cases/"+no+"/act/contact", url.Values{"version": {"1"}, "text": {"已告知客户调查进展"},
+		"notice_method": {"phone"}, "notice_at": {now.Add(-time.Hour).Format("2006-01-02T15:04")}, "notice_proof": {"录音 R-02"},
+		"agreed_reply_date": {agreed}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("contact form: %d", resp.StatusCode)
+	}
+	status, c := f.call(t, "mgr", "GET", "/api/v1/cases/"+no, "")
+	if status != 200 || c["agreed_reply_due"] != agreed || c["reply_overdue"] != false || c["contact"] == nil {
+		t.Fatalf("after the form: %d %v", status, c)
+	}
+	if page := get(); !strings.Contains(page, "已告知客户调查进展") || !strings.Contains(page, agreed) {
+		t.Fatal("the case page does not show the first contact")
 	}
 }
