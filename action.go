@@ -53,6 +53,7 @@ func ApplyAction(c *Case, next Status, in ActionInput) (*ActionEffect, error) {
 			c.Determination = &d
 		}
 		setReply(c, req, in.Now)
+		satisfyReply(c, req)
 		if c.Handler == "" {
 			c.Handler = in.Actor.Login
 		}
@@ -61,6 +62,13 @@ func ApplyAction(c *Case, next Status, in ActionInput) (*ActionEffect, error) {
 			return nil, err
 		}
 		c.Level = max(c.Level, 2)
+		return fx, accept(c, fx, in)
+	case ActionContact:
+		n := notice(req)
+		c.Contact = &Contact{By: in.Actor.Login, At: in.Now, Text: req.Text, Notice: *n, AgreedReplyDate: req.AgreedReplyDate}
+		c.AgreedReplyDue = req.AgreedReplyDate
+		satisfyReply(c, req)
+		fx.Detail = req.Text
 	case ActionAssign:
 		if err := setHandler(c, in.Handler); err != nil {
 			return nil, err
@@ -81,6 +89,7 @@ func ApplyAction(c *Case, next Status, in ActionInput) (*ActionEffect, error) {
 		c.Determination = &d
 	case ActionReply:
 		setReply(c, req, in.Now)
+		satisfyReply(c, req)
 	case ActionSignOff:
 		now := in.Now
 		c.SignedOffBy, c.SignedOffAt = in.Actor.Login, &now
@@ -106,6 +115,7 @@ func ApplyAction(c *Case, next Status, in ActionInput) (*ActionEffect, error) {
 		}
 	case ActionExtend:
 		c.DecisionClock = NextDecisionClock(c)
+		satisfyReply(c, req)
 		return fx, recompute(c, fx, in, DeadlineChange{Reason: req.Reason, Approval: req.Approval, Notice: notice(req)})
 	case ActionPause:
 		c.PausedSince = DateOf(in.Now).String()
@@ -125,10 +135,53 @@ func ApplyAction(c *Case, next Status, in ActionInput) (*ActionEffect, error) {
 	case ActionNewFacts:
 		// The reply and decision clocks count again from the day the new facts
 		// were received; pauses are forgotten; the decision clock in force is kept.
-		c.ClockStart, c.PausedDays = DateOf(req.FactsReceivedAt).String(), 0
+		c.ClockStart, c.DecisionStart, c.PausedDays = DateOf(req.FactsReceivedAt).String(), "", 0
 		return fx, recompute(c, fx, in, DeadlineChange{Reason: req.Reason})
 	}
 	return fx, nil
+}
+
+// accept records an acceptance decision and its notice. The notice
+// satisfies the reply clock (a petition's acceptance notice, 信访工作条例
+// Art.23). A petition's decision: accepted starts its handling clock on the
+// day of acceptance (Art.34: 自受理之日起60日内办结); not_accepted rejects it
+// and forwarded (转送) closes it, with the reason. A decision or a notice is
+// recorded in the deadline history.
+func accept(c *Case, fx *ActionEffect, in ActionInput) error {
+	req := in.Request
+	satisfyReply(c, req)
+	if c.Kind != KindPetition && req.NoticeMethod == "" {
+		return nil
+	}
+	reason := req.Reason
+	if c.Kind == KindPetition {
+		c.AcceptDecision = req.Decision
+		if c.AcceptDecision == "" {
+			c.AcceptDecision = DecisionAccepted
+		}
+		now := in.Now
+		switch c.AcceptDecision {
+		case DecisionAccepted:
+			c.DecisionStart = DateOf(in.Now).String()
+		case DecisionNotAccepted:
+			c.Status, c.EndReason, c.ClosedAt = StatusRejected, req.Reason, &now
+		case DecisionForwarded:
+			c.Status, c.EndReason, c.ClosedAt = StatusClosed, req.Reason, &now
+		}
+		reason = strings.TrimSpace(string(c.AcceptDecision) + ". " + req.Reason)
+	}
+	return recompute(c, fx, in, DeadlineChange{Reason: reason, Notice: notice(req)})
+}
+
+// satisfyReply marks the case's reply clock satisfied by the notice of the
+// request, unless an earlier answer satisfied it already.
+func satisfyReply(c *Case, req *ActionRequest) {
+	n := notice(req)
+	if n == nil || c.ReplySatisfiedAt != nil {
+		return
+	}
+	at := n.At
+	c.ReplySatisfiedAt, c.ReplySatisfiedBy = &at, req.Action
 }
 
 // setHandler makes h the case's handler, if they may handle it (MayHandle).

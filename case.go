@@ -290,12 +290,57 @@ type Case struct {
 	Satisfaction    Satisfaction     `json:"satisfaction,omitempty"`
 	ClosedAt        *time.Time       `json:"closed_at,omitempty"`
 	EndReason       string           `json:"end_reason,omitempty"` // why withdrawn or rejected
-	Findings        []Entry          `json:"findings"`
-	Notes           []Entry          `json:"notes"`
-	Conflicts       []Entry          `json:"conflicts"` // declared conflicts of interest: author and reason
-	CreatedAt       time.Time        `json:"created_at"`
-	UpdatedAt       time.Time        `json:"updated_at"`
+	// The reply clock (reply_due: the branch reply, a petition's acceptance
+	// notice) is satisfied by the first answer to the customer: the first
+	// contact, an extension notice, an acceptance notice, or the final reply.
+	// ReplySatisfiedAt is when the customer was told (the notice's time),
+	// ReplySatisfiedBy the action that told them. A satisfied clock is never
+	// overdue.
+	ReplySatisfiedAt *time.Time `json:"reply_satisfied_at,omitempty"`
+	ReplySatisfiedBy Action     `json:"reply_satisfied_by,omitempty"`
+	// Contact is the first contact with the customer (contact), and
+	// AgreedReplyDue the reply date agreed then (约定回复时限), a clock of its own.
+	Contact            *Contact `json:"contact,omitempty"`
+	AgreedReplyDue     string   `json:"agreed_reply_due,omitempty"`
+	AgreedReplyOverdue bool     `json:"agreed_reply_overdue"`
+	// DecisionStart is the day the decision clock counts from when it is not
+	// ClockStart: a petition's handling counts from its acceptance
+	// (信访工作条例 Art.34). AcceptDecision is a petition's written acceptance
+	// decision (受理 / 不予受理 / 转送).
+	DecisionStart  string         `json:"decision_start,omitempty"`
+	AcceptDecision AcceptDecision `json:"accept_decision,omitempty"`
+	Findings       []Entry        `json:"findings"`
+	Notes          []Entry        `json:"notes"`
+	Conflicts      []Entry        `json:"conflicts"` // declared conflicts of interest: author and reason
+	CreatedAt      time.Time      `json:"created_at"`
+	UpdatedAt      time.Time      `json:"updated_at"`
 }
+
+// Contact is the first contact with the customer: who recorded it and
+// when, what was said, the notice (method, time, proof) and the reply date
+// agreed with the customer, if any (seed 002 Art.8(三)).
+type Contact struct {
+	By              string       `json:"by"`
+	At              time.Time    `json:"at"`
+	Text            string       `json:"text"`
+	Notice          NoticeRecord `json:"notice"`
+	AgreedReplyDate string       `json:"agreed_reply_date,omitempty"`
+}
+
+// AcceptDecision is a petition's written acceptance decision (信访工作条例
+// Art.23): accepted (受理), not accepted (不予受理, the case is rejected) or
+// forwarded to the competent body (转送, the case is closed for this bank).
+type AcceptDecision string
+
+// The acceptance decisions.
+const (
+	DecisionAccepted    AcceptDecision = "accepted"
+	DecisionNotAccepted AcceptDecision = "not_accepted"
+	DecisionForwarded   AcceptDecision = "forwarded"
+)
+
+// AcceptDecisions lists the acceptance decisions.
+var AcceptDecisions = []AcceptDecision{DecisionAccepted, DecisionNotAccepted, DecisionForwarded}
 
 // NewCase is the input to register a case.
 type NewCase struct {

@@ -27,7 +27,13 @@ func caseFields(c *Case) map[string]string {
 		"decision_clock": c.DecisionClock, "clock_start": c.ClockStart, "paused_since": c.PausedSince,
 		"paused_days": strconv.Itoa(c.PausedDays), "regulator_ref": c.RegulatorRef, "regulator_due": c.RegulatorDue,
 		"signed_off_by": c.SignedOffBy, "satisfaction": string(c.Satisfaction), "end_reason": c.EndReason,
-		"closed_at": timeOrEmpty(c.ClosedAt),
+		"closed_at": timeOrEmpty(c.ClosedAt), "reply_satisfied_at": timeOrEmpty(c.ReplySatisfiedAt),
+		"reply_satisfied_by": string(c.ReplySatisfiedBy), "agreed_reply_due": c.AgreedReplyDue,
+		"decision_start": c.DecisionStart, "accept_decision": string(c.AcceptDecision),
+	}
+	if k := c.Contact; k != nil {
+		f["contact.text"], f["contact.notice_method"], f["contact.notice_at"], f["contact.notice_proof"] =
+			k.Text, string(k.Notice.Method), k.Notice.At.UTC().Format(time.RFC3339), k.Notice.Proof
 	}
 	if d := c.Determination; d != nil {
 		f["liability"], f["responsible_party"], f["root_cause"], f["accountability"] =

@@ -83,7 +83,8 @@ func (d *Deadlines) Due(policyName, clockName string, start Date, paused int) (D
 }
 
 // Apply recomputes a case's reply and decision due dates from its policy,
-// clock start, decision clock and paused days. A regulator's due date wins
+// clock start (the decision clock from DecisionStart when set: a petition's
+// acceptance), decision clock and paused days. A regulator's due date wins
 // for the decision: a forwarded case keeps the date the regulator set.
 func (d *Deadlines) Apply(c *Case) error {
 	start, err := ParseDate(c.ClockStart)
@@ -94,7 +95,13 @@ func (d *Deadlines) Apply(c *Case) error {
 	if err != nil {
 		return err
 	}
-	decision, err := d.Due(c.DeadlinePolicy, c.DecisionClock, start, c.PausedDays)
+	decisionStart := start
+	if c.DecisionStart != "" {
+		if decisionStart, err = ParseDate(c.DecisionStart); err != nil {
+			return fmt.Errorf("case %s decision start: %w", c.No, err)
+		}
+	}
+	decision, err := d.Due(c.DeadlinePolicy, c.DecisionClock, decisionStart, c.PausedDays)
 	if err != nil {
 		return err
 	}
@@ -154,14 +161,47 @@ func Today(t time.Time) string {
 	return t.In(Beijing).Format(time.DateOnly)
 }
 
-// MarkOverdue sets the case's overdue flags as of now: the reply clock and
-// the decision clock are late when their last day has passed and the case is
-// still open. A paused decision clock is not running, so it is not late.
+// MarkOverdue sets the case's overdue flags as of now: a clock is late when
+// it runs (ClockRunning) and its last day has passed.
 func (c *Case) MarkOverdue(now time.Time) {
 	today := Today(now)
-	open := c.Status.Open()
-	c.ReplyOverdue = open && c.ReplyDue != "" && today > c.ReplyDue
-	c.Overdue = open && c.PausedSince == "" && c.DecisionDue != "" && today > c.DecisionDue
+	c.ReplyOverdue = c.ClockRunning(DueReply) && today > c.ReplyDue
+	c.AgreedReplyOverdue = c.ClockRunning(DueAgreedReply) && today > c.AgreedReplyDue
+	c.Overdue = c.ClockRunning(DueDecision) && today > c.DecisionDue
+}
+
+// ClockRunning reports whether a watched clock of the case runs, so that it
+// may be due soon or overdue: the case is open and the clock has a date;
+// the reply clock is not satisfied yet (first contact, extension notice,
+// acceptance notice, final reply); the decision clock is not paused. The
+// sweep and MarkOverdue share it; sqldb/sweep.go and sqldb/case_filter.go
+// say the same in SQL.
+func (c *Case) ClockRunning(clock DueClock) bool {
+	if !c.Status.Open() {
+		return false
+	}
+	switch clock {
+	case DueReply:
+		return c.ReplyDue != "" && c.ReplySatisfiedAt == nil
+	case DueAgreedReply:
+		return c.AgreedReplyDue != ""
+	case DueDecision:
+		return c.DecisionDue != "" && c.PausedSince == ""
+	}
+	return false
+}
+
+// Due returns the case's due date of a watched clock ("" when it has none).
+func (c *Case) Due(clock DueClock) string {
+	switch clock {
+	case DueReply:
+		return c.ReplyDue
+	case DueAgreedReply:
+		return c.AgreedReplyDue
+	case DueDecision:
+		return c.DecisionDue
+	}
+	return ""
 }
 
 // DueQuery asks for one deadline: either a clock of a named policy, or a

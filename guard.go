@@ -57,7 +57,8 @@ func Permit(a Action, c *Case, u *User) (Status, error) {
 //   - level 4 (head office) is the top, and only the branch head or head office takes a case there;
 //   - an extension needs a longer clock on the case's ladder, no pause in progress and no
 //     regulator's due date, and its last step an approver (MayApproveExtension);
-//   - a pause needs no pause in progress; a resume needs one; new facts need none.
+//   - a pause needs no pause in progress; a resume needs one; new facts need none;
+//   - the first contact is recorded once, on a case with a branch-reply clock (not a petition).
 func CaseRules(a Action, c *Case, u *User) error {
 	if c.ConflictedBy(u.Login) && a != ActionNote {
 		return Errorf(EFORBIDDEN, "you declared a conflict of interest on case %s and may not act on it", c.No)
@@ -108,12 +109,20 @@ func CaseRules(a Action, c *Case, u *User) error {
 		if c.PausedSince != "" {
 			return Errorf(ECONFLICT, "case %s is paused since %s; resume it first", c.No, c.PausedSince)
 		}
+	case ActionContact:
+		if ClocksFor(c.Kind).Reply != ClockBranchReply {
+			return Errorf(ECONFLICT, "a petition's first answer is its acceptance decision: record it with accept and its notice")
+		}
+		if c.Contact != nil {
+			return Errorf(ECONFLICT, "the first contact with the customer on case %s was recorded already; add a note", c.No)
+		}
 	}
 	return nil
 }
 
 // CheckRequest checks the rules that need both the request and the case,
-// after CaseRules: a complaint resolved on the spot carries its
+// after CaseRules: a petition's accept carries the notice of its decision,
+// and only a petition takes a decision other than accepted; a complaint resolved on the spot carries its
 // determination; the last extension step carries the approval's reference
 // and a notice to the customer; new facts arrive after the clocks last
 // started. Validate has already checked the request's own fields.
@@ -131,6 +140,15 @@ func (r *ActionRequest) CheckRequest(c *Case) error {
 		}
 		if needsNotice && r.NoticeMethod == "" {
 			p.Add("notice_method", "required: the customer must be told of this extension (method, time, proof)")
+		}
+	case ActionAccept:
+		// 信访工作条例 Art.23: the petitioner is told of the acceptance
+		// decision in writing; only a petition has one to take.
+		if c.Kind == KindPetition && r.NoticeMethod == "" {
+			p.Add("notice_method", "required: a petition's acceptance decision is notified to the petitioner (method, time, proof)")
+		}
+		if c.Kind != KindPetition && r.Decision != "" && r.Decision != DecisionAccepted {
+			p.Add("decision", "only a petition has an acceptance decision; refuse another case with reject")
 		}
 	case ActionNewFacts:
 		if start, err := ParseDate(c.ClockStart); err == nil && DateOf(r.FactsReceivedAt).Before(start) {

@@ -71,12 +71,16 @@ const (
 	ActionResume Action = "resume"
 	// ActionNewFacts restarts the clocks from the receipt of new facts or grounds.
 	ActionNewFacts Action = "new_facts"
+	// ActionContact records the first contact with the customer (what was
+	// said, how, when, the proof, the reply date agreed): it satisfies the
+	// branch-reply clock.
+	ActionContact Action = "contact"
 )
 
 // Actions lists every action in the order a case usually meets them.
 var Actions = []Action{ActionRegister, ActionResolveOnSpot, ActionAccept, ActionAssign, ActionEscalate,
 	ActionInvestigate, ActionDetermine, ActionReply, ActionSignOff, ActionClose, ActionReopen,
-	ActionWithdraw, ActionReject, ActionNote, ActionDeclareConflict, ActionExtend, ActionPause, ActionResume, ActionNewFacts}
+	ActionWithdraw, ActionReject, ActionNote, ActionDeclareConflict, ActionExtend, ActionPause, ActionResume, ActionNewFacts, ActionContact}
 
 // OnCase reports whether a is an action taken on an existing case: a known
 // action other than register.
@@ -122,8 +126,10 @@ var Lifecycle = map[Action]Rule{
 	ActionRegister: {To: StatusRegistered, Roles: caseRoles},
 	ActionResolveOnSpot: {From: []Status{StatusRegistered}, To: StatusReplied, Roles: caseRoles,
 		Fields: append(append([]string{}, determinationFields...), replyFields...)},
+	// A petition's accept carries its written decision and the notice of it;
+	// not_accepted leads to rejected and forwarded to closed (ApplyAction).
 	ActionAccept: {From: []Status{StatusRegistered}, To: StatusAccepted, Roles: managerRoles,
-		Fields: []string{"handler"}},
+		Fields: append([]string{"handler", "decision", "reason"}, noticeFields...)},
 	ActionAssign: {From: []Status{StatusAccepted, StatusInvestigating}, Roles: managerRoles,
 		Fields: []string{"handler"}},
 	ActionEscalate: {From: OpenStatuses, Roles: caseRoles, Fields: []string{"reason"}},
@@ -152,6 +158,8 @@ var Lifecycle = map[Action]Rule{
 		Fields: append([]string{"reason"}, noticeFields...)},
 	ActionNewFacts: {From: OpenStatuses, Roles: caseRoles, Handler: true,
 		Fields: []string{"reason", "facts_received_at"}},
+	ActionContact: {From: OpenStatuses, Roles: caseRoles, Handler: true,
+		Fields: append([]string{"text", "agreed_reply_date"}, noticeFields...)},
 }
 
 // Transition checks that a user with the given role (and whether they are
@@ -192,6 +200,10 @@ type ActionRequest struct {
 	Cause        PauseCause   `json:"cause,omitempty"`    // pause: appraisal or mediation
 	// FactsReceivedAt is when new facts or grounds reached the bank (new_facts).
 	FactsReceivedAt time.Time `json:"facts_received_at,omitempty"`
+	// AgreedReplyDate is the reply date agreed with the customer (contact), YYYY-MM-DD.
+	AgreedReplyDate string `json:"agreed_reply_date,omitempty"`
+	// Decision is a petition's acceptance decision (accept); "" is accepted.
+	Decision AcceptDecision `json:"decision,omitempty"`
 	Determination
 	Reply
 }
@@ -203,6 +215,30 @@ func (r *ActionRequest) Validate(now time.Time) error {
 		p.Add("version", "required: the version of the case you are acting on")
 	}
 	switch r.Action {
+	case ActionAccept:
+		switch r.Decision {
+		case "", DecisionAccepted:
+			checkText(&p, "reason", r.Reason, 0, 2000)
+		case DecisionNotAccepted, DecisionForwarded:
+			checkText(&p, "reason", r.Reason, 2, 2000)
+		default:
+			p.AddKey("decision", ProblemOneOf, "accepted, not_accepted, forwarded")
+		}
+		if r.NoticeMethod != "" || !r.NoticeAt.IsZero() || r.NoticeProof != "" {
+			r.Reply.validateNotice(&p, now)
+		}
+	case ActionContact:
+		checkText(&p, "text", r.Text, 2, 20000)
+		r.Reply.validateNotice(&p, now)
+		if r.AgreedReplyDate != "" {
+			agreed, err := ParseDate(r.AgreedReplyDate)
+			switch {
+			case err != nil:
+				p.AddKey("agreed_reply_date", ProblemDate)
+			case !r.NoticeAt.IsZero() && agreed.Before(DateOf(r.NoticeAt)):
+				p.Add("agreed_reply_date", "is before the day the customer was told ("+DateOf(r.NoticeAt).String()+")")
+			}
+		}
 	case ActionAssign:
 		if r.Handler == "" {
 			p.Add("handler", "required: the login of the new handler")

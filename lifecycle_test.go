@@ -37,6 +37,7 @@ func TestTransitionTable(t *testing.T) {
 		ActionPause:    {open, "", managers, true},
 		ActionResume:   {open, "", managers, true},
 		ActionNewFacts: {open, "", all, true},
+		ActionContact:  {open, "", all, true},
 	}
 	checked := 0
 	for action, w := range want {
@@ -72,7 +73,7 @@ func TestTransitionTable(t *testing.T) {
 	if len(want) != len(Actions)-1 {
 		t.Fatalf("the test covers %d actions, the lifecycle has %d besides register", len(want), len(Actions)-1)
 	}
-	if checked != 18*8*6*2 {
+	if checked != 19*8*6*2 {
 		t.Fatalf("checked %d combinations", checked)
 	}
 }

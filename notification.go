@@ -215,10 +215,18 @@ type DueClock string
 const (
 	DueReply    DueClock = "reply_due"    // the branch reply (a petition: the acceptance notice)
 	DueDecision DueClock = "decision_due" // the decision (a petition: its handling)
+	// DueAgreedReply is the reply date agreed with the customer at the first
+	// contact (约定回复时限, seed 002 Art.8(三)).
+	DueAgreedReply DueClock = "agreed_reply_due"
 )
 
 // DueClocks lists the watched clocks.
-var DueClocks = []DueClock{DueReply, DueDecision}
+var DueClocks = []DueClock{DueReply, DueDecision, DueAgreedReply}
+
+// Escalates reports whether the sweep escalates a case whose clock is
+// overdue: the regulatory clocks (branch reply, decision) do; a missed
+// agreed reply date is notified only, since the law's clocks still run.
+func (c DueClock) Escalates() bool { return c != DueAgreedReply }
 
 // Title names the clock in Chinese for a case of kind k, as notices say it.
 func (c DueClock) Title(k Kind) string {
@@ -227,6 +235,8 @@ func (c DueClock) Title(k Kind) string {
 		return "信访受理告知"
 	case c == DueReply:
 		return "网点答复"
+	case c == DueAgreedReply:
+		return "约定答复"
 	case k == KindPetition:
 		return "信访办理"
 	default:
@@ -291,6 +301,8 @@ func (n DeadlineNotice) Text() (subject, body string) {
 		next = "已自动升级至第 4 级（总行）。"
 	case n.Escalated:
 		next = fmt.Sprintf("已自动升级至第 %d 级。", n.Level)
+	case !n.Clock.Escalates():
+		next = "请尽快答复客户。"
 	default:
 		next = "案件已在总行（第 4 级），请尽快处理。"
 	}

@@ -66,7 +66,11 @@ func (p *planner) handle() {
 // accept: the sub-branch's complaint manager accepts the case and handles it.
 func (p *planner) accept() {
 	p.handler = p.o.manager
-	p.act(p.o.manager, hours, redress.ActionRequest{Action: redress.ActionAccept, Handler: p.o.manager.Login})
+	req := redress.ActionRequest{Action: redress.ActionAccept, Handler: p.o.manager.Login}
+	if p.sc.Kind == redress.KindPetition { // the written acceptance notice (信访工作条例 Art.23); its time is set when sent
+		req.Reply = redress.Reply{NoticeMethod: redress.NoticeLetter, NoticeProof: "受理告知书（挂号信）"}
+	}
+	p.act(p.o.manager, hours, req)
 	p.maybeNote(p.handler)
 }
 

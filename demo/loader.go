@@ -55,7 +55,7 @@ func (l *loader) do(ctx context.Context, s step) error {
 	} else {
 		req := s.req
 		action, req.Version = req.Action, s.run.version
-		if action == redress.ActionReply || action == redress.ActionResolveOnSpot {
+		if action == redress.ActionReply || action == redress.ActionResolveOnSpot || req.NoticeMethod != "" {
 			req.NoticeAt = s.at
 		}
 		c, err = l.svc.Cases.Act(actx, s.run.no, req)

@@ -24,7 +24,7 @@ type caseRow struct {
 	idEnc, phoneEnc, accountEnc          string // sealed
 	idIndex, phoneIndex, accountIndex    string // blind indexes, written only
 	amountFen, redressFen                sql.NullInt64
-	replyJSON                            string
+	replyJSON, contactJSON               string
 	visitVisitors                        sql.NullInt64
 	visitRepresentatives                 int
 	visitIDChecked, visitSecurityChecked bool
@@ -104,6 +104,12 @@ var caseColumns = []caseColumn{
 	{"satisfaction", func(c *caseRow) any { return c.Satisfaction }, true},
 	{"closed_at", func(c *caseRow) any { return nullTimeText(c.ClosedAt) }, true},
 	{"end_reason", func(c *caseRow) any { return c.EndReason }, true},
+	{"reply_satisfied_at", func(c *caseRow) any { return nullTimeText(c.ReplySatisfiedAt) }, true},
+	{"reply_satisfied_by", func(c *caseRow) any { return c.ReplySatisfiedBy }, true},
+	{"contact_json", func(c *caseRow) any { return c.contactJSON }, true},
+	{"agreed_reply_due", func(c *caseRow) any { return c.AgreedReplyDue }, true},
+	{"decision_start", func(c *caseRow) any { return c.DecisionStart }, true},
+	{"accept_decision", func(c *caseRow) any { return c.AcceptDecision }, true},
 	{"updated_at", func(c *caseRow) any { return timeText(c.UpdatedAt) }, true},
 }
 
@@ -166,7 +172,14 @@ func (c *caseRow) outcome() string {
 // encodeState puts the derived columns of the case's state in the row: the
 // reply as JSON, the redress paid in fen, the visit's columns.
 func (c *caseRow) encodeState() error {
-	c.replyJSON, c.redressFen = "", sql.NullInt64{}
+	c.replyJSON, c.contactJSON, c.redressFen = "", "", sql.NullInt64{}
+	if c.Contact != nil {
+		raw, err := json.Marshal(c.Contact)
+		if err != nil {
+			return fmt.Errorf("encode contact of %s: %w", c.No, err)
+		}
+		c.contactJSON = string(raw)
+	}
 	if c.Reply != nil {
 		raw, err := json.Marshal(c.Reply)
 		if err != nil {
@@ -243,6 +256,7 @@ const caseSelect = `SELECT c.id, c.no, c.kind, c.channel, c.received_at,
 	c.visit_visitors, c.visit_representatives, c.visit_id_checked, c.visit_security_checked,
 	c.liability, c.responsible_party, c.root_cause, c.accountability, c.reply_json, c.replied_at,
 	COALESCE(c.signed_off_by_id, 0), COALESCE(so.login, ''), c.signed_off_at, c.satisfaction, c.closed_at, c.end_reason,
+	c.reply_satisfied_at, c.reply_satisfied_by, c.contact_json, c.agreed_reply_due, c.decision_start, c.accept_decision,
 	c.created_at, c.updated_at
 FROM cases c
 JOIN org_units o ON o.id = c.org_id
@@ -256,7 +270,7 @@ LEFT JOIN users so ON so.id = c.signed_off_by_id`
 func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 	c := &caseRow{Case: &redress.Case{}}
 	var received, created, updated string
-	var repliedAt, signedOffAt, closedAt sql.NullString
+	var repliedAt, signedOffAt, closedAt, satisfiedAt sql.NullString
 	var d redress.Determination
 	err := row.Scan(&c.ID, &c.No, &c.Kind, &c.Channel, &received,
 		&c.Complainant.Name, &c.Complainant.IDType, &c.idEnc, &c.phoneEnc, &c.accountEnc,
@@ -272,6 +286,7 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		&c.visitVisitors, &c.visitRepresentatives, &c.visitIDChecked, &c.visitSecurityChecked,
 		&d.Liability, &d.ResponsibleParty, &d.RootCause, &d.Accountability, &c.replyJSON, &repliedAt,
 		&c.signedOffByID, &c.SignedOffBy, &signedOffAt, &c.Satisfaction, &closedAt, &c.EndReason,
+		&satisfiedAt, &c.ReplySatisfiedBy, &c.contactJSON, &c.AgreedReplyDue, &c.DecisionStart, &c.AcceptDecision,
 		&created, &updated)
 	if err != nil {
 		return nil, err
@@ -293,6 +308,15 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 	}
 	if c.ClosedAt, err = parseNullTime(closedAt); err != nil {
 		return nil, err
+	}
+	if c.ReplySatisfiedAt, err = parseNullTime(satisfiedAt); err != nil {
+		return nil, err
+	}
+	if c.contactJSON != "" {
+		c.Contact = &redress.Contact{}
+		if err := json.Unmarshal([]byte(c.contactJSON), c.Contact); err != nil {
+			return nil, fmt.Errorf("stored contact of %s: %w", c.No, err)
+		}
 	}
 	if c.amountFen.Valid {
 		c.Amount = redress.FormatAmount(c.amountFen.Int64)

@@ -50,6 +50,14 @@ var guardStates = []caseState{
 	{"at head office, on the longest clock", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET level = 4, decision_clock = ? WHERE id = ?`, redress.ClockDecisionMax, c.ID)
 	}},
+	{"contacted", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+		f.exec(t, `UPDATE cases SET contact_json = '{"by":"staff2.bj","text":"已联系"}', reply_satisfied_at = ?,
+			reply_satisfied_by = 'contact', agreed_reply_due = '2026-11-30' WHERE id = ?`, timeText(f.clock), c.ID)
+	}},
+	{"a petition", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+		f.exec(t, `UPDATE cases SET kind = ?, deadline_policy = ?, decision_clock = ? WHERE id = ?`,
+			redress.KindPetition, redress.PolicyPetition, redress.ClockHandling, c.ID)
+	}},
 }
 
 // guardRequest is a request for the action that passes the request's own
@@ -58,8 +66,12 @@ func guardRequest(a redress.Action, version int, now time.Time) redress.ActionRe
 	notice := redress.Reply{NoticeMethod: redress.NoticePhone, NoticeAt: now.Add(-time.Hour), NoticeProof: "电话录音 20261121-001"}
 	req := redress.ActionRequest{Action: a, Version: version}
 	switch a {
-	case redress.ActionAssign, redress.ActionAccept:
+	case redress.ActionAssign:
 		req.Handler = "staff2.bj" // never an actor of the walk, so never the one complained about
+	case redress.ActionAccept:
+		req.Handler, req.Reply = "staff2.bj", notice // a petition's acceptance carries its notice
+	case redress.ActionContact:
+		req.Text, req.Reply, req.AgreedReplyDate = "已告知客户正在调查", notice, redress.DateOf(now).AddDays(5).String()
 	case redress.ActionEscalate, redress.ActionReopen, redress.ActionWithdraw, redress.ActionReject, redress.ActionDeclareConflict:
 		req.Reason = "客户要求上级处理"
 	case redress.ActionInvestigate, redress.ActionNote:

@@ -55,9 +55,12 @@ var errNothingToDo = errors.New("nothing to do")
 // now and, once per case, clock and due date, tells the people responsible
 // that a clock is due soon or overdue:
 //
-//   - due soon: the reply_due or decision_due date is on or before today
-//     (in Beijing) plus opts.DueSoonDays working days of the CN calendar;
-//   - overdue: the due date has passed. The case is also escalated one level
+//   - due soon: the reply_due, decision_due or agreed_reply_due date of a
+//     running clock (redress.Case.ClockRunning: a satisfied reply clock and a
+//     paused decision clock do not run) is on or before today (in Beijing)
+//     plus opts.DueSoonDays working days of the CN calendar;
+//   - overdue: the due date has passed. For the reply and decision clocks
+//     (redress.DueClock.Escalates) the case is also escalated one level
 //     (level 4 moves it to head office; a case already there is only
 //     notified), its version bumped, and an audit event by "system" written.
 //
@@ -229,12 +232,15 @@ type sweepCandidate struct {
 // sweepCandidates lists the open cases whose clock is due on or before the
 // window's end and whose notice for that due date has not been sent.
 func (db *DB) sweepCandidates(ctx context.Context, clock redress.DueClock, w sweepWindow, limit int) ([]sweepCandidate, error) {
+	// Which clocks run is redress.Case.ClockRunning, here in SQL.
 	var col, paused string
 	switch clock {
 	case redress.DueReply:
-		col = "c.reply_due"
+		col, paused = "c.reply_due", " AND c.reply_satisfied_at IS NULL" // a satisfied clock is never overdue
 	case redress.DueDecision:
 		col, paused = "c.decision_due", " AND c.paused_since IS NULL" // a paused clock does not run
+	case redress.DueAgreedReply:
+		col = "c.agreed_reply_due"
 	default:
 		return nil, fmt.Errorf("sweep: unknown clock %q", clock)
 	}
@@ -290,9 +296,8 @@ func (db *DB) sweepNotice(ctx context.Context, now time.Time, w sweepWindow, clo
 		if err != nil {
 			return err
 		}
-		current := map[redress.DueClock]string{redress.DueReply: c.ReplyDue, redress.DueDecision: c.DecisionDue}[clock]
-		if !c.Status.Open() || current != cand.due || (clock == redress.DueDecision && c.PausedSince != "") {
-			return errNothingToDo // replied, extended or paused since the sweep looked
+		if !c.ClockRunning(clock) || c.Due(clock) != cand.due {
+			return errNothingToDo // replied, contacted, extended or paused since the sweep looked
 		}
 		to, err := db.deadlineRecipients(ctx, tx, c)
 		if err != nil {
@@ -300,7 +305,7 @@ func (db *DB) sweepNotice(ctx context.Context, now time.Time, w sweepWindow, clo
 		}
 		notice := redress.DeadlineNotice{CaseNo: c.No, CaseSubject: c.Subject, Kind: c.Kind, Clock: clock, Due: due,
 			Today: w.today, Overdue: kind == redress.NotifyOverdue, Level: c.Level}
-		if notice.Overdue && c.Level < 4 {
+		if notice.Overdue && clock.Escalates() && c.Level < 4 {
 			if err := db.escalateOverdue(ctx, tx, now, c, clock, due); err != nil {
 				return err
 			}

@@ -33,12 +33,14 @@ type casePage struct {
 	Now      string // for the datetime-local defaults
 	Remedies []redress.Remedy
 	Notices  []redress.NoticeMethod
-	Sats     []redress.Satisfaction
-	Liab     []redress.Liability
-	Outcomes []redress.Outcome
-	Causes   []redress.PauseCause
-	Evidence []*redress.Evidence
-	Archived bool // closed, withdrawn or rejected: no more evidence
+	// Decisions are a petition's acceptance decisions (accept).
+	Decisions []redress.AcceptDecision
+	Sats      []redress.Satisfaction
+	Liab      []redress.Liability
+	Outcomes  []redress.Outcome
+	Causes    []redress.PauseCause
+	Evidence  []*redress.Evidence
+	Archived  bool // closed, withdrawn or rejected: no more evidence
 }
 
 func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
@@ -56,7 +58,7 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 	p := &casePage{Case: c, Events: events, Actions: redress.AvailableActions(c, u),
 		Now: s.now().In(redress.Beijing).Format("2006-01-02T15:04"), Remedies: redress.Remedies,
 		Notices: redress.NoticeMethods, Sats: redress.Satisfactions, Liab: redress.Liabilities, Outcomes: redress.Outcomes,
-		Causes: redress.PauseCauses}
+		Causes: redress.PauseCauses, Decisions: redress.AcceptDecisions}
 	if p.Evidence, err = s.svc.Evidence.ListEvidence(ctx, no); err != nil {
 		return nil, err
 	}
@@ -124,7 +126,8 @@ func (s *Server) handleCaseActSubmit(w http.ResponseWriter, r *http.Request) err
 // actionFromForm reads an action's fields from its form.
 func actionFromForm(action redress.Action, f url.Values) (redress.ActionRequest, error) {
 	req := redress.ActionRequest{Action: action, Handler: f.Get("handler"), Reason: f.Get("reason"), Text: f.Get("text"),
-		Satisfaction: redress.Satisfaction(f.Get("satisfaction")), Approval: f.Get("approval"), Cause: redress.PauseCause(f.Get("cause"))}
+		Satisfaction: redress.Satisfaction(f.Get("satisfaction")), Approval: f.Get("approval"), Cause: redress.PauseCause(f.Get("cause")),
+		AgreedReplyDate: f.Get("agreed_reply_date"), Decision: redress.AcceptDecision(f.Get("decision"))}
 	fields := map[string]string{}
 	var err error
 	if req.Version, err = strconv.Atoi(f.Get("version")); err != nil {
@@ -139,6 +142,9 @@ func actionFromForm(action redress.Action, f url.Values) (redress.ActionRequest,
 		req.Remedies = append(req.Remedies, redress.Remedy(v))
 	}
 	for name, dst := range map[string]*time.Time{"notice_at": &req.NoticeAt, "facts_received_at": &req.FactsReceivedAt} {
+		if name == "notice_at" && f.Get("notice_method") == "" && f.Get("notice_proof") == "" {
+			continue // the form prefills the time: no method and no proof is no notice
+		}
 		if v := f.Get(name); v != "" {
 			if *dst, err = time.ParseInLocation("2006-01-02T15:04", v, redress.Beijing); err != nil {
 				fields[name] = "must be a date and time"

@@ -125,6 +125,7 @@ func actionBody(a redress.Action, version int) string {
 		"remedies": `["review"]`, "notice_method": `"phone"`, "notice_at": `"` + time.Now().Add(-time.Hour).Format(time.RFC3339) + `"`,
 		"notice_proof": `"电话录音"`, "approval": `"审批-1"`, "cause": `"mediation"`,
 		"facts_received_at": `"` + time.Now().Add(-time.Hour).Format(time.RFC3339) + `"`,
+		"decision":          `"accepted"`, "agreed_reply_date": `"` + time.Now().In(redress.Beijing).AddDate(0, 0, 3).Format(time.DateOnly) + `"`,
 	}
 	for _, f := range redress.Lifecycle[a].Fields {
 		parts = append(parts, `"`+f+`":`+fields[f])
