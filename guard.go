@@ -108,6 +108,20 @@ func CaseRules(a Action, c *Case, u *User) error {
 		if c.PausedSince != "" {
 			return Errorf(ECONFLICT, "case %s is paused since %s; resume it first", c.No, c.PausedSince)
 		}
+	// --- review (核查 / 复查 / 复核): review.go ---
+	case ActionRequestReview:
+		if _, err := NextReviewKind(c); err != nil {
+			return err
+		}
+	case ActionDecideReview:
+		r := c.OpenReview()
+		if r == nil {
+			return Errorf(ECONFLICT, "case %s has no review in progress", c.No)
+		}
+		if why := MayReview(u, c, r); why != "" {
+			return Errorf(EFORBIDDEN, "%s", why)
+		}
+		// --- end review ---
 	}
 	return nil
 }

@@ -71,12 +71,23 @@ const (
 	ActionResume Action = "resume"
 	// ActionNewFacts restarts the clocks from the receipt of new facts or grounds.
 	ActionNewFacts Action = "new_facts"
+
+	// --- review (核查 / 复查 / 复核): review.go ---
+
+	// ActionRequestReview records the customer's request for a review of the
+	// decision by the superior institution (核查, 复查, 复核).
+	ActionRequestReview Action = "request_review"
+	// ActionDecideReview records the superior institution's review opinion.
+	ActionDecideReview Action = "decide_review"
+	// --- end review ---
 )
 
 // Actions lists every action in the order a case usually meets them.
 var Actions = []Action{ActionRegister, ActionResolveOnSpot, ActionAccept, ActionAssign, ActionEscalate,
 	ActionInvestigate, ActionDetermine, ActionReply, ActionSignOff, ActionClose, ActionReopen,
-	ActionWithdraw, ActionReject, ActionNote, ActionDeclareConflict, ActionExtend, ActionPause, ActionResume, ActionNewFacts}
+	ActionWithdraw, ActionReject, ActionNote, ActionDeclareConflict, ActionExtend, ActionPause, ActionResume, ActionNewFacts,
+	ActionRequestReview, ActionDecideReview, // review
+}
 
 // OnCase reports whether a is an action taken on an existing case: a known
 // action other than register.
@@ -152,7 +163,17 @@ var Lifecycle = map[Action]Rule{
 		Fields: append([]string{"reason"}, noticeFields...)},
 	ActionNewFacts: {From: OpenStatuses, Roles: caseRoles, Handler: true,
 		Fields: []string{"reason", "facts_received_at"}},
+
+	// --- review (核查 / 复查 / 复核): review.go ---
+	ActionRequestReview: {From: reviewStatuses, Roles: caseRoles, Fields: []string{"received_at", "text"}},
+	ActionDecideReview: {From: reviewStatuses, Roles: managerRoles,
+		Fields: append([]string{"process", "timeliness", "merits", "result", "text"}, noticeFields...)},
+	// --- end review ---
 }
+
+// reviewStatuses are the statuses of a decided case whose decision may be
+// reviewed (核查, 复查, 复核).
+var reviewStatuses = []Status{StatusReplied, StatusSignedOff, StatusClosed}
 
 // Transition checks that a user with the given role (and whether they are
 // the case's handler) may take action a on a case in status from, and returns
@@ -192,6 +213,13 @@ type ActionRequest struct {
 	Cause        PauseCause   `json:"cause,omitempty"`    // pause: appraisal or mediation
 	// FactsReceivedAt is when new facts or grounds reached the bank (new_facts).
 	FactsReceivedAt time.Time `json:"facts_received_at,omitempty"`
+	// --- review (request_review, decide_review): review.go ---
+	ReceivedAt       time.Time    `json:"received_at,omitempty"` // request_review: when the request reached the bank
+	ReviewProcess    string       `json:"process,omitempty"`     // decide_review: the check of the process
+	ReviewTimeliness string       `json:"timeliness,omitempty"`  // decide_review: the check of timeliness
+	ReviewMerits     string       `json:"merits,omitempty"`      // decide_review: the check of the result
+	ReviewResult     ReviewResult `json:"result,omitempty"`      // decide_review: upheld, changed, partly
+	// --- end review ---
 	Determination
 	Reply
 }
@@ -250,6 +278,12 @@ func (r *ActionRequest) Validate(now time.Time) error {
 		checkText(&p, "text", r.Text, 0, 5000)
 	case ActionSignOff:
 		checkText(&p, "text", r.Text, 0, 5000)
+	// --- review ---
+	case ActionRequestReview:
+		r.validateReviewRequest(&p, now)
+	case ActionDecideReview:
+		r.validateReviewDecision(&p, now)
+		// --- end review ---
 	}
 	return p.Err()
 }
