@@ -117,7 +117,7 @@ func guardRequest(a redress.Action, version int, now time.Time) redress.ActionRe
 	case redress.ActionDecideReview:
 		req.ReviewProcess, req.ReviewTimeliness, req.ReviewMerits = "程序合规", "在时限内答复", "处理结果适当"
 		req.ReviewResult, req.Reply = redress.ReviewUpheld, notice
-	// --- end review ---
+		// --- end review ---
 	}
 	return req
 }
