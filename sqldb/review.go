@@ -96,3 +96,29 @@ func (db *DB) loadReviews(ctx context.Context, q querier, c *caseRow) error {
 	c.MarkReviewsOverdue(db.now())
 	return nil
 }
+
+// reviewStats counts the reviews requested and decided in the period (by
+// the request's and the decision's own dates) on the cases in the user's
+// scope, optionally of one unit's subtree.
+func (s *StatsService) reviewStats(ctx context.Context, u *redress.User, q redress.StatsQuery) (redress.ReviewStats, error) {
+	var st redress.ReviewStats
+	where, args, err := s.db.caseFilterSQL(ctx, u, &redress.CaseFilter{Org: q.Org})
+	if err != nil {
+		return st, err
+	}
+	start, end, err := redress.DayRange(q.From, q.To)
+	if err != nil {
+		return st, err
+	}
+	from, to := timeText(start), timeText(end)
+	err = s.db.reads().QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN r.received_at >= ? AND r.received_at < ? THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN r.decided_at >= ? AND r.decided_at < ? THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN r.decided_at >= ? AND r.decided_at < ? AND r.result IN ('changed', 'partly') THEN 1 ELSE 0 END), 0)
+		FROM case_reviews r JOIN cases c ON c.id = r.case_id WHERE 1 = 1`+where,
+		append([]any{from, to, from, to, from, to}, args...)...).Scan(&st.Requested, &st.Decided, &st.Changed)
+	if err != nil {
+		return st, fmt.Errorf("review stats: %w", err)
+	}
+	return st, nil
+}

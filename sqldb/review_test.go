@@ -164,6 +164,23 @@ func TestReexamineAfterRecheckNoThirdReview_PetitionRegulationArts35and36(t *tes
 	if msg := redress.ErrorMessage(err); !strings.Contains(msg, "Art.36") || !strings.Contains(msg, "不再受理") {
 		t.Fatalf("the refusal must cite Art.36: %q", msg)
 	}
+	// The reports count them by their own dates: the 复查 decided in December, the 复核 in January.
+	for _, tc := range []struct {
+		from, to string
+		want     redress.ReviewStats
+	}{
+		{"2026-11-01", "2027-01-31", redress.ReviewStats{Requested: 2, Decided: 2, Changed: 1}},
+		{"2026-11-01", "2026-12-31", redress.ReviewStats{Requested: 1, Decided: 1, Changed: 0}},
+		{"2027-01-01", "2027-01-31", redress.ReviewStats{Requested: 1, Decided: 1, Changed: 1}},
+	} {
+		st, err := NewStatsService(f.db).Stats(f.as("hq.svc"), redress.StatsQuery{From: tc.from, To: tc.to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Reviews != tc.want {
+			t.Errorf("%s..%s: reviews %+v, want %+v", tc.from, tc.to, st.Reviews, tc.want)
+		}
+	}
 }
 
 func contains[T comparable](xs []T, x T) bool {
