@@ -138,13 +138,16 @@ func ApplyAction(c *Case, next Status, in ActionInput) (*ActionEffect, error) {
 		}
 		c.Reviews = append(c.Reviews, *r)
 		c.Review = c.LastReview()
-		fx.Review, fx.Detail = r, string(r.Kind)+": "+req.Text
+		fx.Review, fx.Detail = r, string(r.Kind)+", due "+r.Due+": "+req.Text
 	case ActionDecideReview:
 		r, err := decideReview(c, in)
 		if err != nil {
 			return nil, err
 		}
 		fx.Review, fx.Detail = r, string(r.Kind)+" "+string(r.Result)
+		if r.Decision != "" {
+			fx.Detail += ": " + r.Decision
+		}
 		// --- end review ---
 	}
 	return fx, nil
