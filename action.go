@@ -21,6 +21,9 @@ type ActionEffect struct {
 	// ToHeadOffice is set when the case reached level 4: the store moves it
 	// to the head-office unit (its handler is already cleared).
 	ToHeadOffice bool
+	// Review is the review the action opened or decided (request_review,
+	// decide_review): the store inserts or updates it.
+	Review *Review
 }
 
 // ActionInput is what applying an action needs besides the case: the
@@ -137,6 +140,25 @@ func ApplyAction(c *Case, next Status, in ActionInput) (*ActionEffect, error) {
 		// were received; pauses are forgotten; the decision clock in force is kept.
 		c.ClockStart, c.DecisionStart, c.PausedDays = DateOf(req.FactsReceivedAt).String(), "", 0
 		return fx, recompute(c, fx, in, DeadlineChange{Reason: req.Reason})
+	// --- review (核查 / 复查 / 复核): review.go ---
+	case ActionRequestReview:
+		r, err := openReview(c, in)
+		if err != nil {
+			return nil, err
+		}
+		c.Reviews = append(c.Reviews, *r)
+		c.Review = c.LastReview()
+		fx.Review, fx.Detail = r, string(r.Kind)+", due "+r.Due+": "+req.Text
+	case ActionDecideReview:
+		r, err := decideReview(c, in)
+		if err != nil {
+			return nil, err
+		}
+		fx.Review, fx.Detail = r, string(r.Kind)+" "+string(r.Result)
+		if r.Decision != "" {
+			fx.Detail += ": " + r.Decision
+		}
+		// --- end review ---
 	}
 	return fx, nil
 }

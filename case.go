@@ -314,6 +314,11 @@ type Case struct {
 	Conflicts      []Entry        `json:"conflicts"` // declared conflicts of interest: author and reason
 	CreatedAt      time.Time      `json:"created_at"`
 	UpdatedAt      time.Time      `json:"updated_at"`
+
+	// Reviews are the reviews of the decision (核查, 复查, 复核), oldest
+	// first; Review is the latest, with its due date (review.go).
+	Reviews []Review `json:"reviews,omitempty"`
+	Review  *Review  `json:"review,omitempty"`
 }
 
 // Contact is the first contact with the customer: who recorded it and

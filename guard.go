@@ -116,6 +116,20 @@ func CaseRules(a Action, c *Case, u *User) error {
 		if c.Contact != nil {
 			return Errorf(ECONFLICT, "the first contact with the customer on case %s was recorded already; add a note", c.No)
 		}
+	// --- review (核查 / 复查 / 复核): review.go ---
+	case ActionRequestReview:
+		if _, err := NextReviewKind(c); err != nil {
+			return err
+		}
+	case ActionDecideReview:
+		r := c.OpenReview()
+		if r == nil {
+			return Errorf(ECONFLICT, "case %s has no review in progress", c.No)
+		}
+		if why := MayReview(u, c, r); why != "" {
+			return Errorf(EFORBIDDEN, "%s", why)
+		}
+		// --- end review ---
 	}
 	return nil
 }

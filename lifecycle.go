@@ -75,12 +75,23 @@ const (
 	// said, how, when, the proof, the reply date agreed): it satisfies the
 	// branch-reply clock.
 	ActionContact Action = "contact"
+
+	// --- review (核查 / 复查 / 复核): review.go ---
+
+	// ActionRequestReview records the customer's request for a review of the
+	// decision by the superior institution (核查, 复查, 复核).
+	ActionRequestReview Action = "request_review"
+	// ActionDecideReview records the superior institution's review opinion.
+	ActionDecideReview Action = "decide_review"
+	// --- end review ---
 )
 
 // Actions lists every action in the order a case usually meets them.
 var Actions = []Action{ActionRegister, ActionResolveOnSpot, ActionAccept, ActionAssign, ActionEscalate,
 	ActionInvestigate, ActionDetermine, ActionReply, ActionSignOff, ActionClose, ActionReopen,
-	ActionWithdraw, ActionReject, ActionNote, ActionDeclareConflict, ActionExtend, ActionPause, ActionResume, ActionNewFacts, ActionContact}
+	ActionWithdraw, ActionReject, ActionNote, ActionDeclareConflict, ActionExtend, ActionPause, ActionResume, ActionNewFacts, ActionContact,
+	ActionRequestReview, ActionDecideReview, // review
+}
 
 // OnCase reports whether a is an action taken on an existing case: a known
 // action other than register.
@@ -160,7 +171,17 @@ var Lifecycle = map[Action]Rule{
 		Fields: []string{"reason", "facts_received_at"}},
 	ActionContact: {From: OpenStatuses, Roles: caseRoles, Handler: true,
 		Fields: append([]string{"text", "agreed_reply_date"}, noticeFields...)},
+
+	// --- review (核查 / 复查 / 复核): review.go ---
+	ActionRequestReview: {From: reviewStatuses, Roles: caseRoles, Fields: []string{"received_at", "text"}},
+	ActionDecideReview: {From: reviewStatuses, Roles: managerRoles,
+		Fields: append([]string{"process", "timeliness", "merits", "result", "text"}, noticeFields...)},
+	// --- end review ---
 }
+
+// reviewStatuses are the statuses of a decided case whose decision may be
+// reviewed (核查, 复查, 复核).
+var reviewStatuses = []Status{StatusReplied, StatusSignedOff, StatusClosed}
 
 // Transition checks that a user with the given role (and whether they are
 // the case's handler) may take action a on a case in status from, and returns
@@ -204,6 +225,13 @@ type ActionRequest struct {
 	AgreedReplyDate string `json:"agreed_reply_date,omitempty"`
 	// Decision is a petition's acceptance decision (accept); "" is accepted.
 	Decision AcceptDecision `json:"decision,omitempty"`
+	// --- review (request_review, decide_review): review.go ---
+	ReceivedAt       time.Time    `json:"received_at,omitempty"` // request_review: when the request reached the bank
+	ReviewProcess    string       `json:"process,omitempty"`     // decide_review: the check of the process
+	ReviewTimeliness string       `json:"timeliness,omitempty"`  // decide_review: the check of timeliness
+	ReviewMerits     string       `json:"merits,omitempty"`      // decide_review: the check of the result
+	ReviewResult     ReviewResult `json:"result,omitempty"`      // decide_review: upheld, changed, partly
+	// --- end review ---
 	Determination
 	Reply
 }
@@ -286,6 +314,12 @@ func (r *ActionRequest) Validate(now time.Time) error {
 		checkText(&p, "text", r.Text, 0, 5000)
 	case ActionSignOff:
 		checkText(&p, "text", r.Text, 0, 5000)
+	// --- review ---
+	case ActionRequestReview:
+		r.validateReviewRequest(&p, now)
+	case ActionDecideReview:
+		r.validateReviewDecision(&p, now)
+		// --- end review ---
 	}
 	return p.Err()
 }

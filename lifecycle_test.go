@@ -38,6 +38,10 @@ func TestTransitionTable(t *testing.T) {
 		ActionResume:   {open, "", managers, true},
 		ActionNewFacts: {open, "", all, true},
 		ActionContact:  {open, "", all, true},
+		// review (核查 / 复查 / 复核): a decided case, any case role records the request,
+		// a manager or above of the unit above decides it.
+		ActionRequestReview: {[]Status{StatusReplied, StatusSignedOff, StatusClosed}, "", all, false},
+		ActionDecideReview:  {[]Status{StatusReplied, StatusSignedOff, StatusClosed}, "", managers, false},
 	}
 	checked := 0
 	for action, w := range want {
@@ -73,7 +77,7 @@ func TestTransitionTable(t *testing.T) {
 	if len(want) != len(Actions)-1 {
 		t.Fatalf("the test covers %d actions, the lifecycle has %d besides register", len(want), len(Actions)-1)
 	}
-	if checked != 19*8*6*2 {
+	if checked != len(want)*len(Statuses)*len(Roles)*2 {
 		t.Fatalf("checked %d combinations", checked)
 	}
 }

@@ -59,6 +59,18 @@ type Stats struct {
 	BySatisfaction map[string]int  `json:"by_satisfaction"`
 	Regulator      int             `json:"regulator_forwarded"`
 	Took           time.Duration   `json:"-"`
+
+	// Reviews counts the reviews of decisions (核查, 复查, 复核) requested and
+	// decided in the period, whenever their case was received.
+	Reviews ReviewStats `json:"reviews"`
+}
+
+// ReviewStats are the reviews requested in a period, those decided in it,
+// and of these the decisions changed (wholly or partly).
+type ReviewStats struct {
+	Requested int `json:"requested"`
+	Decided   int `json:"decided"`
+	Changed   int `json:"changed"`
 }
 
 // StatsService computes statistics over the cases in scope.

@@ -137,6 +137,11 @@ func (db *DB) persistAction(ctx context.Context, tx *Tx, c *caseRow, before *red
 			return err
 		}
 	}
+	if fx.Review != nil { // review.go
+		if err := db.saveReview(ctx, tx, c, fx.Review, in); err != nil {
+			return err
+		}
+	}
 	switch req.Action {
 	case redress.ActionInvestigate, redress.ActionReply, redress.ActionResolveOnSpot:
 		if err := db.writeSearchDocument(ctx, tx, c.ID, redress.SearchDocument(c.Case), false); err != nil {

@@ -400,6 +400,9 @@ func (db *DB) loadCaseRow(ctx context.Context, q querier, no string) (*caseRow, 
 	if err := db.loadDeadlineHistory(ctx, q, c); err != nil {
 		return nil, err
 	}
+	if err := db.loadReviews(ctx, q, c); err != nil { // review.go
+		return nil, err
+	}
 	rows, err := q.QueryContext(ctx, `SELECT e.kind, u.login, e.at, e.text
 		FROM case_entries e JOIN users u ON u.id = e.author_id WHERE e.case_id = ? ORDER BY e.id`, c.ID)
 	if err != nil {

@@ -58,6 +58,32 @@ var guardStates = []caseState{
 		f.exec(t, `UPDATE cases SET kind = ?, deadline_policy = ?, decision_clock = ? WHERE id = ?`,
 			redress.KindPetition, redress.PolicyPetition, redress.ClockHandling, c.ID)
 	}},
+	// --- review (核查): review.go ---
+	{"decided and notified", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+		f.exec(t, `UPDATE cases SET reply_json = ? WHERE id = ?`, guardReplyJSON, c.ID)
+	}},
+	{"under 核查, handled by the actor", func(t *testing.T, f *fixture, c *redress.Case, u *redress.User) {
+		f.exec(t, `UPDATE cases SET reply_json = ? WHERE id = ?`, guardReplyJSON, c.ID)
+		guardReview(t, f, c, u.Login)
+	}},
+	{"under 核查 by the unit above", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+		f.exec(t, `UPDATE cases SET reply_json = ? WHERE id = ?`, guardReplyJSON, c.ID)
+		guardReview(t, f, c, "staff2.bj")
+	}},
+	// --- end review ---
+}
+
+// guardReplyJSON is a decision notice given the day the fixture starts.
+const guardReplyJSON = `{"facts":"年费按合同收取","basis":"信用卡领用合约第五条","outcome":"not_upheld","remedies":[],` +
+	`"notice_method":"phone","notice_at":"2026-11-21T01:00:00Z","notice_proof":"电话录音 20261121-001"}`
+
+// guardReview opens a 核查 of the case by the unit above its own (BJ-HD,
+// above the outlet BJ-HD-01), the original handler being handler.
+func guardReview(t *testing.T, f *fixture, c *redress.Case, handler string) {
+	t.Helper()
+	f.exec(t, `INSERT INTO case_reviews (case_id, kind, org_id, received_at, received_by, text, window_due, due,
+		original_handler) VALUES (?, 'verification', (SELECT id FROM org_units WHERE code = 'BJ-HD'), ?, ?, '客户申请核查',
+		'2026-12-21', '2026-12-21', ?)`, c.ID, timeText(f.clock), f.users["staff.bj"].ID, handler)
 }
 
 // guardRequest is a request for the action that passes the request's own
@@ -97,6 +123,13 @@ func guardRequest(a redress.Action, version int, now time.Time) redress.ActionRe
 		req.Reason, req.Reply = "鉴定完成", notice
 	case redress.ActionNewFacts:
 		req.Reason, req.FactsReceivedAt = "客户补充了转账凭证", now.Add(-time.Hour)
+	// --- review ---
+	case redress.ActionRequestReview:
+		req.ReceivedAt, req.Text = now.Add(-time.Hour), "客户对处理结果不满意，申请核查"
+	case redress.ActionDecideReview:
+		req.ReviewProcess, req.ReviewTimeliness, req.ReviewMerits = "程序合规", "在时限内答复", "处理结果适当"
+		req.ReviewResult, req.Reply = redress.ReviewUpheld, notice
+		// --- end review ---
 	}
 	return req
 }

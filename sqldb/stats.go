@@ -96,6 +96,9 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 		return nil, fmt.Errorf("stats: %w", err)
 	}
 	st.RedressPaid = redress.FormatAmount(redressFen)
+	if st.Reviews, err = s.reviewStats(ctx, u, q); err != nil { // review.go
+		return nil, err
+	}
 	st.Took = time.Since(start)
 	return st, nil
 }

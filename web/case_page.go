@@ -41,6 +41,8 @@ type casePage struct {
 	Causes    []redress.PauseCause
 	Evidence  []*redress.Evidence
 	Archived  bool // closed, withdrawn or rejected: no more evidence
+
+	Review reviewPage // review.go: the reviewing unit, the next review, the results
 }
 
 func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
@@ -63,6 +65,9 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 		return nil, err
 	}
 	p.Archived = c.Status.Archived()
+	if p.Review, err = s.loadReviewPage(ctx, c); err != nil { // review.go
+		return nil, err
+	}
 	if slices.Contains(p.Actions, redress.ActionAccept) || slices.Contains(p.Actions, redress.ActionAssign) {
 		if p.Users, err = s.svc.Users.ListUsers(ctx, redress.UserFilter{}); err != nil {
 			return nil, err
@@ -151,6 +156,7 @@ func actionFromForm(action redress.Action, f url.Values) (redress.ActionRequest,
 			}
 		}
 	}
+	reviewFromForm(&req, f, fields) // review.go
 	if len(fields) > 0 {
 		return req, invalid("invalid input", fields)
 	}

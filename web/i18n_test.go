@@ -66,6 +66,7 @@ func TestCataloguesComplete(t *testing.T) {
 		{"liability", strs(redress.Liabilities)}, {"outcome", strs(redress.Outcomes)}, {"remedy", strs(redress.Remedies)},
 		{"notice", strs(redress.NoticeMethods)}, {"satisfaction", strs(redress.Satisfactions)}, {"cause", strs(redress.PauseCauses)},
 		{"orgkind", strs(redress.OrgKinds)}, {"risk", strs(redress.RiskLevels)}, {"priority", strs(redress.Priorities)},
+		{"review_kind", strs(redress.ReviewKinds)}, {"review_result", strs(redress.ReviewResults)}, // review
 	} {
 		for _, v := range kind.values {
 			used[kind.prefix+"."+v] = true

@@ -92,6 +92,18 @@ func (m *matrix) prepare(t *testing.T, status redress.Status, determined bool) *
 	return c
 }
 
+// requestReview records the customer's request for 核查, as staff.in.
+func (m *matrix) requestReview(t *testing.T, c *redress.Case) *redress.Case {
+	t.Helper()
+	req := redress.ActionRequest{Action: redress.ActionRequestReview, Version: c.Version,
+		ReceivedAt: time.Now().Add(-time.Hour), Text: "申请核查"}
+	next, err := m.cases.Act(redress.WithUser(context.Background(), m.users["staff.in"]), c.No, req)
+	if err != nil {
+		t.Fatalf("request review: %v", err)
+	}
+	return next
+}
+
 // pause stops the case's clock for a mediation, as its handler.
 func (m *matrix) pause(t *testing.T, c *redress.Case) *redress.Case {
 	t.Helper()
@@ -126,6 +138,9 @@ func actionBody(a redress.Action, version int) string {
 		"notice_proof": `"电话录音"`, "approval": `"审批-1"`, "cause": `"mediation"`,
 		"facts_received_at": `"` + time.Now().Add(-time.Hour).Format(time.RFC3339) + `"`,
 		"decision":          `"accepted"`, "agreed_reply_date": `"` + time.Now().In(redress.Beijing).AddDate(0, 0, 3).Format(time.DateOnly) + `"`,
+		// review
+		"received_at": `"` + time.Now().Add(-time.Hour).Format(time.RFC3339) + `"`,
+		"process":     `"程序合规"`, "timeliness": `"在时限内答复"`, "merits": `"结果适当"`, "result": `"upheld"`,
 	}
 	for _, f := range redress.Lifecycle[a].Fields {
 		parts = append(parts, `"`+f+`":`+fields[f])
@@ -149,6 +164,9 @@ func TestPermissionMatrixActions(t *testing.T) {
 				if a == redress.ActionResume {
 					c = m.pause(t, c)
 				}
+				if a == redress.ActionDecideReview { // review: a 核查 by BJ, above BJ-01
+					c = m.requestReview(t, c)
+				}
 				status, body := m.call(t, login, "POST", "/api/v1/cases/"+c.No+"/"+string(a), actionBody(a, c.Version))
 				want := http.StatusOK
 				switch {
@@ -158,6 +176,8 @@ func TestPermissionMatrixActions(t *testing.T) {
 					want = http.StatusNotFound // the case does not exist for them
 				case !contains(rule.Roles, role):
 					want = http.StatusForbidden
+				case a == redress.ActionDecideReview && login == "manager.in":
+					want = http.StatusForbidden // the original handler never reviews (Order 2020 No.3 Art.20)
 				}
 				if status != want {
 					t.Errorf("%s by %s: %d, want %d: %v", a, login, status, want, body)
@@ -264,6 +284,12 @@ func TestPermissionMatrixEndpoints(t *testing.T) {
 				return `{"name":"us_cfpb","title":"US CFPB","comparator":true,"clocks":[{"name":"response","title":"Response","days":15,"unit":"calendar","region":"US","move_off_holiday":false,"source":"CFPB"}]}`
 			}, ok: 200, roles: only(redress.RoleAdmin)},
 		{name: "codes", method: "GET", path: fixed("/api/v1/codes"), ok: 200, roles: everyone},
+		{name: "mediation body", method: "GET", path: fixed("/api/v1/settings/mediation"), ok: 200, roles: everyone},
+		{name: "set mediation body", method: "PUT", path: fixed("/api/v1/settings/mediation"),
+			body: func(string) string {
+				return `{"name":"北京银行业保险业消费纠纷调解中心","contact":"电话 010-00000000"}`
+			},
+			ok: 200, roles: only(redress.RoleAdmin)},
 		{name: "save code", method: "POST", path: fixed("/api/v1/codes"),
 			body: func(string) string {
 				return `{"dimension":"C","code":"C9901","name":"测试","name_en":"Test","parent":"C99","active":true}`

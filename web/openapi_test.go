@@ -56,6 +56,7 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/cases/{no}/evidence/{id}": "/api/v1/cases/" + no + "/evidence/1",
 		"GET /api/v1/search":                   "/api/v1/search?q=理财",
 		"GET /api/v1/stats":                    "/api/v1/stats?from=2026-11-01&to=2026-11-30",
+		"GET /api/v1/settings/mediation":       "/api/v1/settings/mediation", "PUT /api/v1/settings/mediation": "/api/v1/settings/mediation",
 	}
 	documented := []string{}
 	for path, item := range doc.Paths {

@@ -26,7 +26,7 @@ func TestPagesAccessible(t *testing.T) {
 	no := c["no"].(string)
 	pages := map[string][]string{
 		"mgr":   {"/", "/?status=registered&kind=complaint", "/cases/new", "/cases/new?channel=visit", "/cases/" + no, "/cases/" + no + "/receipt", "/cases/" + no + "/print/registration", "/admin/tokens", "/search?q=%E7%90%86%E8%B4%A2"},
-		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens"},
+		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings"},
 	}
 	for login, paths := range pages {
 		jar, _ := cookiejar.New(nil)

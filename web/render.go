@@ -30,7 +30,9 @@ type ui struct {
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
 var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search", "admin_orgs", "admin_users", "admin_codes",
-	"admin_calendar", "admin_policies", "admin_tokens", "error"}
+	"admin_calendar", "admin_policies", "admin_tokens", "error",
+	"admin_settings", // review: the mediation body of the decision letter
+}
 
 // printNames are rendered inside print.html, for paper.
 var printNames = []string{"print_registration", "print_decision"}
@@ -73,7 +75,8 @@ func newUI() (*ui, error) {
 		names  []string
 	}{{"templates/layout.html", pageNames}, {"templates/print.html", printNames}} {
 		for _, name := range set.names {
-			t, err := template.New("").Funcs(funcs).ParseFS(uiFiles, set.layout, "templates/partials.html", "templates/"+name+".html")
+			t, err := template.New("").Funcs(funcs).ParseFS(uiFiles, set.layout, "templates/partials.html",
+				"templates/review_partials.html", "templates/"+name+".html")
 			if err != nil {
 				return nil, err
 			}

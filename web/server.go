@@ -47,6 +47,9 @@ type Services struct {
 	// the deadline sweep uses (REDRESS_DUE_SOON_DAYS); 0 is
 	// redress.DefaultDueSoonDays.
 	DueSoonDays int
+	// Settings keeps the small admin records the pages print (the mediation
+	// body of the decision letter); nil prints none.
+	Settings redress.SettingsService
 	// PortalAuth authenticates a customer on the public handler (see
 	// PublicHandler); nil refuses every portal route that needs a customer.
 	PortalAuth PortalAuth
@@ -104,6 +107,7 @@ func (s *Server) routeTable() []route {
 		s.sessionRoutes(), s.workbenchRoutes(), s.intakeRoutes(), s.caseRoutes(), s.actionRoutes(), s.casePageRoutes(),
 		s.evidenceRoutes(), s.searchRoutes(), s.statsRoutes(), s.notificationRoutes(), s.deadlineRoutes(), s.calendarRoutes(), s.policyRoutes(),
 		s.orgRoutes(), s.userRoutes(), s.codeRoutes(), s.tokenRoutes(), s.auditRoutes(),
+		s.settingsRoutes(), // review: the mediation body
 	)
 }
 

@@ -62,6 +62,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Sessions:      sqldb.NewSessionService(db),
 		Deadlines:     sqldb.NewDeadlineService(db),
 		Evidence:      sqldb.NewEvidenceService(db),
+		Settings:      sqldb.NewSettingsService(db),
 		Search:        sqldb.NewSearchService(db),
 		Stats:         sqldb.NewStatsService(db),
 		Codes:         sqldb.NewCodeService(db),

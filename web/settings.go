@@ -1,0 +1,71 @@
+package web
+
+import (
+	"net/http"
+
+	"redress"
+)
+
+// settingsRoutes are the small admin records the pages print: the mediation
+// body the decision letter names (redress.MediationBody), by API and page.
+func (s *Server) settingsRoutes() []route {
+	return []route{
+		{method: "GET", path: "/api/v1/settings/mediation", summary: "The mediation body the decision letter names (null when none is set)",
+			out: redress.MediationBody{}, handle: s.handleMediationBody},
+		{method: "PUT", path: "/api/v1/settings/mediation", summary: "Replace the mediation body the decision letter names (admin)",
+			body: redress.MediationBody{}, out: redress.MediationBody{}, handle: s.handleMediationBodySave},
+		{method: "GET", path: "/admin/settings", access: pageAuth, handle: s.handleAdminSettings},
+		{method: "POST", path: "/admin/settings/mediation", access: pageAuth, handle: s.handleAdminMediationSave},
+	}
+}
+
+func (s *Server) handleMediationBody(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.svc.Settings.MediationBody(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, m)
+	return nil
+}
+
+func (s *Server) handleMediationBodySave(w http.ResponseWriter, r *http.Request) error {
+	var m redress.MediationBody
+	if err := readJSON(w, r, &m); err != nil {
+		return err
+	}
+	saved, err := s.svc.Settings.SetMediationBody(r.Context(), m)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, saved)
+	return nil
+}
+
+func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request) error {
+	return s.adminSettingsPage(w, r, &pageData{})
+}
+
+func (s *Server) adminSettingsPage(w http.ResponseWriter, r *http.Request, d *pageData) error {
+	if _, err := redress.RequireUser(r.Context()); err != nil {
+		return err
+	}
+	m, err := s.svc.Settings.MediationBody(r.Context())
+	if err != nil {
+		return err
+	}
+	if m == nil {
+		m = &redress.MediationBody{}
+	}
+	d.Title, d.Data = "admin.settings", m
+	s.render(w, r, http.StatusOK, "admin_settings", d)
+	return nil
+}
+
+func (s *Server) handleAdminMediationSave(w http.ResponseWriter, r *http.Request) error {
+	if err := parseSmallForm(w, r); err != nil {
+		return err
+	}
+	_, err := s.svc.Settings.SetMediationBody(r.Context(),
+		redress.MediationBody{Name: r.PostForm.Get("name"), Contact: r.PostForm.Get("contact")})
+	return s.afterPost(w, r, err, "/admin/settings", func(d *pageData) error { return s.adminSettingsPage(w, r, d) })
+}
