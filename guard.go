@@ -57,7 +57,8 @@ func Permit(a Action, c *Case, u *User) (Status, error) {
 //   - level 4 (head office) is the top, and only the branch head or head office takes a case there;
 //   - an extension needs a longer clock on the case's ladder, no pause in progress and no
 //     regulator's due date, and its last step an approver (MayApproveExtension);
-//   - a pause needs no pause in progress; a resume needs one; new facts need none.
+//   - a pause needs no pause in progress; a resume needs one; new facts need none;
+//   - a regulator's finding is recorded only on a case the regulator forwarded.
 func CaseRules(a Action, c *Case, u *User) error {
 	if c.ConflictedBy(u.Login) && a != ActionNote {
 		return Errorf(EFORBIDDEN, "you declared a conflict of interest on case %s and may not act on it", c.No)
@@ -74,6 +75,8 @@ func CaseRules(a Action, c *Case, u *User) error {
 		if NeedsDetermination(c.Kind) && c.Determination == nil {
 			return errNotDetermined()
 		}
+	case ActionRecordRegulatorFinding: // regulator.go
+		return regulatorCaseRule(c)
 	case ActionEscalate:
 		if c.Level >= MaxLevel {
 			return Errorf(ECONFLICT, "case %s is already at head office (level %d)", c.No, MaxLevel)

@@ -194,6 +194,7 @@ type ActionRequest struct {
 	FactsReceivedAt time.Time `json:"facts_received_at,omitempty"`
 	Determination
 	Reply
+	RegulatorFindingInput // record_regulator_finding (regulator.go)
 }
 
 // Validate checks the request's own fields for its action, given the current time.
@@ -213,6 +214,8 @@ func (r *ActionRequest) Validate(now time.Time) error {
 		checkText(&p, "text", r.Text, 2, 20000)
 	case ActionDetermine:
 		r.Determination.validate(&p)
+	case ActionRecordRegulatorFinding: // regulator.go
+		r.RegulatorFindingInput.validate(&p, now)
 	case ActionReply:
 		r.Reply.validate(&p, now)
 	case ActionResolveOnSpot:

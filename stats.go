@@ -59,6 +59,14 @@ type Stats struct {
 	BySatisfaction map[string]int  `json:"by_satisfaction"`
 	Regulator      int             `json:"regulator_forwarded"`
 	Took           time.Duration   `json:"-"`
+
+	// The cases the regulator forwarded (channel regulator), by the
+	// regulator's channel and by its finding: valid (有效投诉), invalid
+	// (无效投诉), no finding yet.
+	RegulatorBySource  map[RegulatorSource]int `json:"regulator_by_source"`
+	RegulatorValid     int                     `json:"regulator_valid"`
+	RegulatorInvalid   int                     `json:"regulator_invalid"`
+	RegulatorNoFinding int                     `json:"regulator_no_finding"`
 }
 
 // StatsService computes statistics over the cases in scope.
