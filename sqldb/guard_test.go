@@ -44,6 +44,11 @@ var guardStates = []caseState{
 	{"regulator's due date", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET regulator_ref = '12378-2026-00001', regulator_due = '2026-12-10' WHERE id = ?`, c.ID)
 	}},
+	// regulator.go: only a case of the regulator channel takes the regulator's finding.
+	{"forwarded through the 12378 hotline", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+		f.exec(t, `UPDATE cases SET channel = 'regulator', regulator_source = '12378', regulator_ref = '12378-2026-00002',
+			regulator_due = '2026-12-10' WHERE id = ?`, c.ID)
+	}},
 	{"at level 3, on the 30-day clock", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET level = 3, decision_clock = ? WHERE id = ?`, redress.ClockDecisionExtended, c.ID)
 	}},
@@ -85,6 +90,9 @@ func guardRequest(a redress.Action, version int, now time.Time) redress.ActionRe
 		req.Reason, req.Reply = "鉴定完成", notice
 	case redress.ActionNewFacts:
 		req.Reason, req.FactsReceivedAt = "客户补充了转账凭证", now.Add(-time.Hour)
+	case redress.ActionRecordRegulatorFinding: // regulator.go
+		req.RegulatorFindingInput = redress.RegulatorFindingInput{Finding: redress.FindingValid,
+			FindingOn: redress.DateOf(now).String(), FindingRef: "金消保〔2026〕1号"}
 	}
 	return req
 }
