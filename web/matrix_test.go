@@ -125,6 +125,9 @@ func actionBody(a redress.Action, version int) string {
 		"remedies": `["review"]`, "notice_method": `"phone"`, "notice_at": `"` + time.Now().Add(-time.Hour).Format(time.RFC3339) + `"`,
 		"notice_proof": `"电话录音"`, "approval": `"审批-1"`, "cause": `"mediation"`,
 		"facts_received_at": `"` + time.Now().Add(-time.Hour).Format(time.RFC3339) + `"`,
+		// regulator.go
+		"regulator_finding": `"valid"`, "regulator_finding_on": `"` + time.Now().In(redress.Beijing).Format(time.DateOnly) + `"`,
+		"regulator_finding_ref": `"金消保〔2026〕1号"`,
 	}
 	for _, f := range redress.Lifecycle[a].Fields {
 		parts = append(parts, `"`+f+`":`+fields[f])
@@ -147,6 +150,9 @@ func TestPermissionMatrixActions(t *testing.T) {
 				c := m.prepare(t, rule.From[0], a == redress.ActionReply)
 				if a == redress.ActionResume {
 					c = m.pause(t, c)
+				}
+				if a == redress.ActionRecordRegulatorFinding {
+					c = m.forwarded(t) // regulator_test.go
 				}
 				status, body := m.call(t, login, "POST", "/api/v1/cases/"+c.No+"/"+string(a), actionBody(a, c.Version))
 				want := http.StatusOK
