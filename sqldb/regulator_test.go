@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"strings"
 	"testing"
 
 	"redress"
@@ -65,5 +66,31 @@ func TestRegulatorSourceAndFinding(t *testing.T) {
 	if st.Regulator != 3 || st.RegulatorBySource[redress.SourcePlatform] != 1 || st.RegulatorBySource[redress.Source12378] != 2 ||
 		st.RegulatorValid != 1 || st.RegulatorInvalid != 1 || st.RegulatorNoFinding != 1 {
 		t.Fatalf("stats: %+v", st)
+	}
+}
+
+// TestMigration0012DefaultsOldRegulatorCasesTo12378: a case forwarded by the
+// regulator before the regulator's channel was recorded is taken to have
+// come through the 12378 hotline (the channel the bank's registrations
+// named); other cases keep no source. The migration's UPDATE is run again on
+// rows made to look as before it.
+func TestMigration0012DefaultsOldRegulatorCasesTo12378(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	old := f.register(t, "staff.bj")
+	plain := f.register(t, "staff.bj")
+	f.exec(t, `UPDATE cases SET channel = 'regulator', regulator_ref = '12378-2025-000001', regulator_due = '2026-12-01',
+		regulator_source = '' WHERE id = ?`, old.ID)
+	raw, err := migrations.ReadFile("migrations/" + f.db.dialect.name + "/0012_regulator_source.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	update := string(raw)[strings.Index(string(raw), "UPDATE cases"):]
+	f.exec(t, update)
+	if got := f.count(t, `SELECT COUNT(*) FROM cases WHERE id = ? AND regulator_source = '12378'`, old.ID); got != 1 {
+		t.Error("an old regulator case is given the 12378 hotline")
+	}
+	if got := f.count(t, `SELECT COUNT(*) FROM cases WHERE id = ? AND regulator_source = ''`, plain.ID); got != 1 {
+		t.Error("a case of another channel keeps no source")
 	}
 }

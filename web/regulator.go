@@ -30,3 +30,16 @@ func regulatorFindingFromForm(f url.Values) redress.RegulatorFindingInput {
 	return redress.RegulatorFindingInput{Finding: redress.RegulatorFinding(f.Get("regulator_finding")),
 		FindingOn: strings.TrimSpace(f.Get("regulator_finding_on")), FindingRef: f.Get("regulator_finding_ref")}
 }
+
+// regulatorFromForm reads the regulator's section of the registration form
+// into n. The section is shown for the regulator channel only; a hidden
+// section still posts what was typed into it before the channel changed,
+// so for any other channel it is dropped, not refused.
+func regulatorFromForm(f url.Values, n *redress.NewCase) {
+	if n.Channel != redress.ChannelRegulator {
+		n.RegulatorRef, n.RegulatorDue = "", ""
+		return
+	}
+	n.RegulatorSource = redress.RegulatorSource(f.Get("regulator_source"))
+	n.RegulatorForwardedOn = strings.TrimSpace(f.Get("regulator_forwarded_on"))
+}
