@@ -52,8 +52,6 @@ const (
 	ProblemForwardedAfterReceipt = "forwarded_after_receipt"
 	// ProblemDueBeforeForwarded: the regulator's deadline is before the date forwarded or received.
 	ProblemDueBeforeForwarded = "due_before_forwarded"
-	// ProblemNotForwarded: a regulator's finding on a case no regulator forwarded.
-	ProblemNotForwarded = "not_forwarded"
 )
 
 // validateRegulator checks the regulator's fields of a new case: a case of
@@ -115,7 +113,6 @@ func init() {
 	problemTexts[ProblemRegulatorChannel] = "only a case of the regulator channel carries the regulator's fields"
 	problemTexts[ProblemForwardedAfterReceipt] = "the date forwarded cannot be after the case was received"
 	problemTexts[ProblemDueBeforeForwarded] = "the regulator's deadline cannot be before the case was forwarded or received"
-	problemTexts[ProblemNotForwarded] = "only a case forwarded by a regulator takes the regulator's finding"
 }
 
 // ActionRecordRegulatorFinding records the regulator's finding on a case it
