@@ -73,6 +73,9 @@ func (s *Server) handleNewCasePage(w http.ResponseWriter, r *http.Request) error
 	if values.Get("channel") == "" {
 		values.Set("channel", "counter")
 	}
+	if kind := redress.Kind(r.URL.Query().Get("kind")); kind.Valid() {
+		values.Set("kind", string(kind)) // a petition's form speaks of the 信访人
+	}
 	s.render(w, r, http.StatusOK, "new", &pageData{Title: "new.title", Data: form, Form: values})
 	return nil
 }

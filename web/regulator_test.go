@@ -108,6 +108,9 @@ func TestPetitionWording_PetitionRegulationsArt23(t *testing.T) {
 			t.Errorf("complaint %s no longer says 投诉", p.path)
 		}
 	}
+	if page := pageText(t, f, client, "/cases/new?kind=petition"); !strings.Contains(page, "信访事项登记") || !strings.Contains(page, "信访人信息") {
+		t.Error("the registration form of a petition speaks of the 信访人")
+	}
 	if page := pageText(t, f, client, "/cases/"+petition+"/print/decision"); !strings.Contains(page, "复查") {
 		t.Error("a petition's handling opinion names the 复查 (Art.35)")
 	}
