@@ -87,6 +87,8 @@ func ApplyAction(c *Case, next Status, in ActionInput) (*ActionEffect, error) {
 		fx.Detail = req.Reason
 	case ActionInvestigate:
 		fx.Entry, fx.Detail = "finding", req.Text
+	case ActionRecordRegulatorFinding: // regulator.go
+		applyRegulatorFinding(c, req, fx)
 	case ActionDetermine:
 		d := req.Determination
 		c.Determination = &d

@@ -319,6 +319,14 @@ type Case struct {
 	// first; Review is the latest, with its due date (review.go).
 	Reviews []Review `json:"reviews,omitempty"`
 	Review  *Review  `json:"review,omitempty"`
+
+	// The regulator's channel, the date it forwarded the case, and its later
+	// finding (valid / invalid, the date and its reference): regulator.go.
+	RegulatorSource      RegulatorSource  `json:"regulator_source,omitempty"`
+	RegulatorForwardedOn string           `json:"regulator_forwarded_on,omitempty"`
+	RegulatorFinding     RegulatorFinding `json:"regulator_finding,omitempty"`
+	RegulatorFindingOn   string           `json:"regulator_finding_on,omitempty"`
+	RegulatorFindingRef  string           `json:"regulator_finding_ref,omitempty"`
 }
 
 // Contact is the first contact with the customer: who recorded it and
@@ -369,6 +377,12 @@ type NewCase struct {
 	// regulator's reference and keeps the regulator's own due date.
 	RegulatorRef string `json:"regulator_ref"`
 	RegulatorDue string `json:"regulator_due"` // YYYY-MM-DD
+	// RegulatorSource is the regulator's channel (12378, platform, 12363,
+	// petition_transfer), required for the regulator channel, and
+	// RegulatorForwardedOn the date it forwarded the case (YYYY-MM-DD; the
+	// date of receipt when not given).
+	RegulatorSource      RegulatorSource `json:"regulator_source,omitempty"`
+	RegulatorForwardedOn string          `json:"regulator_forwarded_on,omitempty"`
 	// Visit registers a visit in person (channel visit or counter).
 	Visit *Visit `json:"visit,omitempty"`
 }
@@ -412,19 +426,7 @@ func (n *NewCase) Validate(now time.Time) error {
 		p.Add("priority", "must be one of low, normal, high, urgent")
 	}
 	checkText(&p, "respondent.staff", n.Respondent.Staff, 0, 32)
-	checkText(&p, "regulator_ref", n.RegulatorRef, 0, 100)
-	if n.RegulatorDue != "" {
-		due, err := ParseDate(n.RegulatorDue)
-		switch {
-		case err != nil:
-			p.AddKey("regulator_due", ProblemDate)
-		case !n.ReceivedAt.IsZero() && due.Before(DateOf(n.ReceivedAt)):
-			p.Add("regulator_due", "is before the case was received")
-		}
-	}
-	if n.Channel == ChannelRegulator && (n.RegulatorRef == "" || n.RegulatorDue == "") {
-		p.Add("regulator_ref", "a case forwarded by a regulator needs the regulator's reference and due date")
-	}
+	n.validateRegulator(&p) // regulator.go
 	if n.Accusation && n.Respondent.Staff == "" {
 		p.Add("respondent.staff", "required for a report or accusation: the staff member it accuses")
 	}

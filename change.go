@@ -39,6 +39,7 @@ func caseFields(c *Case) map[string]string {
 		f["liability"], f["responsible_party"], f["root_cause"], f["accountability"] =
 			string(d.Liability), d.ResponsibleParty, d.RootCause, d.Accountability
 	}
+	regulatorFields(c, f) // regulator.go
 	if r := c.Reply; r != nil {
 		remedies := make([]string, len(r.Remedies))
 		for i, x := range r.Remedies {

@@ -59,6 +59,7 @@ func Permit(a Action, c *Case, u *User) (Status, error) {
 //     regulator's due date, and its last step an approver (MayApproveExtension);
 //   - a pause needs no pause in progress; a resume needs one; new facts need none;
 //   - the first contact is recorded once, on a case with a branch-reply clock (not a petition).
+//   - a regulator's finding is recorded only on a case the regulator forwarded.
 func CaseRules(a Action, c *Case, u *User) error {
 	if c.ConflictedBy(u.Login) && a != ActionNote {
 		return Errorf(EFORBIDDEN, "you declared a conflict of interest on case %s and may not act on it", c.No)
@@ -75,6 +76,8 @@ func CaseRules(a Action, c *Case, u *User) error {
 		if NeedsDetermination(c.Kind) && c.Determination == nil {
 			return errNotDetermined()
 		}
+	case ActionRecordRegulatorFinding: // regulator.go
+		return regulatorCaseRule(c)
 	case ActionEscalate:
 		if c.Level >= MaxLevel {
 			return Errorf(ECONFLICT, "case %s is already at head office (level %d)", c.No, MaxLevel)

@@ -91,6 +91,7 @@ var Actions = []Action{ActionRegister, ActionResolveOnSpot, ActionAccept, Action
 	ActionInvestigate, ActionDetermine, ActionReply, ActionSignOff, ActionClose, ActionReopen,
 	ActionWithdraw, ActionReject, ActionNote, ActionDeclareConflict, ActionExtend, ActionPause, ActionResume, ActionNewFacts, ActionContact,
 	ActionRequestReview, ActionDecideReview, // review
+	ActionRecordRegulatorFinding, // regulator.go
 }
 
 // OnCase reports whether a is an action taken on an existing case: a known
@@ -177,6 +178,7 @@ var Lifecycle = map[Action]Rule{
 	ActionDecideReview: {From: reviewStatuses, Roles: managerRoles,
 		Fields: append([]string{"process", "timeliness", "merits", "result", "text"}, noticeFields...)},
 	// --- end review ---
+	ActionRecordRegulatorFinding: {From: Statuses, Roles: managerRoles, Handler: true, Fields: regulatorFindingFields},
 }
 
 // reviewStatuses are the statuses of a decided case whose decision may be
@@ -234,6 +236,7 @@ type ActionRequest struct {
 	// --- end review ---
 	Determination
 	Reply
+	RegulatorFindingInput // record_regulator_finding (regulator.go)
 }
 
 // Validate checks the request's own fields for its action, given the current time.
@@ -277,6 +280,8 @@ func (r *ActionRequest) Validate(now time.Time) error {
 		checkText(&p, "text", r.Text, 2, 20000)
 	case ActionDetermine:
 		r.Determination.validate(&p)
+	case ActionRecordRegulatorFinding: // regulator.go
+		r.RegulatorFindingInput.validate(&p, now)
 	case ActionReply:
 		r.Reply.validate(&p, now)
 	case ActionResolveOnSpot:

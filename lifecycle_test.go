@@ -42,6 +42,8 @@ func TestTransitionTable(t *testing.T) {
 		// a manager or above of the unit above decides it.
 		ActionRequestReview: {[]Status{StatusReplied, StatusSignedOff, StatusClosed}, "", all, false},
 		ActionDecideReview:  {[]Status{StatusReplied, StatusSignedOff, StatusClosed}, "", managers, false},
+		// regulator.go: the regulator's finding may come in any status.
+		ActionRecordRegulatorFinding: {Statuses, "", managers, true},
 	}
 	checked := 0
 	for action, w := range want {

@@ -60,6 +60,13 @@ type Stats struct {
 	Regulator      int             `json:"regulator_forwarded"`
 	Took           time.Duration   `json:"-"`
 
+	// The cases the regulator forwarded (channel regulator), by the
+	// regulator's channel and by its finding: valid (有效投诉), invalid
+	// (无效投诉), no finding yet.
+	RegulatorBySource  map[RegulatorSource]int `json:"regulator_by_source"`
+	RegulatorValid     int                     `json:"regulator_valid"`
+	RegulatorInvalid   int                     `json:"regulator_invalid"`
+	RegulatorNoFinding int                     `json:"regulator_no_finding"`
 	// Reviews counts the reviews of decisions (核查, 复查, 复核) requested and
 	// decided in the period, whenever their case was received.
 	Reviews ReviewStats `json:"reviews"`

@@ -74,6 +74,8 @@ var caseColumns = []caseColumn{
 	{"deadline_policy", func(c *caseRow) any { return c.DeadlinePolicy }, false},
 	{"regulator_ref", func(c *caseRow) any { return c.RegulatorRef }, false},
 	{"regulator_due", func(c *caseRow) any { return c.RegulatorDue }, false},
+	{"regulator_source", func(c *caseRow) any { return c.RegulatorSource }, false},
+	{"regulator_forwarded_on", func(c *caseRow) any { return c.RegulatorForwardedOn }, false},
 	{"visit_visitors", func(c *caseRow) any { return nullInt(c.visitVisitors) }, false},
 	{"visit_representatives", func(c *caseRow) any { return c.visitRepresentatives }, false},
 	{"visit_id_checked", func(c *caseRow) any { return c.visitIDChecked }, false},
@@ -110,6 +112,9 @@ var caseColumns = []caseColumn{
 	{"agreed_reply_due", func(c *caseRow) any { return c.AgreedReplyDue }, true},
 	{"decision_start", func(c *caseRow) any { return c.DecisionStart }, true},
 	{"accept_decision", func(c *caseRow) any { return c.AcceptDecision }, true},
+	{"regulator_finding", func(c *caseRow) any { return c.RegulatorFinding }, true},
+	{"regulator_finding_on", func(c *caseRow) any { return c.RegulatorFindingOn }, true},
+	{"regulator_finding_ref", func(c *caseRow) any { return c.RegulatorFindingRef }, true},
 	{"updated_at", func(c *caseRow) any { return timeText(c.UpdatedAt) }, true},
 }
 
@@ -219,6 +224,7 @@ func newCaseRow(n *redress.NewCase, no string, now time.Time) *caseRow {
 		Subject: strings.TrimSpace(n.Subject), Description: n.Description, Request: n.Request,
 		CodeA: n.CodeA, CodeB: n.CodeB, CodeC: n.CodeC, Risk: n.Risk, Priority: n.Priority,
 		Level: 1, Status: redress.StatusRegistered, Version: 1, RegulatorRef: n.RegulatorRef, RegulatorDue: n.RegulatorDue,
+		RegulatorSource: n.RegulatorSource, RegulatorForwardedOn: n.RegulatorForwardedOn,
 		Visit: n.Visit, CreatedAt: now.In(redress.Beijing), UpdatedAt: now.In(redress.Beijing),
 		Findings: []redress.Entry{}, Notes: []redress.Entry{}, Conflicts: []redress.Entry{},
 		DeadlineHistory: []redress.DeadlineChange{}}}
@@ -257,7 +263,8 @@ const caseSelect = `SELECT c.id, c.no, c.kind, c.channel, c.received_at,
 	c.liability, c.responsible_party, c.root_cause, c.accountability, c.reply_json, c.replied_at,
 	COALESCE(c.signed_off_by_id, 0), COALESCE(so.login, ''), c.signed_off_at, c.satisfaction, c.closed_at, c.end_reason,
 	c.reply_satisfied_at, c.reply_satisfied_by, c.contact_json, c.agreed_reply_due, c.decision_start, c.accept_decision,
-	c.created_at, c.updated_at
+	c.created_at, c.updated_at,
+	c.regulator_source, c.regulator_forwarded_on, c.regulator_finding, c.regulator_finding_on, c.regulator_finding_ref
 FROM cases c
 JOIN org_units o ON o.id = c.org_id
 JOIN org_units oo ON oo.id = c.origin_org_id
@@ -287,7 +294,8 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		&d.Liability, &d.ResponsibleParty, &d.RootCause, &d.Accountability, &c.replyJSON, &repliedAt,
 		&c.signedOffByID, &c.SignedOffBy, &signedOffAt, &c.Satisfaction, &closedAt, &c.EndReason,
 		&satisfiedAt, &c.ReplySatisfiedBy, &c.contactJSON, &c.AgreedReplyDue, &c.DecisionStart, &c.AcceptDecision,
-		&created, &updated)
+		&created, &updated,
+		&c.RegulatorSource, &c.RegulatorForwardedOn, &c.RegulatorFinding, &c.RegulatorFindingOn, &c.RegulatorFindingRef)
 	if err != nil {
 		return nil, err
 	}

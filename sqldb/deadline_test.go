@@ -42,6 +42,7 @@ func TestDeadlinesAtRegistration(t *testing.T) {
 	// A regulator's case keeps the regulator's date.
 	r := sampleCase()
 	r.Channel, r.RegulatorRef, r.RegulatorDue = redress.ChannelRegulator, "12378-2026-000123", "2026-11-30"
+	r.RegulatorSource = redress.Source12378
 	rc, err := f.cases.CreateCase(f.as("staff.bj"), r)
 	if err != nil || rc.DecisionDue != "2026-11-30" || rc.RegulatorRef != "12378-2026-000123" {
 		t.Fatalf("regulator case: %+v %v", rc, err)

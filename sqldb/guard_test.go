@@ -44,6 +44,11 @@ var guardStates = []caseState{
 	{"regulator's due date", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET regulator_ref = '12378-2026-00001', regulator_due = '2026-12-10' WHERE id = ?`, c.ID)
 	}},
+	// regulator.go: only a case of the regulator channel takes the regulator's finding.
+	{"forwarded through the 12378 hotline", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+		f.exec(t, `UPDATE cases SET channel = 'regulator', regulator_source = '12378', regulator_ref = '12378-2026-00002',
+			regulator_due = '2026-12-10' WHERE id = ?`, c.ID)
+	}},
 	{"at level 3, on the 30-day clock", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET level = 3, decision_clock = ? WHERE id = ?`, redress.ClockDecisionExtended, c.ID)
 	}},
@@ -130,6 +135,9 @@ func guardRequest(a redress.Action, version int, now time.Time) redress.ActionRe
 		req.ReviewProcess, req.ReviewTimeliness, req.ReviewMerits = "程序合规", "在时限内答复", "处理结果适当"
 		req.ReviewResult, req.Reply = redress.ReviewUpheld, notice
 		// --- end review ---
+	case redress.ActionRecordRegulatorFinding: // regulator.go
+		req.RegulatorFindingInput = redress.RegulatorFindingInput{Finding: redress.FindingValid,
+			FindingOn: redress.DateOf(now).String(), FindingRef: "金消保〔2026〕1号"}
 	}
 	return req
 }

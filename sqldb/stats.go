@@ -34,7 +34,8 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 		return nil, err
 	}
 	st := &redress.Stats{From: q.From, To: q.To, Org: q.Org, ByStatus: map[redress.Status]int{}, ByKind: map[redress.Kind]int{},
-		ByChannel: map[redress.Channel]int{}, ByCodeB: map[string]int{}, BySatisfaction: map[string]int{}}
+		ByChannel: map[redress.Channel]int{}, ByCodeB: map[string]int{}, BySatisfaction: map[string]int{},
+		RegulatorBySource: map[redress.RegulatorSource]int{}}
 	// One row per combination; the combinations are few (statuses × kinds × ...),
 	// so grouping in SQL and summing in Go reads the period once.
 	overdue, overdueArgs := overdueSQL(redress.Today(s.db.now()))
@@ -43,8 +44,9 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 		CASE WHEN c.closed_at IS NULL THEN -1 ELSE `+s.db.dialect.daysBetween("c.received_at", "c.closed_at")+` END,
 		CASE WHEN `+overdue+` THEN 1 ELSE 0 END,
 		CASE WHEN c.regulator_ref <> '' THEN 1 ELSE 0 END,
+		c.regulator_source, c.regulator_finding,
 		COUNT(*), COALESCE(SUM(c.redress_fen), 0)
-		FROM cases c WHERE 1 = 1`+where+` GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`, append(overdueArgs, args...)...)
+		FROM cases c WHERE 1 = 1`+where+` GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`, append(overdueArgs, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
@@ -57,7 +59,10 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 		var codeB, outcome, satisfaction string
 		var days, overdue, regulator, n int
 		var fen int64
-		if err := rows.Scan(&status, &kind, &channel, &codeB, &outcome, &satisfaction, &days, &overdue, &regulator, &n, &fen); err != nil {
+		var source redress.RegulatorSource
+		var finding redress.RegulatorFinding
+		if err := rows.Scan(&status, &kind, &channel, &codeB, &outcome, &satisfaction, &days, &overdue, &regulator,
+			&source, &finding, &n, &fen); err != nil {
 			return nil, fmt.Errorf("stats: %w", err)
 		}
 		st.Received += n
@@ -90,6 +95,9 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 		}
 		st.OpenOverdue += overdue * n
 		st.Regulator += regulator * n
+		if channel == redress.ChannelRegulator {
+			countRegulator(st, source, finding, n)
+		}
 		redressFen += fen
 	}
 	if err := rows.Err(); err != nil {
@@ -101,4 +109,18 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 	}
 	st.Took = time.Since(start)
 	return st, nil
+}
+
+// countRegulator counts n cases the regulator forwarded through source with
+// the regulator's finding (valid, invalid, or none yet).
+func countRegulator(st *redress.Stats, source redress.RegulatorSource, finding redress.RegulatorFinding, n int) {
+	st.RegulatorBySource[source] += n
+	switch finding {
+	case redress.FindingValid:
+		st.RegulatorValid += n
+	case redress.FindingInvalid:
+		st.RegulatorInvalid += n
+	default:
+		st.RegulatorNoFinding += n
+	}
 }

@@ -138,6 +138,7 @@ func actionFromForm(action redress.Action, f url.Values) (redress.ActionRequest,
 	if req.Version, err = strconv.Atoi(f.Get("version")); err != nil {
 		fields["version"] = "missing"
 	}
+	req.RegulatorFindingInput = regulatorFindingFromForm(f) // regulator.go
 	req.Determination = redress.Determination{Liability: redress.Liability(f.Get("liability")),
 		ResponsibleParty: f.Get("responsible_party"), RootCause: f.Get("root_cause"), Accountability: f.Get("accountability")}
 	req.Reply = redress.Reply{Facts: f.Get("facts"), Basis: f.Get("basis"), Outcome: redress.Outcome(f.Get("outcome")),

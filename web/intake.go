@@ -73,6 +73,9 @@ func (s *Server) handleNewCasePage(w http.ResponseWriter, r *http.Request) error
 	if values.Get("channel") == "" {
 		values.Set("channel", "counter")
 	}
+	if kind := redress.Kind(r.URL.Query().Get("kind")); kind.Valid() {
+		values.Set("kind", string(kind)) // a petition's form speaks of the 信访人
+	}
 	s.render(w, r, http.StatusOK, "new", &pageData{Title: "new.title", Data: form, Form: values})
 	return nil
 }
@@ -177,6 +180,7 @@ func newCaseFromForm(f url.Values) (redress.NewCase, map[string]string) {
 		Amount: strings.TrimSpace(f.Get("amount")), CodeA: f.Get("code_a"), CodeB: f.Get("code_b"), CodeC: f.Get("code_c"),
 		Risk: redress.RiskLevel(f.Get("risk")), Priority: redress.Priority(f.Get("priority")), Org: f.Get("org"),
 		RegulatorRef: strings.TrimSpace(f.Get("regulator_ref")), RegulatorDue: f.Get("regulator_due")}
+	regulatorFromForm(f, &n) // regulator.go
 	if n.Complainant.IDNumber == "" {
 		n.Complainant.IDType = ""
 	}

@@ -141,6 +141,9 @@ func actionBody(a redress.Action, version int) string {
 		// review
 		"received_at": `"` + time.Now().Add(-time.Hour).Format(time.RFC3339) + `"`,
 		"process":     `"程序合规"`, "timeliness": `"在时限内答复"`, "merits": `"结果适当"`, "result": `"upheld"`,
+		// regulator.go
+		"regulator_finding": `"valid"`, "regulator_finding_on": `"` + time.Now().In(redress.Beijing).Format(time.DateOnly) + `"`,
+		"regulator_finding_ref": `"金消保〔2026〕1号"`,
 	}
 	for _, f := range redress.Lifecycle[a].Fields {
 		parts = append(parts, `"`+f+`":`+fields[f])
@@ -166,6 +169,9 @@ func TestPermissionMatrixActions(t *testing.T) {
 				}
 				if a == redress.ActionDecideReview { // review: a 核查 by BJ, above BJ-01
 					c = m.requestReview(t, c)
+				}
+				if a == redress.ActionRecordRegulatorFinding {
+					c = m.forwarded(t) // regulator_test.go
 				}
 				status, body := m.call(t, login, "POST", "/api/v1/cases/"+c.No+"/"+string(a), actionBody(a, c.Version))
 				want := http.StatusOK

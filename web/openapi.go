@@ -34,6 +34,10 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[redress.Action]():       stringsOf(redress.Actions),
 	reflect.TypeFor[redress.PauseCause]():   stringsOf(redress.PauseCauses),
 	reflect.TypeFor[redress.Unit]():         {string(redress.UnitCalendar), string(redress.UnitWorking)},
+
+	// regulator.go
+	reflect.TypeFor[redress.RegulatorSource]():  stringsOf(redress.RegulatorSources),
+	reflect.TypeFor[redress.RegulatorFinding](): stringsOf(redress.RegulatorFindings),
 }
 
 func stringsOf[T ~string](list []T) []string {

@@ -75,7 +75,7 @@ func newUI() (*ui, error) {
 		names  []string
 	}{{"templates/layout.html", pageNames}, {"templates/print.html", printNames}} {
 		for _, name := range set.names {
-			t, err := template.New("").Funcs(funcs).ParseFS(uiFiles, set.layout, "templates/partials.html",
+			t, err := template.New("").Funcs(funcs).ParseFS(uiFiles, set.layout, "templates/partials*.html",
 				"templates/review_partials.html", "templates/"+name+".html")
 			if err != nil {
 				return nil, err

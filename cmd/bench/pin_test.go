@@ -17,7 +17,7 @@ import (
 // a change to the generator or to the scenario data it draws from
 // (demo/scenario) must come with a new generatorVersion and a new
 // fingerprint here.
-const datasetFingerprint = "8f5a06f1243624ac160d61605678cf8c582b029ac3f3180b637aaf0d82f15dad"
+const datasetFingerprint = "91aa85682781cb4ac1acec73b948912a35717d4913f619bb429d25d4b9b71453"
 
 // TestGeneratorVersionPinsTheDataset fails when the generated dataset
 // changes while generatorVersion stays the same.

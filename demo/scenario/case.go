@@ -37,6 +37,7 @@ func (r *Rand) NewCase(in Intake) redress.NewCase {
 	if in.Channel == redress.ChannelRegulator {
 		n.RegulatorRef = fmt.Sprintf("12378-%s-%06d", in.ReceivedAt.In(redress.Beijing).Format("2006"), r.IntN(1000000))
 		n.RegulatorDue = redress.DateOf(in.ReceivedAt).AddDays(15).String()
+		n.RegulatorSource, n.RegulatorForwardedOn = redress.Source12378, redress.DateOf(in.ReceivedAt).String()
 	}
 	return n
 }
