@@ -43,9 +43,14 @@ func (s *CaseService) act(ctx context.Context, no string, req redress.ActionRequ
 	}
 	var result *caseRow
 	err = s.db.inTx(ctx, func(tx *Tx) error {
-		c, err := s.db.loadCase(ctx, tx, u, no)
+		// The row alone answers scope, role, status and version; the records
+		// around it are read only for an action that passes those.
+		c, err := s.db.loadCaseHead(ctx, tx, no)
 		if err != nil {
 			return err
+		}
+		if !redress.InScope(u, c.Case) {
+			return redress.Errorf(redress.ENOTFOUND, "case %s not found", no)
 		}
 		next, err := redress.Transition(req.Action, c.Status, u.Role, c.IsHandler(u))
 		if err != nil {
@@ -53,6 +58,9 @@ func (s *CaseService) act(ctx context.Context, no string, req redress.ActionRequ
 		}
 		if req.Version != c.Version {
 			return s.db.staleVersion(ctx, tx, c, req.Version)
+		}
+		if err := s.db.loadCaseDetails(ctx, tx, c); err != nil {
+			return err
 		}
 		if err := redress.CaseRules(req.Action, c.Case, u); err != nil {
 			return err
@@ -72,16 +80,14 @@ func (s *CaseService) act(ctx context.Context, no string, req redress.ActionRequ
 		if err := s.db.persistAction(ctx, tx, c, &before, fx, in); err != nil {
 			return err
 		}
-		if result, err = s.db.loadCase(ctx, tx, u, no); err != nil {
-			return err
-		}
 		if !commit {
-			return errDryRun
+			return errDryRun // accepted; the case as the action left it is not read back
 		}
-		return nil
+		result, err = s.db.loadCase(ctx, tx, u, no)
+		return err
 	})
 	if errors.Is(err, errDryRun) {
-		return result.Case, nil
+		return nil, nil
 	}
 	if err != nil {
 		return nil, wrap(string(req.Action)+" case", err)

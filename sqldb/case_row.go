@@ -388,6 +388,18 @@ func (db *DB) loadCase(ctx context.Context, q querier, u *redress.User, no strin
 // loadCaseRow reads one case with its entries, without any scope check: for
 // loadCase, and for background jobs that act for the system.
 func (db *DB) loadCaseRow(ctx context.Context, q querier, no string) (*caseRow, error) {
+	c, err := db.loadCaseHead(ctx, q, no)
+	if err != nil {
+		return nil, err
+	}
+	return c, db.loadCaseDetails(ctx, q, c)
+}
+
+// loadCaseHead reads the case's own row, personal data masked, without the
+// records around it (conflicts, deadline history, reviews, entries): enough
+// for the scope, role, status and version checks, which refuse most
+// refused actions before loadCaseDetails reads the rest.
+func (db *DB) loadCaseHead(ctx context.Context, q querier, no string) (*caseRow, error) {
 	notFound := redress.Errorf(redress.ENOTFOUND, "case %s not found", no)
 	if !redress.ValidTrackingNumber(no) {
 		return nil, notFound
@@ -402,29 +414,36 @@ func (db *DB) loadCaseRow(ctx context.Context, q querier, no string) (*caseRow, 
 	if err := db.mask(c); err != nil {
 		return nil, err
 	}
+	return c, nil
+}
+
+// loadCaseDetails reads the records around a case's row: its conflicts,
+// deadline history, reviews, findings and notes; then marks what is overdue.
+func (db *DB) loadCaseDetails(ctx context.Context, q querier, c *caseRow) error {
+	no := c.No
 	if err := db.loadConflicts(ctx, q, c); err != nil {
-		return nil, err
+		return err
 	}
 	if err := db.loadDeadlineHistory(ctx, q, c); err != nil {
-		return nil, err
+		return err
 	}
 	if err := db.loadReviews(ctx, q, c); err != nil { // review.go
-		return nil, err
+		return err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT e.kind, u.login, e.at, e.text
 		FROM case_entries e JOIN users u ON u.id = e.author_id WHERE e.case_id = ? ORDER BY e.id`, c.ID)
 	if err != nil {
-		return nil, fmt.Errorf("load entries of %s: %w", no, err)
+		return fmt.Errorf("load entries of %s: %w", no, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var kind, at string
 		var e redress.Entry
 		if err := rows.Scan(&kind, &e.Author, &at, &e.Text); err != nil {
-			return nil, fmt.Errorf("load entries of %s: %w", no, err)
+			return fmt.Errorf("load entries of %s: %w", no, err)
 		}
 		if e.At, err = parseTime(at); err != nil {
-			return nil, err
+			return err
 		}
 		if kind == "finding" {
 			c.Findings = append(c.Findings, e)
@@ -433,10 +452,10 @@ func (db *DB) loadCaseRow(ctx context.Context, q querier, no string) (*caseRow, 
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("load entries of %s: %w", no, err)
+		return fmt.Errorf("load entries of %s: %w", no, err)
 	}
 	c.MarkOverdue(db.now())
-	return c, nil
+	return nil
 }
 
 func (db *DB) loadConflicts(ctx context.Context, q querier, c *caseRow) error {

@@ -14,6 +14,15 @@ import (
 type caseState struct {
 	name string
 	set  func(t *testing.T, f *fixture, c *redress.Case, actor *redress.User)
+	// perActor is set when the state is about the acting user (their case,
+	// their conflict): each actor then gets a case of their own; the others
+	// share one case per state, which the dry runs leave as it was.
+	perActor bool
+}
+
+// actorState is a case state about the acting user.
+func actorState(name string, set func(t *testing.T, f *fixture, c *redress.Case, actor *redress.User)) caseState {
+	return caseState{name: name, set: set, perActor: true}
 }
 
 func (f *fixture) exec(t *testing.T, query string, args ...any) {
@@ -24,54 +33,54 @@ func (f *fixture) exec(t *testing.T, query string, args ...any) {
 }
 
 var guardStates = []caseState{
-	{"plain", func(*testing.T, *fixture, *redress.Case, *redress.User) {}},
-	{"handled by the actor", func(t *testing.T, f *fixture, c *redress.Case, u *redress.User) {
+	{name: "plain", set: func(*testing.T, *fixture, *redress.Case, *redress.User) {}},
+	actorState("handled by the actor", func(t *testing.T, f *fixture, c *redress.Case, u *redress.User) {
 		f.exec(t, `UPDATE cases SET handler_id = ? WHERE id = ?`, u.ID, c.ID)
-	}},
-	{"handled by another, determined", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+	}),
+	{name: "handled by another, determined", set: func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET handler_id = ?, liability = 'no_fault', root_cause = '客户误解收费规则' WHERE id = ?`,
 			f.users["staff2.bj"].ID, c.ID)
 	}},
-	{"actor complained about", func(t *testing.T, f *fixture, c *redress.Case, u *redress.User) {
+	actorState("actor complained about", func(t *testing.T, f *fixture, c *redress.Case, u *redress.User) {
 		f.exec(t, `UPDATE cases SET respondent_staff_id = ?, liability = 'no_fault', root_cause = '客户误解收费规则' WHERE id = ?`, u.ID, c.ID)
-	}},
-	{"actor declared a conflict", func(t *testing.T, f *fixture, c *redress.Case, u *redress.User) {
+	}),
+	actorState("actor declared a conflict", func(t *testing.T, f *fixture, c *redress.Case, u *redress.User) {
 		f.exec(t, `INSERT INTO case_conflicts (case_id, user_id, reason, at) VALUES (?, ?, '亲属关系', ?)`, c.ID, u.ID, timeText(f.clock))
-	}},
-	{"paused", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+	}),
+	{name: "paused", set: func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET paused_since = '2026-11-20' WHERE id = ?`, c.ID)
 	}},
-	{"regulator's due date", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+	{name: "regulator's due date", set: func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET regulator_ref = '12378-2026-00001', regulator_due = '2026-12-10' WHERE id = ?`, c.ID)
 	}},
 	// regulator.go: only a case of the regulator channel takes the regulator's finding.
-	{"forwarded through the 12378 hotline", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+	{name: "forwarded through the 12378 hotline", set: func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET channel = 'regulator', regulator_source = '12378', regulator_ref = '12378-2026-00002',
 			regulator_due = '2026-12-10' WHERE id = ?`, c.ID)
 	}},
-	{"at level 3, on the 30-day clock", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+	{name: "at level 3, on the 30-day clock", set: func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET level = 3, decision_clock = ? WHERE id = ?`, redress.ClockDecisionExtended, c.ID)
 	}},
-	{"at head office, on the longest clock", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+	{name: "at head office, on the longest clock", set: func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET level = 4, decision_clock = ? WHERE id = ?`, redress.ClockDecisionMax, c.ID)
 	}},
-	{"contacted", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+	{name: "contacted", set: func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET contact_json = '{"by":"staff2.bj","text":"已联系"}', reply_satisfied_at = ?,
 			reply_satisfied_by = 'contact', agreed_reply_due = '2026-11-30' WHERE id = ?`, timeText(f.clock), c.ID)
 	}},
-	{"a petition", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+	{name: "a petition", set: func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET kind = ?, deadline_policy = ?, decision_clock = ? WHERE id = ?`,
 			redress.KindPetition, redress.PolicyPetition, redress.ClockHandling, c.ID)
 	}},
 	// --- review (核查): review.go ---
-	{"decided and notified", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+	{name: "decided and notified", set: func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET reply_json = ? WHERE id = ?`, guardReplyJSON, c.ID)
 	}},
-	{"under 核查, handled by the actor", func(t *testing.T, f *fixture, c *redress.Case, u *redress.User) {
+	actorState("under 核查, handled by the actor", func(t *testing.T, f *fixture, c *redress.Case, u *redress.User) {
 		f.exec(t, `UPDATE cases SET reply_json = ? WHERE id = ?`, guardReplyJSON, c.ID)
 		guardReview(t, f, c, u.Login)
-	}},
-	{"under 核查 by the unit above", func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+	}),
+	{name: "under 核查 by the unit above", set: func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET reply_json = ? WHERE id = ?`, guardReplyJSON, c.ID)
 		guardReview(t, f, c, "staff2.bj")
 	}},
@@ -174,11 +183,18 @@ func offeredEqualsAccepted(t *testing.T, status redress.Status) {
 	}
 	checked, accepted := 0, 0
 	for _, state := range guardStates {
+		var shared *redress.Case
 		for _, login := range actors {
 			u := users[login]
-			c := f.register(t, "staff.bj")
-			f.exec(t, `UPDATE cases SET status = ? WHERE id = ?`, status, c.ID)
-			state.set(t, f, c, u)
+			c := shared
+			if c == nil || state.perActor {
+				c = f.register(t, "staff.bj")
+				f.exec(t, `UPDATE cases SET status = ? WHERE id = ?`, status, c.ID)
+				state.set(t, f, c, u)
+				if !state.perActor {
+					shared = c
+				}
+			}
 			ctx := redress.WithUser(context.Background(), u)
 			var offered []redress.Action
 			if u.Role.ReadsCases() {
