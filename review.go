@@ -87,6 +87,18 @@ func (c *Case) LastReview() *Review {
 	return &c.Reviews[len(c.Reviews)-1]
 }
 
+// Reexamined reports whether the case's 复核 opinion has been given: the
+// petition's matter is then closed for good, and a new petition on the same
+// facts and grounds is not accepted again (信访工作条例 Art.36: 不再受理).
+func (c *Case) Reexamined() bool {
+	for _, r := range c.Reviews {
+		if r.Kind == ReviewReexamine && !r.Open() {
+			return true
+		}
+	}
+	return false
+}
+
 // OpenReview returns the case's review in progress, or nil.
 func (c *Case) OpenReview() *Review {
 	if r := c.LastReview(); r != nil && r.Open() {

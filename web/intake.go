@@ -43,8 +43,11 @@ type newCaseForm struct {
 	Codes    []*redress.Code
 	Orgs     []*redress.OrgUnit
 	Repeats  []*redress.Case // earlier cases of the same complainant
-	Risks    []redress.RiskLevel
-	Prios    []redress.Priority
+	// Reexamined are those of the repeats whose 复核 opinion was given: the
+	// same matter is not accepted again (信访工作条例 Art.36).
+	Reexamined []*redress.Case
+	Risks      []redress.RiskLevel
+	Prios      []redress.Priority
 }
 
 func (s *Server) newCaseForm(r *http.Request) (*newCaseForm, error) {
@@ -130,6 +133,14 @@ func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) err
 		}
 		if page != nil && len(page.Cases) > 0 {
 			form.Repeats = page.Cases
+			for _, c := range page.Cases {
+				if c.Kind != redress.KindPetition {
+					continue
+				}
+				if full, err := s.svc.Cases.Case(r.Context(), c.No); err == nil && full.Reexamined() {
+					form.Reexamined = append(form.Reexamined, full)
+				}
+			}
 			return again("", nil)
 		}
 	}
