@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"io"
-	"net/http"
-	"net/http/cookiejar"
 	"regexp"
 	"strings"
 	"testing"
@@ -29,16 +27,7 @@ func TestPagesAccessible(t *testing.T) {
 		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings"},
 	}
 	for login, paths := range pages {
-		jar, _ := cookiejar.New(nil)
-		client := &http.Client{Jar: jar}
-		req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader("login="+login+"&password="+pagePassword))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		client := pageClient(t, f, login)
 		for _, path := range paths {
 			resp, err := client.Get(f.srv.URL + path)
 			if err != nil {

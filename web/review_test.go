@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"strings"
 	"testing"
 )
@@ -42,16 +41,7 @@ func TestReviewRequestAndDecision_Order2020No3Art20(t *testing.T) {
 	must(act("mgr", "reply", `{,"facts":"经核实","basis":"合同约定","outcome":"not_upheld","remedies":["review"],
 		"notice_method":"phone","notice_at":"2026-10-20T10:00:00+08:00","notice_proof":"电话录音 R-1"}`))
 
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar}
-	req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader("login=mgr&password="+pagePassword))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	client := pageClient(t, f, "mgr")
 	page := func(path string) string {
 		t.Helper()
 		resp, err := client.Get(f.srv.URL + path)

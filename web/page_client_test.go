@@ -1,0 +1,49 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
+	"testing"
+)
+
+// pageClient signs in on the pages as login (password pagePassword).
+func pageClient(t *testing.T, f *apiFixture, login string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader("login="+login+"&password="+pagePassword))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return client
+}
+
+// pageText fetches a page and answers what a reader sees of the case: the
+// <main> of a page (not the system's name and the user's role in the
+// header), the whole body of a print.
+func pageText(t *testing.T, f *apiFixture, client *http.Client, path string) string {
+	t.Helper()
+	resp, err := client.Get(f.srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page := string(raw)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %d %s", path, resp.StatusCode, page)
+	}
+	if i := strings.Index(page, "<main"); i >= 0 {
+		page = page[i:]
+	}
+	if i := strings.Index(page, "<body"); i >= 0 {
+		page = page[i:]
+	}
+	return page
+}
