@@ -177,6 +177,10 @@ func (c *Case) MarkOverdue(now time.Time) {
 // sweep and MarkOverdue share it; sqldb/sweep.go and sqldb/case_filter.go
 // say the same in SQL.
 func (c *Case) ClockRunning(clock DueClock) bool {
+	if clock == DueReview { // a review runs on a decided case, until its opinion
+		r := c.OpenReview()
+		return r != nil && r.Due != ""
+	}
 	if !c.Status.Open() {
 		return false
 	}
@@ -200,6 +204,10 @@ func (c *Case) Due(clock DueClock) string {
 		return c.AgreedReplyDue
 	case DueDecision:
 		return c.DecisionDue
+	case DueReview:
+		if r := c.OpenReview(); r != nil {
+			return r.Due
+		}
 	}
 	return ""
 }

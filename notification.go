@@ -218,15 +218,21 @@ const (
 	// DueAgreedReply is the reply date agreed with the customer at the first
 	// contact (约定回复时限, seed 002 Art.8(三)).
 	DueAgreedReply DueClock = "agreed_reply_due"
+	// DueReview is the due date of a review in progress: the opinion of a
+	// 核查 (CBIRC Order 2020 No.3 Art.20) or a 复查/复核 (信访工作条例 Arts.35–36)
+	// within 30 days of the request.
+	DueReview DueClock = "review_due"
 )
 
 // DueClocks lists the watched clocks.
-var DueClocks = []DueClock{DueReply, DueDecision, DueAgreedReply}
+var DueClocks = []DueClock{DueReply, DueDecision, DueAgreedReply, DueReview}
 
 // Escalates reports whether the sweep escalates a case whose clock is
 // overdue: the regulatory clocks (branch reply, decision) do; a missed
-// agreed reply date is notified only, since the law's clocks still run.
-func (c DueClock) Escalates() bool { return c != DueAgreedReply }
+// agreed reply date is notified only, since the law's clocks still run; a
+// late review is notified only, since it already lies with the superior
+// institution.
+func (c DueClock) Escalates() bool { return c != DueAgreedReply && c != DueReview }
 
 // Title names the clock in Chinese for a case of kind k, as notices say it.
 func (c DueClock) Title(k Kind) string {
@@ -237,6 +243,10 @@ func (c DueClock) Title(k Kind) string {
 		return "网点答复"
 	case c == DueAgreedReply:
 		return "约定答复"
+	case c == DueReview && k == KindPetition:
+		return "复查/复核意见"
+	case c == DueReview:
+		return "核查意见"
 	case k == KindPetition:
 		return "信访办理"
 	default:

@@ -191,3 +191,50 @@ func contains[T comparable](xs []T, x T) bool {
 	}
 	return false
 }
+
+// TestReviewClockSwept_Order2020No3Art20: the 核查's own 30-day clock is
+// watched by the sweep like the case's clocks — a notice before it ends and
+// one when it has run out — and never escalates the case, which already lies
+// with the superior institution.
+func TestReviewClockSwept_Order2020No3Art20(t *testing.T) {
+	t.Parallel()
+	f := reviewFixture(t)
+	c := decidedComplaint(t, f) // the decision noticed on 2026-11-21
+	f.clock = bjTime(2026, 11, 22, 10)
+	c = f.act(t, "staff2.bj", c, reviewRequest(f.clock))
+	if c.Review == nil || c.Review.Due != "2026-12-22" {
+		t.Fatalf("the 核查 is due: %+v", c.Review)
+	}
+	r := f.sweep(t, bjTime(2026, 12, 21, 8), SweepOptions{})
+	if r.DueSoon != 1 || r.Overdue != 0 {
+		t.Fatalf("the day before: %+v", r)
+	}
+	r = f.sweep(t, bjTime(2026, 12, 23, 8), SweepOptions{})
+	if r.Overdue != 1 || r.Escalated != 0 {
+		t.Fatalf("the day after: %+v", r)
+	}
+	if again := f.sweep(t, bjTime(2026, 12, 23, 9), SweepOptions{}); again.Overdue != 0 || again.DueSoon != 0 {
+		t.Fatalf("each notice goes out once: %+v", again)
+	}
+	after, err := f.cases.Case(f.as("mgr.bj"), c.No)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Level != c.Level || after.Version != c.Version || !after.Review.Overdue {
+		t.Fatalf("a late review is marked, never escalated: level %d→%d, version %d→%d, overdue %v",
+			c.Level, after.Level, c.Version, after.Version, after.Review.Overdue)
+	}
+	found := false
+	for _, n := range f.inbox(t, "mgr.bj") {
+		found = found || strings.Contains(n.Body+n.Subject, "核查意见")
+	}
+	if !found {
+		t.Fatal("no notice names the 核查's clock")
+	}
+	// Once the opinion is given, the clock no longer runs.
+	f.clock = bjTime(2026, 12, 24, 10)
+	f.act(t, "mgr.branch", after, reviewDecision(redress.ReviewUpheld, f.clock))
+	if r := f.sweep(t, bjTime(2027, 1, 5, 8), SweepOptions{Limit: 10}); r.Overdue != 0 {
+		t.Fatalf("a decided review is not swept: %+v", r)
+	}
+}

@@ -241,13 +241,21 @@ func (db *DB) sweepCandidates(ctx context.Context, clock redress.DueClock, w swe
 		col, paused = "c.decision_due", " AND c.paused_since IS NULL" // a paused clock does not run
 	case redress.DueAgreedReply:
 		col = "c.agreed_reply_due"
+	case redress.DueReview:
+		col = "r.due"
 	default:
 		return nil, fmt.Errorf("sweep: unknown clock %q", clock)
 	}
-	open, args := statusIn("c.status", redress.OpenStatuses)
+	from, running, args := "cases c", "", []any{}
+	if clock == redress.DueReview {
+		// A review runs on a decided case until its opinion is given.
+		from, running = "cases c JOIN case_reviews r ON r.case_id = c.id", "r.decided_at IS NULL"
+	} else {
+		running, args = statusIn("c.status", redress.OpenStatuses)
+	}
 	args = append(args, w.end.String(), clock, w.today.String(), limit)
-	rows, err := db.reads().QueryContext(ctx, `SELECT c.id, c.no, `+col+` FROM cases c
-		WHERE `+open+` AND `+col+` <> '' AND `+col+` <= ?`+paused+`
+	rows, err := db.reads().QueryContext(ctx, `SELECT c.id, c.no, `+col+` FROM `+from+`
+		WHERE `+running+` AND `+col+` <> '' AND `+col+` <= ?`+paused+`
 		AND NOT EXISTS (SELECT 1 FROM deadline_alerts a WHERE a.case_id = c.id AND a.clock = ? AND a.due_date = `+col+`
 			AND a.kind = CASE WHEN `+col+` < ? THEN 'overdue' ELSE 'due_soon' END)
 		ORDER BY `+col+`, c.id LIMIT ?`, args...)
