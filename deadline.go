@@ -161,13 +161,14 @@ func Today(t time.Time) string {
 	return t.In(Beijing).Format(time.DateOnly)
 }
 
-// MarkOverdue sets the case's overdue flags as of now: a clock is late when
-// it runs (ClockRunning) and its last day has passed.
+// MarkOverdue sets the case's overdue flags as of now, its reviews' too: a
+// clock is late when it runs (ClockRunning) and its last day has passed.
 func (c *Case) MarkOverdue(now time.Time) {
 	today := Today(now)
 	c.ReplyOverdue = c.ClockRunning(DueReply) && today > c.ReplyDue
 	c.AgreedReplyOverdue = c.ClockRunning(DueAgreedReply) && today > c.AgreedReplyDue
 	c.Overdue = c.ClockRunning(DueDecision) && today > c.DecisionDue
+	c.markReviewsOverdue(now)
 }
 
 // ClockRunning reports whether a watched clock of the case runs, so that it

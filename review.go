@@ -258,8 +258,8 @@ func (r *ActionRequest) validateReviewDecision(p *Problems, now time.Time) {
 	r.Reply.validateNotice(p, now)
 }
 
-// MarkReviewsOverdue marks an open review whose due date has passed.
-func (c *Case) MarkReviewsOverdue(now time.Time) {
+// markReviewsOverdue marks an open review whose due date has passed (MarkOverdue).
+func (c *Case) markReviewsOverdue(now time.Time) {
 	today := DateOf(now.In(Beijing))
 	for i := range c.Reviews {
 		r := &c.Reviews[i]

@@ -25,9 +25,6 @@ type caseRow struct {
 	idIndex, phoneIndex, accountIndex    string // blind indexes, written only
 	amountFen, redressFen                sql.NullInt64
 	replyJSON, contactJSON               string
-	visitVisitors                        sql.NullInt64
-	visitRepresentatives                 int
-	visitIDChecked, visitSecurityChecked bool
 }
 
 // caseColumn is one column of the cases table as written: its name, its
@@ -76,10 +73,10 @@ var caseColumns = []caseColumn{
 	{"regulator_due", func(c *caseRow) any { return c.RegulatorDue }, false},
 	{"regulator_source", func(c *caseRow) any { return c.RegulatorSource }, false},
 	{"regulator_forwarded_on", func(c *caseRow) any { return c.RegulatorForwardedOn }, false},
-	{"visit_visitors", func(c *caseRow) any { return nullInt(c.visitVisitors) }, false},
-	{"visit_representatives", func(c *caseRow) any { return c.visitRepresentatives }, false},
-	{"visit_id_checked", func(c *caseRow) any { return c.visitIDChecked }, false},
-	{"visit_security_checked", func(c *caseRow) any { return c.visitSecurityChecked }, false},
+	{"visit_visitors", func(c *caseRow) any { return c.visitors() }, false},
+	{"visit_representatives", func(c *caseRow) any { return c.visitOrZero().Representatives }, false},
+	{"visit_id_checked", func(c *caseRow) any { return c.visitOrZero().IDChecked }, false},
+	{"visit_security_checked", func(c *caseRow) any { return c.visitOrZero().SecurityChecked }, false},
 
 	{"org_id", func(c *caseRow) any { return c.orgID }, true},
 	{"handler_id", func(c *caseRow) any { return nullID(c.handlerID) }, true},
@@ -175,7 +172,7 @@ func (c *caseRow) outcome() string {
 }
 
 // encodeState puts the derived columns of the case's state in the row: the
-// reply as JSON, the redress paid in fen, the visit's columns.
+// reply and the first contact as JSON, the redress paid in fen.
 func (c *caseRow) encodeState() error {
 	c.replyJSON, c.contactJSON, c.redressFen = "", "", sql.NullInt64{}
 	if c.Contact != nil {
@@ -233,10 +230,6 @@ func newCaseRow(n *redress.NewCase, no string, now time.Time) *caseRow {
 		c.amountFen = sql.NullInt64{Int64: fen, Valid: true}
 		c.Amount = redress.FormatAmount(fen)
 	}
-	if v := n.Visit; v != nil {
-		c.visitVisitors = sql.NullInt64{Int64: int64(v.Visitors), Valid: true}
-		c.visitRepresentatives, c.visitIDChecked, c.visitSecurityChecked = v.Representatives, v.IDChecked, v.SecurityChecked
-	}
 	return c
 }
 
@@ -279,6 +272,8 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 	var received, created, updated string
 	var repliedAt, signedOffAt, closedAt, satisfiedAt sql.NullString
 	var d redress.Determination
+	var visitors sql.NullInt64
+	var visit redress.Visit
 	err := row.Scan(&c.ID, &c.No, &c.Kind, &c.Channel, &received,
 		&c.Complainant.Name, &c.Complainant.IDType, &c.idEnc, &c.phoneEnc, &c.accountEnc,
 		&c.Complainant.OrgName, &c.Complainant.CreditCode, &c.Complainant.LegalRep,
@@ -290,7 +285,7 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		&c.Level, &c.Status, &c.Version, &c.ReplyDue, &c.DecisionDue,
 		&c.DeadlinePolicy, &c.DecisionClock, &c.ClockStart, &c.PausedSince, &c.PausedDays,
 		&c.RegulatorRef, &c.RegulatorDue, &c.DueWarning,
-		&c.visitVisitors, &c.visitRepresentatives, &c.visitIDChecked, &c.visitSecurityChecked,
+		&visitors, &visit.Representatives, &visit.IDChecked, &visit.SecurityChecked,
 		&d.Liability, &d.ResponsibleParty, &d.RootCause, &d.Accountability, &c.replyJSON, &repliedAt,
 		&c.signedOffByID, &c.SignedOffBy, &signedOffAt, &c.Satisfaction, &closedAt, &c.EndReason,
 		&satisfiedAt, &c.ReplySatisfiedBy, &c.contactJSON, &c.AgreedReplyDue, &c.DecisionStart, &c.AcceptDecision,
@@ -338,9 +333,9 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 			return nil, fmt.Errorf("stored reply of %s: %w", c.No, err)
 		}
 	}
-	if c.visitVisitors.Valid {
-		c.Visit = &redress.Visit{Visitors: int(c.visitVisitors.Int64), Representatives: c.visitRepresentatives,
-			IDChecked: c.visitIDChecked, SecurityChecked: c.visitSecurityChecked}
+	if visitors.Valid { // a case that was no visit has no visitor count
+		visit.Visitors = int(visitors.Int64)
+		c.Visit = &visit
 	}
 	c.Findings, c.Notes, c.Conflicts = []redress.Entry{}, []redress.Entry{}, []redress.Entry{}
 	c.DeadlineHistory = []redress.DeadlineChange{}
@@ -510,6 +505,23 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// visitOrZero is the case's visit registration, or the zero one when the
+// case was no visit.
+func (c *caseRow) visitOrZero() redress.Visit {
+	if c.Visit == nil {
+		return redress.Visit{}
+	}
+	return *c.Visit
+}
+
+// visitors is the visit_visitors column: NULL when the case was no visit.
+func (c *caseRow) visitors() any {
+	if c.Visit == nil {
+		return nil
+	}
+	return c.Visit.Visitors
 }
 
 func nullInt(n sql.NullInt64) any {

@@ -92,8 +92,7 @@ func (db *DB) loadReviews(ctx context.Context, q querier, c *caseRow) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("load reviews of %s: %w", c.No, err)
 	}
-	c.Review = c.LastReview()
-	c.MarkReviewsOverdue(db.now())
+	c.Review = c.LastReview() // its overdue flag is set with the case's (MarkOverdue)
 	return nil
 }
 

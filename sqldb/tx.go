@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"sync/atomic"
-	"time"
 
 	"redress"
 )
@@ -22,9 +21,10 @@ type querier interface {
 }
 
 // Tx is one write transaction of the store. It carries what the helpers
-// that run inside it need: the dialect that rebinds its SQL, the clock and
-// the keyring. Store helpers take a *Tx (or a querier, when they only
-// read) rather than a *sql.Tx, so no SQL text is ever rebound by hand.
+// that run inside it need: the dialect that rebinds its SQL and, through
+// its DB, the clock and the keyring. Store helpers take a *Tx (or a
+// querier, when they only read) rather than a *sql.Tx, so no SQL text is
+// ever rebound by hand.
 type Tx struct {
 	sqlTx   *sql.Tx
 	dialect dialect
@@ -59,9 +59,6 @@ func (tx *Tx) execScript(ctx context.Context, script string) error {
 	_, err := tx.sqlTx.ExecContext(ctx, script)
 	return err
 }
-
-// now reads the store's clock (UTC, truncated to the microseconds stored).
-func (tx *Tx) now() time.Time { return tx.db.now() }
 
 // keyring returns the keyring in force.
 func (tx *Tx) keyring() *redress.Keyring { return tx.db.keyring() }

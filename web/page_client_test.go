@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -46,4 +47,20 @@ func pageText(t *testing.T, f *apiFixture, client *http.Client, path string) str
 		page = page[i:]
 	}
 	return page
+}
+
+// postPage posts a form from the pages as the signed-in client and answers
+// the status and the page that came back.
+func postPage(t *testing.T, f *apiFixture, client *http.Client, path string, form url.Values) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", f.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, string(raw)
 }

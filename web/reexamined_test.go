@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -47,16 +46,7 @@ func TestIntakeWarnsAfterReexamination_PetitionRegulationArt36(t *testing.T) {
 	client := pageClient(t, f, "mgr")
 	form := url.Values{"kind": {"petition"}, "channel": {"counter"}, "received_at": {"2026-11-30T09:00"}, "name": {"张三"},
 		"phone": {"13812345678"}, "subject": {"理财产品收益与宣传不符"}, "description": {"再次反映收益问题"}, "restated": {"yes"}}
-	req, _ := http.NewRequest("POST", f.srv.URL+"/cases/new", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if page := string(raw); !strings.Contains(page, no+" 的复核意见已经作出") || !strings.Contains(page, "第三十六条") {
+	if _, page := postPage(t, f, client, "/cases/new", form); !strings.Contains(page, no+" 的复核意见已经作出") || !strings.Contains(page, "第三十六条") {
 		t.Fatalf("the registration does not warn of the 复核 of %s:\n%s", no, page)
 	}
 }

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -140,17 +139,8 @@ func TestRegulatorChannels_Order2020No3Art14(t *testing.T) {
 	form := url.Values{"channel": {"regulator"}, "kind": {"complaint"}, "received_at": {"2026-11-20T09:30"}, "name": {"李四"},
 		"subject": {"信用卡分期手续费"}, "description": {"12378 转来"}, "restated": {"yes"},
 		"regulator_source": {"12378"}, "regulator_ref": {"12378-2026-000777"}, "regulator_due": {"2026-12-05"}}
-	req, _ := http.NewRequest("POST", f.srv.URL+"/cases/new", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(raw), "tracking-no") {
-		t.Fatalf("register from the form: %d %s", resp.StatusCode, raw)
+	if status, page := postPage(t, f, client, "/cases/new", form); status != http.StatusOK || !strings.Contains(page, "tracking-no") {
+		t.Fatalf("register from the form: %d %s", status, page)
 	}
 	status, list := f.call(t, "mgr", "GET", "/api/v1/cases?channel=regulator", "")
 	if status != http.StatusOK || !strings.Contains(fmt.Sprint(list), "12378-2026-000777") {
