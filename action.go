@@ -66,12 +66,8 @@ func ApplyAction(c *Case, next Status, in ActionInput) (*ActionEffect, error) {
 		}
 		c.Level = max(c.Level, 2)
 		return fx, accept(c, fx, in)
-	case ActionContact:
-		n := notice(req)
-		c.Contact = &Contact{By: in.Actor.Login, At: in.Now, Text: req.Text, Notice: *n, AgreedReplyDate: req.AgreedReplyDate}
-		c.AgreedReplyDue = req.AgreedReplyDate
-		satisfyReply(c, req)
-		fx.Detail = req.Text
+	case ActionContact: // contact.go
+		contact(c, fx, in)
 	case ActionAssign:
 		if err := setHandler(c, in.Handler); err != nil {
 			return nil, err
@@ -150,7 +146,7 @@ func ApplyAction(c *Case, next Status, in ActionInput) (*ActionEffect, error) {
 		}
 		c.Reviews = append(c.Reviews, *r)
 		c.Review = c.LastReview()
-		fx.Review, fx.Detail = r, string(r.Kind)+", due "+r.Due+": "+req.Text
+		fx.Review, fx.Detail = c.Review, string(r.Kind)+", due "+r.Due+": "+req.Text // the store names its unit
 	case ActionDecideReview:
 		r, err := decideReview(c, in)
 		if err != nil {

@@ -303,6 +303,9 @@ type Case struct {
 	Contact            *Contact `json:"contact,omitempty"`
 	AgreedReplyDue     string   `json:"agreed_reply_due,omitempty"`
 	AgreedReplyOverdue bool     `json:"agreed_reply_overdue"`
+	// AgreedReplyLate is set when the agreed date falls after the decision
+	// deadline, which the agreement does not move (contact.go).
+	AgreedReplyLate bool `json:"agreed_reply_after_deadline"`
 	// DecisionStart is the day the decision clock counts from when it is not
 	// ClockStart: a petition's handling counts from its acceptance
 	// (信访工作条例 Art.34). AcceptDecision is a petition's written acceptance
@@ -319,6 +322,9 @@ type Case struct {
 	// first; Review is the latest, with its due date (review.go).
 	Reviews []Review `json:"reviews,omitempty"`
 	Review  *Review  `json:"review,omitempty"`
+	// ReceiptOnly marks a case reduced to a review request's receipt for a
+	// receiver outside its units (OnlyReceipt); answers show Receipt().
+	ReceiptOnly bool `json:"-"`
 
 	// The regulator's channel, the date it forwarded the case, and its later
 	// finding (valid / invalid, the date and its reference): regulator.go.

@@ -82,10 +82,7 @@ func TestFirstContactSatisfiesReplyClock_Seed002Art7_三日内回复客户(t *te
 	if c.ReplyOverdue {
 		t.Fatal("a contacted case is reply-overdue")
 	}
-	// The first contact is recorded once; a petition has none (its acceptance notice answers).
-	if _, err := Permit(ActionContact, c, uSubManager); ErrorCode(err) != ECONFLICT {
-		t.Fatalf("second contact: %v", err)
-	}
+	// A petition has no contact (its acceptance notice answers).
 	petition := guardCase(StatusRegistered, func(c *Case) { c.Kind = KindPetition })
 	if _, err := Permit(ActionContact, petition, uSubManager); ErrorCode(err) != ECONFLICT {
 		t.Fatalf("contact on a petition: %v", err)
@@ -192,5 +189,61 @@ func TestPetitionAcceptDecision_信访条例Art23(t *testing.T) {
 	req := &ActionRequest{Action: ActionAccept, Version: 3, Decision: DecisionNotAccepted, Reason: "不属于投诉"}
 	if ErrorFields(req.CheckRequest(c))["decision"] == "" {
 		t.Fatal("a complaint took a not_accepted decision")
+	}
+}
+
+// TestLaterContactRenegotiatesAgreedDate_Seed002Art8_和客户约定回复时限 (seed
+// 002 Art.8(三): 和客户约定回复时限): a later contact agrees a new reply date;
+// the first contact stays the one that answered the reply clock, the agreed
+// clock moves with an entry in the deadline history, and a date agreed after
+// the decision deadline is flagged, since the agreement does not move the
+// law's deadline (CBIRC Order 2020 No.3 Art.18).
+func TestLaterContactRenegotiatesAgreedDate_Seed002Art8_和客户约定回复时限(t *testing.T) {
+	t.Parallel()
+	d := testDeadlines(t)
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, Beijing)
+	c := guardCase(StatusAccepted, nil)
+	if err := d.Apply(c); err != nil {
+		t.Fatal(err)
+	}
+	contactOn := func(at time.Time, agreed string) *ActionEffect {
+		t.Helper()
+		req := &ActionRequest{Action: ActionContact, Version: 3, Text: "电话沟通处理进展", AgreedReplyDate: agreed,
+			Reply: Reply{NoticeMethod: NoticePhone, NoticeAt: at.Add(-time.Hour), NoticeProof: "录音"}}
+		if err := req.Validate(at); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Permit(ActionContact, c, uSubManager); err != nil {
+			t.Fatalf("contact on %s: %v", at, err)
+		}
+		fx, err := ApplyAction(c, c.Status, ActionInput{Request: req, Actor: uSubManager, Deadlines: d, Now: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fx
+	}
+	contactOn(now, "2026-11-28")
+	first := *c.Contact
+	fx := contactOn(now.AddDate(0, 0, 3), "2026-12-02")
+	if c.AgreedReplyDue != "2026-12-02" || *c.Contact != first || !c.ReplySatisfiedAt.Equal(first.Notice.At) {
+		t.Fatalf("after the second contact: agreed %s, contact %+v, satisfied %v", c.AgreedReplyDue, c.Contact, c.ReplySatisfiedAt)
+	}
+	if fx.Deadline == nil || fx.Deadline.Clock != ClockAgreedReply || fx.Deadline.Before != "2026-11-28" || fx.Deadline.After != "2026-12-02" {
+		t.Fatalf("deadline history of the new agreed date: %+v", fx.Deadline)
+	}
+	c.MarkOverdue(now)
+	if c.AgreedReplyLate {
+		t.Fatalf("agreed %s within the decision deadline %s is flagged", c.AgreedReplyDue, c.DecisionDue)
+	}
+	// A date after the decision deadline is kept and flagged; the decision stays due on its day.
+	due := c.DecisionDue
+	contactOn(now.AddDate(0, 0, 4), "2027-01-15")
+	c.MarkOverdue(now.AddDate(0, 0, 4))
+	if !c.AgreedReplyLate || c.DecisionDue != due {
+		t.Fatalf("agreed 2027-01-15 against decision due %s (was %s): flagged %v", c.DecisionDue, due, c.AgreedReplyLate)
+	}
+	// A contact that agrees nothing new leaves the history alone.
+	if fx := contactOn(now.AddDate(0, 0, 5), ""); fx.Deadline != nil {
+		t.Fatalf("a contact without a new date changed the history: %+v", fx.Deadline)
 	}
 }

@@ -167,6 +167,7 @@ func (c *Case) MarkOverdue(now time.Time) {
 	today := Today(now)
 	c.ReplyOverdue = c.ClockRunning(DueReply) && today > c.ReplyDue
 	c.AgreedReplyOverdue = c.ClockRunning(DueAgreedReply) && today > c.AgreedReplyDue
+	c.AgreedReplyLate = c.AgreedReplyAfterDeadline()
 	c.Overdue = c.ClockRunning(DueDecision) && today > c.DecisionDue
 	c.markReviewsOverdue(now)
 }

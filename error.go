@@ -129,6 +129,8 @@ const (
 	ProblemRepresentatives = "representatives_rule"
 	// ProblemVisitChannel: a visit registration on a channel other than visit or counter.
 	ProblemVisitChannel = "visit_channel"
+	// ProblemNoSuchCase: no case the user may act on has this number.
+	ProblemNoSuchCase = "no_such_case"
 )
 
 // problemTexts are the English texts of the problem keys, as the API's
@@ -148,6 +150,7 @@ var problemTexts = map[string]string{
 	ProblemRepresentatives: "a group of %s or more visitors chooses 1 to %s representatives",
 	ProblemVisitRepsCount:  "cannot exceed the number of visitors",
 	ProblemVisitChannel:    "only a visit in person (channel visit or counter) is registered as a visit",
+	ProblemNoSuchCase:      "no case has this number",
 }
 
 // ProblemKeys lists every stable problem key, sorted: the messages a page

@@ -116,9 +116,6 @@ func CaseRules(a Action, c *Case, u *User) error {
 		if ClocksFor(c.Kind).Reply != ClockBranchReply {
 			return Errorf(ECONFLICT, "a petition's first answer is its acceptance decision: record it with accept and its notice")
 		}
-		if c.Contact != nil {
-			return Errorf(ECONFLICT, "the first contact with the customer on case %s was recorded already; add a note", c.No)
-		}
 	// --- review (核查 / 复查 / 复核): review.go ---
 	case ActionRequestReview:
 		if _, err := NextReviewKind(c); err != nil {

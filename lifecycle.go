@@ -242,7 +242,10 @@ type ActionRequest struct {
 // Validate checks the request's own fields for its action, given the current time.
 func (r *ActionRequest) Validate(now time.Time) error {
 	var p Problems
-	if r.Version < 1 {
+	// A review request only adds a review (one at a time, NextReviewKind):
+	// its version may be left out, so that a unit that cannot see the case
+	// can record it (MayReceiveReviewRequest).
+	if r.Version < 1 && (r.Action != ActionRequestReview || r.Version < 0) {
 		p.Add("version", "required: the version of the case you are acting on")
 	}
 	switch r.Action {

@@ -20,7 +20,7 @@ func (u Unit) Valid() bool { return u == UnitCalendar || u == UnitWorking }
 
 // Names of the policies DefaultPolicies returns.
 const (
-	PolicyComplaint = "complaint" // CBIRC Order 2020 No.3 (银行保险机构消费投诉处理管理办法)
+	PolicyComplaint = "complaint" // CBIRC Order 2020 No.3 (银行业保险业消费投诉处理管理办法)
 	PolicyPetition  = "petition"  // 信访工作条例 (2022)
 	PolicyReview    = "review"    // 核查 (Order 3 Art.20) and 复查/复核 (信访工作条例 Art.35–36)
 	PolicyUKFCA     = "uk_fca"    // comparator: UK FCA DISP 1.5–1.6
@@ -274,7 +274,7 @@ func FindPolicy(policies []Policy, name string) (Policy, error) {
 // admin may narrow a clock to statutory holidays only (MoveOffStatutory).
 func DefaultPolicies() []Policy {
 	const (
-		order3   = "CBIRC Order 2020 No.3 (银行保险机构消费投诉处理管理办法)"
+		order3   = "CBIRC Order 2020 No.3 (银行业保险业消费投诉处理管理办法)"
 		petition = "信访工作条例 (2022)"
 	)
 	cn := func(name, title string, days int, unit Unit, move bool, source string) Clock {

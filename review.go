@@ -148,6 +148,48 @@ func ReviewWindowStart(c *Case, kind ReviewKind) Date {
 	return DateOf(c.Reply.NoticeAt.In(Beijing))
 }
 
+// MayReceiveReviewRequest reports whether the user may record the
+// customer's request for a review of a case outside their units: the
+// request may reach any unit of the bank (DOMAIN: "received by any unit";
+// CBIRC Order 2020 No.3 Art.20 sends the customer to the superior
+// institution, and a customer walks into whichever branch is near), so any
+// staff member who may register a complaint records it, except the staff
+// member the complaint accuses. Such a receiver learns no more of the case
+// than the review they opened (ReviewReceipt).
+func MayReceiveReviewRequest(u *User, c *Case) bool {
+	return MayRegister(u.Role) && !c.IsRespondent(u)
+}
+
+// ReviewReceipt is what the receiver of a review request outside the
+// case's units is told: the case's number, kind, status and version, and
+// the review opened, with its unit and due date but without the names of
+// the original handler and signer.
+type ReviewReceipt struct {
+	No      string  `json:"no"`
+	Kind    Kind    `json:"kind"`
+	Status  Status  `json:"status"`
+	Version int     `json:"version"`
+	Review  *Review `json:"review"`
+}
+
+// OnlyReceipt returns the case reduced to what a receiver outside its
+// units may know (ReviewReceipt), marked ReceiptOnly.
+func (c *Case) OnlyReceipt() *Case {
+	out := &Case{No: c.No, Kind: c.Kind, Status: c.Status, Version: c.Version, ReceiptOnly: true}
+	if r := c.LastReview(); r != nil {
+		receipt := *r
+		receipt.OriginalHandler, receipt.OriginalSigner = "", ""
+		out.Reviews = []Review{receipt}
+		out.Review = &out.Reviews[0]
+	}
+	return out
+}
+
+// Receipt returns the ReviewReceipt of the case.
+func (c *Case) Receipt() *ReviewReceipt {
+	return &ReviewReceipt{No: c.No, Kind: c.Kind, Status: c.Status, Version: c.Version, Review: c.OnlyReceipt().Review}
+}
+
 // ReviewParentPath returns the path of the unit that reviews a decision
 // of the unit with the given path: its parent, or itself at the root (head
 // office reviews its own decisions).

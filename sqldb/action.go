@@ -49,12 +49,20 @@ func (s *CaseService) act(ctx context.Context, no string, req redress.ActionRequ
 		if err != nil {
 			return err
 		}
-		if !redress.InScope(u, c.Case) {
+		// A review request may come from a unit that cannot see the case
+		// (redress.MayReceiveReviewRequest); it takes no version and is
+		// answered with the review alone.
+		inScope := redress.InScope(u, c.Case)
+		if !inScope && (req.Action != redress.ActionRequestReview || !redress.MayReceiveReviewRequest(u, c.Case)) {
 			return redress.Errorf(redress.ENOTFOUND, "case %s not found", no)
 		}
 		next, err := redress.Transition(req.Action, c.Status, u.Role, c.IsHandler(u))
 		if err != nil {
 			return err
+		}
+		req := req // this attempt's copy: a versionless review request acts on the version it found
+		if req.Version == 0 && req.Action == redress.ActionRequestReview {
+			req.Version = c.Version
 		}
 		if req.Version != c.Version {
 			return s.db.staleVersion(ctx, tx, c, req.Version)
@@ -82,6 +90,10 @@ func (s *CaseService) act(ctx context.Context, no string, req redress.ActionRequ
 		}
 		if !commit {
 			return errDryRun // accepted; the case as the action left it is not read back
+		}
+		if !inScope {
+			result = &caseRow{Case: c.OnlyReceipt()}
+			return nil
 		}
 		result, err = s.db.loadCase(ctx, tx, u, no)
 		return err

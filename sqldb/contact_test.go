@@ -35,13 +35,6 @@ func TestContactStopsBranchReplyClock_Seed002Art7_三日内回复客户(t *testi
 		c.Contact.Notice.Proof != "电话录音 R-20261121-07" || c.ReplyDue != "2026-11-23" {
 		t.Fatalf("contacted: %+v %s %s %+v", c.ReplySatisfiedAt, c.ReplySatisfiedBy, c.AgreedReplyDue, c.Contact)
 	}
-	// Recorded once.
-	_, err := f.cases.Act(f.as("staff.bj"), c.No, func() redress.ActionRequest {
-		r := contactRequest(told, "")
-		r.Version = c.Version
-		return r
-	}())
-	wantCode(t, err, redress.ECONFLICT)
 	events, err := f.cases.CaseEvents(f.as("auditor"), c.No)
 	if err != nil {
 		t.Fatal(err)
@@ -207,5 +200,43 @@ func TestMigrationSatisfiesContactedCases(t *testing.T) {
 	}
 	if c, _ := f.cases.Case(f.as("mgr.bj"), extended.No); c.ReplySatisfiedAt == nil || !c.ReplySatisfiedAt.Equal(f.clock.Add(-time.Hour)) {
 		t.Errorf("extended: satisfied at %v", c.ReplySatisfiedAt)
+	}
+}
+
+// TestLaterContactMovesAgreedDate_Seed002Art8_和客户约定回复时限: seed 002
+// Art.8(三) "和客户约定回复时限". The customer calls again and a new reply
+// date is agreed: the first contact stays the one that answered the reply
+// clock, the agreed clock moves (in the deadline history, with a fresh
+// reminder on its new date), and a date agreed after the decision deadline
+// is kept but flagged: the agreement does not extend CBIRC Order 2020 No.3
+// Art.18's deadline.
+func TestLaterContactMovesAgreedDate_Seed002Art8_和客户约定回复时限(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.register(t, "staff.bj")
+	c = f.act(t, "mgr.bj", c, redress.ActionRequest{Action: redress.ActionAccept, Handler: "staff.bj"})
+	told := f.clock.Add(-time.Hour)
+	c = f.act(t, "staff.bj", c, contactRequest(told, "2026-11-27"))
+	first := *c.Contact
+	c = f.act(t, "staff.bj", c, contactRequest(told.Add(30*time.Minute), "2026-12-01"))
+	if c.AgreedReplyDue != "2026-12-01" || !c.Contact.Notice.At.Equal(first.Notice.At) || !c.ReplySatisfiedAt.Equal(told) || c.AgreedReplyLate {
+		t.Fatalf("after the second contact: agreed %s, contact at %v, satisfied %v, flagged %v",
+			c.AgreedReplyDue, c.Contact.Notice.At, c.ReplySatisfiedAt, c.AgreedReplyLate)
+	}
+	last := c.DeadlineHistory[len(c.DeadlineHistory)-1]
+	if last.Action != string(redress.ActionContact) || last.Clock != redress.ClockAgreedReply || last.Before != "2026-11-27" || last.After != "2026-12-01" {
+		t.Fatalf("deadline history: %+v", last)
+	}
+	// The old date passes without a notice; the new one is reminded.
+	wantCounts(t, f.sweep(t, bjTime(2026, 11, 28, 9), SweepOptions{}), 0, 0, 0, 0)
+	wantCounts(t, f.sweep(t, bjTime(2026, 11, 30, 9), SweepOptions{}), 1, 0, 0, 2)
+
+	c, err := f.cases.Case(f.as("mgr.bj"), c.No)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = f.act(t, "staff.bj", c, contactRequest(told.Add(time.Hour), "2027-01-20"))
+	if !c.AgreedReplyLate || c.DecisionDue >= "2027-01-20" {
+		t.Fatalf("agreed 2027-01-20 against decision due %s: flagged %v", c.DecisionDue, c.AgreedReplyLate)
 	}
 }

@@ -238,3 +238,47 @@ func TestReviewClockSwept_Order2020No3Art20(t *testing.T) {
 		t.Fatalf("a decided review is not swept: %+v", r)
 	}
 }
+
+// TestVerificationRequestReceivedByAnyUnit_Order3Art20: CBIRC Order 2020
+// No.3 Art.20 lets the customer ask for 核查 within 30 days of the decision
+// notice, and the request may reach any unit of the bank. A manager in
+// Shanghai, who cannot see the Beijing case, records it without its
+// version; the answer tells them the case's number, the reviewing unit and
+// the review's due date and nothing else of the case; the case then is
+// under 核查 by the sub-branch above the outlet, and the Shanghai manager still cannot
+// read it. The staff member the complaint accuses cannot record one.
+func TestVerificationRequestReceivedByAnyUnit_Order3Art20(t *testing.T) {
+	t.Parallel()
+	f := reviewFixture(t)
+	c := decidedComplaint(t, f)
+	got, err := f.cases.Act(f.as("mgr.sh"), c.No, reviewRequest(f.clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := got.Review
+	if got.No != c.No || r == nil || r.Kind != redress.ReviewVerification || r.Org != "BJ-HD" || r.Due == "" ||
+		r.ReceivedBy != "mgr.sh" || r.OriginalHandler != "" || r.OriginalSigner != "" {
+		t.Fatalf("receipt: %+v review %+v", got, r)
+	}
+	if got.Subject != "" || got.Description != "" || got.Complainant.Name != "" || got.Handler != "" || len(got.Findings) != 0 || got.Reply != nil {
+		t.Fatalf("the receipt shows the case: %+v", got)
+	}
+	if _, err := f.cases.Case(f.as("mgr.sh"), c.No); redress.ErrorCode(err) != redress.ENOTFOUND {
+		t.Fatalf("the receiver reads the case: %v", err)
+	}
+	inBJ, err := f.cases.Case(f.as("mgr.branch"), c.No)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inBJ.Review == nil || inBJ.Review.ReceivedBy != "mgr.sh" || inBJ.Version != c.Version+1 || inBJ.Review.OriginalHandler != "mgr.bj" {
+		t.Fatalf("the case after the request: version %d, review %+v", inBJ.Version, inBJ.Review)
+	}
+	// Any other action from outside stays not found, and a second request conflicts.
+	_, err = f.cases.Act(f.as("mgr.sh"), c.No, redress.ActionRequest{Action: redress.ActionNote, Version: inBJ.Version, Text: "看看"})
+	wantCode(t, err, redress.ENOTFOUND)
+	_, err = f.cases.Act(f.as("mgr.sh"), c.No, reviewRequest(f.clock))
+	wantCode(t, err, redress.ECONFLICT)
+	// A versionless request on an unknown number is not found, as for any case.
+	_, err = f.cases.Act(f.as("mgr.sh"), "TS20261121-99999", reviewRequest(f.clock))
+	wantCode(t, err, redress.ENOTFOUND)
+}

@@ -65,6 +65,10 @@ func (s *Server) handleCaseAct(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if c.ReceiptOnly { // a review request from outside the case's units (redress.MayReceiveReviewRequest)
+		writeJSON(w, http.StatusOK, c.Receipt())
+		return nil
+	}
 	writeJSON(w, http.StatusOK, c)
 	return nil
 }

@@ -100,7 +100,7 @@ const (
 func newAPIWithPasswords(t *testing.T) *apiFixture {
 	t.Helper()
 	f, _ := newAPIOf(t, "api, with passwords", func(admin context.Context, db *sqldb.DB, _ *bank) error {
-		for login, password := range map[string]string{"mgr": pagePassword, "admin": pagePassword, "staff": browserPassword} {
+		for login, password := range map[string]string{"mgr": pagePassword, "mgr.sh": pagePassword, "admin": pagePassword, "staff": browserPassword} {
 			if _, err := sqldb.NewUserService(db).UpdateUser(admin, login, redress.UserUpdate{Password: &password}); err != nil {
 				return fmt.Errorf("password of %s: %w", login, err)
 			}

@@ -178,6 +178,8 @@ func TestPermissionMatrixActions(t *testing.T) {
 				switch {
 				case role == redress.RoleAdmin:
 					want = http.StatusForbidden // reads no complaint contents, in scope or not
+				case !in && a == redress.ActionRequestReview && redress.MayRegister(role):
+					want = http.StatusOK // any unit receives a review request, answered with its receipt alone
 				case !in:
 					want = http.StatusNotFound // the case does not exist for them
 				case !contains(rule.Roles, role):
@@ -187,6 +189,9 @@ func TestPermissionMatrixActions(t *testing.T) {
 				}
 				if status != want {
 					t.Errorf("%s by %s: %d, want %d: %v", a, login, status, want, body)
+				}
+				if !in && status == http.StatusOK && (body["subject"] != nil || body["complainant"] != nil || body["review"] == nil) {
+					t.Errorf("%s by %s outside the case's units shows more than the receipt: %v", a, login, body)
 				}
 			}
 		}

@@ -95,12 +95,14 @@ const regulatorBody = `{"kind":"complaint","channel":"regulator","received_at":"
 "complainant":{"name":"张三","phone":"13812345678"},"subject":"理财产品收益与宣传不符","description":"监管转来",
 "regulator_source":"platform","regulator_ref":"JXB-2026-000451","regulator_forwarded_on":"2026-11-19","regulator_due":"2026-12-03"}`
 
-// TestRegulatorChannels_Order2020No3Art14: a complaint forwarded by the
-// regulator names its channel (12378, the 金融消费者保护服务平台, 12363, a
+// TestRegulatorChannels_监管转送消费投诉: the regulator's consumer-complaint
+// department forwards a complaint it receives to the bank complained about
+// (银行业保险业消费投诉处理管理办法, chapter 4: 将消费投诉转送被投诉银行保险机构).
+// A complaint forwarded by the regulator names its channel (12378, the 金融消费者保护服务平台, 12363, a
 // 信访转办), the regulator's case number, the date forwarded and the
 // regulator's deadline; the regulator's later finding (有效投诉 or not) is
 // recorded on the case and shown.
-func TestRegulatorChannels_Order2020No3Art14(t *testing.T) {
+func TestRegulatorChannels_监管转送消费投诉(t *testing.T) {
 	t.Parallel()
 	f := newAPIWithPasswords(t)
 	status, c := f.call(t, "staff", "POST", "/api/v1/cases", regulatorBody)

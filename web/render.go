@@ -31,7 +31,7 @@ type ui struct {
 // pageNames are the templates under templates/, each rendered inside layout.html.
 var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search", "admin_orgs", "admin_users", "admin_codes",
 	"admin_calendar", "admin_policies", "admin_tokens", "error",
-	"admin_settings", // review: the mediation body of the decision letter
+	"admin_settings", "review_request", // review: the mediation body of the decision letter, a request from any unit
 }
 
 // printNames are rendered inside print.html, for paper.

@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"redress"
@@ -62,4 +64,77 @@ func (s *Server) loadReviewPage(ctx context.Context, c *redress.Case) (reviewPag
 		}
 	}
 	return p, nil
+}
+
+// reviewRequestRoutes are the page on which any unit records a customer's
+// request for a review of a case it cannot see (redress
+// MayReceiveReviewRequest): the case's number, when the request came and
+// what it says; the answer is the review opened, its unit and due date.
+func (s *Server) reviewRequestRoutes() []route {
+	return []route{
+		{method: "GET", path: "/reviews/new", access: pageAuth, handle: s.handleReviewRequestPage},
+		{method: "POST", path: "/reviews/new", access: pageAuth, handle: s.handleReviewRequestSubmit},
+	}
+}
+
+// reviewRequestPage is the review request page: the form's default time
+// and, after a request, the receipt of the case (redress Case.ReviewReceipt).
+type reviewRequestPage struct {
+	Now     string
+	Receipt *redress.ReviewReceipt
+}
+
+func (s *Server) handleReviewRequestPage(w http.ResponseWriter, r *http.Request) error {
+	return s.reviewRequestPage(w, r, http.StatusOK, &pageData{}, nil)
+}
+
+func (s *Server) reviewRequestPage(w http.ResponseWriter, r *http.Request, status int, d *pageData, receipt *redress.ReviewReceipt) error {
+	u, err := redress.RequireUser(r.Context())
+	if err != nil {
+		return err
+	}
+	if !redress.MayRegister(u.Role) {
+		return redress.Errorf(redress.EFORBIDDEN, "%s may not record requests from customers", u.Login)
+	}
+	d.Title = "review.request_title"
+	d.Data = reviewRequestPage{Now: s.now().In(redress.Beijing).Format("2006-01-02T15:04"), Receipt: receipt}
+	s.render(w, r, status, "review_request", d)
+	return nil
+}
+
+func (s *Server) handleReviewRequestSubmit(w http.ResponseWriter, r *http.Request) error {
+	if err := parseSmallForm(w, r); err != nil {
+		return err
+	}
+	f := r.PostForm
+	req := redress.ActionRequest{Action: redress.ActionRequestReview, Text: f.Get("text")}
+	fields := map[string]string{}
+	reviewFromForm(&req, f, fields)
+	no := strings.TrimSpace(f.Get("no"))
+	var err error
+	if no == "" || len(fields) > 0 {
+		var p redress.Problems
+		if no == "" {
+			p.AddKey("no", redress.ProblemRequired)
+		}
+		for name, problem := range fields {
+			p.Add(name, problem)
+		}
+		err = p.Err()
+	} else {
+		var receipt *redress.Case
+		if receipt, err = s.svc.Cases.Act(r.Context(), no, req); err == nil {
+			return s.reviewRequestPage(w, r, http.StatusOK, &pageData{}, receipt.Receipt())
+		}
+	}
+	switch redress.ErrorCode(err) {
+	case redress.ENOTFOUND:
+		var p redress.Problems
+		p.AddKey("no", redress.ProblemNoSuchCase)
+		err = p.Err()
+	case redress.EINVALID, redress.ECONFLICT:
+	default:
+		return err
+	}
+	return s.reviewRequestPage(w, r, http.StatusOK, &pageData{Error: redress.ErrorMessage(err), Fields: pageFields(err), Form: f}, nil)
 }

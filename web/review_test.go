@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -92,5 +93,63 @@ func TestReviewRequestAndDecision_Order2020No3Art20(t *testing.T) {
 	}
 	if strings.Contains(casePage, `/act/decide_review"`) {
 		t.Errorf("the case page offers the handler the review's decision")
+	}
+}
+
+// TestReviewRequestAtAnyUnit_Order2020No3Art20: a customer of a Beijing
+// outlet asks for 核查 at a Shanghai branch (CBIRC Order 2020 No.3 Art.20:
+// within 30 days of the decision notice; the request may reach any unit).
+// The Shanghai manager records it on the review-request page without seeing
+// the case: the page names the reviewing unit (北京分行) and the due date,
+// an unknown number is named as such, the case stays out of their sight,
+// and a second request by the API, without a version, conflicts.
+func TestReviewRequestAtAnyUnit_Order2020No3Art20(t *testing.T) {
+	t.Parallel()
+	f := newAPIWithPasswords(t)
+	status, c := f.call(t, "staff", "POST", "/api/v1/cases", createBody)
+	if status != http.StatusCreated {
+		t.Fatalf("create: %d %v", status, c)
+	}
+	no := c["no"].(string)
+	version := func() string {
+		_, now := f.call(t, "mgr", "GET", "/api/v1/cases/"+no, "")
+		return fmt.Sprint(int(now["version"].(float64)))
+	}
+	for _, step := range []struct{ action, body string }{
+		{"accept", `}`},
+		{"determine", `,"liability":"no_fault","root_cause":"客户误解收益计算方式"}`},
+		{"reply", `,"facts":"经核实","basis":"合同约定","outcome":"not_upheld","remedies":["review"],
+			"notice_method":"phone","notice_at":"2026-11-20T16:00:00+08:00","notice_proof":"电话录音 R-1"}`},
+	} {
+		if status, body := f.call(t, "mgr", "POST", "/api/v1/cases/"+no+"/"+step.action, `{"version":`+version()+step.body); status != http.StatusOK {
+			t.Fatalf("%s: %d %v", step.action, status, body)
+		}
+	}
+
+	sh := pageClient(t, f, "mgr.sh")
+	if form := pageText(t, f, sh, "/reviews/new"); !strings.Contains(form, `name="no"`) || !strings.Contains(form, "任何网点均可接收") {
+		t.Fatalf("the review-request page: %s", form)
+	}
+	status, page := postPage(t, f, sh, "/reviews/new", url.Values{"no": {"TS20990101-00001"},
+		"received_at": {"2026-11-21T09:30"}, "text": {"对答复不满意，申请核查"}})
+	if status != http.StatusOK || !strings.Contains(page, "没有这个编号的案件") {
+		t.Fatalf("an unknown number: %d", status)
+	}
+	status, page = postPage(t, f, sh, "/reviews/new", url.Values{"no": {no},
+		"received_at": {"2026-11-21T09:30"}, "text": {"对答复不满意，申请核查"}})
+	if status != http.StatusOK || !strings.Contains(page, `id="review-receipt"`) || !strings.Contains(page, "北京分行") ||
+		!strings.Contains(page, "2026-12-21") || strings.Contains(page, "客户误解收益计算方式") {
+		t.Fatalf("the receipt of the request: %d %s", status, page)
+	}
+	if status, _ := f.call(t, "mgr.sh", "GET", "/api/v1/cases/"+no, ""); status != http.StatusNotFound {
+		t.Fatalf("the receiver reads the case: %d", status)
+	}
+	if status, body := f.call(t, "mgr.sh", "POST", "/api/v1/cases/"+no+"/request_review",
+		`{"received_at":"2026-11-21T10:00:00+08:00","text":"再次申请"}`); status != http.StatusConflict {
+		t.Fatalf("a second request: %d %v", status, body)
+	}
+	_, got := f.call(t, "mgr", "GET", "/api/v1/cases/"+no, "")
+	if review, _ := got["review"].(map[string]any); review == nil || review["received_by"] != "mgr.sh" || review["org"] != "BJ" {
+		t.Fatalf("the case's review: %v", got["review"])
 	}
 }

@@ -107,7 +107,7 @@ func (s *Server) routeTable() []route {
 		s.sessionRoutes(), s.workbenchRoutes(), s.intakeRoutes(), s.caseRoutes(), s.actionRoutes(), s.casePageRoutes(),
 		s.evidenceRoutes(), s.searchRoutes(), s.statsRoutes(), s.notificationRoutes(), s.deadlineRoutes(), s.calendarRoutes(), s.policyRoutes(),
 		s.orgRoutes(), s.userRoutes(), s.codeRoutes(), s.tokenRoutes(), s.auditRoutes(),
-		s.settingsRoutes(), // review: the mediation body
+		s.settingsRoutes(), s.reviewRequestRoutes(), // review: the mediation body, a request from any unit
 	)
 }
 
