@@ -45,6 +45,7 @@ const (
 	NotifyDueSoon         NotifyKind = "due_soon"         // a case's clock ends within the due-soon window
 	NotifyOverdue         NotifyKind = "overdue"          // a case's clock has run out
 	NotifyCalendarMissing NotifyKind = "calendar_missing" // to admins: a year's holiday schedule is missing
+	NotifyReviewRequested NotifyKind = "review_requested" // to the reviewing unit: a customer asked for 核查, 复查 or 复核
 )
 
 // Notification is one message to one person by one channel: a deadline

@@ -1,6 +1,7 @@
 package redress
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -308,4 +309,21 @@ func (c *Case) markReviewsOverdue(now time.Time) {
 		due, err := ParseDate(r.Due)
 		r.Overdue = r.Open() && err == nil && today.After(due)
 	}
+}
+
+// reviewNames are the Chinese names of the review kinds, for notices.
+var reviewNames = map[ReviewKind]string{ReviewVerification: "核查", ReviewRecheck: "复查", ReviewReexamine: "复核"}
+
+// ReviewRequestNotice is the in-app notice to the managers of the reviewing
+// unit that a customer's request for a review came in, wherever it was
+// received: the case, the kind of review, who received it and when, and the
+// due date of the opinion.
+func ReviewRequestNotice(c *Case, r *Review) (subject, body string) {
+	name, prefix, who := reviewNames[r.Kind], "【投诉管理】", "客户"
+	if c.Kind == KindPetition {
+		prefix, who = "【信访管理】", "信访人"
+	}
+	return fmt.Sprintf("%s案件 %s 收到%s申请", prefix, c.No, name),
+		fmt.Sprintf("%s于 %s 提出%s申请（%s 接收），由%s办理，请于 %s 前出具%s意见。", who,
+			r.ReceivedAt.In(Beijing).Format("2006-01-02 15:04"), name, r.ReceivedBy, r.OrgName, r.Due, name)
 }

@@ -31,7 +31,7 @@ func (db *DB) saveReview(ctx context.Context, tx *Tx, c *caseRow, r *redress.Rev
 		if err != nil {
 			return fmt.Errorf("open review: %w", err)
 		}
-		return nil
+		return db.notifyReviewRequest(ctx, tx, c, r, in)
 	}
 	var method, proof string
 	var noticeAt any
@@ -50,6 +50,25 @@ func (db *DB) saveReview(ctx context.Context, tx *Tx, c *caseRow, r *redress.Rev
 		return redress.Errorf(redress.ECONFLICT, "case %s has no review in progress", c.No)
 	}
 	return nil
+}
+
+// notifyReviewRequest tells the managers of the reviewing unit (or the
+// nearest unit above it that has any) in-app that a review request came
+// in: it may have been received by a unit that is not theirs. The staff
+// member an accusation is about is never told.
+func (db *DB) notifyReviewRequest(ctx context.Context, tx *Tx, c *caseRow, r *redress.Review, in redress.ActionInput) error {
+	var accused int64
+	if c.Accusation {
+		accused = c.respondentStaffID
+	}
+	to, err := db.nearestManagers(ctx, tx, r.OrgPath, accused)
+	if err != nil {
+		return err
+	}
+	subject, body := redress.ReviewRequestNotice(c.Case, r)
+	_, err = db.insertNotifications(ctx, tx, to, nil,
+		redress.Notification{Kind: redress.NotifyReviewRequested, Subject: subject, Body: body, CaseNo: c.No}, in.Now)
+	return err
 }
 
 // loadReviews reads the case's reviews, oldest first, and marks the latest.

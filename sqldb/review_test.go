@@ -273,6 +273,11 @@ func TestVerificationRequestReceivedByAnyUnit_Order3Art20(t *testing.T) {
 	if inBJ.Review == nil || inBJ.Review.ReceivedBy != "mgr.sh" || inBJ.Version != c.Version+1 || inBJ.Review.OriginalHandler != "mgr.bj" {
 		t.Fatalf("the case after the request: version %d, review %+v", inBJ.Version, inBJ.Review)
 	}
+	// The sub-branch's manager is told in-app, wherever the request came in.
+	if n := f.inbox(t, "mgr.bj"); len(n) == 0 || n[0].Kind != redress.NotifyReviewRequested ||
+		n[0].Subject != "【投诉管理】案件 "+c.No+" 收到核查申请" || !strings.Contains(n[0].Body, "mgr.sh 接收") || !strings.Contains(n[0].Body, r.Due) {
+		t.Fatalf("the reviewing unit's notice: %+v", n)
+	}
 	// Any other action from outside stays not found, and a second request conflicts.
 	_, err = f.cases.Act(f.as("mgr.sh"), c.No, redress.ActionRequest{Action: redress.ActionNote, Version: inBJ.Version, Text: "看看"})
 	wantCode(t, err, redress.ENOTFOUND)
