@@ -111,17 +111,28 @@ func (s *Server) handleReviewRequestSubmit(w http.ResponseWriter, r *http.Reques
 	fields := map[string]string{}
 	reviewFromForm(&req, f, fields)
 	no := strings.TrimSpace(f.Get("no"))
-	var err error
-	if no == "" || len(fields) > 0 {
-		var p redress.Problems
-		if no == "" {
-			p.AddKey("no", redress.ProblemRequired)
-		}
-		for name, problem := range fields {
+	// Every problem of the form in one round: the number, the form's own
+	// parsing, and the request's fields as the store would check them.
+	var p redress.Problems
+	if no == "" {
+		p.AddKey("no", redress.ProblemRequired)
+	}
+	for name, problem := range fields {
+		p.Add(name, problem)
+	}
+	verr := req.Validate(s.now())
+	keyed := redress.ErrorProblems(verr)
+	for name, problem := range redress.ErrorFields(verr) {
+		switch k, ok := keyed[name]; {
+		case fields[name] != "":
+		case ok:
+			p.AddKey(name, k.Key, k.Args...)
+		default:
 			p.Add(name, problem)
 		}
-		err = p.Err()
-	} else {
+	}
+	err := p.Err()
+	if err == nil {
 		var receipt *redress.Case
 		if receipt, err = s.svc.Cases.Act(r.Context(), no, req); err == nil {
 			return s.reviewRequestPage(w, r, http.StatusOK, &pageData{}, receipt.Receipt())

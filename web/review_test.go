@@ -130,7 +130,13 @@ func TestReviewRequestAtAnyUnit_Order2020No3Art20(t *testing.T) {
 	if form := pageText(t, f, sh, "/reviews/new"); !strings.Contains(form, `name="no"`) || !strings.Contains(form, "任何网点均可接收") {
 		t.Fatalf("the review-request page: %s", form)
 	}
-	status, page := postPage(t, f, sh, "/reviews/new", url.Values{"no": {"TS20990101-00001"},
+	// An empty form names every problem in one round, in Chinese.
+	status, page := postPage(t, f, sh, "/reviews/new", url.Values{"no": {""}, "received_at": {""}, "text": {""}})
+	if status != http.StatusOK || !strings.Contains(page, `id="err-no"`) || !strings.Contains(page, `id="err-received_at"`) ||
+		!strings.Contains(page, `id="err-text"`) || strings.Contains(page, "invalid input") {
+		t.Fatalf("an empty request: %d %s", status, page)
+	}
+	status, page = postPage(t, f, sh, "/reviews/new", url.Values{"no": {"TS20990101-00001"},
 		"received_at": {"2026-11-21T09:30"}, "text": {"对答复不满意，申请核查"}})
 	if status != http.StatusOK || !strings.Contains(page, "没有这个编号的案件") {
 		t.Fatalf("an unknown number: %d", status)
