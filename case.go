@@ -537,7 +537,7 @@ type CaseFilter struct {
 	Overdue      *bool
 	ReceivedFrom string // YYYY-MM-DD, Beijing time, inclusive
 	ReceivedTo   string // YYYY-MM-DD, Beijing time, inclusive
-	Code         string // a JR/T 0169 code in any of the three dimensions
+	Code         string // a JR/T 0169 code in any of the three dimensions, or any code below it
 	DueBy        string // YYYY-MM-DD: open cases whose decision is due by then (overdue included)
 	Sort         string // "received" (newest first, the default) or "due" (earliest decision due first)
 	Cursor       string // from a previous page's NextCursor

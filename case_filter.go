@@ -36,6 +36,9 @@ func (f *CaseFilter) Normalize(p *Problems) {
 	if _, _, err := DayRange("", f.ReceivedTo); err != nil {
 		p.AddKey("received_to", ProblemDate)
 	}
+	if f.Code != "" && !codePattern.MatchString(f.Code) {
+		p.AddKey("code", ProblemUnknown, f.Code)
+	}
 	if f.DueBy != "" {
 		if _, err := ParseDate(f.DueBy); err != nil {
 			p.AddKey("due_by", ProblemDate)

@@ -95,7 +95,10 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 		}
 	}
 	if f.Code != "" {
-		add("(c.code_a = ? OR c.code_b = ? OR c.code_c = ?)", f.Code, f.Code, f.Code)
+		// The code or any code below it (B03 holds B0301); Normalize let
+		// only letters and digits through, so the pattern has no wildcard.
+		prefix := f.Code + "%"
+		add("(c.code_a LIKE ? OR c.code_b LIKE ? OR c.code_c LIKE ?)", prefix, prefix, prefix)
 	}
 	if f.DueBy != "" {
 		open, values := statusIn("c.status", redress.OpenStatuses)

@@ -22,6 +22,9 @@ func (s *Server) caseRoutes() []route {
 		{"overdue", "boolean", "true: open cases past their decision date; false: the others"},
 		{"received_from", "string", "YYYY-MM-DD (Beijing time), inclusive"},
 		{"received_to", "string", "YYYY-MM-DD (Beijing time), inclusive"},
+		{"code", "string", "a JR/T 0169 code (A, B or C): cases classified under it or under a code below it"},
+		{"due_by", "string", "YYYY-MM-DD: open cases whose decision is due by then, overdue included"},
+		{"sort", "string", "received (newest first, the default) or due (earliest decision due first)"},
 		{"cursor", "string", "next_cursor of the previous page"},
 		{"limit", "integer", "page size, 1-200, default 50"},
 	}
@@ -63,7 +66,8 @@ func caseFilterFrom(r *http.Request) (redress.CaseFilter, error) {
 	fields := map[string]string{}
 	for name := range q {
 		switch name {
-		case "status", "kind", "channel", "org", "handler", "level", "overdue", "received_from", "received_to", "cursor", "limit":
+		case "status", "kind", "channel", "org", "handler", "level", "overdue", "received_from", "received_to", "code", "due_by",
+			"sort", "cursor", "limit":
 		default:
 			fields[name] = "unknown filter"
 		}
@@ -76,6 +80,7 @@ func caseFilterFrom(r *http.Request) (redress.CaseFilter, error) {
 	f.Kind, f.Channel = redress.Kind(q.Get("kind")), redress.Channel(q.Get("channel"))
 	f.Org, f.Handler, f.Cursor = q.Get("org"), q.Get("handler"), q.Get("cursor")
 	f.ReceivedFrom, f.ReceivedTo = q.Get("received_from"), q.Get("received_to")
+	f.Code, f.DueBy, f.Sort = q.Get("code"), q.Get("due_by"), q.Get("sort")
 	for name, dst := range map[string]*int{"level": &f.Level, "limit": &f.Limit} {
 		if v := q.Get(name); v != "" {
 			n, err := strconv.Atoi(v)

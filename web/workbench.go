@@ -42,10 +42,10 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	t := newT(s.ui.bundle, pageLang(r))
-	f, err := caseFilterFrom(r)
-	if err != nil {
-		return err
-	}
+	// A filter the list refuses comes back on the workbench, naming the
+	// field, with the list left empty; the rest of the page still shows.
+	d := &pageData{T: t, Title: "workbench.title"}
+	f, ferr := caseFilterFrom(r)
 	if f.Limit == 0 {
 		f.Limit = 25
 	}
@@ -75,16 +75,24 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.svc.Cases.ListCases(ctx, f)
-	if err != nil {
-		return err
+	list := &redress.CasePage{}
+	if ferr == nil {
+		list, ferr = s.svc.Cases.ListCases(ctx, f)
+	}
+	switch {
+	case ferr == nil:
+	case redress.ErrorCode(ferr) == redress.EINVALID || redress.ErrorCode(ferr) == redress.ENOTFOUND:
+		d.Error, d.Fields, list = redress.ErrorMessage(ferr), pageFields(ferr), &redress.CasePage{}
+	default:
+		return ferr
 	}
 	wb.Overdue, wb.DueSoon, wb.List = dueLines(t, cals, now, overdue.Cases), dueLines(t, cals, now, soon.Cases), dueLines(t, cals, now, list.Cases)
 	wb.Next = list.NextCursor
-	if wb.Codes, err = s.svc.Codes.ListCodes(ctx, ""); err != nil {
+	if wb.Codes, err = s.svc.Codes.ListCodes(ctx, redress.DimensionBusiness); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "workbench", &pageData{T: t, Title: "workbench.title", Data: wb})
+	d.Data = wb
+	s.render(w, r, http.StatusOK, "workbench", d)
 	return nil
 }
 
