@@ -16,6 +16,7 @@ import (
 type drill struct {
 	bin     string        // the redress command
 	clients int           // concurrent intake clients
+	hangUp  int           // how many of them hang up (give each request up after 1–40 ms)
 	load    time.Duration // how long intake runs before a kill (the kill falls in its second half)
 	pgBin   string        // the directory of pg_dump and pg_restore
 	out     io.Writer     // one line per round
@@ -36,8 +37,8 @@ func (d *drill) prepare(ctx context.Context, s site) (string, error) {
 
 // crashReport is what the crash rounds found.
 type crashReport struct {
-	Rounds, Acknowledged, Stored, Lost int
-	acked                              []string // the tracking numbers acknowledged
+	Rounds, Acknowledged, Stored, Lost, HungUp int
+	acked                                      []string // the tracking numbers acknowledged
 }
 
 // crashRounds runs rounds of: intake by d.clients clients, kill -9 of the
@@ -53,12 +54,14 @@ func (d *drill) crashRounds(ctx context.Context, s site, token string, rounds in
 	}
 	defer func() { srv.stop() }()
 	var acked []string
+	hungUp := 0
 	for round := 1; round <= rounds; round++ {
-		l := startLoad(srv.base, token, d.clients)
+		l := startLoad(srv.base, token, d.clients, d.hangUp)
 		time.Sleep(d.load/2 + rand.N(d.load/2+1))
 		srv.kill()
 		l.halt()
 		acked = append(acked, l.acknowledged()...)
+		hungUp += l.hungUp()
 		if p := l.problems(); p != "" {
 			return report, fmt.Errorf("%s round %d: %s: %w", s.engine, round, p, errDrillFailed)
 		}
@@ -74,9 +77,9 @@ func (d *drill) crashRounds(ctx context.Context, s site, token string, rounds in
 			return report, err
 		}
 		lost := missing(acked, stored)
-		report = crashReport{Rounds: round, Acknowledged: len(acked), Stored: len(stored), Lost: len(lost), acked: acked}
-		fmt.Fprintf(d.out, "%s round %d: %d acknowledged, %d stored (%d more: in flight at the kill), %d lost; %s",
-			s.engine, round, len(acked), len(stored), len(stored)-len(acked), len(lost), audit)
+		report = crashReport{Rounds: round, Acknowledged: len(acked), Stored: len(stored), Lost: len(lost), HungUp: hungUp, acked: acked}
+		fmt.Fprintf(d.out, "%s round %d: %d acknowledged, %d stored (%d more: in flight at the kill or hung up), %d lost, 0 honest 5xx, %d requests hung up; %s",
+			s.engine, round, len(acked), len(stored), len(stored)-len(acked), len(lost), hungUp, audit)
 		if len(lost) > 0 {
 			return report, fmt.Errorf("%s round %d: %d acknowledged cases lost, e.g. %s: %w", s.engine, round, len(lost), lost[0], errDrillFailed)
 		}
@@ -113,7 +116,7 @@ func (d *drill) backupUnderLoad(ctx context.Context, s, restore site, token stri
 	if err != nil {
 		return report, err
 	}
-	l := startLoad(srv.base, token, d.clients)
+	l := startLoad(srv.base, token, d.clients, d.hangUp)
 	time.Sleep(d.load / 2)
 	before := append(append([]string(nil), earlier...), l.acknowledged()...)
 	file := backupFile(restore)

@@ -82,7 +82,7 @@ func TestCrashAndRestoreDrill_Issue11Item10(t *testing.T) {
 			if e.Name == sqldbtest.Postgres {
 				live.dsn, restore.dsn = e.NewDatabase(t), e.NewDatabase(t)
 			}
-			d := &drill{bin: bin, clients: 16, load: 800 * time.Millisecond, pgBin: pgBinDir(), out: logWriter{t}}
+			d := &drill{bin: bin, clients: 16, hangUp: 3, load: 800 * time.Millisecond, pgBin: pgBinDir(), out: logWriter{t}}
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			if err := d.all(ctx, live, restore, 3, true); err != nil {

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,64 +15,89 @@ import (
 
 // load is concurrent intake over HTTP: clients register cases as fast as
 // the server takes them, and every tracking number answered 201 is
-// recorded as acknowledged.
+// recorded as acknowledged. Some clients hang up: each of their requests
+// gives up after a random 1–40 ms, often while its intake sits in a shared
+// commit; they must never make an honest client's request fail.
 type load struct {
 	mu           sync.Mutex
 	acked        []string    // tracking numbers answered 201 Created
-	serverErrors int         // 5xx answers
-	unexpected   map[int]int // other answers than 201 and 5xx, by status
+	serverErrors int         // 5xx answers to honest clients
+	unexpected   map[int]int // other answers than 201 and 5xx to honest clients, by status
 	lastProblem  string      // the body of the last unexpected or 5xx answer
 	refused      int         // requests that got no answer (the server was down)
+	abandoned    int         // requests a hanging-up client gave up
 
 	stop chan struct{}
 	wg   sync.WaitGroup
 }
 
 // startLoad starts clients goroutines registering cases at base as the
-// holder of token.
-func startLoad(base, token string, clients int) *load {
+// holder of token, the first hangingUp of which hang up.
+func startLoad(base, token string, clients, hangingUp int) *load {
 	l := &load{unexpected: map[int]int{}, stop: make(chan struct{})}
 	client := &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	for i := range clients {
-		l.wg.Go(func() { l.client(client, base, token, i) })
+		l.wg.Go(func() { l.client(client, base, token, i, i < hangingUp) })
 	}
 	return l
 }
 
-// client registers cases until the load stops.
-func (l *load) client(client *http.Client, base, token string, id int) {
+// client registers cases until the load stops; one that hangs up gives
+// each request up after a random 1–40 ms.
+func (l *load) client(client *http.Client, base, token string, id int, hangsUp bool) {
 	for n := 0; ; n++ {
 		select {
 		case <-l.stop:
 			return
 		default:
 		}
-		req, err := http.NewRequest("POST", base+"/api/v1/cases", strings.NewReader(caseBody(id, n)))
-		if err != nil {
-			panic(err) // the URL is ours
+		ctx, cancel := context.Background(), context.CancelFunc(func() {})
+		if hangsUp {
+			ctx, cancel = context.WithTimeout(ctx, time.Millisecond+rand.N(40*time.Millisecond))
 		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := client.Do(req)
+		status, body, err := post(ctx, client, base+"/api/v1/cases", token, caseBody(id, n))
+		cancel()
 		if err != nil {
 			l.mu.Lock()
-			l.refused++
+			if hangsUp && ctx.Err() != nil {
+				l.abandoned++
+			} else {
+				l.refused++
+			}
 			l.mu.Unlock()
-			time.Sleep(20 * time.Millisecond)
+			if !hangsUp {
+				time.Sleep(20 * time.Millisecond)
+			}
 			continue
 		}
-		body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-		resp.Body.Close()
-		l.record(resp.StatusCode, body, err)
+		l.record(status, body, hangsUp)
 	}
 }
 
-// record counts one answer.
-func (l *load) record(status int, body []byte, readErr error) {
+// post sends one registration and reads its answer.
+func post(ctx context.Context, client *http.Client, url, token, body string) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return resp.StatusCode, answer, err
+}
+
+// record counts one whole answer. A client that hangs up may meet anything
+// but a 201 it read to the end (its own cancellation, answered to nobody).
+func (l *load) record(status int, body []byte, hangsUp bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	switch {
-	case status == http.StatusCreated && readErr == nil:
+	case status == http.StatusCreated:
 		var c struct {
 			No string `json:"no"`
 		}
@@ -80,8 +107,8 @@ func (l *load) record(status int, body []byte, readErr error) {
 		}
 		l.unexpected[status]++
 		l.lastProblem = string(body)
-	case status == http.StatusCreated:
-		l.refused++ // the answer was cut off: not acknowledged
+	case hangsUp:
+		l.abandoned++
 	case status >= 500:
 		l.serverErrors++
 		l.lastProblem = string(body)
@@ -113,6 +140,13 @@ func (l *load) problems() string {
 		return ""
 	}
 	return fmt.Sprintf("%d answers 5xx, others %v; last: %.300s", l.serverErrors, l.unexpected, l.lastProblem)
+}
+
+// hungUp returns how many requests the hanging-up clients gave up.
+func (l *load) hungUp() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.abandoned
 }
 
 // caseBody is the registration of one complaint by client id, its n-th.

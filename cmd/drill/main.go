@@ -1,7 +1,7 @@
 // Command drill runs the crash and restore drills against the real redress
 // binary (make crash):
 //
-//	drill [--bin bin/redress] [--rounds 10] [--clients 16] [--load 2s]
+//	drill [--bin bin/redress] [--rounds 10] [--clients 16] [--hang-up 3] [--load 2s]
 //	      [--engines sqlite,postgres] [--postgres URL] [--backup=true] [--keep]
 //
 // On each engine it bootstraps a fresh installation with `redress user add`
@@ -58,13 +58,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&d.bin, "bin", "bin/redress", "the redress binary to drill")
 	rounds := fs.Int("rounds", 10, "crash rounds per engine")
 	fs.IntVar(&d.clients, "clients", 16, "concurrent intake clients")
+	fs.IntVar(&d.hangUp, "hang-up", 3, "how many of the clients hang up (each request given up after 1-40 ms)")
 	fs.DurationVar(&d.load, "load", 2*time.Second, "intake time per round; the kill falls in its second half")
 	engines := fs.String("engines", "sqlite,postgres", "the engines to drill")
 	server := fs.String("postgres", os.Getenv("REDRESS_TEST_POSTGRES"), "a PostgreSQL server URL whose user may create databases")
 	backup := fs.Bool("backup", true, "also back up under load and restore")
 	keep := fs.Bool("keep", false, "keep the data directories and databases")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *rounds < 1 || d.clients < 1 || d.load <= 0 {
-		fmt.Fprintln(stderr, "usage: drill [--bin PATH] [--rounds N] [--clients N] [--load D] [--engines sqlite,postgres] [--postgres URL] [--backup=false] [--keep]")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *rounds < 1 || d.clients < 1 || d.hangUp < 0 || d.hangUp >= d.clients || d.load <= 0 {
+		fmt.Fprintln(stderr, "usage: drill [--bin PATH] [--rounds N] [--clients N] [--hang-up N] [--load D] [--engines sqlite,postgres] [--postgres URL] [--backup=false] [--keep]")
 		return 2
 	}
 	d.pgBin = pgBinDir()
