@@ -132,14 +132,14 @@ func (c *committer) commit(batch []*batchJob) {
 	results := make([]error, len(batch))
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(batch[0].ctx), batchTimeout)
 	defer cancel()
-	deadline, _ := ctx.Deadline()
 	err := c.db.inTx(ctx, func(tx *Tx) error {
 		for i, job := range batch {
 			if err := job.ctx.Err(); err != nil {
 				results[i] = err // the caller gave up before its turn
 				continue
 			}
-			if err := c.runJob(ctx, tx, job, deadline, &results[i]); err != nil {
+			var err error
+			if results[i], err = c.runJob(ctx, tx, job); err != nil {
 				return err
 			}
 			c.ran.Add(1)
@@ -158,29 +158,29 @@ func (c *committer) commit(batch []*batchJob) {
 }
 
 // runJob runs one job in its savepoint of the batch's transaction, on the
-// caller's context values under the batch's deadline, and sets its result:
-// the job's own error, or the caller's cancellation when it gave up
-// meanwhile (the job is then rolled back). The error returned is the shared
-// transaction's: the batch cannot go on.
-func (c *committer) runJob(batchCtx context.Context, tx *Tx, job *batchJob, deadline time.Time, result *error) error {
+// caller's context values under the batch's deadline. result is the job's
+// own error, or the caller's cancellation when it gave up meanwhile (the job
+// is then rolled back); err is the shared transaction's: the batch cannot go on.
+func (c *committer) runJob(batchCtx context.Context, tx *Tx, job *batchJob) (result, err error) {
+	deadline, _ := batchCtx.Deadline()
 	ctx, cancel := context.WithDeadline(context.WithoutCancel(job.ctx), deadline)
 	defer cancel()
 	if _, err := tx.ExecContext(batchCtx, `SAVEPOINT intake`); err != nil {
-		return fmt.Errorf("savepoint: %w", err)
+		return nil, fmt.Errorf("savepoint: %w", err)
 	}
-	*result = job.fn(ctx, tx)
-	if *result == nil && job.ctx.Err() != nil {
-		*result = job.ctx.Err() // the caller hung up: keep nothing it would not hear of
+	result = job.fn(ctx, tx)
+	if result == nil && job.ctx.Err() != nil {
+		result = job.ctx.Err() // the caller hung up: keep nothing it would not hear of
 	}
-	if *result != nil {
+	if result != nil {
 		if _, err := tx.ExecContext(batchCtx, `ROLLBACK TO SAVEPOINT intake`); err != nil {
-			return fmt.Errorf("rollback to savepoint: %w", err)
+			return nil, fmt.Errorf("rollback to savepoint: %w", err)
 		}
 	}
 	if _, err := tx.ExecContext(batchCtx, `RELEASE SAVEPOINT intake`); err != nil {
-		return fmt.Errorf("release savepoint: %w", err)
+		return nil, fmt.Errorf("release savepoint: %w", err)
 	}
-	return nil
+	return result, nil
 }
 
 // stop ends the committer after the batch in progress.
