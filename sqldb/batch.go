@@ -5,15 +5,22 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 )
 
 // maxBatch bounds how many intakes share one commit.
 const maxBatch = 64
 
+// batchTimeout bounds one shared transaction, from its BEGIN to its COMMIT.
+// The batch runs on a context of its own, which no caller's cancellation
+// reaches, so this is the bound that remains: a batch that takes longer
+// fails as a whole.
+const batchTimeout = 30 * time.Second
+
 // batchJob is one unit of work waiting for a shared commit.
 type batchJob struct {
-	ctx  context.Context
-	fn   func(tx *Tx) error
+	ctx  context.Context // the caller's: its cancellation is looked at, never passed to a statement
+	fn   func(ctx context.Context, tx *Tx) error
 	done chan error
 }
 
@@ -23,6 +30,14 @@ type batchJob struct {
 // synchronous=FULL one fsync then covers the whole batch; while it runs,
 // the next batch queues up. A job's caller learns its outcome only after
 // the commit, so success still means the data is on disk.
+//
+// No caller's cancellation reaches the shared transaction: a statement
+// interrupted by a client that hung up would abort it (SQLite rolls the whole
+// transaction back, pgx breaks the connection) and fail every job of the
+// batch. The jobs run on a context without the caller's cancellation (its
+// values kept), bounded by the batch's own deadline; a job whose caller gave
+// up before it ran is skipped, and one whose caller gave up while it ran is
+// rolled back to its savepoint, and that caller alone is told so.
 type committer struct {
 	db      *DB
 	jobs    chan *batchJob
@@ -42,7 +57,9 @@ func newCommitter(db *DB) *committer {
 }
 
 // inBatch runs fn in a shared write transaction and returns after it commits.
-func (db *DB) inBatch(ctx context.Context, fn func(tx *Tx) error) error {
+// fn must run its statements on the context it is given, not on ctx: that
+// one has the caller's values without its cancellation (see committer).
+func (db *DB) inBatch(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	c := db.batch
 	select {
 	case <-c.quit:
@@ -113,22 +130,17 @@ func (c *committer) drain() {
 // commit runs one batch: each job in a savepoint, one commit for all.
 func (c *committer) commit(batch []*batchJob) {
 	results := make([]error, len(batch))
-	err := c.db.inTx(context.Background(), func(tx *Tx) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(batch[0].ctx), batchTimeout)
+	defer cancel()
+	err := c.db.inTx(ctx, func(tx *Tx) error {
 		for i, job := range batch {
 			if err := job.ctx.Err(); err != nil {
-				results[i] = err
+				results[i] = err // the caller gave up before its turn
 				continue
 			}
-			if _, err := tx.ExecContext(job.ctx, `SAVEPOINT intake`); err != nil {
-				return fmt.Errorf("savepoint: %w", err)
-			}
-			if results[i] = job.fn(tx); results[i] != nil {
-				if _, err := tx.ExecContext(context.Background(), `ROLLBACK TO SAVEPOINT intake`); err != nil {
-					return fmt.Errorf("rollback to savepoint: %w", err)
-				}
-			}
-			if _, err := tx.ExecContext(context.Background(), `RELEASE SAVEPOINT intake`); err != nil {
-				return fmt.Errorf("release savepoint: %w", err)
+			var err error
+			if results[i], err = c.runJob(ctx, tx, job); err != nil {
+				return err
 			}
 			c.ran.Add(1)
 		}
@@ -143,6 +155,32 @@ func (c *committer) commit(batch []*batchJob) {
 		}
 		job.done <- results[i]
 	}
+}
+
+// runJob runs one job in its savepoint of the batch's transaction, on the
+// caller's context values under the batch's deadline. result is the job's
+// own error, or the caller's cancellation when it gave up meanwhile (the job
+// is then rolled back); err is the shared transaction's: the batch cannot go on.
+func (c *committer) runJob(batchCtx context.Context, tx *Tx, job *batchJob) (result, err error) {
+	deadline, _ := batchCtx.Deadline()
+	ctx, cancel := context.WithDeadline(context.WithoutCancel(job.ctx), deadline)
+	defer cancel()
+	if _, err := tx.ExecContext(batchCtx, `SAVEPOINT intake`); err != nil {
+		return nil, fmt.Errorf("savepoint: %w", err)
+	}
+	result = job.fn(ctx, tx)
+	if result == nil && job.ctx.Err() != nil {
+		result = job.ctx.Err() // the caller hung up: keep nothing it would not hear of
+	}
+	if result != nil {
+		if _, err := tx.ExecContext(batchCtx, `ROLLBACK TO SAVEPOINT intake`); err != nil {
+			return nil, fmt.Errorf("rollback to savepoint: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(batchCtx, `RELEASE SAVEPOINT intake`); err != nil {
+		return nil, fmt.Errorf("release savepoint: %w", err)
+	}
+	return result, nil
 }
 
 // stop ends the committer after the batch in progress.

@@ -66,8 +66,8 @@ func TestGroupCommit(t *testing.T) {
 		wg2.Add(1)
 		go func() {
 			defer wg2.Done()
-			results[i] = f.db.inBatch(context.Background(), func(tx *Tx) error {
-				if _, err := tx.ExecContext(context.Background(), `INSERT INTO case_counters (day, last) VALUES (?, 1)`, []string{"x-fail", "x-ok"}[i]); err != nil {
+			results[i] = f.db.inBatch(context.Background(), func(ctx context.Context, tx *Tx) error {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO case_counters (day, last) VALUES (?, 1)`, []string{"x-fail", "x-ok"}[i]); err != nil {
 					return err
 				}
 				if i == 0 {

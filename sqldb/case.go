@@ -53,7 +53,7 @@ func (s *CaseService) CreateCase(ctx context.Context, n redress.NewCase) (*redre
 	var created *caseRow
 	// Concurrent intakes share commits (group commit); the answer still comes
 	// only after the commit, so a registered case is on disk.
-	err = s.db.inBatch(ctx, func(tx *Tx) error {
+	err = s.db.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
 		created, err = s.db.insertCase(ctx, tx, u, &n, deadlines, now)
 		if err != nil {
 			return err

@@ -7,6 +7,8 @@
 //	redress token create issue an API token (printed once)
 //	redress audit verify check the audit hash chain
 //	redress keys rotate  re-encrypt personal data under a new key version
+//	redress backup       copy a live SQLite database and its key file into one file
+//	redress restore      bring a backup back into a fresh data directory
 //	redress deadline     print a deadline by the PRC working-day calendar
 package main
 
@@ -36,6 +38,8 @@ Usage:
   redress token create --login L [--label TEXT] [--expires-days N]
   redress audit verify
   redress keys rotate
+  redress backup --to FILE
+  redress restore --from FILE [--force]
   redress deadline --from YYYY-MM-DD --days N [--working] [--region CN]
   redress deadline --from YYYY-MM-DD --policy complaint --clock decision
 
@@ -43,6 +47,9 @@ Every command takes --data and --db. --db is a SQLite file path (default
 <data>/redress.db) or a postgres:// URL; the key file stays in --data.
 --portal-addr serves the public handler (the customer portal) on a second
 address; it is off when empty.
+backup copies a SQLite database while it serves, with the key file; restore
+refuses to replace an existing database without --force. PostgreSQL is
+backed up with pg_dump and pg_restore (see the README).
 Environment: REDRESS_ADDR, REDRESS_PORTAL_ADDR, REDRESS_DATA, REDRESS_DB,
 REDRESS_KEY_FILE, REDRESS_ADMIN_PASSWORD.
 `
@@ -88,6 +95,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdDemo(ctx, cfg, args[1:], stdout, stderr)
 	case "deadline":
 		return cmdDeadline(ctx, cfg, args[1:], stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, cfg, args[1:], stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, cfg, args[1:], stdout, stderr)
 	case "user", "token", "audit", "keys":
 		if len(args) < 2 {
 			return fmt.Errorf("%w: %s needs a subcommand", errUsage, cmd)
