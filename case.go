@@ -140,8 +140,16 @@ type Respondent struct {
 type Determination struct {
 	Liability        Liability `json:"liability"`
 	ResponsibleParty string    `json:"responsible_party,omitempty"`
-	RootCause        string    `json:"root_cause"`
-	Accountability   string    `json:"accountability,omitempty"` // 问责 measures
+	// RootCauseCode is the root cause from the code list R (业务流程, 系统缺陷
+	// …), RootCause the analysis in words; reports count the code.
+	RootCauseCode string `json:"root_cause_code,omitempty"`
+	RootCause     string `json:"root_cause"`
+	// AccountabilityMeasure is the measure taken (问责: 批评教育, 通报 …,
+	// accountability.go) against AccountableStaff (a login), Accountability
+	// its details in words.
+	AccountabilityMeasure AccountabilityMeasure `json:"accountability_measure,omitempty"`
+	AccountableStaff      string                `json:"accountable_staff,omitempty"`
+	Accountability        string                `json:"accountability,omitempty"`
 }
 
 // Liability says whether the bank was at fault.

@@ -38,6 +38,8 @@ func caseFields(c *Case) map[string]string {
 	if d := c.Determination; d != nil {
 		f["liability"], f["responsible_party"], f["root_cause"], f["accountability"] =
 			string(d.Liability), d.ResponsibleParty, d.RootCause, d.Accountability
+		f["root_cause_code"], f["accountability_measure"], f["accountable_staff"] =
+			d.RootCauseCode, string(d.AccountabilityMeasure), d.AccountableStaff
 	}
 	regulatorFields(c, f) // regulator.go
 	if r := c.Reply; r != nil {

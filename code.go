@@ -24,13 +24,22 @@ const (
 	DimensionChannel  Dimension = "A" // 投诉渠道
 	DimensionBusiness Dimension = "B" // 业务类别
 	DimensionCause    Dimension = "C" // 投诉原因
+	// DimensionRootCause is the bank's own list of root causes a
+	// determination names (影响因素: 业务流程, 系统缺陷, 员工能力 …), kept
+	// as a code list beside the three JR/T ones; a case carries it in its
+	// determination, not in its classification.
+	DimensionRootCause Dimension = "R"
 )
 
-// Dimensions lists the dimensions.
+// Dimensions lists the three JR/T 0169 dimensions a case is classified by,
+// in the order of its code_a, code_b and code_c.
 var Dimensions = []Dimension{DimensionChannel, DimensionBusiness, DimensionCause}
 
-// Valid reports whether d is a known dimension.
-func (d Dimension) Valid() bool { return oneOf(d, Dimensions) }
+// CodeLists lists every code list: the JR/T dimensions and the root causes.
+var CodeLists = []Dimension{DimensionChannel, DimensionBusiness, DimensionCause, DimensionRootCause}
+
+// Valid reports whether d names a code list.
+func (d Dimension) Valid() bool { return oneOf(d, CodeLists) }
 
 // Code is one entry of a JR/T 0169 code list. The lists are data, seeded by a
 // migration and edited by an admin, because the official digits could not be
@@ -44,20 +53,23 @@ type Code struct {
 	Active    bool      `json:"active"`
 }
 
-var codePattern = regexp.MustCompile(`^[A-C][0-9]{2,8}$`)
+var codePattern = regexp.MustCompile(`^[A-CR][0-9]{2,8}$`)
 
 // Validate checks the fields that need no database.
 func (c Code) Validate() error {
 	var p Problems
 	if !c.Dimension.Valid() {
-		p.Add("dimension", "must be A, B or C")
+		p.Add("dimension", "must be A, B, C or R")
 	}
 	if !codePattern.MatchString(c.Code) || (c.Dimension.Valid() && c.Code[:1] != string(c.Dimension)) {
 		p.Add("code", "must be the dimension letter followed by 2-8 digits, e.g. B0301")
 	}
 	checkText(&p, "name", c.Name, 1, 100)
 	checkText(&p, "name_en", c.NameEN, 1, 100)
-	if c.Parent != "" && (len(c.Parent) >= len(c.Code) || c.Code[:len(c.Parent)] != c.Parent) {
+	switch {
+	case c.Parent != "" && c.Dimension == DimensionRootCause:
+		p.Add("parent", "the root-cause list has one level: leave it empty")
+	case c.Parent != "" && (len(c.Parent) >= len(c.Code) || c.Code[:len(c.Parent)] != c.Parent):
 		p.Add("parent", "must be a prefix of the code")
 	}
 	return p.Err()

@@ -339,6 +339,7 @@ func (d *Determination) validate(p *Problems) {
 	checkText(p, "responsible_party", d.ResponsibleParty, 0, 200)
 	checkText(p, "root_cause", d.RootCause, 2, 2000)
 	checkText(p, "accountability", d.Accountability, 0, 2000)
+	d.validateCodes(p) // accountability.go
 	if d.Liability != LiabilityNoFault && d.Liability != "" && d.ResponsibleParty == "" {
 		p.Add("responsible_party", "required when the bank is at fault")
 	}

@@ -85,6 +85,9 @@ func (s *CaseService) act(ctx context.Context, no string, req redress.ActionRequ
 		if err != nil {
 			return err
 		}
+		if err := s.db.checkDetermination(ctx, tx, c, before.Determination); err != nil {
+			return err
+		}
 		if err := s.db.persistAction(ctx, tx, c, &before, fx, in); err != nil {
 			return err
 		}
@@ -105,6 +108,32 @@ func (s *CaseService) act(ctx context.Context, no string, req redress.ActionRequ
 		return nil, wrap(string(req.Action)+" case", err)
 	}
 	return result.Case, nil
+}
+
+// checkDetermination checks what a new or changed determination names in
+// the database: its root-cause code (an active code of the list R) and the
+// staff member held accountable (a user), whose key it puts in the row.
+func (db *DB) checkDetermination(ctx context.Context, tx *Tx, c *caseRow, before *redress.Determination) error {
+	d := c.Determination
+	if d == nil || (before != nil && *before == *d) {
+		return nil
+	}
+	var p redress.Problems
+	if err := db.checkCode(ctx, tx, &p, "root_cause_code", redress.DimensionRootCause, d.RootCauseCode); err != nil {
+		return err
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	c.accountableStaffID = 0
+	if d.AccountableStaff != "" {
+		staff, err := db.userByLogin(ctx, tx, "accountable_staff", d.AccountableStaff)
+		if err != nil {
+			return err
+		}
+		c.accountableStaffID = staff.ID
+	}
+	return nil
 }
 
 // handlerFor finds the user an accept or assign names as handler: the

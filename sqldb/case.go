@@ -134,27 +134,36 @@ func (db *DB) insertCase(ctx context.Context, tx *Tx, u *redress.User, n *redres
 	return c, db.writeSearchDocument(ctx, tx, c.ID, redress.SearchDocument(c.Case), true)
 }
 
-// checkCodes verifies each given code exists in its dimension and is active.
+// checkCodes verifies each given code exists in its dimension and is
+// active: the codes in the order of code_a, code_b and code_c.
 func (db *DB) checkCodes(ctx context.Context, q querier, codes ...string) error {
 	var p redress.Problems
 	for i, code := range codes {
-		if code == "" {
-			continue
-		}
-		dim := string(redress.Dimensions[i])
-		field := "code_" + strings.ToLower(dim)
-		var active bool
-		err := q.QueryRowContext(ctx, `SELECT active FROM codes WHERE code = ? AND dimension = ?`, code, dim).Scan(&active)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			p.Add(field, "no "+dim+" code "+code)
-		case err != nil:
-			return fmt.Errorf("check code %s: %w", code, err)
-		case !active:
-			p.Add(field, "code "+code+" is retired")
+		dim := redress.Dimensions[i]
+		if err := db.checkCode(ctx, q, &p, "code_"+strings.ToLower(string(dim)), dim, code); err != nil {
+			return err
 		}
 	}
 	return p.Err()
+}
+
+// checkCode adds to p the problem of one code in the list dim under field:
+// unknown or retired. An empty code has none.
+func (db *DB) checkCode(ctx context.Context, q querier, p *redress.Problems, field string, dim redress.Dimension, code string) error {
+	if code == "" {
+		return nil
+	}
+	var active bool
+	err := q.QueryRowContext(ctx, `SELECT active FROM codes WHERE code = ? AND dimension = ?`, code, string(dim)).Scan(&active)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		p.Add(field, "no "+string(dim)+" code "+code)
+	case err != nil:
+		return fmt.Errorf("check code %s: %w", code, err)
+	case !active:
+		p.Add(field, "code "+code+" is retired")
+	}
+	return nil
 }
 
 // ListCases returns a page of cases in scope, newest receipt first, by keyset

@@ -21,6 +21,7 @@ type caseRow struct {
 	orgID, originOrgID, firstResponderID int64
 	handlerID, signedOffByID             int64
 	respondentOrgID, respondentStaffID   int64
+	accountableStaffID                   int64  // the determination's AccountableStaff
 	idEnc, phoneEnc, accountEnc          string // sealed
 	idIndex, phoneIndex, accountIndex    string // blind indexes, written only
 	amountFen, redressFen                sql.NullInt64
@@ -94,6 +95,9 @@ var caseColumns = []caseColumn{
 	{"responsible_party", func(c *caseRow) any { return c.determinationOrZero().ResponsibleParty }, true},
 	{"root_cause", func(c *caseRow) any { return c.determinationOrZero().RootCause }, true},
 	{"accountability", func(c *caseRow) any { return c.determinationOrZero().Accountability }, true},
+	{"root_cause_code", func(c *caseRow) any { return nullText(c.determinationOrZero().RootCauseCode) }, true},
+	{"accountability_measure", func(c *caseRow) any { return c.determinationOrZero().AccountabilityMeasure }, true},
+	{"accountable_staff_id", func(c *caseRow) any { return nullID(c.accountableStaffID) }, true},
 	{"outcome", func(c *caseRow) any { return c.outcome() }, true},
 	{"redress_fen", func(c *caseRow) any { return nullInt(c.redressFen) }, true},
 	{"reply_json", func(c *caseRow) any { return c.replyJSON }, true},
@@ -253,7 +257,9 @@ const caseSelect = `SELECT c.id, c.no, c.kind, c.channel, c.received_at,
 	c.deadline_policy, c.decision_clock, c.clock_start, COALESCE(c.paused_since, ''), c.paused_days,
 	c.regulator_ref, c.regulator_due, c.due_warning,
 	c.visit_visitors, c.visit_representatives, c.visit_id_checked, c.visit_security_checked,
-	c.liability, c.responsible_party, c.root_cause, c.accountability, c.reply_json, c.replied_at,
+	c.liability, c.responsible_party, c.root_cause, c.accountability,
+	COALESCE(c.root_cause_code, ''), c.accountability_measure, COALESCE(c.accountable_staff_id, 0), COALESCE(acc.login, ''),
+	c.reply_json, c.replied_at,
 	COALESCE(c.signed_off_by_id, 0), COALESCE(so.login, ''), c.signed_off_at, c.satisfaction, c.closed_at, c.end_reason,
 	c.reply_satisfied_at, c.reply_satisfied_by, c.contact_json, c.agreed_reply_due, c.decision_start, c.accept_decision,
 	c.created_at, c.updated_at,
@@ -265,7 +271,8 @@ JOIN users fr ON fr.id = c.first_responder_id
 LEFT JOIN users h ON h.id = c.handler_id
 LEFT JOIN org_units ro ON ro.id = c.respondent_org_id
 LEFT JOIN users rs ON rs.id = c.respondent_staff_id
-LEFT JOIN users so ON so.id = c.signed_off_by_id`
+LEFT JOIN users so ON so.id = c.signed_off_by_id
+LEFT JOIN users acc ON acc.id = c.accountable_staff_id`
 
 func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 	c := &caseRow{Case: &redress.Case{}}
@@ -286,7 +293,9 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		&c.DeadlinePolicy, &c.DecisionClock, &c.ClockStart, &c.PausedSince, &c.PausedDays,
 		&c.RegulatorRef, &c.RegulatorDue, &c.DueWarning,
 		&visitors, &visit.Representatives, &visit.IDChecked, &visit.SecurityChecked,
-		&d.Liability, &d.ResponsibleParty, &d.RootCause, &d.Accountability, &c.replyJSON, &repliedAt,
+		&d.Liability, &d.ResponsibleParty, &d.RootCause, &d.Accountability,
+		&d.RootCauseCode, &d.AccountabilityMeasure, &c.accountableStaffID, &d.AccountableStaff,
+		&c.replyJSON, &repliedAt,
 		&c.signedOffByID, &c.SignedOffBy, &signedOffAt, &c.Satisfaction, &closedAt, &c.EndReason,
 		&satisfiedAt, &c.ReplySatisfiedBy, &c.contactJSON, &c.AgreedReplyDue, &c.DecisionStart, &c.AcceptDecision,
 		&created, &updated,

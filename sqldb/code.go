@@ -25,7 +25,7 @@ func (s *CodeService) ListCodes(ctx context.Context, d redress.Dimension) ([]*re
 	query, args := `SELECT code, dimension, name, name_en, parent, active FROM codes`, []any{}
 	if d != "" {
 		if !d.Valid() {
-			return nil, fieldError("dimension", "must be A, B or C")
+			return nil, fieldError("dimension", "must be A, B, C or R")
 		}
 		query += ` WHERE dimension = ?`
 		args = append(args, d)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -41,6 +42,11 @@ type casePage struct {
 	Causes    []redress.PauseCause
 	Evidence  []*redress.Evidence
 	Archived  bool // closed, withdrawn or rejected: no more evidence
+	// RootCauses (the code list R) and Measures are the determination's
+	// choices (redress accountability.go); RootCauseName names the case's.
+	RootCauses    []*redress.Code
+	Measures      []redress.AccountabilityMeasure
+	RootCauseName string
 
 	Review reviewPage // review.go: the reviewing unit, the next review, the results
 }
@@ -68,12 +74,42 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 	if p.Review, err = s.loadReviewPage(ctx, c); err != nil { // review.go
 		return nil, err
 	}
-	if slices.Contains(p.Actions, redress.ActionAccept) || slices.Contains(p.Actions, redress.ActionAssign) {
+	if err := s.loadDeterminationChoices(ctx, p, pageLang(r)); err != nil {
+		return nil, err
+	}
+	if slices.Contains(p.Actions, redress.ActionAccept) || slices.Contains(p.Actions, redress.ActionAssign) ||
+		slices.Contains(p.Actions, redress.ActionDetermine) || slices.Contains(p.Actions, redress.ActionResolveOnSpot) {
 		if p.Users, err = s.svc.Users.ListUsers(ctx, redress.UserFilter{}); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
+}
+
+// loadDeterminationChoices reads the root-cause list when the page shows
+// a determination or offers one, and names the case's root cause.
+func (s *Server) loadDeterminationChoices(ctx context.Context, p *casePage, lang string) error {
+	d := p.Case.Determination
+	if d == nil && !slices.Contains(p.Actions, redress.ActionDetermine) && !slices.Contains(p.Actions, redress.ActionResolveOnSpot) {
+		return nil
+	}
+	codes, err := s.svc.Codes.ListCodes(ctx, redress.DimensionRootCause)
+	if err != nil {
+		return err
+	}
+	for _, c := range codes {
+		if c.Active {
+			p.RootCauses = append(p.RootCauses, c)
+		}
+		if d != nil && c.Code == d.RootCauseCode {
+			p.RootCauseName = c.Name
+			if lang == "en" {
+				p.RootCauseName = c.NameEN
+			}
+		}
+	}
+	p.Measures = redress.AccountabilityMeasures
+	return nil
 }
 
 func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) error {
@@ -140,7 +176,9 @@ func actionFromForm(action redress.Action, f url.Values) (redress.ActionRequest,
 	}
 	req.RegulatorFindingInput = regulatorFindingFromForm(f) // regulator.go
 	req.Determination = redress.Determination{Liability: redress.Liability(f.Get("liability")),
-		ResponsibleParty: f.Get("responsible_party"), RootCause: f.Get("root_cause"), Accountability: f.Get("accountability")}
+		ResponsibleParty: f.Get("responsible_party"), RootCause: f.Get("root_cause"), Accountability: f.Get("accountability"),
+		RootCauseCode: f.Get("root_cause_code"), AccountabilityMeasure: redress.AccountabilityMeasure(f.Get("accountability_measure")),
+		AccountableStaff: f.Get("accountable_staff")}
 	req.Reply = redress.Reply{Facts: f.Get("facts"), Basis: f.Get("basis"), Outcome: redress.Outcome(f.Get("outcome")),
 		Redress: f.Get("redress"), RedressPaid: strings.TrimSpace(f.Get("redress_amount")),
 		NoticeMethod: redress.NoticeMethod(f.Get("notice_method")), NoticeProof: f.Get("notice_proof")}

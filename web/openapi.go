@@ -30,7 +30,7 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[redress.Remedy]():       stringsOf(redress.Remedies),
 	reflect.TypeFor[redress.NoticeMethod](): stringsOf(redress.NoticeMethods),
 	reflect.TypeFor[redress.Satisfaction](): stringsOf(redress.Satisfactions),
-	reflect.TypeFor[redress.Dimension]():    stringsOf(redress.Dimensions),
+	reflect.TypeFor[redress.Dimension]():    stringsOf(redress.CodeLists),
 	reflect.TypeFor[redress.Action]():       stringsOf(redress.Actions),
 	reflect.TypeFor[redress.PauseCause]():   stringsOf(redress.PauseCauses),
 	reflect.TypeFor[redress.Unit]():         {string(redress.UnitCalendar), string(redress.UnitWorking)},

@@ -267,6 +267,7 @@ func TestBrowser(t *testing.T) {
 		act("investigate", chromedp.SendKeys("#investigate-text", "调取销售录音录像，核对风险揭示书。", chromedp.ByID)),
 		act("determine", chromedp.SetValue(`#act-determine select[name=liability]`, "partial", chromedp.ByQuery),
 			chromedp.SendKeys("#determine-party", "理财经理", chromedp.ByID),
+			chromedp.SetValue(`#determine-rcc`, "R04", chromedp.ByQuery),
 			chromedp.SendKeys("#determine-cause", "营销话术不规范", chromedp.ByID)),
 		act("reply", chromedp.SendKeys("#reply-facts", "销售时未充分揭示风险。", chromedp.ByID),
 			chromedp.SendKeys("#reply-basis", "产品说明书第五条。", chromedp.ByID),

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"redress"
@@ -79,7 +80,7 @@ type Handling struct {
 // party responsible unless the bank is not at fault, and often, when it is,
 // the measures taken against those at fault.
 func (r *Rand) Determination(h Handling) redress.Determination {
-	d := redress.Determination{Liability: h.Liability, RootCause: h.Scenario.RootCause}
+	d := redress.Determination{Liability: h.Liability, RootCause: h.Scenario.RootCause, RootCauseCode: RootCauseCode(h.Scenario.RootCause)}
 	if h.Liability != redress.LiabilityNoFault {
 		d.ResponsibleParty = h.Particulars.Fill(h.Scenario.Party)
 	}
@@ -205,4 +206,22 @@ func (r *Rand) EscalationLevel() int {
 		return 3
 	}
 	return 2
+}
+
+// rootCauseCodes are the root-cause codes (the list R) of the scenarios'
+// root causes, by the factor each names before its colon.
+var rootCauseCodes = map[string]string{
+	"营销方式": "R04", "信息披露": "R05", "员工能力": "R03", "服务质量": "R03", "服务设施": "R02", "业务系统": "R02",
+	"合同条款": "R08", "管理制度": "R01", "自主选择权": "R01", "债务催收方式": "R09", "定价收费": "R06", "产品收益": "R07",
+	"消费者信息安全": "R10", "消费者资金安全": "R10",
+}
+
+// RootCauseCode returns the code of a scenario's root cause: the factor it
+// names, or R99 (其他) for a text that names none.
+func RootCauseCode(rootCause string) string {
+	factor, _, _ := strings.Cut(rootCause, "：")
+	if code, ok := rootCauseCodes[factor]; ok {
+		return code
+	}
+	return "R99"
 }
