@@ -129,6 +129,10 @@ const (
 	ProblemRepresentatives = "representatives_rule"
 	// ProblemVisitChannel: a visit registration on a channel other than visit or counter.
 	ProblemVisitChannel = "visit_channel"
+	// ProblemFileName: a file name that names no file ("." or "..").
+	ProblemFileName = "file_name"
+	// ProblemTooLarge: args: the largest size allowed (20 MiB).
+	ProblemTooLarge = "too_large"
 )
 
 // problemTexts are the English texts of the problem keys, as the API's
@@ -148,6 +152,8 @@ var problemTexts = map[string]string{
 	ProblemRepresentatives: "a group of %s or more visitors chooses 1 to %s representatives",
 	ProblemVisitRepsCount:  "cannot exceed the number of visitors",
 	ProblemVisitChannel:    "only a visit in person (channel visit or counter) is registered as a visit",
+	ProblemFileName:        "is not a file name",
+	ProblemTooLarge:        "larger than %s",
 }
 
 // ProblemKeys lists every stable problem key, sorted: the messages a page

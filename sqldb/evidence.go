@@ -45,13 +45,13 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, no string, n redress.
 	if err != nil {
 		return nil, fmt.Errorf("read evidence: %w", err)
 	}
+	var p redress.Problems
 	switch {
 	case len(content) == 0:
-		return nil, fieldError("file", "the file is empty")
+		p.Add("file", "the file is empty")
 	case len(content) > redress.MaxEvidenceBytes:
-		return nil, fieldError("file", "larger than 20 MiB")
+		p.AddKey("file", redress.ProblemTooLarge, "20 MiB")
 	}
-	var p redress.Problems
 	if len([]rune(n.Note)) > 1000 {
 		p.Add("note", "must be at most 1000 characters")
 	}
