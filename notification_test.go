@@ -130,8 +130,12 @@ func TestExternalNoticesCarryNoComplaintText_Issue11Item8(t *testing.T) {
 		func(*DeadlineNotice) {},
 		func(n *DeadlineNotice) { n.Today, n.Remaining = n.Due, 0 },
 		func(n *DeadlineNotice) { n.CalendarDays = true },
-		func(n *DeadlineNotice) { n.Today, n.Overdue, n.Escalated, n.Level = NewDate(2026, 11, 26), true, true, 3 },
-		func(n *DeadlineNotice) { n.Today, n.Overdue, n.Escalated, n.Level = NewDate(2026, 11, 26), true, true, 4 },
+		func(n *DeadlineNotice) {
+			n.Today, n.Overdue, n.Escalated, n.Level = NewDate(2026, 11, 26), true, true, 3
+		},
+		func(n *DeadlineNotice) {
+			n.Today, n.Overdue, n.Escalated, n.Level = NewDate(2026, 11, 26), true, true, 4
+		},
 		func(n *DeadlineNotice) { n.Today, n.Overdue, n.Level = NewDate(2026, 11, 26), true, 4 },
 	}
 	for _, kind := range Kinds {
