@@ -44,8 +44,10 @@ const (
 // file over its memory limit to $TMPDIR, in clear, and leave it there when
 // the handler runs on a copy of the request). The file is held in memory,
 // at most redress.MaxEvidenceBytes; a larger one is an EINVALID problem of
-// field (too_large, 400), the rest of the body then read out up to its bound
-// so that the client reads the answer. A form that is not multipart is
+// field (too_large, 400), with the other fields still read into r.PostForm
+// when the body stays within its bound (a page shows the form again), else
+// with the rest of the body read out up to the bound so that the client
+// reads the answer. A form that is not multipart is
 // parsed as a plain form and has no file (nil).
 func evidenceFromRequest(w http.ResponseWriter, r *http.Request, field string) (*redress.NewEvidence, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, redress.MaxEvidenceBytes+maxFormFieldBytes+64<<10)
@@ -60,7 +62,7 @@ func evidenceFromRequest(w http.ResponseWriter, r *http.Request, field string) (
 		return nil, invalid("send the file as multipart/form-data with a field named "+field, nil)
 	}
 	n, form, err := readUpload(mr, field)
-	if err != nil {
+	if form == nil {
 		_, _ = io.Copy(io.Discard, r.Body) // bounded by MaxBytesReader
 		return nil, err
 	}
@@ -71,6 +73,9 @@ func evidenceFromRequest(w http.ResponseWriter, r *http.Request, field string) (
 	}
 	for k, v := range form {
 		r.Form[k] = append(v, r.Form[k]...)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if n != nil {
 		n.Note = form.Get("note")
@@ -84,11 +89,12 @@ func evidenceFromRequest(w http.ResponseWriter, r *http.Request, field string) (
 func readUpload(mr *multipart.Reader, field string) (*redress.NewEvidence, url.Values, error) {
 	form := url.Values{}
 	var file *redress.NewEvidence
+	var tooBig error // the file's problem, once the other fields are read
 	fieldsLeft := int64(maxFormFieldBytes)
 	for parts := 0; ; parts++ {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return file, form, nil
+			return file, form, tooBig
 		}
 		if err != nil {
 			return nil, nil, bodyProblem(err, field)
@@ -105,7 +111,13 @@ func readUpload(mr *multipart.Reader, field string) (*redress.NewEvidence, url.V
 				return nil, nil, bodyProblem(err, field)
 			}
 			if content.Len() > redress.MaxEvidenceBytes {
-				return nil, nil, tooLarge(field)
+				// Read past it for the other fields, within the body's bound,
+				// so that a page can show the form again with the problem.
+				if _, err := io.Copy(io.Discard, part); err != nil {
+					return nil, nil, bodyProblem(err, field)
+				}
+				tooBig = tooLarge(field)
+				continue
 			}
 			file = &redress.NewEvidence{Name: uploadName(part), ContentType: part.Header.Get("Content-Type"), Body: &content}
 		default:

@@ -138,6 +138,11 @@ func TestUploadsNeverTouchTheDiskInClear_Issue11Item1(t *testing.T) {
 	if status, page := postMultipart(t, f, client, "/cases/new", body, ct); status != http.StatusOK || strings.Contains(page, "tracking-no") {
 		t.Fatalf("registration without the restatement: %d", status)
 	}
+	body, ct = multipartForm(t, "scan", "来信.pdf", make([]byte, 21<<20), form)
+	if status, page := postMultipart(t, f, client, "/cases/new", body, ct); status != http.StatusOK || !strings.Contains(page, "文件超过 20 MiB") ||
+		!strings.Contains(page, "来信反映分期手续费") { // the form again, as typed, with the problem on the scan
+		t.Fatalf("registration with a scan of 21 MiB: %d %s", status, page)
+	}
 	form.Set("restated", "yes")
 	body, ct = multipartForm(t, "scan", "来信.pdf", scan, form)
 	if status, page := postMultipart(t, f, client, "/cases/new", body, ct); status != http.StatusOK || !strings.Contains(page, "tracking-no") {
