@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 
 	"redress"
 )
@@ -37,6 +38,11 @@ const (
 	maxFormParts      = 200
 )
 
+// maxUploads bounds the uploads read at once, each held in memory until its
+// request ends (at most redress.MaxEvidenceBytes and its fields: 8 × 21 MiB
+// ≈ 170 MiB); a further upload waits for a slot as long as its request lasts.
+const maxUploads = 8
+
 // evidenceFromRequest reads the file named field and the other fields of a
 // multipart upload (the fields into r.PostForm and r.Form, as
 // ParseMultipartForm would). Nothing is written to disk: the parts are read
@@ -49,22 +55,33 @@ const (
 // with the rest of the body read out up to the bound so that the client
 // reads the answer. A form that is not multipart is
 // parsed as a plain form and has no file (nil).
-func evidenceFromRequest(w http.ResponseWriter, r *http.Request, field string) (*redress.NewEvidence, error) {
+//
+// A multipart upload holds one of the server's upload slots (maxUploads)
+// from before its body is read until release is called, when the request is
+// done with the file; release is never nil.
+func (s *Server) evidenceFromRequest(w http.ResponseWriter, r *http.Request, field string) (_ *redress.NewEvidence, release func(), _ error) {
+	release = func() {}
 	r.Body = http.MaxBytesReader(w, r.Body, redress.MaxEvidenceBytes+maxFormFieldBytes+64<<10)
 	mr, err := r.MultipartReader()
 	if errors.Is(err, http.ErrNotMultipart) {
 		if err := r.ParseForm(); err != nil {
-			return nil, invalid("the form could not be read", nil)
+			return nil, release, invalid("the form could not be read", nil)
 		}
-		return nil, nil // a form without a file
+		return nil, release, nil // a form without a file
 	}
 	if err != nil {
-		return nil, invalid("send the file as multipart/form-data with a field named "+field, nil)
+		return nil, release, invalid("send the file as multipart/form-data with a field named "+field, nil)
+	}
+	select {
+	case s.uploads <- struct{}{}:
+		release = sync.OnceFunc(func() { <-s.uploads })
+	case <-r.Context().Done():
+		return nil, release, invalid("the request ended while it waited for the upload to be read", nil)
 	}
 	n, form, err := readUpload(mr, field)
 	if form == nil {
 		_, _ = io.Copy(io.Discard, r.Body) // bounded by MaxBytesReader
-		return nil, err
+		return nil, release, err
 	}
 	r.PostForm = form
 	r.Form = url.Values{}
@@ -75,12 +92,12 @@ func evidenceFromRequest(w http.ResponseWriter, r *http.Request, field string) (
 		r.Form[k] = append(v, r.Form[k]...)
 	}
 	if err != nil {
-		return nil, err
+		return nil, release, err
 	}
 	if n != nil {
 		n.Note = form.Get("note")
 	}
-	return n, nil
+	return n, release, nil
 }
 
 // readUpload reads the parts of a multipart form: the file named field (the
@@ -165,7 +182,8 @@ func bodyProblem(err error, field string) error {
 }
 
 func (s *Server) handleEvidenceAdd(w http.ResponseWriter, r *http.Request) error {
-	n, err := evidenceFromRequest(w, r, "file")
+	n, release, err := s.evidenceFromRequest(w, r, "file")
+	defer release()
 	if err != nil {
 		return err
 	}
@@ -211,7 +229,8 @@ func (s *Server) handleEvidenceDownload(w http.ResponseWriter, r *http.Request) 
 
 // handleEvidencePage adds a file from the case page's form.
 func (s *Server) handleEvidencePage(w http.ResponseWriter, r *http.Request) error {
-	n, err := evidenceFromRequest(w, r, "file")
+	n, release, err := s.evidenceFromRequest(w, r, "file")
+	defer release()
 	if err == nil && n == nil {
 		err = invalid("invalid input", map[string]string{"file": "required"})
 	}

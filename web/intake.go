@@ -89,7 +89,8 @@ func (s *Server) handleNewCasePage(w http.ResponseWriter, r *http.Request) error
 // input has a problem, the form comes back as typed; a possible repeat
 // complaint by the same complainant is shown for the receiver to confirm.
 func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) error {
-	scan, err := evidenceFromRequest(w, r, "scan")
+	scan, release, err := s.evidenceFromRequest(w, r, "scan")
+	defer release()
 	scanProblems := map[string]string{}
 	if redress.ErrorCode(err) == redress.EINVALID && r.PostForm != nil {
 		scanProblems, err = pageFields(err), nil // too large: the form comes back with the problem

@@ -171,3 +171,4 @@ func TestUploadsNeverTouchTheDiskInClear_Issue11Item1(t *testing.T) {
 		t.Fatal("an uploaded scan is stored in clear")
 	}
 }
+
