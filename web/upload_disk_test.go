@@ -171,4 +171,3 @@ func TestUploadsNeverTouchTheDiskInClear_Issue11Item1(t *testing.T) {
 		t.Fatal("an uploaded scan is stored in clear")
 	}
 }
-
