@@ -101,6 +101,13 @@ func scanEvidence(row interface{ Scan(...any) error }, no string) (*redress.Evid
 	if err := row.Scan(&e.ID, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.Note, &e.UploadedBy, &at); err != nil {
 		return nil, err
 	}
+	// A name stored before redress.EvidenceName was the rule (with a bidi
+	// override, say) is shown as the rule would have kept it.
+	if name, err := redress.EvidenceName("file", e.Name); err == nil {
+		e.Name = name
+	} else {
+		e.Name = "evidence-" + strconv.FormatInt(e.ID, 10)
+	}
 	var err error
 	e.UploadedAt, err = parseTime(at)
 	return e, err
