@@ -53,8 +53,8 @@ const maxUploads = 8
 // field (too_large, 400), with the other fields still read into r.PostForm
 // when the body stays within its bound (a page shows the form again), else
 // with the rest of the body read out up to the bound so that the client
-// reads the answer. A form that is not multipart is
-// parsed as a plain form and has no file (nil).
+// reads the answer. A form that is not multipart is parsed as a plain form
+// and has no file (nil).
 //
 // A multipart upload holds one of the server's upload slots (maxUploads)
 // from before its body is read until release is called, when the request is
