@@ -131,6 +131,10 @@ const (
 	ProblemVisitChannel = "visit_channel"
 	// ProblemNoSuchCase: no case the user may act on has this number.
 	ProblemNoSuchCase = "no_such_case"
+	// ProblemFileName: a file name that names no file ("." or "..").
+	ProblemFileName = "file_name"
+	// ProblemTooLarge: args: the largest size allowed (20 MiB).
+	ProblemTooLarge = "too_large"
 )
 
 // problemTexts are the English texts of the problem keys, as the API's
@@ -151,6 +155,8 @@ var problemTexts = map[string]string{
 	ProblemVisitRepsCount:  "cannot exceed the number of visitors",
 	ProblemVisitChannel:    "only a visit in person (channel visit or counter) is registered as a visit",
 	ProblemNoSuchCase:      "no case has this number",
+	ProblemFileName:        "is not a file name",
+	ProblemTooLarge:        "larger than %s",
 }
 
 // ProblemKeys lists every stable problem key, sorted: the messages a page

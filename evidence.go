@@ -4,9 +4,9 @@ import (
 	"context"
 	"io"
 	"mime"
-	"path"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -47,22 +47,82 @@ var safeTypes = map[string]bool{
 	"application/msword": true, "application/vnd.ms-excel": true,
 }
 
-// CleanEvidence normalises a new file's name and type: the base name only,
-// no control characters, at most 200 characters; a content type that is not
-// on the safe list becomes application/octet-stream.
-func CleanEvidence(name, contentType string) (string, string, error) {
-	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), "\\", "/"))
+// MaxEvidenceNameChars is the longest evidence name kept, in characters.
+const MaxEvidenceNameChars = 200
+
+// EvidenceName cleans the name a file was uploaded under into the name it is
+// kept and served under:
+//
+//   - only the last segment of a path is kept, whether its separators are
+//     "/" or "\" (a browser may send C:\Users\…\scan.pdf), so a name has no
+//     path separator;
+//   - it loses every character that is not seen or that changes how the
+//     others are seen: control characters (Cc), format characters (Cf:
+//     the bidi embeddings, overrides and isolates U+202A–U+202E and
+//     U+2066–U+2069, the marks U+200E, U+200F and U+061C, zero-width
+//     spaces and joiners, the byte-order mark, the soft hyphen), the
+//     line and paragraph separators, the other default-ignorable
+//     characters (variation selectors, the combining grapheme joiner, the
+//     Hangul fillers), private-use and unassigned code points, and '"';
+//   - every other kind of space becomes a plain space, and the name is
+//     trimmed of spaces at both ends;
+//   - it is cut to MaxEvidenceNameChars characters.
+//
+// What is left may not be empty, "." or "..", and the name must have been
+// valid UTF-8: each is an EINVALID problem of field.
+func EvidenceName(field, name string) (string, error) {
+	var p Problems
+	if !utf8.ValidString(name) {
+		p.AddKey(field, ProblemNotUTF8)
+		return "", p.Err()
+	}
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
 	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '"' {
+		switch {
+		case invisibleInName(r):
 			return -1
+		case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
+			return ' '
 		}
 		return r
 	}, name)
-	if name == "" || name == "." || name == "/" || !utf8.ValidString(name) {
-		return "", "", &Error{Code: EINVALID, Message: "invalid input", Fields: map[string]string{"file": "a file with a name is required"}}
+	name = strings.TrimSpace(name)
+	if r := []rune(name); len(r) > MaxEvidenceNameChars {
+		name = strings.TrimSpace(string(r[:MaxEvidenceNameChars]))
 	}
-	if utf8.RuneCountInString(name) > 200 {
-		name = string([]rune(name)[:200])
+	switch name {
+	case "":
+		p.AddKey(field, ProblemRequired)
+	case ".", "..":
+		p.AddKey(field, ProblemFileName)
+	}
+	if err := p.Err(); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// invisibleInName reports whether r is dropped from a file name: a
+// character that is not seen, or that changes how the others are seen.
+func invisibleInName(r rune) bool {
+	switch {
+	case r == '"', r == '\u2028', r == '\u2029':
+		return true
+	case unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point):
+		return true
+	}
+	return !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z) // unassigned
+}
+
+// CleanEvidence cleans a new file's name (EvidenceName, field "file") and
+// type: a content type that is not on the safe list becomes
+// application/octet-stream.
+func CleanEvidence(name, contentType string) (string, string, error) {
+	name, err := EvidenceName("file", name)
+	if err != nil {
+		return "", "", err
 	}
 	mediaType, _, err := mime.ParseMediaType(contentType)
 	if err != nil || !safeTypes[mediaType] {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -278,12 +279,14 @@ type DeadlineNotice struct {
 // noticeSubjectChars bounds how much of a case's subject a notice quotes.
 const noticeSubjectChars = 40
 
-// Text returns the notice's subject and body in Chinese, e.g.
+// Text returns the in-app notice's subject and body in Chinese, e.g.
 //
 //	【投诉管理】案件 TS20261120-00001 网点答复期限将至
 //	案件 TS20261120-00001（理财产品收益与宣传不符）的网点答复期限为 2026-11-23，剩余 1 个工作日，请及时处理。
+//
+// An in-app notice stays in the bank and may quote the case's subject; an
+// e-mail or SMS leaves it and says ExternalText.
 func (n DeadlineNotice) Text() (subject, body string) {
-	title := n.Clock.Title(n.Kind)
 	about := "案件 " + n.CaseNo
 	if s := strings.Join(strings.Fields(n.CaseSubject), " "); s != "" {
 		if r := []rune(s); len(r) > noticeSubjectChars {
@@ -291,6 +294,40 @@ func (n DeadlineNotice) Text() (subject, body string) {
 		}
 		about += "（" + s + "）"
 	}
+	return n.text(about)
+}
+
+// ExternalText returns the subject and body of the notice as an e-mail or
+// SMS says it: these leave the bank (a mail server, an SMS gateway, a
+// phone's lock screen), so they carry the tracking number, what is due and
+// the link to the case, and never the case's subject, its description or
+// anyone's personal data, e.g.
+//
+//	【投诉管理】案件 TS20261120-00001 网点答复期限将至
+//	案件 TS20261120-00001 的网点答复期限为 2026-11-23，剩余 1 个工作日，请及时处理。详情：https://redress.bank.example/cases/TS20261120-00001
+//
+// link is the case's page (CaseLink); "" leaves it out.
+func (n DeadlineNotice) ExternalText(link string) (subject, body string) {
+	subject, body = n.text("案件 " + n.CaseNo + " ")
+	if link != "" {
+		body += "详情：" + link
+	}
+	return subject, body
+}
+
+// Message returns what the notice says on channel ch: Text in-app,
+// ExternalText(link) on every other channel (e-mail, SMS, and any channel
+// added later: what leaves the bank is the default).
+func (n DeadlineNotice) Message(ch NotifyChannel, link string) (subject, body string) {
+	if ch == NotifyInApp {
+		return n.Text()
+	}
+	return n.ExternalText(link)
+}
+
+// text is the notice's subject and body with about naming the case.
+func (n DeadlineNotice) text(about string) (subject, body string) {
+	title := n.Clock.Title(n.Kind)
 	if !n.Overdue {
 		var left string
 		switch {
@@ -319,6 +356,13 @@ func (n DeadlineNotice) Text() (subject, body string) {
 	}
 	return fmt.Sprintf("【投诉管理】案件 %s %s已超期", n.CaseNo, title),
 		fmt.Sprintf("%s的%s期限为 %s，已超期 %d 天，%s", about, title, n.Due, n.Today.Sub(n.Due), next)
+}
+
+// CaseLink returns the address of a case's page under base, the address of
+// the staff pages (https://redress.bank.example); with base "" it is the
+// path alone (/cases/TS20261120-00001).
+func CaseLink(base, no string) string {
+	return strings.TrimRight(base, "/") + "/cases/" + url.PathEscape(no)
 }
 
 // CalendarMissingText returns the subject and body of the alert to

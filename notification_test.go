@@ -3,6 +3,7 @@ package redress
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -111,6 +112,68 @@ func TestDeadlineNoticeText(t *testing.T) {
 	}
 	if got := DueReply.Title(KindPetition); got != "信访受理告知" {
 		t.Errorf("petition reply clock: %s", got)
+	}
+}
+
+// TestExternalNoticesCarryNoComplaintText_Issue11Item8: an e-mail or SMS
+// leaves the bank, so it carries the tracking number, what is due and a
+// link, never the case's subject (in-app notices may quote it). Every clock,
+// kind and notice is tried on every channel.
+func TestExternalNoticesCarryNoComplaintText_Issue11Item8(t *testing.T) {
+	t.Parallel()
+	const subjectText = "理财产品收益与宣传不符张三13812345678"
+	link := CaseLink("https://redress.bank.example/", "TS20261120-00001")
+	if link != "https://redress.bank.example/cases/TS20261120-00001" || CaseLink("", "XF20261120-00002") != "/cases/XF20261120-00002" {
+		t.Fatalf("CaseLink: %s", link)
+	}
+	notices := []func(n *DeadlineNotice){
+		func(*DeadlineNotice) {},
+		func(n *DeadlineNotice) { n.Today, n.Remaining = n.Due, 0 },
+		func(n *DeadlineNotice) { n.CalendarDays = true },
+		func(n *DeadlineNotice) {
+			n.Today, n.Overdue, n.Escalated, n.Level = NewDate(2026, 11, 26), true, true, 3
+		},
+		func(n *DeadlineNotice) {
+			n.Today, n.Overdue, n.Escalated, n.Level = NewDate(2026, 11, 26), true, true, 4
+		},
+		func(n *DeadlineNotice) { n.Today, n.Overdue, n.Level = NewDate(2026, 11, 26), true, 4 },
+	}
+	for _, kind := range Kinds {
+		for _, clock := range DueClocks {
+			for i, change := range notices {
+				n := DeadlineNotice{CaseNo: "TS20261120-00001", CaseSubject: subjectText, Kind: kind, Clock: clock,
+					Due: NewDate(2026, 11, 23), Today: NewDate(2026, 11, 22), Remaining: 1}
+				change(&n)
+				for _, ch := range append(slices.Clone(NotifyChannels), "fax") {
+					subject, body := n.Message(ch, link)
+					text := subject + "\n" + body
+					inApp, _ := n.Text()
+					if subject != inApp || !strings.Contains(body, clock.Title(kind)) || !strings.Contains(body, "2026-11-23") {
+						t.Errorf("%s %s %s notice %d: %q / %q does not say what is due", kind, clock, ch, i, subject, body)
+					}
+					if ch == NotifyInApp {
+						if !strings.Contains(body, "理财产品收益") {
+							t.Errorf("%s %s notice %d: the in-app body %q does not name the case", kind, clock, i, body)
+						}
+						continue
+					}
+					if strings.Contains(text, "理财") || strings.Contains(text, "张三") || strings.Contains(text, "138") {
+						t.Errorf("%s %s %s notice %d quotes the case: %q / %q", kind, clock, ch, i, subject, body)
+					}
+					if !strings.Contains(subject, n.CaseNo) || !strings.Contains(body, n.CaseNo) || !strings.HasSuffix(body, "详情："+link) {
+						t.Errorf("%s %s %s notice %d lacks the tracking number or the link: %q / %q", kind, clock, ch, i, subject, body)
+					}
+				}
+			}
+		}
+	}
+	n := DeadlineNotice{CaseNo: "TS20261120-00001", CaseSubject: subjectText, Kind: KindComplaint, Clock: DueReply,
+		Due: NewDate(2026, 11, 23), Today: NewDate(2026, 11, 22), Remaining: 1}
+	if _, body := n.ExternalText(link); body != "案件 TS20261120-00001 的网点答复期限为 2026-11-23，剩余 1 个工作日，请及时处理。详情："+link {
+		t.Errorf("external body: %s", body)
+	}
+	if _, body := n.ExternalText(""); strings.Contains(body, "详情") {
+		t.Errorf("an external body without a link: %s", body)
 	}
 }
 

@@ -45,13 +45,13 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, no string, n redress.
 	if err != nil {
 		return nil, fmt.Errorf("read evidence: %w", err)
 	}
+	var p redress.Problems
 	switch {
 	case len(content) == 0:
-		return nil, fieldError("file", "the file is empty")
+		p.Add("file", "the file is empty")
 	case len(content) > redress.MaxEvidenceBytes:
-		return nil, fieldError("file", "larger than 20 MiB")
+		p.AddKey("file", redress.ProblemTooLarge, "20 MiB")
 	}
-	var p redress.Problems
 	if len([]rune(n.Note)) > 1000 {
 		p.Add("note", "must be at most 1000 characters")
 	}
@@ -100,6 +100,13 @@ func scanEvidence(row interface{ Scan(...any) error }, no string) (*redress.Evid
 	var at string
 	if err := row.Scan(&e.ID, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.Note, &e.UploadedBy, &at); err != nil {
 		return nil, err
+	}
+	// A name stored before redress.EvidenceName was the rule (with a bidi
+	// override, say) is shown as the rule would have kept it.
+	if name, err := redress.EvidenceName("file", e.Name); err == nil {
+		e.Name = name
+	} else {
+		e.Name = "evidence-" + strconv.FormatInt(e.ID, 10)
 	}
 	var err error
 	e.UploadedAt, err = parseTime(at)

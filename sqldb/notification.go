@@ -141,9 +141,19 @@ type recipient struct {
 // delivery), and on each channel of external (e-mail, SMS: the channels with
 // a configured sender) for which the recipient has an address, as pending
 // for the outbox. No address is copied: the outbox reads it when it sends.
+// n's subject and body go out by e-mail and SMS as they are, so they must
+// hold no complaint text: a notice about a case is written by
+// insertMessages with each channel's text (redress.DeadlineNotice.Message).
 // It returns the number of rows written.
 func (db *DB) insertNotifications(ctx context.Context, tx *Tx, to []recipient, external []redress.NotifyChannel,
 	n redress.Notification, now time.Time) (int, error) {
+	return db.insertMessages(ctx, tx, to, external, n, func(redress.NotifyChannel) (string, string) { return n.Subject, n.Body }, now)
+}
+
+// insertMessages is insertNotifications with the subject and body of each
+// channel from text (n's own are not used).
+func (db *DB) insertMessages(ctx context.Context, tx *Tx, to []recipient, external []redress.NotifyChannel,
+	n redress.Notification, text func(redress.NotifyChannel) (subject, body string), now time.Time) (int, error) {
 	written := 0
 	for _, r := range to {
 		channels := []redress.NotifyChannel{redress.NotifyInApp}
@@ -157,9 +167,10 @@ func (db *DB) insertNotifications(ctx context.Context, tx *Tx, to []recipient, e
 			if ch == redress.NotifyInApp {
 				status, sentAt = redress.NotifySent, timeText(now)
 			}
+			subject, body := text(ch)
 			_, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, channel, kind, case_no, subject, body,
 				status, attempts, next_attempt_at, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
-				r.id, ch, n.Kind, n.CaseNo, n.Subject, n.Body, status, timeText(now), timeText(now), sentAt)
+				r.id, ch, n.Kind, n.CaseNo, subject, body, status, timeText(now), timeText(now), sentAt)
 			if err != nil {
 				return written, fmt.Errorf("insert %s notification for %s: %w", ch, r.login, err)
 			}

@@ -356,7 +356,7 @@ func TestOutboxSendsTheSweepByEmail(t *testing.T) {
 	}
 	m := got[0]
 	if m.to != "li.qiang@bank.example" || m.caseNo != c.No || m.subject != "【投诉管理】案件 "+c.No+" 网点答复期限将至" ||
-		m.body != "案件 "+c.No+"（理财产品收益与宣传不符）的网点答复期限为 2026-11-23，剩余 1 个工作日，请及时处理。" {
+		m.body != "案件 "+c.No+" 的网点答复期限为 2026-11-23，剩余 1 个工作日，请及时处理。详情：/cases/"+c.No {
 		t.Fatalf("received: %+v", m)
 	}
 	if rows := f.outboxRows(t, redress.NotifyEmail); len(rows) != 1 || rows[0].status != redress.NotifySent || rows[0].attempts != 1 || rows[0].claimedBy != "" {
@@ -544,7 +544,7 @@ func TestOutboxSMSResolvesTheNumberWhenSending(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(got) != 1 || got[0]["to"] != "13933334444" || !strings.HasPrefix(got[0]["text"], "【某某银行】案件 TS20261120-00001（") {
+	if len(got) != 1 || got[0]["to"] != "13933334444" || !strings.HasPrefix(got[0]["text"], "【某某银行】案件 TS20261120-00001 的") {
 		t.Fatalf("the gateway received %+v", got)
 	}
 	// A user disabled since is not sent to: the notification fails.

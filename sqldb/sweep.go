@@ -26,6 +26,10 @@ type SweepOptions struct {
 	// Channels are the external channels with a configured sender (e-mail,
 	// SMS). In-app notifications are always written.
 	Channels []redress.NotifyChannel
+	// BaseURL is the address of the staff pages (https://redress.bank.example):
+	// an e-mail or SMS notice links to the case's page under it. "" gives the
+	// page's path alone.
+	BaseURL string
 	// Limit bounds the notices of one clock that one sweep handles; the next
 	// sweep goes on. 0 means 1000.
 	Limit int
@@ -329,9 +333,9 @@ func (db *DB) sweepNotice(ctx context.Context, now time.Time, w sweepWindow, clo
 		if !notice.Overdue {
 			notice.Remaining, notice.CalendarDays = w.remaining(due)
 		}
-		subject, body := notice.Text()
-		written, err = db.insertNotifications(ctx, tx, to, opts.Channels,
-			redress.Notification{Kind: kind, Subject: subject, Body: body, CaseNo: c.No}, now)
+		link := redress.CaseLink(opts.BaseURL, c.No)
+		written, err = db.insertMessages(ctx, tx, to, opts.Channels, redress.Notification{Kind: kind, CaseNo: c.No},
+			func(ch redress.NotifyChannel) (string, string) { return notice.Message(ch, link) }, now)
 		return err
 	})
 	if errors.Is(err, errNothingToDo) {

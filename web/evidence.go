@@ -1,12 +1,16 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 
 	"redress"
 )
@@ -26,47 +30,160 @@ func (s *Server) evidenceRoutes() []route {
 	}
 }
 
-// evidenceFromRequest reads the file and note of a multipart upload.
-func evidenceFromRequest(w http.ResponseWriter, r *http.Request, field string) (*redress.NewEvidence, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, redress.MaxEvidenceBytes+1<<20)
-	if err := r.ParseMultipartForm(8 << 20); errors.Is(err, http.ErrNotMultipart) {
+// The limits of a form that carries a file, besides the file itself
+// (redress.MaxEvidenceBytes): its other fields together (the registration
+// form's text, an upload's note), and its parts.
+const (
+	maxFormFieldBytes = 1 << 20
+	maxFormParts      = 200
+)
+
+// maxUploads bounds the uploads read at once, each held in memory until its
+// request ends (at most redress.MaxEvidenceBytes and its fields: 8 × 21 MiB
+// ≈ 170 MiB); a further upload waits for a slot as long as its request lasts.
+const maxUploads = 8
+
+// evidenceFromRequest reads the file named field and the other fields of a
+// multipart upload (the fields into r.PostForm and r.Form, as
+// ParseMultipartForm would). Nothing is written to disk: the parts are read
+// from the body as they come (net/http's ParseMultipartForm would spool a
+// file over its memory limit to $TMPDIR, in clear, and leave it there when
+// the handler runs on a copy of the request). The file is held in memory,
+// at most redress.MaxEvidenceBytes; a larger one is an EINVALID problem of
+// field (too_large, 400), with the other fields still read into r.PostForm
+// when the body stays within its bound (a page shows the form again), else
+// with the rest of the body read out up to the bound so that the client
+// reads the answer. A form that is not multipart is parsed as a plain form
+// and has no file (nil).
+//
+// A multipart upload holds one of the server's upload slots (maxUploads)
+// from before its body is read until release is called, when the request is
+// done with the file; release is never nil.
+func (s *Server) evidenceFromRequest(w http.ResponseWriter, r *http.Request, field string) (_ *redress.NewEvidence, release func(), _ error) {
+	release = func() {}
+	r.Body = http.MaxBytesReader(w, r.Body, redress.MaxEvidenceBytes+maxFormFieldBytes+64<<10)
+	mr, err := r.MultipartReader()
+	if errors.Is(err, http.ErrNotMultipart) {
 		if err := r.ParseForm(); err != nil {
-			return nil, invalid("the form could not be read", nil)
+			return nil, release, invalid("the form could not be read", nil)
 		}
-		return nil, nil // a form without a file
-	} else if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, invalid("invalid input", map[string]string{"file": "larger than 20 MiB"})
-		}
-		return nil, invalid("send the file as multipart/form-data with a field named "+field, nil)
-	}
-	file, header, err := r.FormFile(field)
-	if errors.Is(err, http.ErrMissingFile) {
-		return nil, nil
+		return nil, release, nil // a form without a file
 	}
 	if err != nil {
-		return nil, invalid("the file could not be read", nil)
+		return nil, release, invalid("send the file as multipart/form-data with a field named "+field, nil)
 	}
-	return &redress.NewEvidence{Name: header.Filename, ContentType: header.Header.Get("Content-Type"),
-		Note: r.FormValue("note"), Body: readAll(file)}, nil
+	select {
+	case s.uploads <- struct{}{}:
+		release = sync.OnceFunc(func() { <-s.uploads })
+	case <-r.Context().Done():
+		return nil, release, invalid("the request ended while it waited for the upload to be read", nil)
+	}
+	n, form, err := readUpload(mr, field)
+	if form == nil {
+		_, _ = io.Copy(io.Discard, r.Body) // bounded by MaxBytesReader
+		return nil, release, err
+	}
+	r.PostForm = form
+	r.Form = url.Values{}
+	for k, v := range r.URL.Query() {
+		r.Form[k] = v
+	}
+	for k, v := range form {
+		r.Form[k] = append(v, r.Form[k]...)
+	}
+	if err != nil {
+		return nil, release, err
+	}
+	if n != nil {
+		n.Note = form.Get("note")
+	}
+	return n, release, nil
 }
 
-// readAll is the uploaded part as a reader that closes itself when read out.
-func readAll(f multipart.File) *closingReader { return &closingReader{f: f} }
-
-type closingReader struct{ f multipart.File }
-
-func (c *closingReader) Read(p []byte) (int, error) {
-	n, err := c.f.Read(p)
-	if err != nil {
-		c.f.Close()
+// readUpload reads the parts of a multipart form: the file named field (the
+// first part of that name with a file name) into memory, every other part
+// as a field value.
+func readUpload(mr *multipart.Reader, field string) (*redress.NewEvidence, url.Values, error) {
+	form := url.Values{}
+	var file *redress.NewEvidence
+	var tooBig error // the file's problem, once the other fields are read
+	fieldsLeft := int64(maxFormFieldBytes)
+	for parts := 0; ; parts++ {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return file, form, tooBig
+		}
+		if err != nil {
+			return nil, nil, bodyProblem(err, field)
+		}
+		if parts == maxFormParts {
+			return nil, nil, invalid(fmt.Sprintf("a form has at most %d parts", maxFormParts), nil)
+		}
+		name := part.FormName()
+		switch {
+		case name == "":
+		case name == field && uploadName(part) != "" && file == nil:
+			var content bytes.Buffer
+			if _, err := content.ReadFrom(io.LimitReader(part, redress.MaxEvidenceBytes+1)); err != nil {
+				return nil, nil, bodyProblem(err, field)
+			}
+			if content.Len() > redress.MaxEvidenceBytes {
+				// Read past it for the other fields, within the body's bound,
+				// so that a page can show the form again with the problem.
+				if _, err := io.Copy(io.Discard, part); err != nil {
+					return nil, nil, bodyProblem(err, field)
+				}
+				tooBig = tooLarge(field)
+				continue
+			}
+			file = &redress.NewEvidence{Name: uploadName(part), ContentType: part.Header.Get("Content-Type"), Body: &content}
+		default:
+			value, err := io.ReadAll(io.LimitReader(part, fieldsLeft+1))
+			if err != nil {
+				return nil, nil, bodyProblem(err, name)
+			}
+			if fieldsLeft -= int64(len(value)); fieldsLeft < 0 {
+				return nil, nil, invalid(fmt.Sprintf("the fields of the form besides the file are larger than %d bytes (1 MiB)", maxFormFieldBytes),
+					map[string]string{name: "the form's fields are too large"})
+			}
+			form.Add(name, string(value))
+		}
+		part.Close()
 	}
-	return n, err
+}
+
+// uploadName is the file name a part was sent with, as the client sent it
+// (Part.FileName would cut it with filepath.Base): redress.EvidenceName is
+// the one rule that cleans it.
+func uploadName(part *multipart.Part) string {
+	_, params, err := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+	if err != nil {
+		return ""
+	}
+	return params["filename"]
+}
+
+// tooLarge is the problem of a file over redress.MaxEvidenceBytes.
+func tooLarge(field string) error {
+	var p redress.Problems
+	p.AddKey(field, redress.ProblemTooLarge, "20 MiB")
+	return p.Err()
+}
+
+// bodyProblem is the error of a multipart body that could not be read while
+// reading the part field: over the body's bound (the file is too large), or
+// not a well-formed multipart body.
+func bodyProblem(err error, field string) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return tooLarge(field)
+	}
+	return invalid("the multipart/form-data body could not be read", map[string]string{field: "could not be read"})
 }
 
 func (s *Server) handleEvidenceAdd(w http.ResponseWriter, r *http.Request) error {
-	n, err := evidenceFromRequest(w, r, "file")
+	n, release, err := s.evidenceFromRequest(w, r, "file")
+	defer release()
 	if err != nil {
 		return err
 	}
@@ -112,7 +229,8 @@ func (s *Server) handleEvidenceDownload(w http.ResponseWriter, r *http.Request) 
 
 // handleEvidencePage adds a file from the case page's form.
 func (s *Server) handleEvidencePage(w http.ResponseWriter, r *http.Request) error {
-	n, err := evidenceFromRequest(w, r, "file")
+	n, release, err := s.evidenceFromRequest(w, r, "file")
+	defer release()
 	if err == nil && n == nil {
 		err = invalid("invalid input", map[string]string{"file": "required"})
 	}

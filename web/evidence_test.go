@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -13,17 +13,9 @@ import (
 // upload posts a file as multipart/form-data as the named user.
 func (f *apiFixture) upload(t *testing.T, login, no, name string, content []byte) (int, string) {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	part, err := mw.CreateFormFile("file", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	part.Write(content)
-	mw.WriteField("note", "客户提供的交易凭证")
-	mw.Close()
-	req, _ := http.NewRequest("POST", f.srv.URL+"/api/v1/cases/"+no+"/evidence", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	body, ct := multipartForm(t, "file", name, content, url.Values{"note": {"客户提供的交易凭证"}})
+	req, _ := http.NewRequest("POST", f.srv.URL+"/api/v1/cases/"+no+"/evidence", body)
+	req.Header.Set("Content-Type", ct)
 	req.Header.Set("Authorization", "Bearer "+f.tokens[login])
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -73,6 +65,13 @@ func TestEvidence(t *testing.T) {
 	}
 	if status, body := f.upload(t, "staff", no, "big.bin", make([]byte, 21<<20)); status != 400 || !strings.Contains(body, "20 MiB") {
 		t.Fatalf("oversized upload: %d %s", status, body)
+	}
+	// The name is redress.EvidenceName's: no bidi override, not "..".
+	if status, body := f.upload(t, "staff", no, "invoice\u202Efdp.exe", []byte("MZ")); status != 201 || !strings.Contains(body, `"name":"invoicefdp.exe"`) {
+		t.Fatalf("a name with a right-to-left override: %d %s", status, body)
+	}
+	if status, body := f.upload(t, "staff", no, "..", []byte("x")); status != 400 || !strings.Contains(body, `"file":"is not a file name"`) {
+		t.Fatalf(`a file named "..": %d %s`, status, body)
 	}
 	if status, _ := f.upload(t, "staff", no, "empty.txt", nil); status != 400 {
 		t.Fatalf("empty upload: %d", status)

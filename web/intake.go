@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -88,7 +89,12 @@ func (s *Server) handleNewCasePage(w http.ResponseWriter, r *http.Request) error
 // input has a problem, the form comes back as typed; a possible repeat
 // complaint by the same complainant is shown for the receiver to confirm.
 func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) error {
-	scan, err := evidenceFromRequest(w, r, "scan")
+	scan, release, err := s.evidenceFromRequest(w, r, "scan")
+	defer release()
+	scanProblems := map[string]string{}
+	if redress.ErrorCode(err) == redress.EINVALID && r.PostForm != nil {
+		scanProblems, err = pageFields(err), nil // too large: the form comes back with the problem
+	}
 	if err != nil {
 		return err
 	}
@@ -98,6 +104,7 @@ func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	n, fields := newCaseFromForm(f)
+	maps.Copy(fields, scanProblems)
 	if f.Get("restated") != "yes" {
 		fields["restated"] = "@" + redress.ProblemRestatement
 	}

@@ -68,6 +68,8 @@ type Server struct {
 	portal []route // the public handler's table
 	public *http.ServeMux
 	ui     *ui
+	// uploads holds a slot per upload being read or held (maxUploads).
+	uploads chan struct{}
 }
 
 // NewServer builds the server, its API routes and its pages. The templates
@@ -83,6 +85,7 @@ func NewServer(svc Services, log *slog.Logger) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.uploads = make(chan struct{}, maxUploads)
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.pattern(), s.staffHandler(rt))
