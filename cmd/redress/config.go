@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"redress"
@@ -26,6 +27,10 @@ type Config struct {
 	DueSoonDays   int                // REDRESS_DUE_SOON_DAYS, --due-soon-days: the due-soon window in working days, for the sweep and the pages; default redress.DefaultDueSoonDays
 	Email         notify.EmailConfig // REDRESS_SMTP_*: e-mail notifications; off without REDRESS_SMTP_HOST
 	SMS           notify.SMSConfig   // REDRESS_SMS_*: SMS notifications; off without REDRESS_SMS_URL
+	// BaseURL is REDRESS_BASE_URL: the staff UI's address as users reach it
+	// (https://complaints.bank.example), for the link in e-mail and SMS
+	// notices; without it the link is the path alone.
+	BaseURL string
 }
 
 func defaultConfig() Config {
@@ -59,6 +64,13 @@ func (c *Config) readNotifyEnv(getenv func(string) string) error {
 			return fmt.Errorf("REDRESS_DUE_SOON_DAYS=%q: want a number of working days such as 1", v)
 		}
 		c.DueSoonDays = n
+	}
+	if v := strings.TrimSpace(getenv("REDRESS_BASE_URL")); v != "" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("REDRESS_BASE_URL=%q: want the staff UI's address such as https://complaints.bank.example", v)
+		}
+		c.BaseURL = strings.TrimRight(v, "/")
 	}
 	var err error
 	if c.Email, err = notify.EmailConfigFromEnv(getenv); err != nil {

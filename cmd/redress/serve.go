@@ -192,7 +192,7 @@ func startJobs(ctx context.Context, cfg Config, db *sqldb.DB, log *slog.Logger) 
 	}
 	sort.Slice(channels, func(i, j int) bool { return channels[i] < channels[j] })
 	sort.Strings(names[1:])
-	opts := sqldb.SweepOptions{DueSoonDays: cfg.DueSoonDays, Calendars: db.Calendars, Channels: channels}
+	opts := sqldb.SweepOptions{DueSoonDays: cfg.DueSoonDays, Calendars: db.Calendars, Channels: channels, BaseURL: cfg.BaseURL}
 	sweep := jobs.NewSweep(jobs.SweepFunc(func(ctx context.Context, now time.Time) (*redress.SweepReport, error) {
 		return db.Sweep(ctx, now, opts)
 	}), cfg.SweepInterval, db.Now, log)
