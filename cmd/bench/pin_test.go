@@ -17,7 +17,7 @@ import (
 // a change to the generator or to the scenario data it draws from
 // (demo/scenario) must come with a new generatorVersion and a new
 // fingerprint here.
-const datasetFingerprint = "91aa85682781cb4ac1acec73b948912a35717d4913f619bb429d25d4b9b71453"
+const datasetFingerprint = "b684e988781f435c0141d526586ebdb0644d6fcbd936594c269a05b2156f8ca2"
 
 // TestGeneratorVersionPinsTheDataset fails when the generated dataset
 // changes while generatorVersion stays the same.
