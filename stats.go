@@ -8,9 +8,10 @@ import (
 // StatsQuery asks for the statistics of the cases received in a period,
 // within the caller's scope, optionally for one unit's subtree.
 type StatsQuery struct {
-	From string // YYYY-MM-DD, Beijing time, inclusive
-	To   string // YYYY-MM-DD, Beijing time, inclusive
-	Org  string // unit code; its subtree
+	From  string // YYYY-MM-DD, Beijing time, inclusive
+	To    string // YYYY-MM-DD, Beijing time, inclusive
+	Org   string // unit code; its subtree
+	Trend string // the trend's buckets: day, week or month; "" for DefaultTrend
 }
 
 // Validate checks the period: both dates, in order, at most 366 days.
@@ -31,6 +32,11 @@ func (q StatsQuery) Validate() error {
 		case days > 366:
 			p.Add("to", "a period is at most 366 days")
 		}
+	}
+	switch q.Trend {
+	case "", TrendDay, TrendWeek, TrendMonth:
+	default:
+		p.AddKey("trend", ProblemOneOf, "day, week, month")
 	}
 	return p.Err()
 }
@@ -70,6 +76,75 @@ type Stats struct {
 	// Reviews counts the reviews of decisions (核查, 复查, 复核) requested and
 	// decided in the period, whenever their case was received.
 	Reviews ReviewStats `json:"reviews"`
+
+	// Escalated counts the cases that reached level 3 or 4; Repeat those
+	// whose complainant (the same ID or phone number) had an earlier case.
+	Escalated int `json:"escalated"`
+	Repeat    int `json:"repeat"`
+	// OnTime is, per clock (reply, decision), how many cases' clocks have
+	// ended (answered, or run out while open) and how many of those were
+	// answered by their last day.
+	OnTime map[string]ClockOnTime `json:"on_time"`
+	// DaysToDecision is the mean and median of the days from receipt to the
+	// decision (the reply) of the cases decided.
+	DaysToDecision DaysStats `json:"days_to_decision"`
+	// Breakdowns are the counts by status, kind, channel, code_a, code_b,
+	// code_c, root_cause (the determination's code; "" when none) and unit
+	// (each child unit of the asked unit), each with its share and the
+	// prior period's and last year's count beside it.
+	Breakdowns map[string][]Figure `json:"breakdowns"`
+	// Prior and LastYear are the main counts of the prior period of the
+	// same length and of the same period a year before.
+	Prior    PeriodTotals `json:"prior"`
+	LastYear PeriodTotals `json:"last_year"`
+	// Units are the same figures for each child unit of the asked unit (the
+	// caller's own unit when none is asked), so a user drills down the tree.
+	Units []UnitStats `json:"units"`
+	// Trend is the cases received per bucket of TrendBy (day, week, month).
+	TrendBy string       `json:"trend_by"`
+	Trend   []TrendPoint `json:"trend"`
+}
+
+// ClockOnTime counts one clock's ended clocks and those kept.
+type ClockOnTime struct {
+	Ended  int     `json:"ended"`
+	OnTime int     `json:"on_time"`
+	Rate   float64 `json:"rate"` // OnTime / Ended, 0 to 1
+}
+
+// DaysStats are the mean and median of a number of days, and how many
+// cases they are of.
+type DaysStats struct {
+	Cases  int     `json:"cases"`
+	Mean   float64 `json:"mean"`
+	Median float64 `json:"median"`
+}
+
+// PeriodTotals are the main counts of a comparison period.
+type PeriodTotals struct {
+	From        string `json:"from"`
+	To          string `json:"to"`
+	Received    int    `json:"received"`
+	Closed      int    `json:"closed"`
+	Upheld      int    `json:"upheld"`
+	Escalated   int    `json:"escalated"`
+	Repeat      int    `json:"repeat"`
+	OpenOverdue int    `json:"open_overdue"`
+	Regulator   int    `json:"regulator_forwarded"`
+}
+
+// UnitStats are the main figures of one child unit in the period.
+type UnitStats struct {
+	Org            string      `json:"org"`
+	Name           string      `json:"name"`
+	Received       int         `json:"received"`
+	Share          float64     `json:"share"`
+	Closed         int         `json:"closed"`
+	Upheld         int         `json:"upheld"`
+	Escalated      int         `json:"escalated"`
+	Repeat         int         `json:"repeat"`
+	OpenOverdue    int         `json:"open_overdue"`
+	DecisionOnTime ClockOnTime `json:"decision_on_time"`
 }
 
 // ReviewStats are the reviews requested in a period, those decided in it,

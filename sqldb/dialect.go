@@ -220,6 +220,15 @@ func (d dialect) searchMatch(terms []string) (from, where, order string, arg any
 	return `case_fts JOIN cases c ON c.id = case_fts.rowid`, `case_fts MATCH ?`, `case_fts.rowid DESC`, `"` + phrase + `"`
 }
 
+// beijingDate is the SQL for the Beijing date (YYYY-MM-DD) of a stored time
+// (fixed-width UTC text); Beijing keeps UTC+8 all year.
+func (d dialect) beijingDate(col string) string {
+	if d.name == "postgres" {
+		return `to_char(CAST(` + col + ` AS TIMESTAMPTZ) AT TIME ZONE 'UTC' + INTERVAL '8 hours', 'YYYY-MM-DD')`
+	}
+	return `date(` + col + `, '+8 hours')`
+}
+
 // daysBetween is the SQL for the whole days from one stored time (fixed-width
 // UTC text) to another.
 func (d dialect) daysBetween(from, to string) string {

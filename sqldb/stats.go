@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"redress"
@@ -16,9 +17,12 @@ func NewStatsService(db *DB) *StatsService { return &StatsService{db: db} }
 
 var _ redress.StatsService = (*StatsService)(nil)
 
-// Stats counts the cases received in a period with one grouped pass over
-// the period's rows (the received_at index bounds it): every count is a
-// GROUP BY of the same WHERE.
+// Stats counts the cases received in a period, and the same counts for the
+// prior period and the same period last year beside them: one grouped pass
+// over each period's rows (the received_at index bounds it), summed in Go
+// into the totals, the breakdowns and each child unit's figures (tally), so
+// every figure has one computation. The trend and the reviews are a query
+// each.
 func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redress.Stats, error) {
 	u, err := caseReaderFrom(ctx)
 	if err != nil {
@@ -28,82 +32,44 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 		return nil, err
 	}
 	start := time.Now()
-	f := redress.CaseFilter{ReceivedFrom: q.From, ReceivedTo: q.To, Org: q.Org}
-	where, args, err := s.db.caseFilterSQL(ctx, u, &f)
+	from, _ := redress.ParseDate(q.From) // validated
+	to, _ := redress.ParseDate(q.To)
+	cur, units, err := s.tallyPeriod(ctx, u, q.Org, from, to)
 	if err != nil {
 		return nil, err
 	}
-	st := &redress.Stats{From: q.From, To: q.To, Org: q.Org, ByStatus: map[redress.Status]int{}, ByKind: map[redress.Kind]int{},
-		ByChannel: map[redress.Channel]int{}, ByCodeB: map[string]int{}, BySatisfaction: map[string]int{},
-		RegulatorBySource: map[redress.RegulatorSource]int{}}
-	// One row per combination; the combinations are few (statuses × kinds × ...),
-	// so grouping in SQL and summing in Go reads the period once.
-	overdue, overdueArgs := overdueSQL(redress.Today(s.db.now()))
-	rows, err := s.db.reads().QueryContext(ctx, `SELECT c.status, c.kind, c.channel, COALESCE(c.code_b, ''),
-		c.outcome, c.satisfaction,
-		CASE WHEN c.closed_at IS NULL THEN -1 ELSE `+s.db.dialect.daysBetween("c.received_at", "c.closed_at")+` END,
-		CASE WHEN `+overdue+` THEN 1 ELSE 0 END,
-		CASE WHEN c.regulator_ref <> '' THEN 1 ELSE 0 END,
-		c.regulator_source, c.regulator_finding,
-		COUNT(*), COALESCE(SUM(c.redress_fen), 0)
-		FROM cases c WHERE 1 = 1`+where+` GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`, append(overdueArgs, args...)...)
+	pf, pt := redress.PriorPeriod(from, to)
+	prior, priorUnits, err := s.tallyPeriod(ctx, u, q.Org, pf, pt)
 	if err != nil {
-		return nil, fmt.Errorf("stats: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	var redressFen int64
-	for rows.Next() {
-		var status redress.Status
-		var kind redress.Kind
-		var channel redress.Channel
-		var codeB, outcome, satisfaction string
-		var days, overdue, regulator, n int
-		var fen int64
-		var source redress.RegulatorSource
-		var finding redress.RegulatorFinding
-		if err := rows.Scan(&status, &kind, &channel, &codeB, &outcome, &satisfaction, &days, &overdue, &regulator,
-			&source, &finding, &n, &fen); err != nil {
-			return nil, fmt.Errorf("stats: %w", err)
-		}
-		st.Received += n
-		st.ByStatus[status] += n
-		st.ByKind[kind] += n
-		st.ByChannel[channel] += n
-		if codeB != "" {
-			st.ByCodeB[codeB] += n
-		}
-		if satisfaction != "" {
-			st.BySatisfaction[satisfaction] += n
-		}
-		if status == redress.StatusClosed {
-			st.Closed += n
-			if days >= 0 && days <= 15 {
-				st.ClosedIn15 += n
-			}
-			if days >= 0 && days <= 30 {
-				st.ClosedIn30 += n
-			}
-			if days >= 0 && days <= 60 {
-				st.ClosedIn60 += n
-			}
-		}
-		switch redress.Outcome(outcome) {
-		case redress.OutcomeUpheld:
-			st.Upheld += n
-		case redress.OutcomePartlyUpheld:
-			st.PartlyUpheld += n
-		}
-		st.OpenOverdue += overdue * n
-		st.Regulator += regulator * n
-		if channel == redress.ChannelRegulator {
-			countRegulator(st, source, finding, n)
-		}
-		redressFen += fen
+	lf, lt := redress.SamePeriodLastYear(from, to)
+	lastYear, lastYearUnits, err := s.tallyPeriod(ctx, u, q.Org, lf, lt)
+	if err != nil {
+		return nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("stats: %w", err)
+
+	st := cur.stats()
+	st.From, st.To, st.Org = q.From, q.To, q.Org
+	st.Prior, st.LastYear = prior.totals(pf, pt), lastYear.totals(lf, lt)
+	st.Breakdowns = map[string][]redress.Figure{}
+	for name, counts := range cur.breakdowns {
+		st.Breakdowns[name] = redress.Figures(counts, prior.breakdowns[name], lastYear.breakdowns[name], cur.received)
 	}
-	st.RedressPaid = redress.FormatAmount(redressFen)
+	tree, err := s.unitTree(ctx, u, q.Org)
+	if err != nil {
+		return nil, err
+	}
+	st.Units = tree.stats(units, cur.received)
+	st.Breakdowns["unit"] = redress.Figures(unitCounts(st.Units), unitCounts(tree.stats(priorUnits, prior.received)),
+		unitCounts(tree.stats(lastYearUnits, lastYear.received)), cur.received)
+	st.TrendBy = q.Trend
+	if st.TrendBy == "" {
+		st.TrendBy = redress.DefaultTrend(from, to)
+	}
+	if st.Trend, err = s.trend(ctx, u, q.Org, from, to, st.TrendBy); err != nil {
+		return nil, err
+	}
 	if st.Reviews, err = s.reviewStats(ctx, u, q); err != nil { // review.go
 		return nil, err
 	}
@@ -111,16 +77,176 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 	return st, nil
 }
 
-// countRegulator counts n cases the regulator forwarded through source with
-// the regulator's finding (valid, invalid, or none yet).
-func countRegulator(st *redress.Stats, source redress.RegulatorSource, finding redress.RegulatorFinding, n int) {
-	st.RegulatorBySource[source] += n
-	switch finding {
-	case redress.FindingValid:
-		st.RegulatorValid += n
-	case redress.FindingInvalid:
-		st.RegulatorInvalid += n
-	default:
-		st.RegulatorNoFinding += n
+// statsColumns are what a period's cases are grouped by: every attribute a
+// figure counts. The day counts are -1 when they do not apply; the on-time
+// flags are 1 (kept), 0 (missed) or -1 (the clock has not ended).
+func (db *DB) statsColumns(today string) (string, []any) {
+	overdue, overdueArgs := overdueSQL(today)
+	open, openArgs := statusIn("c.status", redress.OpenStatuses)
+	d := db.dialect
+	cols := `c.status, c.kind, c.channel, COALESCE(c.code_a, ''), COALESCE(c.code_b, ''), COALESCE(c.code_c, ''),
+		COALESCE(c.root_cause_code, ''), c.outcome, c.satisfaction,
+		CASE WHEN c.closed_at IS NULL THEN -1 ELSE ` + d.daysBetween("c.received_at", "c.closed_at") + ` END,
+		CASE WHEN ` + overdue + ` THEN 1 ELSE 0 END,
+		CASE WHEN c.regulator_ref <> '' THEN 1 ELSE 0 END, c.regulator_source, c.regulator_finding,
+		CASE WHEN c.level >= 3 THEN 1 ELSE 0 END,
+		CASE WHEN EXISTS (SELECT 1 FROM cases p WHERE p.received_at < c.received_at AND
+			((c.c_id_number_idx <> '' AND p.c_id_number_idx = c.c_id_number_idx) OR
+			 (c.c_phone_idx <> '' AND p.c_phone_idx = c.c_phone_idx))) THEN 1 ELSE 0 END,
+		CASE WHEN c.reply_due = '' THEN -1
+			WHEN c.reply_satisfied_at IS NOT NULL THEN CASE WHEN ` + d.beijingDate("c.reply_satisfied_at") + ` <= c.reply_due THEN 1 ELSE 0 END
+			WHEN ` + open + ` AND c.reply_due < ? THEN 0 ELSE -1 END,
+		CASE WHEN c.decision_due = '' THEN -1
+			WHEN c.replied_at IS NOT NULL THEN CASE WHEN ` + d.beijingDate("c.replied_at") + ` <= c.decision_due THEN 1 ELSE 0 END
+			WHEN ` + overdue + ` THEN 0 ELSE -1 END,
+		CASE WHEN c.replied_at IS NULL THEN -1 ELSE ` + d.daysBetween("c.received_at", "c.replied_at") + ` END,
+		c.org_id`
+	args := append(append(append(append([]any{}, overdueArgs...), openArgs...), today), overdueArgs...)
+	return cols, args
+}
+
+// statsGroupColumns is the number of columns statsColumns groups by.
+const statsGroupColumns = 20
+
+// tallyPeriod sums the cases received from–to in scope (and in org's
+// subtree): the whole, and per unit of the case.
+func (s *StatsService) tallyPeriod(ctx context.Context, u *redress.User, org string, from, to redress.Date) (*tally, map[int64]*tally, error) {
+	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: org}
+	where, args, err := s.db.caseFilterSQL(ctx, u, &f)
+	if err != nil {
+		return nil, nil, err
 	}
+	cols, colArgs := s.db.statsColumns(redress.Today(s.db.now()))
+	groups := make([]string, statsGroupColumns)
+	for i := range groups {
+		groups[i] = fmt.Sprint(i + 1)
+	}
+	rows, err := s.db.reads().QueryContext(ctx, `SELECT `+cols+`, COUNT(*), COALESCE(SUM(c.redress_fen), 0)
+		FROM cases c WHERE 1 = 1`+where+` GROUP BY `+strings.Join(groups, ", "), append(colArgs, args...)...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("stats: %w", err)
+	}
+	defer rows.Close()
+	total, units := newTally(), map[int64]*tally{}
+	for rows.Next() {
+		var g statsGroup
+		if err := rows.Scan(&g.status, &g.kind, &g.channel, &g.codeA, &g.codeB, &g.codeC, &g.rootCause, &g.outcome, &g.satisfaction,
+			&g.closedDays, &g.overdue, &g.regulator, &g.source, &g.finding, &g.escalated, &g.repeat,
+			&g.replyOnTime, &g.decisionOnTime, &g.decisionDays, &g.orgID, &g.n, &g.fen); err != nil {
+			return nil, nil, fmt.Errorf("stats: %w", err)
+		}
+		total.add(&g)
+		if units[g.orgID] == nil {
+			units[g.orgID] = newTally()
+		}
+		units[g.orgID].add(&g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("stats: %w", err)
+	}
+	return total, units, nil
+}
+
+// unitTree is the asked unit's children (the caller's own unit when none
+// is asked; the unit itself when it has no children) and every unit with
+// its path, to sum the tallies per case unit into each child's subtree.
+type unitTree struct {
+	children []orgRef
+	all      []orgRef
+}
+
+// orgRef is a unit as the statistics name it.
+type orgRef struct {
+	id               int64
+	code, name, path string
+}
+
+func (s *StatsService) unitTree(ctx context.Context, u *redress.User, org string) (*unitTree, error) {
+	rows, err := s.db.reads().QueryContext(ctx, `SELECT id, code, name, path FROM org_units ORDER BY path`)
+	if err != nil {
+		return nil, fmt.Errorf("stats by unit: %w", err)
+	}
+	defer rows.Close()
+	tree := &unitTree{}
+	rootPath := u.OrgPath
+	for rows.Next() {
+		var x orgRef
+		if err := rows.Scan(&x.id, &x.code, &x.name, &x.path); err != nil {
+			return nil, fmt.Errorf("stats by unit: %w", err)
+		}
+		if org != "" && x.code == org {
+			rootPath = x.path
+		}
+		tree.all = append(tree.all, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stats by unit: %w", err)
+	}
+	for _, x := range tree.all {
+		if rest, ok := strings.CutPrefix(x.path, rootPath); ok && rest != "" && strings.Count(rest, "/") == 1 {
+			tree.children = append(tree.children, x)
+		}
+	}
+	if len(tree.children) == 0 {
+		for _, x := range tree.all {
+			if x.path == rootPath {
+				tree.children = append(tree.children, x)
+			}
+		}
+	}
+	return tree, nil
+}
+
+// stats gives each child the figures of its subtree, from the tallies per
+// case unit, its share of received.
+func (tree *unitTree) stats(byOrg map[int64]*tally, received int) []redress.UnitStats {
+	out := make([]redress.UnitStats, 0, len(tree.children))
+	for _, ch := range tree.children {
+		t := newTally()
+		for _, x := range tree.all {
+			if sub := byOrg[x.id]; sub != nil && strings.HasPrefix(x.path, ch.path) {
+				t.merge(sub)
+			}
+		}
+		out = append(out, t.unit(ch.code, ch.name, received))
+	}
+	return out
+}
+
+// unitCounts are the cases received per unit, for the breakdown by unit.
+func unitCounts(units []redress.UnitStats) map[string]int {
+	out := make(map[string]int, len(units))
+	for _, us := range units {
+		out[us.Org] = us.Received
+	}
+	return out
+}
+
+// trend counts the cases received per Beijing day from–to, summed into the
+// buckets of by.
+func (s *StatsService) trend(ctx context.Context, u *redress.User, org string, from, to redress.Date, by string) ([]redress.TrendPoint, error) {
+	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: org}
+	where, args, err := s.db.caseFilterSQL(ctx, u, &f)
+	if err != nil {
+		return nil, err
+	}
+	day := s.db.dialect.beijingDate("c.received_at")
+	rows, err := s.db.reads().QueryContext(ctx, `SELECT `+day+`, COUNT(*) FROM cases c WHERE 1 = 1`+where+` GROUP BY 1`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("stats trend: %w", err)
+	}
+	defer rows.Close()
+	byDay := map[string]int{}
+	for rows.Next() {
+		var d string
+		var n int
+		if err := rows.Scan(&d, &n); err != nil {
+			return nil, fmt.Errorf("stats trend: %w", err)
+		}
+		byDay[d] += n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stats trend: %w", err)
+	}
+	return redress.Trend(byDay, from, to, by), nil
 }

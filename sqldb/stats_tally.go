@@ -1,0 +1,163 @@
+package sqldb
+
+import "redress"
+
+// statsGroup is one group of a period's cases (statsColumns) and how many
+// cases it holds.
+type statsGroup struct {
+	status                      redress.Status
+	kind                        redress.Kind
+	channel                     redress.Channel
+	codeA, codeB, codeC         string
+	rootCause                   string
+	outcome, satisfaction       string
+	closedDays                  int
+	overdue, regulator          int
+	source                      redress.RegulatorSource
+	finding                     redress.RegulatorFinding
+	escalated, repeat           int
+	replyOnTime, decisionOnTime int
+	decisionDays                int
+	orgID                       int64
+	n                           int
+	fen                         int64
+}
+
+// tally is what groups of cases add up to: every figure of redress.Stats
+// but the reviews, the trend and the comparisons.
+type tally struct {
+	received, closed, closedIn15, closedIn30, closedIn60 int
+	openOverdue, upheld, partlyUpheld, regulator         int
+	escalated, repeat                                    int
+	redressFen                                           int64
+	byStatus                                             map[redress.Status]int
+	byKind                                               map[redress.Kind]int
+	byChannel                                            map[redress.Channel]int
+	bySatisfaction                                       map[string]int
+	bySource                                             map[redress.RegulatorSource]int
+	regulatorValid, regulatorInvalid, regulatorNone      int
+	onTime                                               map[string]*redress.ClockOnTime
+	decisionDays                                         map[int]int
+	// breakdowns are the counts by status, kind, channel, code_a, code_b,
+	// code_c and root_cause, as strings, for redress.Figures.
+	breakdowns map[string]map[string]int
+}
+
+func newTally() *tally {
+	t := &tally{byStatus: map[redress.Status]int{}, byKind: map[redress.Kind]int{}, byChannel: map[redress.Channel]int{},
+		bySatisfaction: map[string]int{}, bySource: map[redress.RegulatorSource]int{}, decisionDays: map[int]int{},
+		onTime:     map[string]*redress.ClockOnTime{"reply": {}, "decision": {}},
+		breakdowns: map[string]map[string]int{}}
+	for _, name := range []string{"status", "kind", "channel", "code_a", "code_b", "code_c", "root_cause"} {
+		t.breakdowns[name] = map[string]int{}
+	}
+	return t
+}
+
+// add counts one group.
+func (t *tally) add(g *statsGroup) {
+	n := g.n
+	t.received += n
+	t.byStatus[g.status] += n
+	t.byKind[g.kind] += n
+	t.byChannel[g.channel] += n
+	if g.satisfaction != "" {
+		t.bySatisfaction[g.satisfaction] += n
+	}
+	for name, key := range map[string]string{"status": string(g.status), "kind": string(g.kind), "channel": string(g.channel),
+		"code_a": g.codeA, "code_b": g.codeB, "code_c": g.codeC, "root_cause": g.rootCause} {
+		if key != "" || name == "root_cause" && g.decisionDays >= 0 { // a decided case without a root-cause code counts as ""
+			t.breakdowns[name][key] += n
+		}
+	}
+	if g.status == redress.StatusClosed {
+		t.closed += n
+		for limit, dst := range map[int]*int{15: &t.closedIn15, 30: &t.closedIn30, 60: &t.closedIn60} {
+			if g.closedDays >= 0 && g.closedDays <= limit {
+				*dst += n
+			}
+		}
+	}
+	switch redress.Outcome(g.outcome) {
+	case redress.OutcomeUpheld:
+		t.upheld += n
+	case redress.OutcomePartlyUpheld:
+		t.partlyUpheld += n
+	}
+	t.openOverdue += g.overdue * n
+	t.regulator += g.regulator * n
+	if g.channel == redress.ChannelRegulator {
+		t.bySource[g.source] += n
+		switch g.finding {
+		case redress.FindingValid:
+			t.regulatorValid += n
+		case redress.FindingInvalid:
+			t.regulatorInvalid += n
+		default:
+			t.regulatorNone += n
+		}
+	}
+	t.escalated += g.escalated * n
+	t.repeat += g.repeat * n
+	for clock, flag := range map[string]int{"reply": g.replyOnTime, "decision": g.decisionOnTime} {
+		if flag >= 0 {
+			t.onTime[clock].Ended += n
+			t.onTime[clock].OnTime += flag * n
+		}
+	}
+	if g.decisionDays >= 0 {
+		t.decisionDays[g.decisionDays] += n
+	}
+	t.redressFen += g.fen
+}
+
+// merge adds another tally's counts (a unit's subtree is the merge of its
+// units' tallies).
+func (t *tally) merge(o *tally) {
+	t.received += o.received
+	t.closed += o.closed
+	t.upheld += o.upheld
+	t.escalated += o.escalated
+	t.repeat += o.repeat
+	t.openOverdue += o.openOverdue
+	for clock, c := range o.onTime {
+		t.onTime[clock].Ended += c.Ended
+		t.onTime[clock].OnTime += c.OnTime
+	}
+}
+
+// onTimeOf is one clock's figure with its rate.
+func (t *tally) onTimeOf(clock string) redress.ClockOnTime {
+	c := *t.onTime[clock]
+	c.Rate = redress.Share(c.OnTime, c.Ended)
+	return c
+}
+
+// stats is the tally as the period's statistics.
+func (t *tally) stats() *redress.Stats {
+	st := &redress.Stats{Received: t.received, ByStatus: t.byStatus, ByKind: t.byKind, ByChannel: t.byChannel,
+		ByCodeB: t.breakdowns["code_b"], BySatisfaction: t.bySatisfaction, Closed: t.closed, ClosedIn15: t.closedIn15,
+		ClosedIn30: t.closedIn30, ClosedIn60: t.closedIn60, OpenOverdue: t.openOverdue, Upheld: t.upheld,
+		PartlyUpheld: t.partlyUpheld, RedressPaid: redress.FormatAmount(t.redressFen), Regulator: t.regulator,
+		RegulatorBySource: t.bySource, RegulatorValid: t.regulatorValid, RegulatorInvalid: t.regulatorInvalid,
+		RegulatorNoFinding: t.regulatorNone, Escalated: t.escalated, Repeat: t.repeat,
+		OnTime: map[string]redress.ClockOnTime{"reply": t.onTimeOf("reply"), "decision": t.onTimeOf("decision")}}
+	st.DaysToDecision.Mean, st.DaysToDecision.Median = redress.MeanAndMedian(t.decisionDays)
+	for _, n := range t.decisionDays {
+		st.DaysToDecision.Cases += n
+	}
+	return st
+}
+
+// totals is the tally as a comparison period's main counts.
+func (t *tally) totals(from, to redress.Date) redress.PeriodTotals {
+	return redress.PeriodTotals{From: from.String(), To: to.String(), Received: t.received, Closed: t.closed, Upheld: t.upheld,
+		Escalated: t.escalated, Repeat: t.repeat, OpenOverdue: t.openOverdue, Regulator: t.regulator}
+}
+
+// unit is the tally as one unit's figures, its share of received.
+func (t *tally) unit(code, name string, received int) redress.UnitStats {
+	return redress.UnitStats{Org: code, Name: name, Received: t.received, Share: redress.Share(t.received, received),
+		Closed: t.closed, Upheld: t.upheld, Escalated: t.escalated, Repeat: t.repeat, OpenOverdue: t.openOverdue,
+		DecisionOnTime: t.onTimeOf("decision")}
+}
