@@ -1,8 +1,10 @@
 package redress
 
 import (
+	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -171,4 +173,55 @@ func MeanAndMedian(dist map[int]int) (mean, median float64) {
 		med = (float64(at(n/2-1)) + float64(at(n/2))) / 2
 	}
 	return math.Round(float64(sum)/float64(n)*10) / 10, med
+}
+
+// The kinds of statistics period a user picks.
+const (
+	PeriodMonth   = "month"   // YYYY-MM
+	PeriodQuarter = "quarter" // YYYY-Qn
+	PeriodYear    = "year"    // YYYY
+	PeriodCustom  = "custom"  // from–to
+)
+
+// PeriodKinds lists the kinds of period, as the statistics page offers them.
+var PeriodKinds = []string{PeriodMonth, PeriodQuarter, PeriodYear, PeriodCustom}
+
+// PeriodOf is the first and last day of a month ("2026-11"), a quarter
+// ("2026-Q4") or a year ("2026"); a custom period is its own from and to.
+// An unknown kind or a malformed value is EINVALID naming the field
+// "period" or "value".
+func PeriodOf(kind, value string) (Date, Date, error) {
+	bad := func(field, key string, args ...string) (Date, Date, error) {
+		var p Problems
+		p.AddKey(field, key, args...)
+		return Date{}, Date{}, p.Err()
+	}
+	var year, month, quarter int
+	switch kind {
+	case PeriodMonth:
+		if n, _ := fmt.Sscanf(value, "%4d-%2d", &year, &month); n != 2 || len(value) != 7 || month < 1 || month > 12 {
+			return bad("value", ProblemOneOf, "YYYY-MM")
+		}
+		from := NewDate(year, time.Month(month), 1)
+		return from, nextBucket(from, TrendMonth).AddDays(-1), nil
+	case PeriodQuarter:
+		if n, _ := fmt.Sscanf(value, "%4d-Q%1d", &year, &quarter); n != 2 || len(value) != 7 || quarter < 1 || quarter > 4 {
+			return bad("value", ProblemOneOf, "YYYY-Q1…Q4")
+		}
+		from := NewDate(year, time.Month(3*quarter-2), 1)
+		return from, nextBucket(nextBucket(nextBucket(from, TrendMonth), TrendMonth), TrendMonth).AddDays(-1), nil
+	case PeriodYear:
+		if n, _ := fmt.Sscanf(value, "%4d", &year); n != 1 || len(value) != 4 {
+			return bad("value", ProblemOneOf, "YYYY")
+		}
+		return NewDate(year, time.January, 1), NewDate(year, time.December, 31), nil
+	}
+	return bad("period", ProblemOneOf, strings.Join(PeriodKinds[:3], ", "))
+}
+
+// LastMonth is the month before the one today falls in, as "YYYY-MM": the
+// statistics page's default (the monthly report a branch sends).
+func LastMonth(today Date) string {
+	d := NewDate(today.Year(), today.Month(), 1).AddDays(-1)
+	return fmt.Sprintf("%04d-%02d", d.Year(), int(d.Month()))
 }

@@ -81,3 +81,32 @@ func TestMeanAndMedian(t *testing.T) {
 		}
 	}
 }
+
+func TestPeriodOf(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ kind, value, from, to, field string }{
+		{PeriodMonth, "2026-11", "2026-11-01", "2026-11-30", ""},
+		{PeriodMonth, "2028-02", "2028-02-01", "2028-02-29", ""},
+		{PeriodQuarter, "2026-Q4", "2026-10-01", "2026-12-31", ""},
+		{PeriodQuarter, "2026-Q1", "2026-01-01", "2026-03-31", ""},
+		{PeriodYear, "2026", "2026-01-01", "2026-12-31", ""},
+		{PeriodMonth, "2026-13", "", "", "value"},
+		{PeriodMonth, "2026-1", "", "", "value"},
+		{PeriodQuarter, "2026-Q5", "", "", "value"},
+		{PeriodYear, "26", "", "", "value"},
+		{"week", "2026", "", "", "period"},
+	} {
+		from, to, err := PeriodOf(tt.kind, tt.value)
+		switch {
+		case tt.field != "":
+			if ErrorFields(err)[tt.field] == "" {
+				t.Errorf("%s %s: want a problem on %s, got %v", tt.kind, tt.value, tt.field, err)
+			}
+		case err != nil || from.String() != tt.from || to.String() != tt.to:
+			t.Errorf("%s %s: %s–%s %v", tt.kind, tt.value, from, to, err)
+		}
+	}
+	if got := LastMonth(NewDate(2026, time.January, 15)); got != "2025-12" {
+		t.Errorf("last month of 2026-01-15: %s", got)
+	}
+}

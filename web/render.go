@@ -32,6 +32,7 @@ type ui struct {
 var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search", "admin_orgs", "admin_users", "admin_codes",
 	"admin_calendar", "admin_policies", "admin_tokens", "error",
 	"admin_settings", "review_request", // review: the mediation body of the decision letter, a request from any unit
+	"stats", // the statistics page (统计分析)
 }
 
 // printNames are rendered inside print.html, for paper.
@@ -61,7 +62,9 @@ func newUI() (*ui, error) {
 		// cases (redress.MayRegister): the first responders and handlers.
 		"handlesCases": func(u *redress.User) bool { return u != nil && redress.MayRegister(u.Role) },
 		"seq":          func(items ...string) []string { return items },
-		"lower":        strings.ToLower,
+		// percent shows a share (0 to 1) as a percentage with one decimal.
+		"percent": func(share float64) string { return fmt.Sprintf("%.1f%%", share*100) },
+		"lower":   strings.ToLower,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

@@ -21,20 +21,33 @@
     });
   }
 
-  // The status chart on the workbench, drawn by ECharts when it is present.
-  function drawChart() {
-    var el = document.getElementById("status-chart");
-    if (!el || !window.echarts) return;
-    var data;
-    try { data = JSON.parse(el.getAttribute("data-chart")); } catch (e) { return; }
-    data = data.filter(function (d) { return d.value > 0; });
-    var chart = window.echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption({
-      animation: false,
-      tooltip: { trigger: "item" },
-      series: [{ type: "pie", radius: ["40%", "70%"], data: data, label: { formatter: "{b} {c}" } }]
+  // The charts (the workbench's statuses, the statistics page's trend,
+  // shares and units), drawn by ECharts when it is present: each element
+  // with data-chart holds its points as JSON [{name, value}] and says in
+  // data-chart-kind how to draw them (pie, the default; line; bar).
+  function drawCharts() {
+    if (!window.echarts) return;
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var data;
+      try { data = JSON.parse(el.getAttribute("data-chart") || "[]"); } catch (e) { return; }
+      if (!Array.isArray(data) || data.length === 0) return;
+      var kind = el.getAttribute("data-chart-kind") || "pie";
+      var names = data.map(function (d) { return d.name; });
+      var values = data.map(function (d) { return d.value; });
+      var option = { animation: false, tooltip: { trigger: kind === "pie" ? "item" : "axis" } };
+      if (kind === "pie") {
+        option.series = [{ type: "pie", radius: ["40%", "70%"], label: { formatter: "{b} {c}" },
+          data: data.filter(function (d) { return d.value > 0; }) }];
+      } else {
+        option.grid = { left: 40, right: 16, top: 16, bottom: 40 };
+        option.xAxis = { type: "category", data: names };
+        option.yAxis = { type: "value", minInterval: 1 };
+        option.series = [{ type: kind, data: values }];
+      }
+      var chart = window.echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(option);
+      window.addEventListener("resize", function () { chart.resize(); });
     });
-    window.addEventListener("resize", function () { chart.resize(); });
   }
 
   // The registration form validates as it goes: a field left in a bad state
@@ -61,5 +74,5 @@
     }
     wirePrint();
   });
-  window.addEventListener("load", drawChart);
+  window.addEventListener("load", drawCharts);
 })();
