@@ -50,6 +50,9 @@ type Services struct {
 	// Settings keeps the small admin records the pages print (the mediation
 	// body of the decision letter); nil prints none.
 	Settings redress.SettingsService
+	// SignInLimits are the sign-in rates accepted per client address and per
+	// login before answering 429; nil is redress.DefaultSignInLimits.
+	SignInLimits *redress.SignInLimits
 	// PortalAuth authenticates a customer on the public handler (see
 	// PublicHandler); nil refuses every portal route that needs a customer.
 	PortalAuth PortalAuth
@@ -68,6 +71,7 @@ type Server struct {
 	portal []route // the public handler's table
 	public *http.ServeMux
 	ui     *ui
+	signIn *signInGuard // the sign-in rate limits
 }
 
 // NewServer builds the server, its API routes and its pages. The templates
@@ -83,6 +87,11 @@ func NewServer(svc Services, log *slog.Logger) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	limits := redress.DefaultSignInLimits()
+	if svc.SignInLimits != nil {
+		limits = *svc.SignInLimits
+	}
+	s.signIn = newSignInGuard(limits)
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.pattern(), s.staffHandler(rt))
