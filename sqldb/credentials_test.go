@@ -102,7 +102,7 @@ func TestAdminResetRevokesNotifiesAudits_Issue11Item7(t *testing.T) {
 	}
 	if inboxSize() != before+1 || len(inbox.Notifications) == 0 || inbox.Notifications[0].Kind != redress.NotifyPasswordReset ||
 		!strings.Contains(inbox.Notifications[0].Body, "admin") {
-		t.Fatalf("the user's inbox after the reset: %d more, newest %+v", inboxSize()-before, inbox.Notifications[0])
+		t.Fatalf("the user's inbox after the reset: %d more notices of it, inbox %+v", inboxSize()-before, inbox.Notifications)
 	}
 	// The admin's own password, reset on the admin page, tells nobody.
 	own := "the admin's own new 1"
