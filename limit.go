@@ -61,13 +61,15 @@ func (l Limit) String() string {
 // Limit, as token buckets: each key starts with Burst tokens, an attempt
 // takes one, and they come back at the limit's rate. It holds at most
 // MaxKeys keys: a full bucket carries no memory and is dropped when room is
-// needed; when every bucket is in use, a new key is refused (the limiter
-// fails closed rather than grow without bound). Safe for concurrent use.
+// needed (a sweep at most once a second); when every bucket is in use, a new
+// key is refused (the limiter fails closed rather than grow without bound).
+// Safe for concurrent use.
 type Limiter struct {
 	limit   Limit
 	maxKeys int
 	mu      sync.Mutex
 	buckets map[string]*bucket
+	swept   time.Time // when full buckets were last dropped: at most once a second
 }
 
 type bucket struct {
@@ -119,6 +121,10 @@ func (l *Limiter) refill(b *bucket, now time.Time, rate float64) {
 // dropFull forgets the keys whose bucket has filled up again: they are as if
 // never seen.
 func (l *Limiter) dropFull(now time.Time, rate float64) {
+	if now.Sub(l.swept) < time.Second {
+		return
+	}
+	l.swept = now
 	for key, b := range l.buckets {
 		l.refill(b, now, rate)
 		if b.tokens >= float64(l.limit.Burst) {

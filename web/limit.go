@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/netip"
 	"strconv"
 	"unicode/utf8"
 
@@ -23,11 +24,12 @@ func newSignInGuard(l redress.SignInLimits) *signInGuard {
 	return &signInGuard{perAddress: redress.NewLimiter(l.PerAddress, limiterKeys), perLogin: redress.NewLimiter(l.PerLogin, limiterKeys)}
 }
 
-// allow takes one sign-in attempt from the request's client address for the
-// login, or refuses it with a TooManyError that says when to try again.
+// allowSignIn takes one sign-in attempt from the request's client address
+// for the login, or refuses it with a TooManyError that says when to try
+// again.
 func (s *Server) allowSignIn(r *http.Request, login string) error {
 	now := s.now()
-	if ok, after := s.signIn.perAddress.Allow(clientHost(r), now); !ok {
+	if ok, after := s.signIn.perAddress.Allow(addressKey(clientHost(r)), now); !ok {
 		return redress.TooMany(after, "too many sign-in attempts from your address: try again later")
 	}
 	if login == "" {
@@ -37,6 +39,23 @@ func (s *Server) allowSignIn(r *http.Request, login string) error {
 		return redress.TooMany(after, "too many sign-in attempts for this login: try again later")
 	}
 	return nil
+}
+
+// addressKey is what the per-address limit counts a client address as: an
+// IPv4 address, or the /64 of an IPv6 one (one subscriber's network, which
+// would otherwise hand a single client 2^64 addresses to spread attempts over).
+func addressKey(host string) string {
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	addr = addr.Unmap()
+	if addr.Is6() {
+		if prefix, err := addr.WithZone("").Prefix(64); err == nil {
+			return prefix.String()
+		}
+	}
+	return addr.String()
 }
 
 // cutBytes cuts s to at most n bytes on a rune boundary.
