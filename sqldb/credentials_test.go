@@ -136,3 +136,37 @@ func TestReenabledUserKeepsOldTokensDead_Issue11Item7(t *testing.T) {
 	}
 	wantTokens(t, f, issueTokens(t, f, "mgr.bj", 1), true, "a token issued after enabling")
 }
+
+// Issue 11 item 7: migration 0014 revokes the tokens that users disabled
+// under the old rule still hold (they would come back with the user), at a
+// time in the stored format, and leaves enabled users' tokens alone.
+func TestMigrationRevokesDisabledUsersTokens_Issue11Item7(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	disabledTokens := issueTokens(t, f, "mgr.bj", 1)
+	enabledTokens := issueTokens(t, f, "mgr.sh", 1)
+	// As the old rule left it: disabled, the token not revoked.
+	for _, q := range []string{`UPDATE users SET disabled = ? WHERE login = 'mgr.bj'`,
+		`DELETE FROM schema_migrations WHERE version = '0014_disabled_tokens'`} {
+		args := []any{}
+		if strings.Contains(q, "?") {
+			args = append(args, true)
+		}
+		if _, err := f.db.write.ExecContext(ctx, f.db.dialect.rebind(q), args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := f.db.Migrate(ctx); err != nil || n != 1 {
+		t.Fatalf("migrate: %d %v", n, err)
+	}
+	if _, err := f.db.write.ExecContext(ctx, f.db.dialect.rebind(`UPDATE users SET disabled = ? WHERE login = 'mgr.bj'`), false); err != nil {
+		t.Fatal(err)
+	}
+	wantTokens(t, f, disabledTokens, false, "a disabled user's token after the migration, enabled again")
+	wantTokens(t, f, enabledTokens, true, "an enabled user's token after the migration")
+	list, err := NewTokenService(f.db).ListTokens(f.as("admin"), "mgr.bj")
+	if err != nil || len(list) != 1 || list[0].RevokedAt == nil {
+		t.Fatalf("the revoked token reads back with its time: %+v %v", list, err)
+	}
+}
