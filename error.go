@@ -20,6 +20,7 @@ const (
 	EFORBIDDEN    = "forbidden"
 	ENOTFOUND     = "not_found"
 	ECONFLICT     = "conflict"
+	ETOOMANY      = "too_many_requests" // try again later: a rate limit or a full queue (see TooManyError)
 	EINTERNAL     = "internal"
 )
 

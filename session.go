@@ -33,6 +33,28 @@ func LockoutDelay(failures int) time.Duration {
 	return min(delay, LockoutMax)
 }
 
+// The sign-in rates a server accepts by default: per client address 30
+// attempts a minute (a branch's staff may share one address behind its
+// gateway), per login 10 a minute (the lockout stops guessing after 5
+// failures; this stops a flood from costing a hash each).
+const (
+	DefaultSignInsPerAddress = 30
+	DefaultSignInsPerLogin   = 10
+)
+
+// SignInLimits are the rates of sign-in attempts a server accepts before it
+// answers ETOOMANY: per client address and per login. A zero Limit is off.
+type SignInLimits struct {
+	PerAddress Limit
+	PerLogin   Limit
+}
+
+// DefaultSignInLimits returns the default sign-in rates, each a minute.
+func DefaultSignInLimits() SignInLimits {
+	return SignInLimits{PerAddress: Limit{Burst: DefaultSignInsPerAddress, Per: time.Minute},
+		PerLogin: Limit{Burst: DefaultSignInsPerLogin, Per: time.Minute}}
+}
+
 // SignIn is the input to open a browser session.
 type SignIn struct {
 	Login    string `json:"login"`

@@ -2,6 +2,7 @@ package redress
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -191,4 +192,18 @@ func checkPassword(p *Problems, field, password string) {
 	case len(password) > 256:
 		p.Add(field, "must be at most 256 bytes")
 	}
+}
+
+// NotifyPasswordReset is the in-app notice to a user whose password an
+// administrator has reset.
+const NotifyPasswordReset NotifyKind = "password_reset"
+
+// PasswordResetText returns the subject and body of the notice to a user
+// that the administrator admin reset their password at the given time: their
+// sessions are closed and their API tokens revoked, and whom to ask if they
+// did not ask for it.
+func PasswordResetText(admin string, at time.Time) (subject, body string) {
+	return "【账户安全】您的登录密码已被系统管理员重置",
+		fmt.Sprintf("系统管理员 %s 于 %s 重置了您的登录密码。您的其他登录会话已退出，您的全部 API 令牌已吊销，如需使用请重新申请。"+
+			"如非您本人申请，请立即联系系统管理员或信息安全部门。", admin, at.In(Beijing).Format("2006-01-02 15:04"))
 }

@@ -30,7 +30,7 @@ func (db *DB) Bootstrap(ctx context.Context, adminPassword string) (string, erro
 	if err := admin.Validate(); err != nil {
 		return "", fmt.Errorf("bootstrap: admin password: %w", err)
 	}
-	hash, err := hashPassword(adminPassword)
+	hash, err := db.hashPassword(ctx, adminPassword)
 	if err != nil {
 		return "", fmt.Errorf("bootstrap: %w", err)
 	}

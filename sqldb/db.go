@@ -39,6 +39,9 @@ type DB struct {
 	// batch shares commits between concurrent intakes (group commit).
 	batch *committer
 
+	// hashes bounds the password hashes running at once (password.go).
+	hashes *hashGate
+
 	// statements counts the SQL statements run through Tx and the pools:
 	// what an operation costs, for tests and the architecture notes.
 	statements atomic.Int64
@@ -74,6 +77,7 @@ func Open(ctx context.Context, dsn string, keys *redress.Keyring, log *slog.Logg
 	}
 	db := &DB{write: write, read: read, dialect: d, log: log, Now: time.Now}
 	db.batch = newCommitter(db)
+	db.hashes = newHashGate(DefaultHashMemory)
 	db.keys.Store(keys)
 	// The first connection of the SQLite writer creates the file and switches it to WAL.
 	if err := write.PingContext(ctx); err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"redress"
@@ -21,11 +22,13 @@ func NewSessionService(db *DB) *SessionService { return &SessionService{db: db} 
 
 var _ redress.SessionService = (*SessionService)(nil)
 
-// dummyHash is checked against when the login does not exist, so that a
-// wrong login costs the same time as a wrong password.
-const dummyHash = "$argon2id$v=19$m=65536,t=3,p=2$c29tZXNhbHRzb21lc2FsdA$2vN0bLNbTf+0oGFd6aFRtG4Ia8LZlEoaCUBZR0AsRZI"
-
-// SignIn checks the password and opens a session.
+// SignIn checks the password and opens a session. A failure is counted by
+// one UPDATE that adds one to the user's failures and sets the lock from
+// the new count (lockoutSQL), so parallel attempts each count; and the lock
+// is checked again after the slow hash, in the transaction that opens the
+// session, so a right password racing wrong ones does not slip past a lock
+// they set meanwhile. Refusals for want of a hash slot (ETOOMANY) are
+// neither counted nor audited: they say nothing about the password.
 func (s *SessionService) SignIn(ctx context.Context, in redress.SignIn) (string, *redress.User, error) {
 	var p redress.Problems
 	if in.Login == "" {
@@ -38,59 +41,104 @@ func (s *SessionService) SignIn(ctx context.Context, in redress.SignIn) (string,
 		return "", nil, err
 	}
 	failed := redress.Errorf(redress.EUNAUTHORIZED, "wrong login or password")
-	var u *redress.User
 	var hash string
 	var failures int
 	var lockedUntil sql.NullString
 	row := s.db.reads().QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash, u.failed_logins, u.locked_until`+userFrom+` WHERE u.login = ?`, in.Login)
 	u, err := scanUserWith(row, &hash, &failures, &lockedUntil)
 	if errors.Is(err, sql.ErrNoRows) {
-		checkPassword(dummyHash, in.Password)
+		if _, err := s.db.checkPassword(ctx, dummyHash, in.Password); err != nil {
+			return "", nil, fmt.Errorf("sign in: %w", err)
+		}
 		return "", nil, s.audit(ctx, in, "session.failed", "unknown login", failed)
 	}
 	if err != nil {
 		return "", nil, fmt.Errorf("sign in: %w", err)
 	}
-	now := s.db.now()
-	if lockedUntil.Valid && lockedUntil.String > timeText(now) {
-		until, _ := parseTime(lockedUntil.String)
-		locked := redress.Errorf(redress.EUNAUTHORIZED, "too many failed sign-ins: the account is locked until %s", until.Format("2006-01-02 15:04"))
-		return "", nil, s.audit(ctx, in, "session.failed", "locked", locked)
+	if lockedUntil.Valid && lockedUntil.String > timeText(s.db.now()) {
+		return "", nil, s.audit(ctx, in, "session.failed", "locked", lockedError(lockedUntil.String))
 	}
-	if hash == "" || !checkPassword(hash, in.Password) {
-		return "", nil, s.recordFailure(ctx, in, u, failures+1, failed)
+	ok, err := s.db.checkPassword(ctx, hash, in.Password)
+	if err != nil {
+		return "", nil, fmt.Errorf("sign in: %w", err)
+	}
+	if !ok {
+		return "", nil, s.recordFailure(ctx, in, u, failed)
 	}
 	if u.Disabled {
 		return "", nil, s.audit(ctx, in, "session.failed", "disabled", redress.Errorf(redress.EUNAUTHORIZED, "this account is disabled"))
 	}
 	token := rand.Text() + rand.Text()
+	now := s.db.now()
+	var lockedMeanwhile string
 	err = s.db.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (digest, user_id, created_at, last_seen_at, expires_at, remote)
+		// The lock again, after the hash: parallel wrong attempts may have set
+		// it, or an admin changed the password, since the row was read.
+		res, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL
+			WHERE id = ? AND password_hash = ? AND (locked_until IS NULL OR locked_until <= ?)`, u.ID, hash, timeText(now))
+		if err != nil {
+			return fmt.Errorf("reset failures: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("reset failures: %w", err)
+		} else if n != 1 {
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(locked_until, '') FROM users WHERE id = ?`, u.ID).Scan(&lockedMeanwhile); err != nil {
+				return fmt.Errorf("read the lock: %w", err)
+			}
+			return errNothingToDo
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO sessions (digest, user_id, created_at, last_seen_at, expires_at, remote)
 			VALUES (?, ?, ?, ?, ?, ?)`, tokenDigest(token), u.ID, timeText(now), timeText(now), timeText(now.Add(redress.AbsoluteTimeout)), in.Remote)
 		if err != nil {
 			return fmt.Errorf("insert session: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`, u.ID); err != nil {
-			return fmt.Errorf("reset failures: %w", err)
-		}
 		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectSession, u.Login), Actor: u.Login, Action: "session.sign_in", At: now, Detail: in.Remote})
 	})
+	if errors.Is(err, errNothingToDo) {
+		if lockedMeanwhile > timeText(now) {
+			return "", nil, s.audit(ctx, in, "session.failed", "locked", lockedError(lockedMeanwhile))
+		}
+		return "", nil, s.audit(ctx, in, "session.failed", "password changed meanwhile", failed)
+	}
 	if err != nil {
 		return "", nil, fmt.Errorf("sign in: %w", err)
 	}
 	return token, u, nil
 }
 
+// lockedError is the answer to a sign-in while the account is locked until
+// the stored time until.
+func lockedError(until string) error {
+	at, _ := parseTime(until)
+	return redress.Errorf(redress.EUNAUTHORIZED, "too many failed sign-ins: the account is locked until %s", at.In(redress.Beijing).Format("2006-01-02 15:04"))
+}
+
+// lockoutSQL is the locked_until of an UPDATE that counts one more failed
+// sign-in, with its arguments: as it was below redress.LockoutThreshold
+// failures, else now plus redress.LockoutDelay of the new count (a CASE
+// generated from the root's rule, so the increment and the lock are one
+// statement and parallel failures cannot overwrite each other's count).
+func lockoutSQL(now time.Time) (string, []any) {
+	var b strings.Builder
+	b.WriteString(`CASE WHEN failed_logins + 1 < ? THEN locked_until`)
+	args := []any{redress.LockoutThreshold}
+	for n := redress.LockoutThreshold; redress.LockoutDelay(n) < redress.LockoutMax; n++ {
+		b.WriteString(` WHEN failed_logins + 1 = ? THEN ?`)
+		args = append(args, n, timeText(now.Add(redress.LockoutDelay(n))))
+	}
+	b.WriteString(` ELSE ? END`)
+	return b.String(), append(args, timeText(now.Add(redress.LockoutMax)))
+}
+
 // recordFailure counts a failed sign-in, locks the account past the
 // threshold, and audits the attempt.
-func (s *SessionService) recordFailure(ctx context.Context, in redress.SignIn, u *redress.User, failures int, failed error) error {
+func (s *SessionService) recordFailure(ctx context.Context, in redress.SignIn, u *redress.User, failed error) error {
 	now := s.db.now()
-	var lockedUntil any
-	if delay := redress.LockoutDelay(failures); delay > 0 {
-		lockedUntil = timeText(now.Add(delay))
-	}
+	lock, args := lockoutSQL(now)
 	err := s.db.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`, failures, lockedUntil, u.ID)
+		var failures int
+		err := tx.QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1, locked_until = `+lock+`
+			WHERE id = ? RETURNING failed_logins`, append(args, u.ID)...).Scan(&failures)
 		if err != nil {
 			return fmt.Errorf("count failure: %w", err)
 		}
@@ -165,7 +213,10 @@ func (s *SessionService) SignOut(ctx context.Context, token string) error {
 	})
 }
 
-// ChangePassword changes the acting user's password and closes their other sessions.
+// ChangePassword changes the acting user's password, closes their other
+// sessions and revokes every API token they hold: a token issued under the
+// old password is not to outlive it (whoever learnt the one may hold the
+// other). The user issues new tokens as they need them.
 func (s *SessionService) ChangePassword(ctx context.Context, keepSession string, in redress.PasswordChange) error {
 	u := redress.UserFrom(ctx)
 	if err := redress.Require(u, redress.PermSelfService); err != nil {
@@ -178,22 +229,32 @@ func (s *SessionService) ChangePassword(ctx context.Context, keepSession string,
 	if err := s.db.reads().QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, u.ID).Scan(&hash); err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
-	if hash == "" || !checkPassword(hash, in.Current) {
+	ok, err := s.db.checkPassword(ctx, hash, in.Current)
+	if err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	if !ok {
 		return fieldError("current", "wrong password")
 	}
-	newHash, err := hashPassword(in.New)
+	newHash, err := s.db.hashPassword(ctx, in.New)
 	if err != nil {
-		return err
+		return fmt.Errorf("change password: %w", err)
 	}
 	return s.db.inTx(ctx, func(tx *Tx) error {
+		now := s.db.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, newHash, u.ID); err != nil {
 			return fmt.Errorf("change password: %w", err)
 		}
 		if err := s.db.closeSessions(ctx, tx, u.ID, keepSession); err != nil {
 			return err
 		}
-		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectUser, u.Login), Actor: u.Login, Action: "user.password", At: s.db.now(),
-			Changes: []redress.Change{{Field: "password", Before: "(set)", After: "(changed)"}}})
+		changes := []redress.Change{{Field: "password", Before: "(set)", After: "(changed)"}}
+		revoked, err := s.db.revokeTokens(ctx, tx, u.ID, now)
+		if err != nil {
+			return err
+		}
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectUser, u.Login), Actor: u.Login, Action: "user.password", At: now,
+			Changes: append(changes, revoked...)})
 	})
 }
 

@@ -9,6 +9,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -215,4 +217,34 @@ func actorOr(ctx context.Context, fallback string) string {
 		return u.Login
 	}
 	return fallback
+}
+
+// revokeTokens revokes every API token of a user still in force, when their
+// password changes or they are disabled (so that enabling them again revives
+// none), and returns the audit change that lists them ("api_tokens": the
+// numbers before, "(revoked)" after), or none when there were none.
+func (db *DB) revokeTokens(ctx context.Context, tx *Tx, userID int64, now time.Time) ([]redress.Change, error) {
+	rows, err := tx.QueryContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL RETURNING id`,
+		timeText(now), userID)
+	if err != nil {
+		return nil, fmt.Errorf("revoke tokens: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("revoke tokens: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	slices.Sort(ids)
+	numbers := make([]string, len(ids))
+	for i, id := range ids {
+		numbers[i] = strconv.FormatInt(id, 10)
+	}
+	return []redress.Change{{Field: "api_tokens", Before: strings.Join(numbers, ", "), After: "(revoked)"}}, nil
 }

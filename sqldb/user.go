@@ -95,7 +95,7 @@ func (db *DB) createUser(ctx context.Context, actor string, n redress.NewUser) (
 	hash := ""
 	if n.Password != "" {
 		var err error
-		if hash, err = hashPassword(n.Password); err != nil {
+		if hash, err = db.hashPassword(ctx, n.Password); err != nil {
 			return nil, err
 		}
 	}
@@ -182,7 +182,12 @@ func (s *UserService) ListUsers(ctx context.Context, f redress.UserFilter) ([]*r
 
 // UpdateUser changes a user's name, role, unit, password, disabled flag,
 // e-mail or mobile. The mobile number is sealed like a complainant's phone;
-// the audit event records both contact details masked.
+// the audit event records both contact details masked. A new password or
+// disabling the user closes their sessions and revokes every API token they
+// hold (so enabling them again revives none, and a reset password leaves no
+// token of the old one); the audit event lists the tokens revoked, and a user
+// whose password another admin reset is told so in-app, in the same
+// transaction.
 func (s *UserService) UpdateUser(ctx context.Context, login string, up redress.UserUpdate) (*redress.User, error) {
 	admin := redress.UserFrom(ctx)
 	if err := redress.Require(admin, redress.PermUserManage); err != nil {
@@ -194,7 +199,7 @@ func (s *UserService) UpdateUser(ctx context.Context, login string, up redress.U
 	hash := ""
 	if up.Password != nil {
 		var err error
-		if hash, err = hashPassword(*up.Password); err != nil {
+		if hash, err = s.db.hashPassword(ctx, *up.Password); err != nil {
 			return nil, err
 		}
 	}
@@ -258,8 +263,24 @@ func (s *UserService) UpdateUser(ctx context.Context, login string, up redress.U
 				return err
 			}
 		}
+		now := s.db.now()
+		if u.Disabled || hash != "" {
+			revoked, err := s.db.revokeTokens(ctx, tx, u.ID, now)
+			if err != nil {
+				return err
+			}
+			changes = append(changes, revoked...)
+		}
+		if hash != "" && u.Login != admin.Login {
+			subject, body := redress.PasswordResetText(admin.Login, now)
+			_, err := s.db.insertNotifications(ctx, tx, []recipient{{id: u.ID, login: u.Login, orgID: u.OrgID}}, nil,
+				redress.Notification{Kind: redress.NotifyPasswordReset, Subject: subject, Body: body}, now)
+			if err != nil {
+				return err
+			}
+		}
 		updated = u
-		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectUser, u.Login), Actor: admin.Login, Action: "user.update", At: s.db.now(),
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectUser, u.Login), Actor: admin.Login, Action: "user.update", At: now,
 			Changes: changes, Detail: u.Login})
 	})
 	if err != nil {

@@ -99,11 +99,17 @@ const (
 // what they test (sign-in), not the setup.
 func newAPIWithPasswords(t *testing.T) *apiFixture {
 	t.Helper()
-	f, _ := newAPIOf(t, "api, with passwords", func(admin context.Context, db *sqldb.DB, _ *bank) error {
+	f, _ := newAPIOf(t, "api, with passwords", func(admin context.Context, db *sqldb.DB, b *bank) error {
 		for login, password := range map[string]string{"mgr": pagePassword, "mgr.sh": pagePassword, "admin": pagePassword, "staff": browserPassword} {
 			if _, err := sqldb.NewUserService(db).UpdateUser(admin, login, redress.UserUpdate{Password: &password}); err != nil {
 				return fmt.Errorf("password of %s: %w", login, err)
 			}
+			// The new password revoked the user's token: a new one.
+			token, err := sqldb.NewTokenService(db).CreateToken(admin, login, "test", nil)
+			if err != nil {
+				return fmt.Errorf("token of %s: %w", login, err)
+			}
+			b.tokens[login] = token
 		}
 		return nil
 	})

@@ -34,6 +34,7 @@ var statusOf = map[string]int{
 	redress.EFORBIDDEN:    http.StatusForbidden,
 	redress.ENOTFOUND:     http.StatusNotFound,
 	redress.ECONFLICT:     http.StatusConflict,
+	redress.ETOOMANY:      http.StatusTooManyRequests,
 	redress.EINTERNAL:     http.StatusInternalServerError,
 }
 

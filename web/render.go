@@ -155,6 +155,10 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
+	if retryAfter(w, err) {
+		s.render(w, r, http.StatusTooManyRequests, "error", &pageData{Title: "error.title", Error: "error.too_many"})
+		return
+	}
 	if code == redress.EINTERNAL {
 		s.log.ErrorContext(r.Context(), "page failed", slog.String("path", r.URL.Path), slog.String("error", err.Error()))
 	}

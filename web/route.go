@@ -81,7 +81,7 @@ func (s *Server) endpoint(rt route) http.Handler {
 			}
 			r = r.WithContext(redress.WithUser(r.Context(), u))
 		}
-		if err := rt.handle(w, r); err != nil {
+		if err := rt.handle(w, r); err != nil && !writeTooMany(w, err) {
 			s.writeError(w, r, err)
 		}
 	})

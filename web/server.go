@@ -50,6 +50,9 @@ type Services struct {
 	// Settings keeps the small admin records the pages print (the mediation
 	// body of the decision letter); nil prints none.
 	Settings redress.SettingsService
+	// SignInLimits are the sign-in rates accepted per client address and per
+	// login before answering 429; nil is redress.DefaultSignInLimits.
+	SignInLimits *redress.SignInLimits
 	// PortalAuth authenticates a customer on the public handler (see
 	// PublicHandler); nil refuses every portal route that needs a customer.
 	PortalAuth PortalAuth
@@ -70,6 +73,7 @@ type Server struct {
 	ui     *ui
 	// uploads holds a slot per upload being read or held (maxUploads).
 	uploads chan struct{}
+	signIn  *signInGuard // the sign-in rate limits
 }
 
 // NewServer builds the server, its API routes and its pages. The templates
@@ -86,6 +90,11 @@ func NewServer(svc Services, log *slog.Logger) *Server {
 		s.now = time.Now
 	}
 	s.uploads = make(chan struct{}, maxUploads)
+	limits := redress.DefaultSignInLimits()
+	if svc.SignInLimits != nil {
+		limits = *svc.SignInLimits
+	}
+	s.signIn = newSignInGuard(limits)
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.pattern(), s.staffHandler(rt))

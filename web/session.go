@@ -13,11 +13,11 @@ import (
 // page, and the change of one's own password.
 func (s *Server) sessionRoutes() []route {
 	return []route{
-		{method: "POST", path: "/api/v1/session", summary: "Sign in with login and password: sets the session cookie", access: apiPublic,
+		{method: "POST", path: "/api/v1/session", summary: "Sign in with login and password: sets the session cookie; too many attempts per client address or login answer 429 with Retry-After", access: apiPublic,
 			status: http.StatusCreated, body: redress.SignIn{}, out: redress.User{}, handle: s.handleSignIn},
 		{method: "DELETE", path: "/api/v1/session", summary: "Sign out: ends the session and clears the cookie", access: apiPublic,
 			out: statusAnswer{}, handle: s.handleSignOut},
-		{method: "POST", path: "/api/v1/me/password", summary: "Change one's own password; closes one's other sessions",
+		{method: "POST", path: "/api/v1/me/password", summary: "Change one's own password; closes one's other sessions and revokes all one's API tokens",
 			body: redress.PasswordChange{}, out: statusAnswer{}, handle: s.handlePasswordChange},
 		{method: "GET", path: "/login", access: pageOpen, handle: s.handleLoginPage},
 		{method: "POST", path: "/login", access: pageOpen, handle: s.handleLoginSubmit},
@@ -42,6 +42,9 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.Remote = clientHost(r)
+	if err := s.allowSignIn(r, in.Login); err != nil {
+		return err
+	}
 	token, u, err := s.svc.Sessions.SignIn(r.Context(), in)
 	if err != nil {
 		return err
@@ -74,7 +77,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 	if err := s.svc.Sessions.ChangePassword(r.Context(), keep, in); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, statusAnswer{Status: "password changed; your other sessions are closed"})
+	writeJSON(w, http.StatusOK, statusAnswer{Status: "password changed; your other sessions are closed and your API tokens revoked"})
 	return nil
 }
 
@@ -117,10 +120,19 @@ func (s *Server) handleLoginSubmit(w http.ResponseWriter, r *http.Request) error
 	}
 	in := redress.SignIn{Login: strings.TrimSpace(r.PostForm.Get("login")), Password: r.PostForm.Get("password")}
 	in.Remote = clientHost(r)
-	token, _, err := s.svc.Sessions.SignIn(r.Context(), in)
+	err := s.allowSignIn(r, in.Login)
+	var token string
+	if err == nil {
+		token, _, err = s.svc.Sessions.SignIn(r.Context(), in)
+	}
 	if err != nil {
 		form := url.Values{"login": {in.Login}, "next": {safeNext(r.PostForm.Get("next"))}}
-		s.render(w, r, http.StatusOK, "login", &pageData{Title: "login.title", Error: redress.ErrorMessage(err), Form: form})
+		status, msg := http.StatusOK, redress.ErrorMessage(err)
+		if retryAfter(w, err) {
+			// Not a problem with the form: the browser is told to wait.
+			status, msg = http.StatusTooManyRequests, "login.too_many"
+		}
+		s.render(w, r, status, "login", &pageData{Title: "login.title", Error: msg, Form: form})
 		return nil
 	}
 	s.setSessionCookie(w, r, token, int(redress.AbsoluteTimeout.Seconds()))

@@ -15,7 +15,7 @@ func (s *Server) userRoutes() []route {
 			out:   listAnswer[redress.User]{}, handle: s.handleUserList},
 		{method: "POST", path: "/api/v1/users", summary: "Create a user (admin)", status: http.StatusCreated,
 			body: redress.NewUser{}, out: redress.User{}, handle: s.handleUserCreate},
-		{method: "PATCH", path: "/api/v1/users/{login}", summary: "Change a user's name, role, unit, password or disabled flag (admin); closes their sessions",
+		{method: "PATCH", path: "/api/v1/users/{login}", summary: "Change a user's name, role, unit, password or disabled flag (admin); closes their sessions; a new password or disabling revokes all their API tokens, and a reset password is notified to the user in-app",
 			body: redress.UserUpdate{}, out: redress.User{}, handle: s.handleUserUpdate},
 		{method: "GET", path: "/api/v1/me", summary: "The caller", out: redress.User{}, handle: s.handleMe},
 		{method: "GET", path: "/admin/users", access: pageAuth, handle: s.handleAdminUsers},

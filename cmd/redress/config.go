@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"redress/notify"
+	"redress/sqldb"
 )
 
 // Config is every setting of the redress command, with defaults, filled from
@@ -31,6 +32,10 @@ type Config struct {
 	// (https://complaints.bank.example), for the link in e-mail and SMS
 	// notices; without it the link is the path alone.
 	BaseURL string
+
+	HashMemoryMiB     int // REDRESS_HASH_MEMORY, --hash-memory: MiB the password hashes running at once may take (64 MiB each); default 256
+	SignInsPerAddress int // REDRESS_SIGNINS_PER_ADDRESS, --signins-per-address: sign-in attempts a minute per client address; 0 is no limit; default 30
+	SignInsPerLogin   int // REDRESS_SIGNINS_PER_LOGIN, --signins-per-login: sign-in attempts a minute per login; 0 is no limit; default 10
 }
 
 func defaultConfig() Config {
@@ -42,7 +47,48 @@ func defaultConfig() Config {
 		AdminPassword: os.Getenv("REDRESS_ADMIN_PASSWORD"),
 		SweepInterval: 5 * time.Minute,
 		DueSoonDays:   redress.DefaultDueSoonDays,
+
+		HashMemoryMiB:     sqldb.DefaultHashMemory >> 20,
+		SignInsPerAddress: redress.DefaultSignInsPerAddress,
+		SignInsPerLogin:   redress.DefaultSignInsPerLogin,
 	}
+}
+
+// readSignInEnv fills the sign-in limits from the environment, through
+// getenv: the hash memory budget and the rates per address and per login.
+func (c *Config) readSignInEnv(getenv func(string) string) error {
+	for _, v := range []struct {
+		name string
+		dst  *int
+	}{{"REDRESS_HASH_MEMORY", &c.HashMemoryMiB}, {"REDRESS_SIGNINS_PER_ADDRESS", &c.SignInsPerAddress}, {"REDRESS_SIGNINS_PER_LOGIN", &c.SignInsPerLogin}} {
+		if s := strings.TrimSpace(getenv(v.name)); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return fmt.Errorf("%s=%q: want a whole number", v.name, s)
+			}
+			*v.dst = n
+		}
+	}
+	return nil
+}
+
+// checkSignIn checks the sign-in limits.
+func (c *Config) checkSignIn() error {
+	if c.HashMemoryMiB < sqldb.HashBytes>>20 || c.HashMemoryMiB > 64<<10 {
+		return fmt.Errorf("hash memory %d MiB (REDRESS_HASH_MEMORY, --hash-memory): want %d to 65536 (one hash takes %d MiB)",
+			c.HashMemoryMiB, sqldb.HashBytes>>20, sqldb.HashBytes>>20)
+	}
+	if c.SignInsPerAddress < 0 || c.SignInsPerLogin < 0 {
+		return fmt.Errorf("sign-in limits %d per address, %d per login (REDRESS_SIGNINS_PER_ADDRESS, REDRESS_SIGNINS_PER_LOGIN): want 0 (no limit) or more attempts a minute",
+			c.SignInsPerAddress, c.SignInsPerLogin)
+	}
+	return nil
+}
+
+// signInLimits are the configured sign-in rates, each a minute.
+func (c *Config) signInLimits() *redress.SignInLimits {
+	return &redress.SignInLimits{PerAddress: redress.Limit{Burst: c.SignInsPerAddress, Per: time.Minute},
+		PerLogin: redress.Limit{Burst: c.SignInsPerLogin, Per: time.Minute}}
 }
 
 // readNotifyEnv fills the settings of the background jobs and the

@@ -27,16 +27,25 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if err := cfg.readNotifyEnv(os.Getenv); err != nil {
 		return err
 	}
+	if err := cfg.readSignInEnv(os.Getenv); err != nil {
+		return err
+	}
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (REDRESS_ADDR)")
 	portalAddr := envOr("REDRESS_PORTAL_ADDR", "")
 	fs.StringVar(&portalAddr, "portal-addr", portalAddr, "listen address of the public handler, for the customer portal; empty: not served (REDRESS_PORTAL_ADDR)")
 	fs.DurationVar(&cfg.SweepInterval, "sweep-interval", cfg.SweepInterval, "how often to sweep the deadlines (REDRESS_SWEEP_INTERVAL)")
 	fs.IntVar(&cfg.DueSoonDays, "due-soon-days", cfg.DueSoonDays, "due-soon window in working days (REDRESS_DUE_SOON_DAYS)")
+	fs.IntVar(&cfg.HashMemoryMiB, "hash-memory", cfg.HashMemoryMiB, "MiB the password hashes running at once may take, 64 MiB each (REDRESS_HASH_MEMORY)")
+	fs.IntVar(&cfg.SignInsPerAddress, "signins-per-address", cfg.SignInsPerAddress, "sign-in attempts a minute per client address; 0: no limit (REDRESS_SIGNINS_PER_ADDRESS)")
+	fs.IntVar(&cfg.SignInsPerLogin, "signins-per-login", cfg.SignInsPerLogin, "sign-in attempts a minute per login; 0: no limit (REDRESS_SIGNINS_PER_LOGIN)")
 	cfg.bindStorage(fs)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	if err := cfg.checkJobs(); err != nil {
+		return err
+	}
+	if err := cfg.checkSignIn(); err != nil {
 		return err
 	}
 	cfg.resolve()
@@ -46,6 +55,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		return err
 	}
 	defer db.Close()
+	db.SetHashMemory(int64(cfg.HashMemoryMiB) << 20)
 	password, err := db.Bootstrap(ctx, cfg.AdminPassword)
 	if err != nil {
 		return err
@@ -55,6 +65,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	}
 	server := web.NewServer(web.Services{
 		DueSoonDays:   cfg.DueSoonDays,
+		SignInLimits:  cfg.signInLimits(),
 		Cases:         sqldb.NewCaseService(db),
 		Orgs:          sqldb.NewOrgService(db),
 		Users:         sqldb.NewUserService(db),
@@ -202,6 +213,8 @@ func startJobs(ctx context.Context, cfg Config, db *sqldb.DB, log *slog.Logger) 
 		outbox := jobs.NewOutbox(db, senders, db.Now, log)
 		wg.Go(func() { outbox.Run(ctx) })
 	}
+	log.Info("sign-in limits", slog.Int("hash_slots", db.HashSlots()), slog.Int("per_address_a_minute", cfg.SignInsPerAddress),
+		slog.Int("per_login_a_minute", cfg.SignInsPerLogin))
 	log.Info("background jobs started", slog.Duration("sweep_interval", cfg.SweepInterval),
 		slog.Int("due_soon_days", cfg.DueSoonDays), slog.String("notify", strings.Join(names, ",")))
 	return wg.Wait, nil

@@ -1,0 +1,5 @@
+-- Credentials follow the person: disabling a user now revokes their API
+-- tokens, so enabling them again revives none. The tokens of users disabled
+-- before this rule are revoked here, at the time of the migration.
+UPDATE api_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') || '.000000Z'
+WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE disabled <> 0);
