@@ -37,6 +37,7 @@ const (
 	SubjectSession  SubjectKind = "session"  // id: the login signed in, out, or tried (a session has no public id)
 	SubjectKeys     SubjectKind = "keys"     // no id: the one keyring
 	SubjectSystem   SubjectKind = "system"   // no id: the installation itself (bootstrap)
+	SubjectExport   SubjectKind = "export"   // id: what was exported (cases, stats, audit)
 )
 
 // Subject is what an audit event is about: a case, a user, a token, ...

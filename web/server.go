@@ -32,6 +32,8 @@ type Services struct {
 	Deadlines redress.DeadlineService
 	// Stats computes statistics over the cases in scope.
 	Stats redress.StatsService
+	// Exports records every export of a list or report in the audit trail.
+	Exports redress.ExportService
 	// Search finds cases by number, name or text.
 	Search redress.SearchService
 	// Evidence keeps the files of cases.
