@@ -21,6 +21,9 @@ const (
 	ENOTFOUND     = "not_found"
 	ECONFLICT     = "conflict"
 	EINTERNAL     = "internal"
+	// EUNSUPPORTED is a request body in a form that is not read: a media
+	// type or charset other than the one an operation takes.
+	EUNSUPPORTED = "unsupported_media_type"
 )
 
 // Error is an error meant for the user: a code, a message safe to show, and,
