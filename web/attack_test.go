@@ -166,7 +166,7 @@ func (a *attack) pathValues(method string) map[string]string {
 var pathParam = regexp.MustCompile(`\{(\w+)(\.\.\.)?\}`)
 
 // paths answers the path with honest values, then with each parameter
-// hostile in turn.
+// (and the rest of a prefix pattern) hostile in turn.
 func (a *attack) paths(method, pattern string) []string {
 	honest := a.pathValues(method)
 	fill := func(hostile string, with string) string {
@@ -179,6 +179,11 @@ func (a *attack) paths(method, pattern string) []string {
 		})
 	}
 	out := []string{fill("", "")}
+	if strings.HasSuffix(pattern, "/") { // a prefix: anything may follow
+		for _, v := range hostileText {
+			out = append(out, pattern+url.PathEscape(v))
+		}
+	}
 	for _, m := range pathParam.FindAllStringSubmatch(pattern, -1) {
 		for _, v := range hostileText {
 			if v != "" {
