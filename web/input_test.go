@@ -34,6 +34,7 @@ func TestEveryInputClassIs4xx_Issue11Item5(t *testing.T) {
 		{"NUL in a nested field", "staff", "POST", "/api/v1/cases", ctJSON, strings.Replace(createBody, `"张三"`, `"张\u0000三"`, 1), 400, "complainant.name"},
 		{"bad UTF-8 in a nested field", "staff", "POST", "/api/v1/cases", ctJSON, strings.Replace(createBody, `"张三"`, "\"张\xe4三\"", 1), 400, "complainant.name"},
 		{"NUL in a key", "staff", "POST", "/api/v1/cases", ctJSON, `{"kind\u0000":"complaint"}`, 400, `kind\x00`},
+		{"bad UTF-8 in a key", "staff", "POST", "/api/v1/cases", ctJSON, "{\"kind\xff\":\"complaint\"}", 400, "kind\uFFFD"},
 		{"null body", "staff", "POST", "/api/v1/cases", ctJSON, `null`, 400, ""},
 		{"null body of an action", "mgr", "POST", "/api/v1/cases/" + no + "/accept", ctJSON, `null`, 400, ""},
 		{"duplicate key", "mgr", "POST", "/api/v1/cases/" + no + "/accept", ctJSON, `{"version":1,"version":1}`, 400, "version"},

@@ -40,27 +40,43 @@ type jsonWalk struct {
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 var jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
 
-// token reads the next token and checks the text it was read from.
+// token reads the next token and checks its text, naming path.
 func (w *jsonWalk) token(path string) (json.Token, error) {
+	tok, raw, err := w.read()
+	if err != nil {
+		return nil, err
+	}
+	if path == "" {
+		path = "body"
+	}
+	return tok, checkToken(path, tok, raw)
+}
+
+// read reads the next token and the bytes it was read from.
+func (w *jsonWalk) read() (json.Token, []byte, error) {
 	tok, err := w.dec.Token()
 	if err != nil {
-		return nil, invalid("malformed JSON: "+err.Error(), nil)
+		return nil, nil, invalid("malformed JSON: "+err.Error(), nil)
 	}
 	raw := w.body[w.off:w.dec.InputOffset()]
 	w.off = w.dec.InputOffset()
-	if s, ok := tok.(string); ok {
-		field := path
-		if field == "" {
-			field = "body"
-		}
-		if !utf8.Valid(raw) {
-			return nil, textProblem(field, redress.ProblemNotUTF8)
-		}
-		if key := redress.StorableTextProblem(s); key != "" {
-			return nil, textProblem(field, key)
-		}
+	return tok, raw, nil
+}
+
+// checkToken refuses a string token whose bytes as sent are not UTF-8 or
+// whose text holds a NUL, naming field.
+func checkToken(field string, tok json.Token, raw []byte) error {
+	s, ok := tok.(string)
+	if !ok {
+		return nil
 	}
-	return tok, nil
+	if !utf8.Valid(raw) {
+		return textProblem(fieldName(field), redress.ProblemNotUTF8)
+	}
+	if key := redress.StorableTextProblem(s); key != "" {
+		return textProblem(fieldName(field), key)
+	}
+	return nil
 }
 
 // value checks one value decoded into type t (nil: any, as for an
@@ -107,16 +123,19 @@ func (w *jsonWalk) object(t reflect.Type, path string) error {
 	}
 	seen := map[string]bool{}
 	for w.dec.More() {
-		tok, err := w.token(path)
+		tok, raw, err := w.read()
 		if err != nil {
 			return err
 		}
-		key, _ := tok.(string)
+		key, ok := tok.(string)
+		if !ok {
+			return invalid("malformed JSON: an object key is not a string", nil)
+		}
 		field := key
 		if path != "" {
 			field = path + "." + key
 		}
-		if err := w.checkKey(tok, field); err != nil {
+		if err := checkToken(field, tok, raw); err != nil {
 			return err
 		}
 		if seen[key] {
@@ -137,19 +156,6 @@ func (w *jsonWalk) object(t reflect.Type, path string) error {
 	}
 	_, err := w.token(path) // }
 	return err
-}
-
-// checkKey checks the key just read: the text of the key's token was
-// checked as if it were the enclosing path's, so name the key itself.
-func (w *jsonWalk) checkKey(tok json.Token, field string) error {
-	key, ok := tok.(string)
-	if !ok {
-		return invalid("malformed JSON: an object key is not a string", nil)
-	}
-	if p := redress.StorableTextProblem(key); p != "" {
-		return textProblem(fieldName(field), p)
-	}
-	return nil
 }
 
 // unknownField says why key names no field, pointing to the one it
