@@ -46,7 +46,7 @@ const attackTimeout = 10 * time.Second
 // tried with: text no engine may store, numbers beyond every integer type,
 // the empty and the very long, and the classics of injection.
 var hostileText = []string{
-	"a\x00b", "\xff\xfe", "王\xe4", "", " ", "-1", "0", hugeNumber, "-99999999999999999999",
+	"a\x00b", "\xff\xfe", "王\xe4", "", " ", "-1", "0", "2147483648", "9223372036854775807", hugeNumber, "-99999999999999999999",
 	"1e400", "NaN", "2026-13-45", "' OR 1=1 --", "../../../etc/passwd", "%00", "<script>x</script>",
 	"\u202eevil\u200b", strings.Repeat("长", 3000),
 }
@@ -55,7 +55,7 @@ const hugeNumber = "99999999999999999999"
 
 // hostileJSON are the values each property of a request body is tried with.
 var hostileJSON = []string{
-	`"a\u0000b"`, "\"\xff\"", `"\ud800"`, `99999999999999999999`, `-1`, `1e308`, `0.5`, `null`, `true`,
+	`"a\u0000b"`, "\"\xff\"", `"\ud800"`, `99999999999999999999`, `2147483648`, `9223372036854775807`, `-1`, `1e308`, `0.5`, `null`, `true`,
 	`{}`, `[]`, `[null]`, `"` + strings.Repeat("长", 3000) + `"`, `"2026-13-45T25:61:00Z"`, `""`,
 }
 

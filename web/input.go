@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"mime"
 	"net/http"
 	"net/url"
@@ -34,7 +35,23 @@ func checkInput(w http.ResponseWriter, r *http.Request, pattern string) error {
 		}
 		checkValues(&p, r.PostForm)
 	}
-	return p.Err()
+	return namingFields(p.Err())
+}
+
+// namingFields puts the names of an invalid-input error's fields in its
+// message, which the error page shows (the API's answer lists them too).
+func namingFields(err error) error {
+	var e *redress.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	names := make([]string, 0, len(e.Fields))
+	for name := range e.Fields {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	e.Message = "text that cannot be stored (not UTF-8, or a NUL character) in " + strings.Join(names, ", ")
+	return e
 }
 
 // checkForm refuses form values (of a multipart form, say) that no engine
