@@ -43,12 +43,13 @@ test: assets vet
 	$(MAKE) --no-print-directory fuzz
 
 # Fuzzes every decoder of the edge (JSON bodies, paths, queries and forms,
-# the case list's filter, the holiday notice, the cut of a text) for
-# FUZZTIME each: 2 s in make test; longer with make fuzz FUZZTIME=5m. The
+# the case list's filter, the holiday notice, the cut of a text, the search
+# fragment) for FUZZTIME each: 2 s in make test; longer with
+# make fuzz FUZZTIME=5m. The
 # seed corpus is in testdata/fuzz/ and web/testdata/fuzz/ (go test runs it
 # as tests); an input that fails is added there by go test.
 FUZZTIME ?= 2s
-FUZZ := .:FuzzCutText .:FuzzCaseFilterNormalize .:FuzzScheduleFromNotice \
+FUZZ := .:FuzzCutText .:FuzzCaseFilterNormalize .:FuzzScheduleFromNotice .:FuzzFindFragment \
 	./web:FuzzDecodeStrict ./web:FuzzCheckInput ./web:FuzzCaseFilterQuery
 fuzz:
 	@for target in $(FUZZ); do \

@@ -7,7 +7,8 @@ import (
 )
 
 // The decoders of the root package, fuzzed (issue 11, item 9): the holiday
-// notice an admin types, a case list's filter and the cut of a text. The
+// notice an admin types, a case list's filter, the cut of a text and the
+// search fragment. The
 // seed corpus is in testdata/fuzz/<target>; make test fuzzes each target
 // for a few seconds.
 
@@ -67,6 +68,21 @@ func FuzzCutText(f *testing.F) {
 		}
 		if utf8.ValidString(s) && n < len(s) && n >= 0 && len(got) < n-utf8.UTFMax+1 {
 			t.Fatalf("CutText(%q, %d) = %q cut too much", s, n, got)
+		}
+	})
+}
+
+// FuzzFindFragment cuts a search result's fragment from any text: never a
+// panic, and a match found is the query itself when case is ignored.
+func FuzzFindFragment(f *testing.F) {
+	f.Add("理财", "ȺȺȺȺ理财产品", 40)
+	f.Fuzz(func(t *testing.T, q, text string, width int) {
+		if !utf8.ValidString(q) || !utf8.ValidString(text) || width < 0 || width > 1000 {
+			return // the edge refuses text that is not UTF-8; widths are the store's constants
+		}
+		frag, ok := FindFragment(q, width, "subject", text)
+		if ok && !strings.EqualFold(frag.Match, q) && strings.ToLower(frag.Match) != strings.ToLower(q) {
+			t.Fatalf("FindFragment(%q, %q) matched %q", q, text, frag.Match)
 		}
 	})
 }
