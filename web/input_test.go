@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -168,5 +169,20 @@ func TestMultipartTextFieldsAre4xx_Issue11Item5(t *testing.T) {
 	}
 	if status, c := f.call(t, "mgr", "GET", "/api/v1/cases/"+no+"/evidence", ""); status != 200 || len(c["items"].([]any)) != 0 {
 		t.Fatalf("evidence was added: %d %v", status, c)
+	}
+}
+
+// A search over a case whose text grows when lower-cased answers 200
+// (issue 11, item 5); before, cutting its fragment panicked: a 500.
+func TestSearchOverTextThatChangesLength_Issue11Item5(t *testing.T) {
+	t.Parallel()
+	f := newAPI(t)
+	body := strings.Replace(createBody, "理财产品收益与宣传不符", "ȺȺȺȺȺȺ理财", 1)
+	if status, c := f.call(t, "staff", "POST", "/api/v1/cases", body); status != http.StatusCreated {
+		t.Fatalf("create: %d %v", status, c)
+	}
+	status, page := f.call(t, "mgr", "GET", "/api/v1/search?q="+url.QueryEscape("理财"), "")
+	if status != 200 || !strings.Contains(fmt.Sprint(page), "ȺȺȺȺȺȺ") {
+		t.Fatalf("search: %d %v", status, page)
 	}
 }
