@@ -3,7 +3,7 @@ GO   ?= go
 BIN  := bin/redress
 DATA ?= ./data
 
-.PHONY: build run test vet clean assets test-deps screenshots crash
+.PHONY: build run test vet clean assets test-deps screenshots crash fuzz
 
 # Browser assets come from npm at build time and are embedded in the binary.
 VENDOR := web/static/vendor
@@ -40,6 +40,22 @@ vet:
 test: assets vet
 	bash scripts/test-deps.sh
 	bash scripts/test-postgres.sh $(GO) test -count=1 -parallel 4 ./...
+	$(MAKE) --no-print-directory fuzz
+
+# Fuzzes every decoder of the edge (JSON bodies, paths, queries and forms,
+# the case list's filter, the holiday notice, the cut of a text, the search
+# fragment) for FUZZTIME each: 2 s in make test; longer with
+# make fuzz FUZZTIME=5m. The
+# seed corpus is in testdata/fuzz/ and web/testdata/fuzz/ (go test runs it
+# as tests); an input that fails is added there by go test.
+FUZZTIME ?= 2s
+FUZZ := .:FuzzCutText .:FuzzCaseFilterNormalize .:FuzzScheduleFromNotice .:FuzzFindFragment \
+	./web:FuzzDecodeStrict ./web:FuzzCheckInput ./web:FuzzCaseFilterQuery
+fuzz:
+	@for target in $(FUZZ); do \
+		pkg=$${target%%:*}; name=$${target#*:}; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+	done
 
 clean:
 	rm -rf bin node_modules $(VENDOR)

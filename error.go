@@ -22,6 +22,9 @@ const (
 	ECONFLICT     = "conflict"
 	ETOOMANY      = "too_many_requests" // try again later: a rate limit or a full queue (see TooManyError)
 	EINTERNAL     = "internal"
+	// EUNSUPPORTED is a request body in a form that is not read: a media
+	// type or charset other than the one an operation takes.
+	EUNSUPPORTED = "unsupported_media_type"
 )
 
 // Error is an error meant for the user: a code, a message safe to show, and,

@@ -111,11 +111,11 @@ func FindFragment(q string, width int, fields ...string) (Fragment, bool) {
 	lq := strings.ToLower(q)
 	for i := 0; i+1 < len(fields); i += 2 {
 		text := fields[i+1]
-		at := strings.Index(strings.ToLower(text), lq)
-		if at < 0 {
+		start, end, ok := foldIndex(text, lq)
+		if !ok {
 			continue
 		}
-		before, match, after := text[:at], text[at:at+len(lq)], text[at+len(lq):]
+		before, match, after := text[:start], text[start:end], text[end:]
 		if r := []rune(before); len(r) > width/2 {
 			before = "…" + string(r[len(r)-width/2:])
 		}
@@ -125,6 +125,28 @@ func FindFragment(q string, width int, fields ...string) (Fragment, bool) {
 		return Fragment{Field: fields[i], Before: before, Match: match, After: after}, true
 	}
 	return Fragment{}, false
+}
+
+// foldIndex finds lq, lower-cased, in text lower-cased, and answers where
+// the match lies in text itself: lower-casing may change a character's
+// length (Ⱥ is 2 bytes, ⱥ 3; İ 2, i 1), so an offset in the lower-cased
+// text is not one in text.
+func foldIndex(text, lq string) (start, end int, ok bool) {
+	lower := make([]byte, 0, len(text))
+	from := make([]int, 0, len(text)+1) // for each byte of lower, where its character starts in text
+	for i, r := range text {
+		n := len(lower)
+		lower = utf8.AppendRune(lower, unicode.ToLower(r))
+		for range len(lower) - n {
+			from = append(from, i)
+		}
+	}
+	from = append(from, len(text))
+	at := strings.Index(string(lower), lq)
+	if at < 0 {
+		return 0, 0, false
+	}
+	return from[at], from[at+len(lq)], true
 }
 
 // SearchDocument returns what a case is searchable by, as the terms of

@@ -35,3 +35,22 @@ func TestFindFragment(t *testing.T) {
 		}
 	}
 }
+
+// A text whose lower case is longer or shorter than itself (Ⱥ → ⱥ grows a
+// byte, İ → i loses one) is cut where the match is in the text itself
+// (issue 11, item 5): before, the offsets of the lower-cased text cut
+// 理财 apart, or ran past the end (a panic, a 500 of the search).
+func TestFindFragmentWhereLowerCaseChangesLength_Issue11Item5(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ q, text, before, match, after string }{
+		{"理财", "ȺȺȺȺ理财", "ȺȺȺȺ", "理财", ""},
+		{"理财", "İİİİ理财产品", "İİİİ", "理财", "产品"},
+		{"ⱥb", "xȺB理", "x", "ȺB", "理"},
+		{"abc", "ABC", "", "ABC", ""},
+	} {
+		f, ok := FindFragment(tc.q, 40, "subject", tc.text)
+		if !ok || f.Before != tc.before || f.Match != tc.match || f.After != tc.after {
+			t.Errorf("FindFragment(%q, %q) = %+v %v, want %q|%q|%q", tc.q, tc.text, f, ok, tc.before, tc.match, tc.after)
+		}
+	}
+}

@@ -155,7 +155,7 @@ func (s *SessionService) recordFailure(ctx context.Context, in redress.SignIn, u
 func (s *SessionService) audit(ctx context.Context, in redress.SignIn, action, why string, answer error) error {
 	login := in.Login
 	if len(login) > 64 {
-		login = login[:64]
+		login = redress.CutText(login, 64) // on a character boundary: the actor stays UTF-8
 	}
 	err := s.db.inTx(ctx, func(tx *Tx) error {
 		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectSession, login), Actor: login, Action: action, At: s.db.now(), Detail: why + " " + in.Remote})

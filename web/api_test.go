@@ -23,6 +23,7 @@ import (
 // with a small bank and one API token per user.
 type apiFixture struct {
 	srv    *httptest.Server
+	server *web.Server // the handler srv serves
 	db     *sqldb.DB
 	dsn    string // the database: a SQLite file path, or a PostgreSQL URL
 	tokens map[string]string
@@ -82,7 +83,7 @@ func newAPIOf(t *testing.T, key string, more func(admin context.Context, db *sql
 		Cases: sqldb.NewCaseService(db), Orgs: sqldb.NewOrgService(db), Users: sqldb.NewUserService(db),
 		Tokens: sqldb.NewTokenService(db), Sessions: sqldb.NewSessionService(db), Deadlines: sqldb.NewDeadlineService(db), Evidence: sqldb.NewEvidenceService(db), Settings: sqldb.NewSettingsService(db), Search: sqldb.NewSearchService(db), Stats: sqldb.NewStatsService(db), Exports: sqldb.NewExportService(db), Notifications: sqldb.NewNotificationService(db), Codes: sqldb.NewCodeService(db), Audit: sqldb.NewAuditService(db), Ping: db.Ping,
 	}, log)
-	f.srv = httptest.NewServer(server.Handler())
+	f.server, f.srv = server, httptest.NewServer(server.Handler())
 	t.Cleanup(f.srv.Close)
 	return f, users
 }
@@ -326,7 +327,7 @@ func TestBadInput(t *testing.T) {
 		{"duplicate org", "admin", "POST", "/api/v1/orgs", `{"code":"BJ","name":"x","kind":"branch","parent":"HQ"}`, 409, "conflict", "code", ""},
 		{"user bad role", "admin", "POST", "/api/v1/users", `{"login":"x.y","name":"某","role":"king","org":"BJ"}`, 400, "invalid", "role", ""},
 		{"duplicate user", "admin", "POST", "/api/v1/users", `{"login":"mgr","name":"某","role":"staff","org":"BJ"}`, 409, "conflict", "login", ""},
-		{"wrong content type", "staff", "POST", "/api/v1/cases", "", 400, "invalid", "", "Content-Type"},
+		{"wrong content type", "staff", "POST", "/api/v1/cases", "", 415, "unsupported_media_type", "", "Content-Type"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

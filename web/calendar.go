@@ -208,7 +208,10 @@ func (s *Server) handleAdminCalendarSave(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleAdminCalendarDelete(w http.ResponseWriter, r *http.Request) error {
-	year, _ := strconv.Atoi(r.PathValue("year"))
-	err := s.svc.Deadlines.DeleteSchedule(r.Context(), r.PathValue("region"), year)
+	region, year, err := pathYear(r)
+	if err != nil {
+		return err
+	}
+	err = s.svc.Deadlines.DeleteSchedule(r.Context(), region, year)
 	return s.afterPost(w, r, err, "/admin/calendar", func(d *pageData) error { return s.adminCalendarPage(w, r, d, nil) })
 }

@@ -83,6 +83,9 @@ func (s *Server) evidenceFromRequest(w http.ResponseWriter, r *http.Request, fie
 		_, _ = io.Copy(io.Discard, r.Body) // bounded by MaxBytesReader
 		return nil, release, err
 	}
+	if err == nil {
+		err = checkForm(form) // the text fields, as checkInput checks a URL-encoded form
+	}
 	r.PostForm = form
 	r.Form = url.Values{}
 	for k, v := range r.URL.Query() {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"redress"
@@ -30,6 +31,7 @@ type errorDetail struct {
 
 var statusOf = map[string]int{
 	redress.EINVALID:      http.StatusBadRequest,
+	redress.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
 	redress.EUNAUTHORIZED: http.StatusUnauthorized,
 	redress.EFORBIDDEN:    http.StatusForbidden,
 	redress.ENOTFOUND:     http.StatusNotFound,
@@ -80,16 +82,26 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v) // the client has gone if this fails; nothing left to tell it
 }
 
+// unsupportedMedia is the 415 of a body in a form the API does not read.
+func unsupportedMedia(message string) error {
+	return &redress.Error{Code: redress.EUNSUPPORTED, Message: message}
+}
+
 func invalid(message string, fields map[string]string) error {
 	return &redress.Error{Code: redress.EINVALID, Message: message, Fields: fields}
 }
 
-// readBody reads a JSON request body of at most MaxBodyBytes.
+// readBody reads a JSON request body of at most MaxBodyBytes. A
+// Content-Type other than application/json, or one naming a charset other
+// than UTF-8 (RFC 8259 §8.1), is 415.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mediaType, _, err := mime.ParseMediaType(ct)
+		mediaType, params, err := mime.ParseMediaType(ct)
 		if err != nil || mediaType != "application/json" {
-			return nil, invalid("Content-Type must be application/json", nil)
+			return nil, unsupportedMedia("Content-Type must be application/json")
+		}
+		if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+			return nil, unsupportedMedia("a JSON body is UTF-8: Content-Type may name no other charset")
 		}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
@@ -117,7 +129,10 @@ func readJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 }
 
 // decodeStrict decodes one JSON object into dst, refusing unknown fields,
-// wrong types and trailing data with a 400 that names the problem.
+// wrong types and trailing data with a 400 that names the problem, and
+// then what encoding/json lets through (checkJSON): a body that is not an
+// object (null), a key given twice, a key that names a field only when
+// case is ignored, and text that no engine may store.
 func decodeStrict(body []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -131,7 +146,7 @@ func decodeStrict(body []byte, dst any) error {
 	if err := dec.Decode(&rest); err != io.EOF {
 		return invalid("unexpected data after the JSON object", nil)
 	}
-	return nil
+	return checkJSON(body, reflect.TypeOf(dst))
 }
 
 func jsonProblem(err error) error {

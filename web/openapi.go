@@ -96,7 +96,7 @@ func (s *Server) openAPI() object {
 			body["application/json"] = object{"schema": gen.ref(reflect.TypeOf(rt.out))}
 		}
 		responses[strconv.Itoa(status)] = object{"description": http.StatusText(status), "content": body}
-		responses["default"] = object{"description": "An error: 400 invalid, 401 unauthorized, 403 forbidden, 404 not_found, 409 conflict, 429 too_many_requests (with Retry-After), 500 internal",
+		responses["default"] = object{"description": "An error: 400 invalid, 401 unauthorized, 403 forbidden, 404 not_found, 409 conflict, 415 unsupported_media_type, 429 too_many_requests (with Retry-After), 500 internal",
 			"content": object{"application/json": object{"schema": errorRef}}}
 		op["responses"] = responses
 		if rt.access == apiPublic {

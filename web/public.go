@@ -42,6 +42,7 @@ func (s *Server) portalHandler(rt route) http.Handler {
 	if rt.access != portalPublic && rt.access != portalCustomer {
 		panic(fmt.Sprintf("web: route %s: access %d has no place on the public handler", rt.pattern(), rt.access))
 	}
+	rt = rt.checked()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rt.access == portalCustomer {
 			ctx, err := s.portalAuthenticate(r)

@@ -58,6 +58,7 @@ func (rt route) api() bool { return rt.access == apiAuth || rt.access == apiPubl
 
 // staffHandler adapts a route of the staff table to http.Handler by its access.
 func (s *Server) staffHandler(rt route) http.Handler {
+	rt = rt.checked()
 	switch rt.access {
 	case apiAuth, apiPublic:
 		return s.endpoint(rt)
@@ -67,6 +68,20 @@ func (s *Server) staffHandler(rt route) http.Handler {
 		return s.openPage(rt.handle)
 	}
 	panic(fmt.Sprintf("web: route %s: access %d has no place on the staff handler", rt.pattern(), rt.access))
+}
+
+// checked returns the route with its handler behind checkInput: text that
+// no engine may store is refused before the handler runs (after the
+// caller is authenticated).
+func (rt route) checked() route {
+	handle, pattern := rt.handle, rt.path
+	rt.handle = func(w http.ResponseWriter, r *http.Request) error {
+		if err := checkInput(w, r, pattern); err != nil {
+			return err
+		}
+		return handle(w, r)
+	}
+	return rt
 }
 
 // endpoint adapts an API route to http.Handler: authentication, then the

@@ -34,6 +34,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"net/url"
 	"os"
@@ -114,13 +115,21 @@ func Engines() ([]Engine, error) {
 // *current to the engine before each run, removes the engine's templates
 // after its run, and returns the exit code for os.Exit: non-zero if any run
 // failed or a template could not be removed.
+//
+// A fuzzing run (go test -fuzz, and the workers it starts) runs once, on
+// SQLite: a fuzz target may run only once per process, and the targets
+// fuzz decoders, not the engines.
 func Main(m *testing.M, current *Engine) int {
+	fuzz := fuzzing()
 	engines, err := Engines()
+	if fuzz {
+		engines, err = []Engine{{Name: SQLite, templates: newTemplates()}}, nil
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	if len(engines) == 1 {
+	if len(engines) == 1 && !fuzz {
 		fmt.Fprintf(os.Stderr, "sqldbtest: %s is not set: the tests run on SQLite only\n", PostgresEnv)
 	}
 	code := 0
@@ -137,6 +146,16 @@ func Main(m *testing.M, current *Engine) int {
 		}
 	}
 	return code
+}
+
+// fuzzing reports whether the test binary was started to fuzz (-test.fuzz)
+// or as a fuzzing worker.
+func fuzzing() bool {
+	if !flag.Parsed() {
+		flag.Parse() // the testing flags are registered before TestMain runs
+	}
+	fuzz, worker := flag.Lookup("test.fuzz"), flag.Lookup("test.fuzzworker")
+	return (fuzz != nil && fuzz.Value.String() != "") || (worker != nil && worker.Value.String() == "true")
 }
 
 // NewDatabase returns the DSN of a new, empty database, removed when the
