@@ -27,6 +27,7 @@ func (s *Server) caseRoutes() []route {
 		{"sort", "string", "received (newest first, the default) or due (earliest decision due first)"},
 		{"cursor", "string", "next_cursor of the previous page"},
 		{"limit", "integer", "page size, 1-200, default 50"},
+		{"format", "string", "json (default), or csv or xlsx: every case of the filter as a file (also by Accept: text/csv or the XLSX type)"},
 	}
 	return []route{
 		{method: "GET", path: "/api/v1/cases", summary: "Cases in the caller's scope, newest receipt first",
@@ -46,6 +47,13 @@ func (s *Server) handleCaseList(w http.ResponseWriter, r *http.Request) error {
 	f, err := caseFilterFrom(r)
 	if err != nil {
 		return err
+	}
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	if format != "" { // export.go: every case of the filter, as a file
+		return s.exportCases(w, r, format, f)
 	}
 	page, err := s.svc.Cases.ListCases(r.Context(), f)
 	if err != nil {
@@ -67,7 +75,7 @@ func caseFilterFrom(r *http.Request) (redress.CaseFilter, error) {
 	for name := range q {
 		switch name {
 		case "status", "kind", "channel", "org", "handler", "level", "overdue", "received_from", "received_to", "code", "due_by",
-			"sort", "cursor", "limit":
+			"sort", "cursor", "limit", "format":
 		default:
 			fields[name] = "unknown filter"
 		}

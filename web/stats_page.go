@@ -37,8 +37,16 @@ type statsPage struct {
 
 // statsTable is one breakdown as a table: its title and its rows named.
 type statsTable struct {
-	Name string
-	Rows []statsRow
+	Name, Title string // the breakdown, and the message that names it
+	Rows        []statsRow
+}
+
+// statsTableTitles are the messages naming the breakdowns, in the order
+// the page and the exports show them.
+var statsTableTitles = []struct{ name, title string }{
+	{"unit", "stats.table.unit"}, {"kind", "stats.table.kind"}, {"status", "stats.table.status"},
+	{"channel", "stats.table.channel"}, {"code_b", "stats.table.code_b"}, {"code_a", "stats.table.code_a"},
+	{"code_c", "stats.table.code_c"}, {"root_cause", "stats.table.root_cause"},
 }
 
 // statsRow is one figure of a breakdown with the name of its key.
@@ -156,8 +164,9 @@ func (s *Server) nameStats(ctx context.Context, t *T, p *statsPage) error {
 		return key
 	}
 	charts := map[string][]chartPoint{}
-	for _, name := range []string{"unit", "kind", "status", "channel", "code_b", "code_a", "code_c", "root_cause"} {
-		table := statsTable{Name: name}
+	for _, tt := range statsTableTitles {
+		name := tt.name
+		table := statsTable{Name: name, Title: tt.title}
 		for _, f := range p.Stats.Breakdowns[name] {
 			table.Rows = append(table.Rows, statsRow{Label: label(name, f.Key), Figure: f})
 			if f.Count > 0 {

@@ -1,0 +1,195 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"redress"
+	"redress/export"
+)
+
+// This file streams lists and reports as CSV or XLSX (package export): the
+// case list with any filter and the statistics, by the API (format=csv or
+// xlsx, or the matching Accept) and from the pages. What a row shows is what
+// the screen shows: personal data masked as the services answer it. Every
+// export is an audit event naming who, what filter and how many rows.
+
+// exportFormat reads the format a request asks for; "" for JSON.
+func exportFormat(r *http.Request) (export.Format, error) {
+	f, err := export.FormatOf(r.URL.Query().Get("format"), r.Header.Get("Accept"))
+	if err != nil {
+		return "", invalid("invalid input", map[string]string{"format": "want csv, xlsx or json"})
+	}
+	return f, nil
+}
+
+// streamExport writes an export as a download: fill writes its tables and
+// says how many rows it wrote; then the export is recorded in the audit
+// trail, even when the client hung up half way (the rows sent are counted).
+// An error after the first byte cannot change the answer: it is logged.
+func (s *Server) streamExport(w http.ResponseWriter, r *http.Request, f export.Format, name string, rec redress.ExportRecord,
+	fill func(ew export.Writer) (int, error)) error {
+	w.Header().Set("Content-Type", f.ContentType())
+	w.Header().Set("Content-Disposition", `attachment; filename="`+export.Filename(name, f)+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	ew, err := export.NewWriter(f, w)
+	if err != nil {
+		return err
+	}
+	rows, err := fill(ew)
+	if cerr := ew.Close(); err == nil {
+		err = cerr
+	}
+	rec.Rows, rec.Format = rows, string(f)
+	if aerr := s.svc.Exports.RecordExport(context.WithoutCancel(r.Context()), rec); aerr != nil {
+		s.log.Error("record export", "what", rec.What, "err", aerr)
+	}
+	if err != nil {
+		s.log.Warn("export cut short", "what", rec.What, "rows", rows, "err", err)
+	}
+	return nil
+}
+
+// exportCases streams every case of the filter, a page at a time (never
+// the whole list in memory). The first page is read before the answer
+// starts, so a refused filter is a 400.
+func (s *Server) exportCases(w http.ResponseWriter, r *http.Request, f export.Format, filter redress.CaseFilter) error {
+	ctx := r.Context()
+	filter.Limit, filter.Cursor = redress.MaxListLimit, ""
+	page, err := s.svc.Cases.ListCases(ctx, filter)
+	if err != nil {
+		return err
+	}
+	t := newT(s.ui.bundle, pageLang(r))
+	cols := []export.Column{{Title: t.Get("workbench.no"), Width: 20}, {Title: t.Get("field.kind")}, {Title: t.Get("field.channel")},
+		{Title: t.Get("field.received_at"), Kind: export.DateTime, Width: 18}, {Title: t.Get("field.name")},
+		{Title: t.Get("field.id_number"), Width: 22}, {Title: t.Get("field.phone"), Width: 14}, {Title: t.Get("field.subject"), Width: 40},
+		{Title: t.Get("field.code_b")}, {Title: t.Get("field.org")}, {Title: t.Get("field.handler")}, {Title: t.Get("field.level"), Kind: export.Int},
+		{Title: t.Get("field.status")}, {Title: t.Get("field.decision_due"), Kind: export.Date, Width: 12},
+		{Title: t.Get("stats.open_overdue")}, {Title: t.Get("field.amount"), Kind: export.Amount}}
+	return s.streamExport(w, r, f, "cases-"+time.Now().Format("20060102"), redress.ExportRecord{What: redress.ExportCases, Filter: r.URL.RawQuery},
+		func(ew export.Writer) (int, error) {
+			if err := ew.Table(t.Get("export.cases"), cols); err != nil {
+				return 0, err
+			}
+			rows := 0
+			for {
+				for _, c := range page.Cases {
+					overdue := ""
+					if c.Overdue {
+						overdue = t.Get("admin.yes")
+					}
+					if err := ew.Row(c.No, t.Label("kind", c.Kind), t.Label("channel", c.Channel), c.ReceivedAt, c.Complainant.Name,
+						c.Complainant.IDNumber, c.Complainant.Phone, c.Subject, c.CodeB, c.Org, c.Handler, c.Level,
+						t.Label("status", c.Status), c.DecisionDue, overdue, c.Amount); err != nil {
+						return rows, err
+					}
+					rows++
+				}
+				if page.NextCursor == "" || ctx.Err() != nil {
+					return rows, ctx.Err()
+				}
+				filter.Cursor = page.NextCursor
+				if page, err = s.svc.Cases.ListCases(ctx, filter); err != nil {
+					return rows, err
+				}
+			}
+		})
+}
+
+// exportStats streams the statistics: a summary sheet with the comparison
+// periods, the trend, the units and a sheet per breakdown, every number as
+// the statistics service gave it.
+func (s *Server) exportStats(w http.ResponseWriter, r *http.Request, f export.Format, st *redress.Stats) error {
+	ctx := r.Context()
+	u, err := redress.RequireUser(ctx)
+	if err != nil {
+		return err
+	}
+	t := newT(s.ui.bundle, pageLang(r))
+	p := &statsPage{Org: st.Org, Stats: st}
+	if err := s.loadStatsUnits(ctx, u, p); err != nil {
+		return err
+	}
+	if err := s.nameStats(ctx, t, p); err != nil {
+		return err
+	}
+	return s.streamExport(w, r, f, "stats-"+st.From+"-"+st.To, redress.ExportRecord{What: redress.ExportStats, Filter: r.URL.RawQuery},
+		func(ew export.Writer) (int, error) {
+			rows := 0
+			row := func(values ...any) error {
+				rows++
+				return ew.Row(values...)
+			}
+			if err := ew.Table(t.Get("stats.summary"), []export.Column{{Title: t.Get("stats.key"), Width: 24},
+				{Title: st.From + " – " + st.To, Width: 24}, {Title: t.Get("stats.prior"), Width: 14}, {Title: t.Get("stats.last_year"), Width: 14}}); err != nil {
+				return rows, err
+			}
+			for _, line := range []struct {
+				key             string
+				now, prior, ago int
+			}{
+				{"stats.received", st.Received, st.Prior.Received, st.LastYear.Received},
+				{"stats.closed", st.Closed, st.Prior.Closed, st.LastYear.Closed},
+				{"stats.escalated", st.Escalated, st.Prior.Escalated, st.LastYear.Escalated},
+				{"stats.repeat", st.Repeat, st.Prior.Repeat, st.LastYear.Repeat},
+				{"stats.upheld", st.Upheld, st.Prior.Upheld, st.LastYear.Upheld},
+				{"stats.open_overdue", st.OpenOverdue, st.Prior.OpenOverdue, st.LastYear.OpenOverdue},
+				{"stats.regulator", st.Regulator, st.Prior.Regulator, st.LastYear.Regulator},
+			} {
+				if err := row(t.Get(line.key), line.now, line.prior, line.ago); err != nil {
+					return rows, err
+				}
+			}
+			for _, clock := range []struct{ name, title string }{{"reply", t.Get("stats.on_time_reply")}, {"decision", t.Get("stats.on_time_decision")}} {
+				c := st.OnTime[clock.name]
+				if err := row(clock.title, percentText(c.Rate)+" ("+itoa(c.OnTime)+"/"+itoa(c.Ended)+")", "", ""); err != nil {
+					return rows, err
+				}
+			}
+			if err := row(t.Get("stats.days_to_decision"), t.Get("stats.median", "Median", st.DaysToDecision.Median, "Cases", st.DaysToDecision.Cases)+
+				" · "+ftoa(st.DaysToDecision.Mean), "", ""); err != nil {
+				return rows, err
+			}
+			if err := ew.Table(t.Get("stats.trend"), []export.Column{{Title: t.Get("workbench.from"), Kind: export.Date, Width: 12},
+				{Title: t.Get("stats.received"), Kind: export.Int}}); err != nil {
+				return rows, err
+			}
+			for _, tp := range st.Trend {
+				if err := row(tp.Start, tp.Count); err != nil {
+					return rows, err
+				}
+			}
+			if err := ew.Table(t.Get("stats.units"), []export.Column{{Title: t.Get("field.org"), Width: 20}, {Title: t.Get("field.code")},
+				{Title: t.Get("stats.received"), Kind: export.Int}, {Title: t.Get("stats.share"), Kind: export.Share},
+				{Title: t.Get("stats.closed"), Kind: export.Int}, {Title: t.Get("stats.escalated"), Kind: export.Int},
+				{Title: t.Get("stats.repeat"), Kind: export.Int}, {Title: t.Get("stats.open_overdue"), Kind: export.Int},
+				{Title: t.Get("stats.on_time_decision"), Kind: export.Share}}); err != nil {
+				return rows, err
+			}
+			for _, us := range st.Units {
+				if err := row(us.Name, us.Org, us.Received, us.Share, us.Closed, us.Escalated, us.Repeat, us.OpenOverdue, us.DecisionOnTime.Rate); err != nil {
+					return rows, err
+				}
+			}
+			for _, table := range p.Tables {
+				if err := ew.Table(t.Get(table.Title), []export.Column{{Title: t.Get("stats.key"), Width: 30}, {Title: t.Get("field.code")},
+					{Title: t.Get("stats.count"), Kind: export.Int}, {Title: t.Get("stats.share"), Kind: export.Share},
+					{Title: t.Get("stats.prior"), Kind: export.Int}, {Title: t.Get("stats.last_year"), Kind: export.Int}}); err != nil {
+					return rows, err
+				}
+				for _, fr := range table.Rows {
+					if err := row(fr.Label, fr.Key, fr.Count, fr.Share, fr.Prior, fr.LastYear); err != nil {
+						return rows, err
+					}
+				}
+			}
+			return rows, nil
+		})
+}
+
+func itoa(n int) string            { return strconv.Itoa(n) }
+func ftoa(f float64) string        { return strconv.FormatFloat(f, 'f', -1, 64) }
+func percentText(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" }
