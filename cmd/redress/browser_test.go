@@ -325,6 +325,15 @@ func TestBrowser(t *testing.T) {
 	if status != "Closed" {
 		t.Fatalf("English status %q", status)
 	}
+	var trend int
+	b.run(t, "the statistics page draws its charts", chromedp.Navigate(base+"/stats?period=year&value="+time.Now().Format("2006")),
+		chromedp.WaitVisible("#stats-summary", chromedp.ByID),
+		chromedp.WaitVisible(`.chart[data-chart-kind="line"] canvas`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll(".chart canvas").length`, &trend),
+		screenshot(filepath.Join(shots, "stats.png")))
+	if trend < 2 {
+		t.Fatalf("the statistics page drew %d charts", trend)
+	}
 	for _, secret := range []string{"13812345678", "110101199003071234"} {
 		if strings.Contains(serveErr.String(), secret) {
 			t.Fatalf("the server log holds %s", secret)
