@@ -415,4 +415,12 @@ type NotificationService interface {
 	// it again changes nothing.
 	// Errors: EUNAUTHORIZED, ENOTFOUND (also for another user's notification).
 	MarkRead(ctx context.Context, id int64) error
+	// MarkAllRead marks every one of the acting user's notifications read
+	// and returns how many were unread.
+	// Errors: EUNAUTHORIZED.
+	MarkAllRead(ctx context.Context) (int, error)
+	// CountUnread counts the acting user's unread in-app notifications (the
+	// header's badge).
+	// Errors: EUNAUTHORIZED.
+	CountUnread(ctx context.Context) (int, error)
 }

@@ -126,6 +126,40 @@ func (s *NotificationService) MarkRead(ctx context.Context, id int64) error {
 	}))
 }
 
+// MarkAllRead marks every one of the acting user's in-app notifications read.
+func (s *NotificationService) MarkAllRead(ctx context.Context) (int, error) {
+	u, err := redress.RequireUser(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND channel = ? AND read_at IS NULL`,
+			timeText(s.db.now()), u.ID, redress.NotifyInApp)
+		if err != nil {
+			return fmt.Errorf("mark notifications read: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), wrap("mark notifications read", err)
+}
+
+// CountUnread counts the acting user's unread in-app notifications.
+func (s *NotificationService) CountUnread(ctx context.Context) (int, error) {
+	u, err := redress.RequireUser(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = s.db.reads().QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND channel = ? AND read_at IS NULL`,
+		u.ID, redress.NotifyInApp).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count unread notifications: %w", err)
+	}
+	return n, nil
+}
+
 // recipient is a user a notification goes to, with what decides the
 // channels: whether they have an e-mail address and a mobile number.
 type recipient struct {

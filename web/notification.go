@@ -71,3 +71,63 @@ func (s *Server) handleNotificationRead(w http.ResponseWriter, r *http.Request) 
 	writeJSON(w, http.StatusOK, statusAnswer{Status: "read"})
 	return nil
 }
+
+// inboxRoutes are the inbox page: the signed-in user's in-app
+// notifications, newest first, each opened onto its case (and marked read).
+func (s *Server) inboxRoutes() []route {
+	return []route{
+		{method: "GET", path: "/inbox", access: pageAuth, handle: s.handleInbox},
+		{method: "POST", path: "/inbox/{id}/open", access: pageAuth, handle: s.handleInboxOpen},
+		{method: "POST", path: "/inbox/read", access: pageAuth, handle: s.handleInboxReadAll},
+	}
+}
+
+// inboxPage is one page of the inbox.
+type inboxPage struct {
+	Page   *redress.NotificationPage
+	Unread bool // only the unread ones
+}
+
+func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := redress.NotificationFilter{Unread: q.Get("unread") == "true", Limit: 50}
+	if v := q.Get("before"); v != "" {
+		before, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || before < 1 {
+			return invalid("invalid filter", map[string]string{"before": "must be a notification ID from a previous page"})
+		}
+		f.Before = before
+	}
+	page, err := s.svc.Notifications.ListNotifications(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "inbox", &pageData{Title: "inbox.title", Data: inboxPage{Page: page, Unread: f.Unread}})
+	return nil
+}
+
+// handleInboxOpen marks a notification read and opens its case (or the
+// inbox, for a notice about no case).
+func (s *Server) handleInboxOpen(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return redress.Errorf(redress.ENOTFOUND, "notification not found")
+	}
+	if err := s.svc.Notifications.MarkRead(r.Context(), id); err != nil {
+		return err
+	}
+	next := "/inbox"
+	if no := r.PostFormValue("case"); no != "" {
+		next = "/cases/" + url.PathEscape(no)
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) handleInboxReadAll(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.svc.Notifications.MarkAllRead(r.Context()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/inbox", http.StatusSeeOther)
+	return nil
+}

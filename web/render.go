@@ -33,6 +33,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"admin_calendar", "admin_policies", "admin_tokens", "error",
 	"admin_settings", "review_request", // review: the mediation body of the decision letter, a request from any unit
 	"stats", // the statistics page (统计分析)
+	"inbox", // the in-app notifications
 }
 
 // printNames are rendered inside print.html, for paper.
@@ -101,6 +102,8 @@ type pageData struct {
 	Fields map[string]string
 	Form   url.Values
 	Data   any
+	// Unread is the signed-in user's unread notifications, for the header.
+	Unread int
 }
 
 // render executes a page into a buffer first, so a template error never
@@ -116,6 +119,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	if d.User == nil {
 		d.User = redress.UserFrom(r.Context())
+	}
+	if d.User != nil && s.svc.Notifications != nil {
+		if n, err := s.svc.Notifications.CountUnread(r.Context()); err == nil {
+			d.Unread = n // a badge that cannot be counted is left out, never an error page
+		}
 	}
 	d.Path, d.Query = r.URL.Path, r.URL.Query()
 	if d.Form == nil {
