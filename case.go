@@ -536,20 +536,25 @@ func FormatAmount(fen int64) string {
 
 // CaseFilter narrows a case list. Zero fields do not filter.
 type CaseFilter struct {
-	Status       []Status
-	Kind         Kind
-	Channel      Channel
-	Org          string // unit code; the unit's whole subtree
-	Handler      string // login
-	Level        int
-	Overdue      *bool
-	ReceivedFrom string // YYYY-MM-DD, Beijing time, inclusive
-	ReceivedTo   string // YYYY-MM-DD, Beijing time, inclusive
-	Code         string // a JR/T 0169 code in any of the three dimensions, or any code below it
-	DueBy        string // YYYY-MM-DD: open cases whose decision is due by then (overdue included)
-	Sort         string // "received" (newest first, the default) or "due" (earliest decision due first)
-	Cursor       string // from a previous page's NextCursor
-	Limit        int    // 1-200, default 50
+	Status  []Status
+	Kind    Kind
+	Channel Channel
+	Org     string // unit code; the unit's whole subtree
+	Handler string // login
+	// FirstResponder is the login of who registered the cases; NotHandler
+	// leaves out the cases this login handles (a sign-off queue: the
+	// handler never signs their own case).
+	FirstResponder string
+	NotHandler     string
+	Level          int
+	Overdue        *bool
+	ReceivedFrom   string // YYYY-MM-DD, Beijing time, inclusive
+	ReceivedTo     string // YYYY-MM-DD, Beijing time, inclusive
+	Code           string // a JR/T 0169 code in any of the three dimensions, or any code below it
+	DueBy          string // YYYY-MM-DD: open cases whose decision is due by then (overdue included)
+	Sort           string // "received" (newest first, the default) or "due" (earliest decision due first)
+	Cursor         string // from a previous page's NextCursor
+	Limit          int    // 1-200, default 50
 
 	// Exact-match lookups on protected personal data, through the blind index.
 	Phone    string

@@ -70,6 +70,12 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 	if f.Handler != "" {
 		add("c.handler_id = (SELECT id FROM users WHERE login = ?)", f.Handler)
 	}
+	if f.NotHandler != "" {
+		add("(c.handler_id IS NULL OR c.handler_id <> (SELECT id FROM users WHERE login = ?))", f.NotHandler)
+	}
+	if f.FirstResponder != "" {
+		add("c.first_responder_id = (SELECT id FROM users WHERE login = ?)", f.FirstResponder)
+	}
 	if f.Level != 0 {
 		add("c.level = ?", f.Level)
 	}

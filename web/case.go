@@ -28,6 +28,7 @@ func (s *Server) caseRoutes() []route {
 		{"cursor", "string", "next_cursor of the previous page"},
 		{"limit", "integer", "page size, 1-200, default 50"},
 		{"format", "string", "json (default), or csv or xlsx: every case of the filter as a file (also by Accept: text/csv or the XLSX type)"},
+		{"queue", "string", "a worklist of the caller: accept (待我受理), mine (待我处理), sign_off (待我签字), registered (我登记的)"},
 	}
 	return []route{
 		{method: "GET", path: "/api/v1/cases", summary: "Cases in the caller's scope, newest receipt first",
@@ -75,7 +76,7 @@ func caseFilterFrom(r *http.Request) (redress.CaseFilter, error) {
 	for name := range q {
 		switch name {
 		case "status", "kind", "channel", "org", "handler", "level", "overdue", "received_from", "received_to", "code", "due_by",
-			"sort", "cursor", "limit", "format":
+			"sort", "cursor", "limit", "format", "queue":
 		default:
 			fields[name] = "unknown filter"
 		}
@@ -105,10 +106,33 @@ func caseFilterFrom(r *http.Request) (redress.CaseFilter, error) {
 		}
 		f.Overdue = &b
 	}
+	if v := q.Get("queue"); v != "" {
+		applyQueue(&f, redress.Queue(v), redress.UserFrom(r.Context()), fields)
+	}
 	if len(fields) > 0 {
 		return f, invalid("invalid filter", fields)
 	}
 	return f, nil
+}
+
+// applyQueue narrows a filter to a workbench queue (redress.Queue.Filter):
+// the queue's statuses, handler and order unless the filter names its own.
+func applyQueue(f *redress.CaseFilter, queue redress.Queue, u *redress.User, fields map[string]string) {
+	if !queue.Valid() || u == nil {
+		fields["queue"] = "unknown queue: want accept, mine, sign_off or registered"
+		return
+	}
+	base := queue.Filter(u)
+	if len(f.Status) == 0 {
+		f.Status = base.Status
+	}
+	if f.Handler == "" {
+		f.Handler = base.Handler
+	}
+	if f.Sort == "" {
+		f.Sort = base.Sort
+	}
+	f.NotHandler, f.FirstResponder = base.NotHandler, base.FirstResponder
 }
 
 func (s *Server) handleCaseView(w http.ResponseWriter, r *http.Request) error {

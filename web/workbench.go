@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -32,6 +33,28 @@ type workbench struct {
 	Codes    []*redress.Code
 	Kinds    []redress.Kind
 	Channels []redress.Channel
+	// Queues are the user's worklists with how many cases wait in each;
+	// Queue the one the list shows, Total how many cases the list holds,
+	// Names the names of the users a list shows by login.
+	Queues []queueCount
+	Queue  redress.Queue
+	Total  int
+	Names  map[string]string
+}
+
+// queueCount is one worklist and how many cases wait in it.
+type queueCount struct {
+	Queue redress.Queue
+	Count int
+}
+
+// sum adds up counts by status.
+func sum(counts map[redress.Status]int) int {
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
 }
 
 func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
@@ -86,6 +109,22 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return ferr
 	}
+	wb.Queue = redress.Queue(r.URL.Query().Get("queue"))
+	for _, q := range redress.QueuesFor(u.Role) {
+		counts, err := s.svc.Cases.CountCases(ctx, q.Filter(u))
+		if err != nil {
+			return err
+		}
+		wb.Queues = append(wb.Queues, queueCount{Queue: q, Count: sum(counts)})
+	}
+	if ferr == nil {
+		counts, err := s.svc.Cases.CountCases(ctx, f)
+		if err != nil {
+			return err
+		}
+		wb.Total = sum(counts)
+	}
+	wb.Names = s.userNames(ctx)
 	wb.Overdue, wb.DueSoon, wb.List = dueLines(t, cals, now, overdue.Cases), dueLines(t, cals, now, soon.Cases), dueLines(t, cals, now, list.Cases)
 	wb.Next = list.NextCursor
 	if wb.Codes, err = s.svc.Codes.ListCodes(ctx, redress.DimensionBusiness); err != nil {
@@ -130,3 +169,17 @@ func (s *Server) dueSoonDays() int {
 
 // today is the current date in Beijing, for the pages' time-left texts.
 func today(now time.Time) redress.Date { return redress.DateOf(now) }
+
+// userNames maps logins to names for the lists, when the user may list
+// users; otherwise the lists show logins.
+func (s *Server) userNames(ctx context.Context) map[string]string {
+	users, err := s.svc.Users.ListUsers(ctx, redress.UserFilter{})
+	if err != nil {
+		return nil
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[u.Login] = u.Name
+	}
+	return names
+}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -44,5 +45,74 @@ func TestWorkbenchFilterForm(t *testing.T) {
 	}
 	if strings.Contains(page, "invalid filter") || strings.Contains(page, "出错了") {
 		t.Fatalf("a refused filter shows the error page")
+	}
+}
+
+// TestWorkbenchQueues: each role finds its own work first. The manager's
+// 待我受理 holds the registered cases and counts them; the branch head's
+// 待我签字 holds the replied cases he does not handle himself (the handler
+// never signs off, CBIRC Order 2020 No.3 Art.13's separation of duties); the
+// counter staff's 我登记的 holds what she registered; levels are named, and
+// handlers shown by name.
+func TestWorkbenchQueues(t *testing.T) {
+	t.Parallel()
+	f := newAPIWithPasswords(t)
+	var nos []string
+	for range 3 {
+		status, c := f.call(t, "staff", "POST", "/api/v1/cases", createBody)
+		if status != http.StatusCreated {
+			t.Fatalf("create: %d %v", status, c)
+		}
+		nos = append(nos, c["no"].(string))
+	}
+	act := func(login, no, action, body string) {
+		t.Helper()
+		_, c := f.call(t, login, "GET", "/api/v1/cases/"+no, "")
+		if status, out := f.call(t, login, "POST", "/api/v1/cases/"+no+"/"+action,
+			`{"version":`+fmt.Sprint(int(c["version"].(float64)))+body); status != http.StatusOK {
+			t.Fatalf("%s %s: %d %v", action, no, status, out)
+		}
+	}
+	act("mgr", nos[0], "accept", `}`)
+	act("mgr", nos[0], "determine", `,"liability":"no_fault","root_cause":"客户误解"}`)
+	act("mgr", nos[0], "reply", `,"facts":"经核实","basis":"合同约定","outcome":"not_upheld","notice_method":"phone","notice_at":"2026-11-20T16:00:00+08:00","notice_proof":"录音"}`)
+
+	queue := func(login, q string) []string {
+		t.Helper()
+		status, page := f.call(t, login, "GET", "/api/v1/cases?queue="+q, "")
+		if status != http.StatusOK {
+			t.Fatalf("%s queue %s: %d %v", login, q, status, page)
+		}
+		var out []string
+		for _, c := range page["cases"].([]any) {
+			out = append(out, c.(map[string]any)["no"].(string))
+		}
+		return out
+	}
+	if got := queue("head", "sign_off"); len(got) != 1 || got[0] != nos[0] {
+		t.Errorf("the branch head's sign-off queue: %v", got)
+	}
+	if got := queue("mgr", "sign_off"); len(got) != 0 {
+		t.Errorf("the handler's own case is in his sign-off queue: %v", got)
+	}
+	if got := queue("mgr", "accept"); len(got) != 2 {
+		t.Errorf("to accept: %v", got)
+	}
+	if got := queue("staff", "registered"); len(got) != 3 {
+		t.Errorf("registered by staff: %v", got)
+	}
+	if status, _ := f.call(t, "mgr", "GET", "/api/v1/cases?queue=lunch", ""); status != http.StatusBadRequest {
+		t.Errorf("an unknown queue: %d", status)
+	}
+
+	page := pageText(t, f, pageClient(t, f, "mgr"), "/?queue=accept")
+	for _, want := range []string{`id="queues"`, "待我受理", `aria-current="page">待我受理</a> <strong>2</strong>`, "共 2 件", "首问负责人"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the manager's workbench lacks %q", want)
+		}
+	}
+	act("mgr", nos[1], "accept", `}`)
+	if mine := pageText(t, f, pageClient(t, f, "mgr"), "/?queue=mine"); !strings.Contains(mine, "李强") || strings.Contains(mine, "<td>mgr</td>") {
+		t.Errorf("the handler is not shown by name: %s", between(mine, "<tbody>", "</tbody>"))
 	}
 }

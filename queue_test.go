@@ -1,0 +1,35 @@
+package redress
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestQueuesFor: each role has the worklists of its duties — acceptance
+// for the roles that accept, sign-off for the roles that sign, handling and
+// registration for the roles that handle cases — and a sign-off queue never
+// holds the signer's own cases.
+func TestQueuesFor(t *testing.T) {
+	t.Parallel()
+	for role, want := range map[Role][]Queue{
+		RoleStaff:      {QueueMine, QueueRegistered},
+		RoleManager:    {QueueAccept, QueueMine, QueueRegistered},
+		RoleBranchHead: {QueueAccept, QueueMine, QueueSignOff, QueueRegistered},
+		RoleAuditor:    nil,
+		RoleAdmin:      nil,
+	} {
+		if got := QueuesFor(role); !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", role, got, want)
+		}
+	}
+	u := &User{Login: "li.qiang"}
+	if f := QueueSignOff.Filter(u); f.NotHandler != "li.qiang" || !slices.Equal(f.Status, []Status{StatusReplied}) {
+		t.Errorf("sign-off queue: %+v", f)
+	}
+	if f := QueueMine.Filter(u); f.Handler != "li.qiang" || f.Sort != "due" {
+		t.Errorf("my queue: %+v", f)
+	}
+	if Queue("lunch").Valid() {
+		t.Error("an unknown queue is valid")
+	}
+}
