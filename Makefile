@@ -21,10 +21,12 @@ $(VENDOR)/echarts.min.js: node_modules/.package-lock.json
 build: assets
 	$(GO) build -o $(BIN) ./cmd/redress
 
-# Loads the demo bank on first run (idempotent), then serves it.
+# Loads the demo bank on first run (idempotent; later runs print its logins
+# again), then serves it; ADDR=host:port picks the address (default
+# 127.0.0.1:8080).
 run: build
 	$(BIN) demo --data $(DATA)
-	$(BIN) serve --data $(DATA)
+	$(BIN) serve --data $(DATA) $(if $(ADDR),--addr $(ADDR))
 
 vet:
 	$(GO) vet ./...

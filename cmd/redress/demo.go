@@ -48,8 +48,13 @@ func cmdDemo(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	if loaded {
-		fmt.Fprintln(stdout, "demo bank already loaded")
+	if loaded { // say again who can sign in: a second make run is how a newcomer comes back
+		logins, err := demoLogins(operator, svc)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "The demo bank is already loaded; its users:")
+		printDemoLogins(stdout, logins, demo.Password)
 		return nil
 	}
 	admin, err := findAdmin(operator, svc.Users)
@@ -123,13 +128,42 @@ func printDemoSummary(w io.Writer, s *demo.Summary, took time.Duration) {
 	}
 	fmt.Fprintf(w, "\nOverdue: %d open past the decision deadline. Resolved on the spot: %d. Reopened: %d.\n\n",
 		s.Overdue, s.OnSpot, s.Reopened)
+	printDemoLogins(w, s.Logins, s.Password)
+}
+
+// printDemoLogins prints who can sign in to the demo bank and how.
+func printDemoLogins(w io.Writer, logins []demo.Login, password string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "LOGIN\tROLE\tUNIT\tNAME")
-	for _, l := range s.Logins {
+	for _, l := range logins {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s (%s)\n", l.Login, l.Role, l.Org, l.Name, l.OrgName)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nEvery demo user's password is %s. To get an API token for one, run:\n", s.Password)
+	fmt.Fprintf(w, "\nEvery demo user's password is %s. To get an API token for one, run:\n", password)
 	fmt.Fprintln(w, "  redress token create --login <login>")
 	fmt.Fprintln(w, "with the same --data or --db as this command.")
+}
+
+// demoLogins lists the demo bank's users as stored (the admin aside), with
+// their units' names.
+func demoLogins(ctx context.Context, svc demo.Services) ([]demo.Login, error) {
+	units, err := svc.Orgs.ListOrgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, u := range units {
+		names[u.Code] = u.Name
+	}
+	users, err := svc.Users.ListUsers(ctx, redress.UserFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var out []demo.Login
+	for _, u := range users {
+		if u.Role != redress.RoleAdmin && !u.Disabled {
+			out = append(out, demo.Login{Login: u.Login, Name: u.Name, Role: u.Role, Org: u.OrgCode, OrgName: names[u.OrgCode]})
+		}
+	}
+	return out, nil
 }
