@@ -9,10 +9,10 @@ import (
 // vendorRef finds a page's reference to a browser library under
 // static/vendor/, which `make assets` copies from node_modules (it is not
 // committed).
-var vendorRef = regexp.MustCompile(`/static/(vendor/[^"'\s]+)`)
+var vendorRef = regexp.MustCompile(`\{\{asset "(vendor/[^"]+)"\}\}`)
 
 // TestVendorAssetsEmbedded: every library the templates load from
-// /static/vendor/ is embedded in the build. Without `make assets` the
+// /static/vendor/ (linked with {{asset "vendor/…"}}) is embedded in the build. Without `make assets` the
 // package still compiles, and the pages would load without htmx and ECharts:
 // this test says so instead.
 func TestVendorAssetsEmbedded(t *testing.T) {

@@ -12,13 +12,14 @@ import (
 
 // middleware wraps a mux in what every handler has, the staff one and the
 // public one alike: panic recovery, the access log (to log), the security
-// headers and the refusal of cross-site state-changing requests.
+// headers, compression (compress.go) and the refusal of cross-site
+// state-changing requests.
 func (s *Server) middleware(log *slog.Logger, mux http.Handler) http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, redress.Errorf(redress.EFORBIDDEN, "cross-site request refused"))
 	}))
-	return s.recoverPanics(logRequests(log, securityHeaders(csrf.Handler(mux))))
+	return s.recoverPanics(logRequests(log, securityHeaders(compress(csrf.Handler(mux)))))
 }
 
 func securityHeaders(next http.Handler) http.Handler {

@@ -32,6 +32,7 @@ func (s *Server) portalRoutes() []route {
 	return []route{
 		{method: "GET", path: "/healthz", access: portalPublic, handle: s.handleHealth},
 		{method: "GET", path: "/static/", access: portalPublic, handle: s.handleStatic},
+		{method: "GET", path: "/assets/{hash}/{path...}", access: portalPublic, handle: s.handleAsset},
 	}
 }
 

@@ -25,7 +25,8 @@ var uiFiles embed.FS
 type ui struct {
 	pages  map[string]*template.Template
 	bundle *i18n.Bundle
-	static http.Handler // the files under static/, for paths under /static/
+	static http.Handler      // the files under static/, for paths under /static/
+	hashes map[string]string // each static file's content hash (asset.go)
 }
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
@@ -48,7 +49,12 @@ func newUI() (*ui, error) {
 	if err != nil {
 		return nil, fmt.Errorf("static files: %w", err)
 	}
-	u := &ui{pages: map[string]*template.Template{}, bundle: bundle, static: http.StripPrefix("/static/", http.FileServerFS(static))}
+	hashes, err := assetHashes(static)
+	if err != nil {
+		return nil, err
+	}
+	u := &ui{pages: map[string]*template.Template{}, bundle: bundle, static: http.StripPrefix("/static/", http.FileServerFS(static)),
+		hashes: hashes}
 	funcs := template.FuncMap{
 		"has": func(list []redress.Action, a string) bool { return slices.Contains(list, redress.Action(a)) },
 		// can asks the domain whether the user's role holds a permission
@@ -63,6 +69,8 @@ func newUI() (*ui, error) {
 		// cases (redress.MayRegister): the first responders and handlers.
 		"handlesCases": func(u *redress.User) bool { return u != nil && redress.MayRegister(u.Role) },
 		"seq":          func(items ...string) []string { return items },
+		// asset is the content-named URL of a static file (asset.go).
+		"asset": u.assetURL,
 		// percent shows a share (0 to 1) as a percentage with one decimal.
 		"percent": func(share float64) string { return fmt.Sprintf("%.1f%%", share*100) },
 		"lower":   strings.ToLower,

@@ -117,7 +117,7 @@ func NewServer(svc Services, log *slog.Logger) *Server {
 // routeTable gathers the routes of every noun: its API operations and its pages.
 func (s *Server) routeTable() []route {
 	return slices.Concat(
-		s.healthRoutes(), s.openAPIRoutes(), s.staticRoutes(), s.langRoutes(),
+		s.healthRoutes(), s.openAPIRoutes(), s.staticRoutes(), s.assetRoutes(), s.langRoutes(),
 		s.sessionRoutes(), s.workbenchRoutes(), s.intakeRoutes(), s.caseRoutes(), s.actionRoutes(), s.casePageRoutes(),
 		s.evidenceRoutes(), s.searchRoutes(), s.statsRoutes(), s.statsPageRoutes(), s.notificationRoutes(), s.inboxRoutes(), s.deadlineRoutes(), s.calendarRoutes(), s.policyRoutes(),
 		s.orgRoutes(), s.userRoutes(), s.codeRoutes(), s.tokenRoutes(), s.auditRoutes(),
