@@ -108,6 +108,13 @@ func (db *DB) statsColumns(today string) (string, []any) {
 // statsGroupColumns is the number of columns statsColumns groups by.
 const statsGroupColumns = 20
 
+// targets are where the statsColumns of a row are scanned to, in order.
+func (g *statsGroup) targets() []any {
+	return []any{&g.status, &g.kind, &g.channel, &g.codeA, &g.codeB, &g.codeC, &g.rootCause, &g.outcome, &g.satisfaction,
+		&g.closedDays, &g.overdue, &g.regulator, &g.source, &g.finding, &g.escalated, &g.repeat,
+		&g.replyOnTime, &g.decisionOnTime, &g.decisionDays, &g.orgID}
+}
+
 // tallyPeriod sums the cases received from–to in scope (and in org's
 // subtree): the whole, and per unit of the case.
 func (s *StatsService) tallyPeriod(ctx context.Context, u *redress.User, org string, from, to redress.Date) (*tally, map[int64]*tally, error) {
@@ -130,9 +137,7 @@ func (s *StatsService) tallyPeriod(ctx context.Context, u *redress.User, org str
 	total, units := newTally(), map[int64]*tally{}
 	for rows.Next() {
 		var g statsGroup
-		if err := rows.Scan(&g.status, &g.kind, &g.channel, &g.codeA, &g.codeB, &g.codeC, &g.rootCause, &g.outcome, &g.satisfaction,
-			&g.closedDays, &g.overdue, &g.regulator, &g.source, &g.finding, &g.escalated, &g.repeat,
-			&g.replyOnTime, &g.decisionOnTime, &g.decisionDays, &g.orgID, &g.n, &g.fen); err != nil {
+		if err := rows.Scan(append(g.targets(), &g.n, &g.fen)...); err != nil {
 			return nil, nil, fmt.Errorf("stats: %w", err)
 		}
 		total.add(&g)
