@@ -300,3 +300,13 @@ type AssessmentService interface {
 	// Errors: EFORBIDDEN, EINVALID.
 	SetAssessmentScheme(ctx context.Context, s AssessmentScheme) (*AssessmentScheme, error)
 }
+
+// ExportAssessment names the assessment sheet in an export's audit event.
+const ExportAssessment = "assessment"
+
+// Assesses reports whether the role reads the staff assessment: complaint
+// managers, branch heads and head office (not the staff assessed, the
+// auditors or the admin, who sets the scheme but reads no cases).
+func (r Role) Assesses() bool {
+	return r == RoleManager || r == RoleBranchHead || r == RoleHQService
+}

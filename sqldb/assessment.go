@@ -19,10 +19,6 @@ func NewAssessmentService(db *DB) *AssessmentService { return &AssessmentService
 
 var _ redress.AssessmentService = (*AssessmentService)(nil)
 
-// assessmentRoles read the assessment: the people who manage complaint
-// handling (a staff member, an auditor and an admin do not).
-var assessmentRoles = []redress.Role{redress.RoleManager, redress.RoleBranchHead, redress.RoleHQService}
-
 // assessmentGroup is a group of a month's cases: the statistics' columns
 // and who the case names (handler, respondent, accountable staff member).
 type assessmentGroup struct {
@@ -35,10 +31,10 @@ type assessmentGroup struct {
 // assessed is one person's or unit's tally and the counts the statistics
 // do not keep.
 type assessed struct {
-	t                     *tally
-	reopened, complaints  int
-	upheld                int
-	measures              map[redress.AccountabilityMeasure]int
+	t                    *tally
+	reopened, complaints int
+	upheld               int
+	measures             map[redress.AccountabilityMeasure]int
 }
 
 func newAssessed() *assessed {
@@ -61,9 +57,12 @@ func (a *assessed) figures() redress.AssessmentFigures {
 // handler's and the unit's tally, to the respondent's and the respondent
 // unit's complaints, to the accountable staff member's measures.
 func (s *AssessmentService) Assessment(ctx context.Context, q redress.AssessmentQuery) (*redress.Assessment, error) {
-	u, err := requireRole(ctx, "read the assessment", assessmentRoles...)
+	u, err := redress.RequireUser(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if !u.Role.Assesses() {
+		return nil, redress.Errorf(redress.EFORBIDDEN, "role %s may not read the assessment", u.Role)
 	}
 	from, to, err := q.Period()
 	if err != nil {
