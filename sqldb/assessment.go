@@ -154,28 +154,18 @@ func (s *AssessmentService) Assessment(ctx context.Context, q redress.Assessment
 // the responsible one when the case names none).
 func (s *AssessmentService) tallyMonth(ctx context.Context, u *redress.User, org string, from, to redress.Date) (
 	people, units map[int64]*assessed, err error) {
-	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: org}
-	where, args, err := s.db.caseFilterSQL(ctx, u, &f)
+	reopen := redress.EventActionNames(redress.CaseEventAction(redress.ActionReopen))
+	cols := `, COALESCE(c.handler_id, 0), COALESCE(c.respondent_staff_id, 0), COALESCE(c.respondent_org_id, c.org_id),
+		COALESCE(c.accountable_staff_id, 0), c.accountability_measure,
+		CASE WHEN EXISTS (SELECT 1 FROM events e WHERE e.case_no = c.no AND e.action IN (` +
+		strings.TrimSuffix(strings.Repeat("?, ", len(reopen)), ", ") + `)) THEN 1 ELSE 0 END`
+	colArgs := make([]any, len(reopen))
+	for i, a := range reopen {
+		colArgs[i] = a
+	}
+	rows, err := s.db.groupPeriod(ctx, u, org, from, to, cols, colArgs, 6)
 	if err != nil {
 		return nil, nil, err
-	}
-	cols, colArgs := s.db.statsColumns(redress.Today(s.db.now()))
-	reopen := redress.EventActionNames(redress.CaseEventAction(redress.ActionReopen))
-	marks := strings.TrimSuffix(strings.Repeat("?, ", len(reopen)), ", ")
-	cols += `, COALESCE(c.handler_id, 0), COALESCE(c.respondent_staff_id, 0), COALESCE(c.respondent_org_id, c.org_id),
-		COALESCE(c.accountable_staff_id, 0), c.accountability_measure,
-		CASE WHEN EXISTS (SELECT 1 FROM events e WHERE e.case_no = c.no AND e.action IN (` + marks + `)) THEN 1 ELSE 0 END`
-	for _, a := range reopen {
-		colArgs = append(colArgs, a)
-	}
-	groups := make([]string, statsGroupColumns+6)
-	for i := range groups {
-		groups[i] = fmt.Sprint(i + 1)
-	}
-	rows, err := s.db.reads().QueryContext(ctx, `SELECT `+cols+`, COUNT(*), COALESCE(SUM(c.redress_fen), 0)
-		FROM cases c WHERE 1 = 1`+where+` GROUP BY `+strings.Join(groups, ", "), append(colArgs, args...)...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("assessment: %w", err)
 	}
 	defer rows.Close()
 	people, units = map[int64]*assessed{}, map[int64]*assessed{}

@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strconv"
 	"strings"
@@ -106,17 +105,9 @@ func TestAssessmentSheet_Order3Art27(t *testing.T) {
 			t.Errorf("the page has no %q: %q", want, html)
 		}
 	}
-	jar, _ := cookiejar.New(nil)
-	staff := &http.Client{Jar: jar}
-	req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader("login=staff&password="+url.QueryEscape(browserPassword)))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	resp, err := staff.Do(req)
+	staff := pageClientAs(t, f, "staff", browserPassword)
+	resp, err := staff.Get(f.srv.URL + "/assessment")
 	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp, err = staff.Get(f.srv.URL + "/assessment"); err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
