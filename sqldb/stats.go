@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -108,31 +109,25 @@ func (db *DB) statsColumns(today string) (string, []any) {
 // statsGroupColumns is the number of columns statsColumns groups by.
 const statsGroupColumns = 20
 
+// targets are where the statsColumns of a row are scanned to, in order.
+func (g *statsGroup) targets() []any {
+	return []any{&g.status, &g.kind, &g.channel, &g.codeA, &g.codeB, &g.codeC, &g.rootCause, &g.outcome, &g.satisfaction,
+		&g.closedDays, &g.overdue, &g.regulator, &g.source, &g.finding, &g.escalated, &g.repeat,
+		&g.replyOnTime, &g.decisionOnTime, &g.decisionDays, &g.orgID}
+}
+
 // tallyPeriod sums the cases received from–to in scope (and in org's
 // subtree): the whole, and per unit of the case.
 func (s *StatsService) tallyPeriod(ctx context.Context, u *redress.User, org string, from, to redress.Date) (*tally, map[int64]*tally, error) {
-	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: org}
-	where, args, err := s.db.caseFilterSQL(ctx, u, &f)
+	rows, err := s.db.groupPeriod(ctx, u, org, from, to, "", nil, 0)
 	if err != nil {
 		return nil, nil, err
-	}
-	cols, colArgs := s.db.statsColumns(redress.Today(s.db.now()))
-	groups := make([]string, statsGroupColumns)
-	for i := range groups {
-		groups[i] = fmt.Sprint(i + 1)
-	}
-	rows, err := s.db.reads().QueryContext(ctx, `SELECT `+cols+`, COUNT(*), COALESCE(SUM(c.redress_fen), 0)
-		FROM cases c WHERE 1 = 1`+where+` GROUP BY `+strings.Join(groups, ", "), append(colArgs, args...)...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("stats: %w", err)
 	}
 	defer rows.Close()
 	total, units := newTally(), map[int64]*tally{}
 	for rows.Next() {
 		var g statsGroup
-		if err := rows.Scan(&g.status, &g.kind, &g.channel, &g.codeA, &g.codeB, &g.codeC, &g.rootCause, &g.outcome, &g.satisfaction,
-			&g.closedDays, &g.overdue, &g.regulator, &g.source, &g.finding, &g.escalated, &g.repeat,
-			&g.replyOnTime, &g.decisionOnTime, &g.decisionDays, &g.orgID, &g.n, &g.fen); err != nil {
+		if err := rows.Scan(append(g.targets(), &g.n, &g.fen)...); err != nil {
 			return nil, nil, fmt.Errorf("stats: %w", err)
 		}
 		total.add(&g)
@@ -145,6 +140,30 @@ func (s *StatsService) tallyPeriod(ctx context.Context, u *redress.User, org str
 		return nil, nil, fmt.Errorf("stats: %w", err)
 	}
 	return total, units, nil
+}
+
+// groupPeriod runs the grouped pass over the cases received from–to in
+// scope (and in org's subtree): the statsColumns, then more columns (with
+// their arguments, more of them) to group by, then the count and the redress
+// paid of each group.
+func (db *DB) groupPeriod(ctx context.Context, u *redress.User, org string, from, to redress.Date,
+	moreCols string, moreArgs []any, more int) (*sql.Rows, error) {
+	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: org}
+	where, args, err := db.caseFilterSQL(ctx, u, &f)
+	if err != nil {
+		return nil, err
+	}
+	cols, colArgs := db.statsColumns(redress.Today(db.now()))
+	groups := make([]string, statsGroupColumns+more)
+	for i := range groups {
+		groups[i] = fmt.Sprint(i + 1)
+	}
+	rows, err := db.reads().QueryContext(ctx, `SELECT `+cols+moreCols+`, COUNT(*), COALESCE(SUM(c.redress_fen), 0)
+		FROM cases c WHERE 1 = 1`+where+` GROUP BY `+strings.Join(groups, ", "), append(append(colArgs, moreArgs...), args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	return rows, nil
 }
 
 // unitTree is the asked unit's children (the caller's own unit when none

@@ -239,6 +239,12 @@ func TestPermissionMatrixEndpoints(t *testing.T) {
 		{name: "reveal", method: "POST", path: fixed("/api/v1/cases/" + c.No + "/reveal"),
 			body: func(string) string { return `{"field":"phone","reason":"回访客户"}` }, ok: 200, roles: revealers, scoped: true},
 		{name: "stats", method: "GET", path: fixed("/api/v1/stats?from=2026-11-01&to=2026-11-30"), ok: 200, roles: readers},
+		{name: "assessment", method: "GET", path: fixed("/api/v1/assessment?month=2026-11"), ok: 200, roles: revealers},
+		{name: "assessment scheme", method: "GET", path: fixed("/api/v1/assessment/scheme"), ok: 200, roles: everyone},
+		{name: "set assessment scheme", method: "PUT", path: fixed("/api/v1/assessment/scheme"),
+			body: func(string) string {
+				return `{"weights":{"reply_on_time":20,"decision_on_time":30,"closed":20,"satisfied":20,"not_reopened":10,"overdue":2,"complaint":5,"upheld":10,"measure":10},"veto":{"measure":"discipline","upheld_complaint":false,"mode":"zero","cap":0}}`
+			}, ok: 200, roles: only(redress.RoleAdmin)},
 		{name: "search", method: "GET", path: fixed("/api/v1/search?q=%E7%90%86%E8%B4%A2"), ok: 200, roles: readers},
 		{name: "evidence list", method: "GET", path: fixed("/api/v1/cases/" + c.No + "/evidence"), ok: 200, roles: readers, scoped: true},
 		{name: "evidence download", method: "GET", path: fixed(fmt.Sprintf("/api/v1/cases/%s/evidence/%d", c.No, ev.ID)), ok: 200, roles: readers, scoped: true},

@@ -12,9 +12,15 @@ import (
 // pageClient signs in on the pages as login (password pagePassword).
 func pageClient(t *testing.T, f *apiFixture, login string) *http.Client {
 	t.Helper()
+	return pageClientAs(t, f, login, pagePassword)
+}
+
+// pageClientAs signs in on the pages as login with the password.
+func pageClientAs(t *testing.T, f *apiFixture, login, password string) *http.Client {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar}
-	req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader("login="+login+"&password="+pagePassword))
+	req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader("login="+login+"&password="+url.QueryEscape(password)))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	resp, err := client.Do(req)

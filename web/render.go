@@ -33,8 +33,9 @@ type ui struct {
 var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search", "admin_orgs", "admin_users", "admin_codes",
 	"admin_calendar", "admin_policies", "admin_tokens", "error",
 	"admin_settings", "review_request", // review: the mediation body of the decision letter, a request from any unit
-	"stats", // the statistics page (统计分析)
-	"inbox", // the in-app notifications
+	"stats",                          // the statistics page (统计分析)
+	"inbox",                          // the in-app notifications
+	"assessment", "admin_assessment", // the staff assessment (考核) and its scheme
 }
 
 // printNames are rendered inside print.html, for paper.

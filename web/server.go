@@ -34,6 +34,8 @@ type Services struct {
 	Stats redress.StatsService
 	// Exports records every export of a list or report in the audit trail.
 	Exports redress.ExportService
+	// Assessment computes the staff assessment (考核) and keeps its scheme.
+	Assessment redress.AssessmentService
 	// Search finds cases by number, name or text.
 	Search redress.SearchService
 	// Evidence keeps the files of cases.
@@ -122,6 +124,7 @@ func (s *Server) routeTable() []route {
 		s.evidenceRoutes(), s.searchRoutes(), s.statsRoutes(), s.statsPageRoutes(), s.notificationRoutes(), s.inboxRoutes(), s.deadlineRoutes(), s.calendarRoutes(), s.policyRoutes(),
 		s.orgRoutes(), s.userRoutes(), s.codeRoutes(), s.tokenRoutes(), s.auditRoutes(),
 		s.settingsRoutes(), s.reviewRequestRoutes(), // review: the mediation body, a request from any unit
+		s.assessmentRoutes(), // the staff assessment (考核)
 	)
 }
 
