@@ -34,17 +34,17 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 	start := time.Now()
 	from, _ := redress.ParseDate(q.From) // validated
 	to, _ := redress.ParseDate(q.To)
-	cur, units, err := s.tallyPeriod(ctx, u, q.Org, from, to)
+	cur, units, err := s.tallyPeriod(ctx, u, q, from, to)
 	if err != nil {
 		return nil, err
 	}
 	pf, pt := redress.PriorPeriod(from, to)
-	prior, priorUnits, err := s.tallyPeriod(ctx, u, q.Org, pf, pt)
+	prior, priorUnits, err := s.tallyPeriod(ctx, u, q, pf, pt)
 	if err != nil {
 		return nil, err
 	}
 	lf, lt := redress.SamePeriodLastYear(from, to)
-	lastYear, lastYearUnits, err := s.tallyPeriod(ctx, u, q.Org, lf, lt)
+	lastYear, lastYearUnits, err := s.tallyPeriod(ctx, u, q, lf, lt)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 	if st.TrendBy == "" {
 		st.TrendBy = redress.DefaultTrend(from, to)
 	}
-	if st.Trend, err = s.trend(ctx, u, q.Org, from, to, st.TrendBy); err != nil {
+	if st.Trend, err = s.trend(ctx, u, q, from, to, st.TrendBy); err != nil {
 		return nil, err
 	}
 	if st.Reviews, err = s.reviewStats(ctx, u, q); err != nil { // review.go
@@ -108,10 +108,10 @@ func (db *DB) statsColumns(today string) (string, []any) {
 // statsGroupColumns is the number of columns statsColumns groups by.
 const statsGroupColumns = 20
 
-// tallyPeriod sums the cases received from–to in scope (and in org's
-// subtree): the whole, and per unit of the case.
-func (s *StatsService) tallyPeriod(ctx context.Context, u *redress.User, org string, from, to redress.Date) (*tally, map[int64]*tally, error) {
-	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: org}
+// tallyPeriod sums the cases received from–to in scope (and in q's unit's
+// subtree, of q's kind): the whole, and per unit of the case.
+func (s *StatsService) tallyPeriod(ctx context.Context, u *redress.User, q redress.StatsQuery, from, to redress.Date) (*tally, map[int64]*tally, error) {
+	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: q.Org, Kind: q.Kind}
 	where, args, err := s.db.caseFilterSQL(ctx, u, &f)
 	if err != nil {
 		return nil, nil, err
@@ -224,8 +224,8 @@ func unitCounts(units []redress.UnitStats) map[string]int {
 
 // trend counts the cases received per Beijing day from–to, summed into the
 // buckets of by.
-func (s *StatsService) trend(ctx context.Context, u *redress.User, org string, from, to redress.Date, by string) ([]redress.TrendPoint, error) {
-	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: org}
+func (s *StatsService) trend(ctx context.Context, u *redress.User, q redress.StatsQuery, from, to redress.Date, by string) ([]redress.TrendPoint, error) {
+	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: q.Org, Kind: q.Kind}
 	where, args, err := s.db.caseFilterSQL(ctx, u, &f)
 	if err != nil {
 		return nil, err
