@@ -20,7 +20,9 @@ type ReportService struct {
 }
 
 // NewReportService returns the report service of db.
-func NewReportService(db *DB) *ReportService { return &ReportService{db: db, stats: NewStatsService(db)} }
+func NewReportService(db *DB) *ReportService {
+	return &ReportService{db: db, stats: NewStatsService(db)}
+}
 
 var _ redress.ReportService = (*ReportService)(nil)
 
