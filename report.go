@@ -2,6 +2,7 @@ package redress
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 )
@@ -38,10 +39,12 @@ type JRTCell struct {
 	Count int    `json:"count"`
 }
 
-// CodeCount is the count of one code in a margin of the JR/T table.
+// CodeCount is the count of one code in a margin of the JR/T table and its
+// share of the table's total.
 type CodeCount struct {
-	Code  string `json:"code"`
-	Count int    `json:"count"`
+	Code  string  `json:"code"`
+	Count int     `json:"count"`
+	Share float64 `json:"share"` // 0 to 1
 }
 
 // JRTTable is the quarterly JR/T 0169-2018 table of a unit's subtree: the
@@ -84,15 +87,15 @@ func NewJRTTable(counts map[[3]string]int) *JRTTable {
 		}
 		return x.C < y.C
 	})
-	t.ByA, t.ByB, t.ByC = codeCounts(margins[0]), codeCounts(margins[1]), codeCounts(margins[2])
+	t.ByA, t.ByB, t.ByC = codeCounts(margins[0], t.Total), codeCounts(margins[1], t.Total), codeCounts(margins[2], t.Total)
 	return t
 }
 
-// codeCounts lists a margin by code.
-func codeCounts(m map[string]int) []CodeCount {
+// codeCounts lists a margin by code, each with its share of total.
+func codeCounts(m map[string]int, total int) []CodeCount {
 	out := make([]CodeCount, 0, len(m))
 	for code, n := range m {
-		out = append(out, CodeCount{Code: code, Count: n})
+		out = append(out, CodeCount{Code: code, Count: n, Share: Share(n, total)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out
@@ -250,4 +253,14 @@ type ReportService interface {
 	// of the same day), with an audit event org.set_counts. Admin only.
 	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (an unknown unit too).
 	SaveUnitCounts(ctx context.Context, c UnitCounts) (*UnitCounts, error)
+}
+
+// LastQuarter is the quarter before the one today falls in, as "YYYY-Qn":
+// the default of the quarterly forms.
+func LastQuarter(today Date) string {
+	year, q := today.Year(), (int(today.Month())-1)/3
+	if q == 0 {
+		year, q = year-1, 4
+	}
+	return fmt.Sprintf("%04d-Q%d", year, q)
 }

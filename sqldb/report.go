@@ -110,7 +110,9 @@ func (s *ReportService) Density(ctx context.Context, q redress.ReportQuery) (*re
 func (s *ReportService) Disclosure(ctx context.Context, year, org string) (*redress.Disclosure, error) {
 	from, to, err := redress.PeriodOf(redress.PeriodYear, year)
 	if err != nil {
-		return nil, err
+		var p redress.Problems
+		p.AddKey("year", redress.ProblemOneOf, "YYYY")
+		return nil, p.Err()
 	}
 	q := redress.ReportQuery{From: from.String(), To: to.String(), Org: org}
 	table, err := s.JRT(ctx, q)

@@ -71,9 +71,9 @@ func TestJRTTableByHand_JRT0169_2018(t *testing.T) {
 	want := &redress.JRTTable{From: "2026-10-01", To: "2026-12-31", Total: 4,
 		Cells: []redress.JRTCell{{A: "A01", B: "B06", C: "C08", Count: 2}, {A: "A0303", B: "B99", C: "C99", Count: 1},
 			{A: "A99", B: "B03", C: "C99", Count: 1}},
-		ByA: []redress.CodeCount{{Code: "A01", Count: 2}, {Code: "A0303", Count: 1}, {Code: "A99", Count: 1}},
-		ByB: []redress.CodeCount{{Code: "B03", Count: 1}, {Code: "B06", Count: 2}, {Code: "B99", Count: 1}},
-		ByC: []redress.CodeCount{{Code: "C08", Count: 2}, {Code: "C99", Count: 2}}}
+		ByA: []redress.CodeCount{{Code: "A01", Count: 2, Share: 0.5}, {Code: "A0303", Count: 1, Share: 0.25}, {Code: "A99", Count: 1, Share: 0.25}},
+		ByB: []redress.CodeCount{{Code: "B03", Count: 1, Share: 0.25}, {Code: "B06", Count: 2, Share: 0.5}, {Code: "B99", Count: 1, Share: 0.25}},
+		ByC: []redress.CodeCount{{Code: "C08", Count: 2, Share: 0.5}, {Code: "C99", Count: 2, Share: 0.5}}}
 	if !reflect.DeepEqual(table, want) {
 		t.Fatalf("JR/T table:\n got %+v\nwant %+v", table, want)
 	}
@@ -164,8 +164,8 @@ func TestDisclosureByHand_Order3Art26(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Five complaints in 2026 (the petition is not one): B02, B06 ×2, B03, B99.
-	if d.Received != 5 || d.PriorReceived != 0 || !reflect.DeepEqual(d.ByBusiness, []redress.CodeCount{{Code: "B02", Count: 1},
-		{Code: "B03", Count: 1}, {Code: "B06", Count: 2}, {Code: "B99", Count: 1}}) {
+	if d.Received != 5 || d.PriorReceived != 0 || !reflect.DeepEqual(d.ByBusiness, []redress.CodeCount{{Code: "B02", Count: 1, Share: 0.2},
+		{Code: "B03", Count: 1, Share: 0.2}, {Code: "B06", Count: 2, Share: 0.4}, {Code: "B99", Count: 1, Share: 0.2}}) {
 		t.Fatalf("volume and business: %+v", d)
 	}
 	if len(d.ByRegion) != 2 || d.ByRegion[0].Org != "BJ" || d.ByRegion[0].Received != 4 || d.ByRegion[1].Org != "SH" || d.ByRegion[1].Received != 1 {

@@ -33,6 +33,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"admin_calendar", "admin_policies", "admin_tokens", "error",
 	"admin_settings", "review_request", // review: the mediation body of the decision letter, a request from any unit
 	"stats", // the statistics page (统计分析)
+	"report_jrt", "report_density", "report_disclosure", "admin_unit_counts", // the regulator's forms (report.go)
 }
 
 // printNames are rendered inside print.html, for paper.
@@ -64,6 +65,7 @@ func newUI() (*ui, error) {
 		"seq":          func(items ...string) []string { return items },
 		// percent shows a share (0 to 1) as a percentage with one decimal.
 		"percent": func(share float64) string { return fmt.Sprintf("%.1f%%", share*100) },
+		"fixed2":  func(f *float64) string { return fmt.Sprintf("%.2f", *f) }, // a ratio as the regulator prints it
 		"lower":   strings.ToLower,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}

@@ -34,6 +34,9 @@ type Services struct {
 	Stats redress.StatsService
 	// Exports records every export of a list or report in the audit trail.
 	Exports redress.ExportService
+	// Reports makes the regulator's forms and keeps the units' outlet and
+	// customer counts.
+	Reports redress.ReportService
 	// Search finds cases by number, name or text.
 	Search redress.SearchService
 	// Evidence keeps the files of cases.
@@ -122,6 +125,7 @@ func (s *Server) routeTable() []route {
 		s.evidenceRoutes(), s.searchRoutes(), s.statsRoutes(), s.statsPageRoutes(), s.notificationRoutes(), s.deadlineRoutes(), s.calendarRoutes(), s.policyRoutes(),
 		s.orgRoutes(), s.userRoutes(), s.codeRoutes(), s.tokenRoutes(), s.auditRoutes(),
 		s.settingsRoutes(), s.reviewRequestRoutes(), // review: the mediation body, a request from any unit
+		s.reportRoutes(), s.unitCountsRoutes(), // the regulator's forms, the units' outlet and customer counts
 	)
 }
 

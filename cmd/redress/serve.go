@@ -76,6 +76,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Settings:      sqldb.NewSettingsService(db),
 		Search:        sqldb.NewSearchService(db),
 		Stats:         sqldb.NewStatsService(db),
+		Reports:       sqldb.NewReportService(db),
 		Exports:       sqldb.NewExportService(db),
 		Codes:         sqldb.NewCodeService(db),
 		Audit:         sqldb.NewAuditService(db),
