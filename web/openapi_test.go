@@ -57,10 +57,10 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/search":                   "/api/v1/search?q=理财",
 		"GET /api/v1/stats":                    "/api/v1/stats?from=2026-11-01&to=2026-11-30",
 		"GET /api/v1/settings/mediation":       "/api/v1/settings/mediation", "PUT /api/v1/settings/mediation": "/api/v1/settings/mediation",
-		"GET /api/v1/reports/jrt":              "/api/v1/reports/jrt?quarter=2026-Q4",
-		"GET /api/v1/reports/density":          "/api/v1/reports/density?quarter=2026-Q4",
-		"GET /api/v1/reports/disclosure":       "/api/v1/reports/disclosure?year=2026",
-		"GET /api/v1/unit-counts":              "/api/v1/unit-counts", "POST /api/v1/unit-counts": "/api/v1/unit-counts",
+		"GET /api/v1/reports/jrt":        "/api/v1/reports/jrt?quarter=2026-Q4",
+		"GET /api/v1/reports/density":    "/api/v1/reports/density?quarter=2026-Q4",
+		"GET /api/v1/reports/disclosure": "/api/v1/reports/disclosure?year=2026",
+		"GET /api/v1/unit-counts":        "/api/v1/unit-counts", "POST /api/v1/unit-counts": "/api/v1/unit-counts",
 	}
 	documented := []string{}
 	for path, item := range doc.Paths {

@@ -260,7 +260,9 @@ func (s *Server) exportDensity(w http.ResponseWriter, r *http.Request, f export.
 	t := newT(s.ui.bundle, pageLang(r))
 	// The ratios are numbers of two places (an amount's format); a missing
 	// one is the text that says so.
-	ratio := func(key string) export.Column { return export.Column{Title: t.Get(key), Kind: export.Amount, Width: 18} }
+	ratio := func(key string) export.Column {
+		return export.Column{Title: t.Get(key), Kind: export.Amount, Width: 18}
+	}
 	cols := []export.Column{{Title: t.Get("field.org"), Width: 20}, {Title: t.Get("field.code")}, {Title: t.Get("report.complaints"), Kind: export.Int},
 		{Title: t.Get("report.counts_from"), Kind: export.Date, Width: 12}, {Title: t.Get("report.outlets")},
 		{Title: t.Get("report.personal_customers"), Width: 14},

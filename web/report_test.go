@@ -102,9 +102,9 @@ func TestDensityFormPerOutletsAndCustomers_Order3Art26(t *testing.T) {
 	reportBank(t, f)
 	status, rep := f.call(t, "mgr", "GET", "/api/v1/reports/density?quarter=2026-Q4", "")
 	var want []any
-	json.Unmarshal([]byte(`[{"org":"BJ","name":"北京分行","complaints":2,"counts_from":"2026-10-01","outlets":8,"personal_customers":400000,` +
-		`"per_1000_outlets":250,"per_10m_personal_customers":50,"per_million_personal_customers":5},` +
-		`{"org":"BJ-01","name":"中关村网点","complaints":2,"outlets":null,"personal_customers":null,"per_1000_outlets":null,` +
+	json.Unmarshal([]byte(`[{"org":"BJ","name":"北京分行","complaints":2,"counts_from":"2026-10-01","outlets":8,"personal_customers":400000,`+
+		`"per_1000_outlets":250,"per_10m_personal_customers":50,"per_million_personal_customers":5},`+
+		`{"org":"BJ-01","name":"中关村网点","complaints":2,"outlets":null,"personal_customers":null,"per_1000_outlets":null,`+
 		`"per_10m_personal_customers":null,"per_million_personal_customers":null}]`), &want)
 	if status != http.StatusOK || !reflect.DeepEqual(rep["rows"], want) {
 		t.Fatalf("density: %d\n got %v\nwant %v", status, rep["rows"], want)
