@@ -239,6 +239,15 @@ func TestPermissionMatrixEndpoints(t *testing.T) {
 		{name: "reveal", method: "POST", path: fixed("/api/v1/cases/" + c.No + "/reveal"),
 			body: func(string) string { return `{"field":"phone","reason":"回访客户"}` }, ok: 200, roles: revealers, scoped: true},
 		{name: "stats", method: "GET", path: fixed("/api/v1/stats?from=2026-11-01&to=2026-11-30"), ok: 200, roles: readers},
+		{name: "jrt form", method: "GET", path: fixed("/api/v1/reports/jrt?quarter=2026-Q4"), ok: 200, roles: readers},
+		{name: "density form", method: "GET", path: fixed("/api/v1/reports/density?quarter=2026-Q4"), ok: 200, roles: readers},
+		{name: "disclosure", method: "GET", path: fixed("/api/v1/reports/disclosure?year=2026"), ok: 200, roles: readers},
+		{name: "unit counts", method: "GET", path: fixed("/api/v1/unit-counts"), ok: 200, roles: everyone},
+		{name: "enter unit counts", method: "POST", path: fixed("/api/v1/unit-counts"),
+			body: func(string) string {
+				return `{"org":"BJ","effective_from":"2026-10-01","outlets":8,"personal_customers":400000}`
+			},
+			ok: 200, roles: only(redress.RoleAdmin)},
 		{name: "search", method: "GET", path: fixed("/api/v1/search?q=%E7%90%86%E8%B4%A2"), ok: 200, roles: readers},
 		{name: "evidence list", method: "GET", path: fixed("/api/v1/cases/" + c.No + "/evidence"), ok: 200, roles: readers, scoped: true},
 		{name: "evidence download", method: "GET", path: fixed(fmt.Sprintf("/api/v1/cases/%s/evidence/%d", c.No, ev.ID)), ok: 200, roles: readers, scoped: true},
