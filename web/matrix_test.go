@@ -243,6 +243,7 @@ func TestPermissionMatrixEndpoints(t *testing.T) {
 		{name: "density form", method: "GET", path: fixed("/api/v1/reports/density?quarter=2026-Q4"), ok: 200, roles: readers},
 		{name: "disclosure", method: "GET", path: fixed("/api/v1/reports/disclosure?year=2026"), ok: 200, roles: readers},
 		{name: "unit counts", method: "GET", path: fixed("/api/v1/unit-counts"), ok: 200, roles: everyone},
+		{name: "unit reports", method: "GET", path: fixed("/api/v1/unit-reports?month=2026-11"), ok: 200, roles: readers},
 		{name: "enter unit counts", method: "POST", path: fixed("/api/v1/unit-counts"),
 			body: func(string) string {
 				return `{"org":"BJ","effective_from":"2026-10-01","outlets":8,"personal_customers":400000}`

@@ -32,8 +32,8 @@ type ui struct {
 var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search", "admin_orgs", "admin_users", "admin_codes",
 	"admin_calendar", "admin_policies", "admin_tokens", "error",
 	"admin_settings", "review_request", // review: the mediation body of the decision letter, a request from any unit
-	"stats",                                                                  // the statistics page (统计分析)
-	"report_jrt", "report_density", "report_disclosure", "admin_unit_counts", // the regulator's forms (report.go)
+	"stats",                                                                                 // the statistics page (统计分析)
+	"report_jrt", "report_density", "report_disclosure", "report_unit", "admin_unit_counts", // the regulator's forms (report.go)
 }
 
 // printNames are rendered inside print.html, for paper.

@@ -37,6 +37,8 @@ type Services struct {
 	// Reports makes the regulator's forms and keeps the units' outlet and
 	// customer counts.
 	Reports redress.ReportService
+	// UnitReports keeps the units' monthly reports to their superiors.
+	UnitReports redress.UnitReportService
 	// Search finds cases by number, name or text.
 	Search redress.SearchService
 	// Evidence keeps the files of cases.
@@ -125,7 +127,7 @@ func (s *Server) routeTable() []route {
 		s.evidenceRoutes(), s.searchRoutes(), s.statsRoutes(), s.statsPageRoutes(), s.notificationRoutes(), s.deadlineRoutes(), s.calendarRoutes(), s.policyRoutes(),
 		s.orgRoutes(), s.userRoutes(), s.codeRoutes(), s.tokenRoutes(), s.auditRoutes(),
 		s.settingsRoutes(), s.reviewRequestRoutes(), // review: the mediation body, a request from any unit
-		s.reportRoutes(), s.unitCountsRoutes(), // the regulator's forms, the units' outlet and customer counts
+		s.reportRoutes(), s.unitCountsRoutes(), s.unitReportRoutes(), // the regulator's forms, the units' counts, the monthly reports
 	)
 }
 

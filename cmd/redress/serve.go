@@ -77,6 +77,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Search:        sqldb.NewSearchService(db),
 		Stats:         sqldb.NewStatsService(db),
 		Reports:       sqldb.NewReportService(db),
+		UnitReports:   sqldb.NewUnitReportService(db),
 		Exports:       sqldb.NewExportService(db),
 		Codes:         sqldb.NewCodeService(db),
 		Audit:         sqldb.NewAuditService(db),
