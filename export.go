@@ -17,6 +17,10 @@ type ExportRecord struct {
 const (
 	ExportCases = "cases"
 	ExportStats = "stats"
+	// The regulator's forms (report.go).
+	ExportJRT        = "jrt"
+	ExportDensity    = "density"
+	ExportDisclosure = "disclosure"
 )
 
 // ExportService records exports in the audit trail.

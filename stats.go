@@ -12,6 +12,7 @@ type StatsQuery struct {
 	To    string // YYYY-MM-DD, Beijing time, inclusive
 	Org   string // unit code; its subtree
 	Trend string // the trend's buckets: day, week or month; "" for DefaultTrend
+	Kind  Kind   // only the cases of this kind (the regulator's forms: complaints); "" for all
 }
 
 // Validate checks the period: both dates, in order, at most 366 days.
@@ -32,6 +33,9 @@ func (q StatsQuery) Validate() error {
 		case days > 366:
 			p.Add("to", "a period is at most 366 days")
 		}
+	}
+	if q.Kind != "" && !q.Kind.Valid() {
+		p.AddKey("kind", ProblemUnknown, string(q.Kind))
 	}
 	switch q.Trend {
 	case "", TrendDay, TrendWeek, TrendMonth:

@@ -120,7 +120,7 @@ func (db *DB) loadReviews(ctx context.Context, q querier, c *caseRow) error {
 // scope, optionally of one unit's subtree.
 func (s *StatsService) reviewStats(ctx context.Context, u *redress.User, q redress.StatsQuery) (redress.ReviewStats, error) {
 	var st redress.ReviewStats
-	where, args, err := s.db.caseFilterSQL(ctx, u, &redress.CaseFilter{Org: q.Org})
+	where, args, err := s.db.caseFilterSQL(ctx, u, &redress.CaseFilter{Org: q.Org, Kind: q.Kind})
 	if err != nil {
 		return st, err
 	}

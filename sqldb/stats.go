@@ -35,17 +35,17 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 	start := time.Now()
 	from, _ := redress.ParseDate(q.From) // validated
 	to, _ := redress.ParseDate(q.To)
-	cur, units, err := s.tallyPeriod(ctx, u, q.Org, from, to)
+	cur, units, err := s.tallyPeriod(ctx, u, q, from, to)
 	if err != nil {
 		return nil, err
 	}
 	pf, pt := redress.PriorPeriod(from, to)
-	prior, priorUnits, err := s.tallyPeriod(ctx, u, q.Org, pf, pt)
+	prior, priorUnits, err := s.tallyPeriod(ctx, u, q, pf, pt)
 	if err != nil {
 		return nil, err
 	}
 	lf, lt := redress.SamePeriodLastYear(from, to)
-	lastYear, lastYearUnits, err := s.tallyPeriod(ctx, u, q.Org, lf, lt)
+	lastYear, lastYearUnits, err := s.tallyPeriod(ctx, u, q, lf, lt)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 	if st.TrendBy == "" {
 		st.TrendBy = redress.DefaultTrend(from, to)
 	}
-	if st.Trend, err = s.trend(ctx, u, q.Org, from, to, st.TrendBy); err != nil {
+	if st.Trend, err = s.trend(ctx, u, q, from, to, st.TrendBy); err != nil {
 		return nil, err
 	}
 	if st.Reviews, err = s.reviewStats(ctx, u, q); err != nil { // review.go
@@ -116,10 +116,10 @@ func (g *statsGroup) targets() []any {
 		&g.replyOnTime, &g.decisionOnTime, &g.decisionDays, &g.orgID}
 }
 
-// tallyPeriod sums the cases received from–to in scope (and in org's
-// subtree): the whole, and per unit of the case.
-func (s *StatsService) tallyPeriod(ctx context.Context, u *redress.User, org string, from, to redress.Date) (*tally, map[int64]*tally, error) {
-	rows, err := s.db.groupPeriod(ctx, u, org, from, to, "", nil, 0)
+// tallyPeriod sums the cases received from–to in scope (and in q's unit's
+// subtree, of q's kind): the whole, and per unit of the case.
+func (s *StatsService) tallyPeriod(ctx context.Context, u *redress.User, q redress.StatsQuery, from, to redress.Date) (*tally, map[int64]*tally, error) {
+	rows, err := s.db.groupPeriod(ctx, u, q, from, to, "", nil, 0)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -143,12 +143,12 @@ func (s *StatsService) tallyPeriod(ctx context.Context, u *redress.User, org str
 }
 
 // groupPeriod runs the grouped pass over the cases received from–to in
-// scope (and in org's subtree): the statsColumns, then more columns (with
+// scope (and in q's unit's subtree, of q's kind): the statsColumns, then more columns (with
 // their arguments, more of them) to group by, then the count and the redress
 // paid of each group.
-func (db *DB) groupPeriod(ctx context.Context, u *redress.User, org string, from, to redress.Date,
+func (db *DB) groupPeriod(ctx context.Context, u *redress.User, q redress.StatsQuery, from, to redress.Date,
 	moreCols string, moreArgs []any, more int) (*sql.Rows, error) {
-	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: org}
+	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: q.Org, Kind: q.Kind}
 	where, args, err := db.caseFilterSQL(ctx, u, &f)
 	if err != nil {
 		return nil, err
@@ -243,8 +243,8 @@ func unitCounts(units []redress.UnitStats) map[string]int {
 
 // trend counts the cases received per Beijing day from–to, summed into the
 // buckets of by.
-func (s *StatsService) trend(ctx context.Context, u *redress.User, org string, from, to redress.Date, by string) ([]redress.TrendPoint, error) {
-	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: org}
+func (s *StatsService) trend(ctx context.Context, u *redress.User, q redress.StatsQuery, from, to redress.Date, by string) ([]redress.TrendPoint, error) {
+	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: q.Org, Kind: q.Kind}
 	where, args, err := s.db.caseFilterSQL(ctx, u, &f)
 	if err != nil {
 		return nil, err

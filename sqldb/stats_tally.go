@@ -41,13 +41,16 @@ type tally struct {
 	// breakdowns are the counts by status, kind, channel, code_a, code_b,
 	// code_c and root_cause, as strings, for redress.Figures.
 	breakdowns map[string]map[string]int
+	// jrt counts the cases by the A, B and C codes they are counted under
+	// in the JR/T 0169-2018 table (redress.JRTCodes: 99 for a missing code).
+	jrt map[[3]string]int
 }
 
 func newTally() *tally {
 	t := &tally{byStatus: map[redress.Status]int{}, byKind: map[redress.Kind]int{}, byChannel: map[redress.Channel]int{},
 		bySatisfaction: map[string]int{}, bySource: map[redress.RegulatorSource]int{}, decisionDays: map[int]int{},
 		onTime:     map[string]*redress.ClockOnTime{"reply": {}, "decision": {}},
-		breakdowns: map[string]map[string]int{}}
+		breakdowns: map[string]map[string]int{}, jrt: map[[3]string]int{}}
 	for _, name := range []string{"status", "kind", "channel", "code_a", "code_b", "code_c", "root_cause"} {
 		t.breakdowns[name] = map[string]int{}
 	}
@@ -70,6 +73,8 @@ func (t *tally) add(g *statsGroup) {
 			t.breakdowns[name][key] += n
 		}
 	}
+	a, b, c := redress.JRTCodes(g.channel, g.codeA, g.codeB, g.codeC)
+	t.jrt[[3]string{a, b, c}] += n
 	if g.status == redress.StatusClosed {
 		t.closed += n
 		for limit, dst := range map[int]*int{15: &t.closedIn15, 30: &t.closedIn30, 60: &t.closedIn60} {

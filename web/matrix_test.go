@@ -245,6 +245,16 @@ func TestPermissionMatrixEndpoints(t *testing.T) {
 			body: func(string) string {
 				return `{"weights":{"reply_on_time":20,"decision_on_time":30,"closed":20,"satisfied":20,"not_reopened":10,"overdue":2,"complaint":5,"upheld":10,"measure":10},"veto":{"measure":"discipline","upheld_complaint":false,"mode":"zero","cap":0}}`
 			}, ok: 200, roles: only(redress.RoleAdmin)},
+		{name: "jrt form", method: "GET", path: fixed("/api/v1/reports/jrt?quarter=2026-Q4"), ok: 200, roles: readers},
+		{name: "density form", method: "GET", path: fixed("/api/v1/reports/density?quarter=2026-Q4"), ok: 200, roles: readers},
+		{name: "disclosure", method: "GET", path: fixed("/api/v1/reports/disclosure?year=2026"), ok: 200, roles: readers},
+		{name: "unit counts", method: "GET", path: fixed("/api/v1/unit-counts"), ok: 200, roles: everyone},
+		{name: "unit reports", method: "GET", path: fixed("/api/v1/unit-reports?month=2026-11"), ok: 200, roles: readers},
+		{name: "enter unit counts", method: "POST", path: fixed("/api/v1/unit-counts"),
+			body: func(string) string {
+				return `{"org":"BJ","effective_from":"2026-10-01","outlets":8,"personal_customers":400000}`
+			},
+			ok: 200, roles: only(redress.RoleAdmin)},
 		{name: "search", method: "GET", path: fixed("/api/v1/search?q=%E7%90%86%E8%B4%A2"), ok: 200, roles: readers},
 		{name: "evidence list", method: "GET", path: fixed("/api/v1/cases/" + c.No + "/evidence"), ok: 200, roles: readers, scoped: true},
 		{name: "evidence download", method: "GET", path: fixed(fmt.Sprintf("/api/v1/cases/%s/evidence/%d", c.No, ev.ID)), ok: 200, roles: readers, scoped: true},

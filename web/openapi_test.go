@@ -59,6 +59,12 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/settings/mediation":       "/api/v1/settings/mediation", "PUT /api/v1/settings/mediation": "/api/v1/settings/mediation",
 		"GET /api/v1/assessment":        "/api/v1/assessment?month=2026-11",
 		"GET /api/v1/assessment/scheme": "/api/v1/assessment/scheme", "PUT /api/v1/assessment/scheme": "/api/v1/assessment/scheme",
+		"GET /api/v1/reports/jrt":        "/api/v1/reports/jrt?quarter=2026-Q4",
+		"GET /api/v1/reports/density":    "/api/v1/reports/density?quarter=2026-Q4",
+		"GET /api/v1/reports/disclosure": "/api/v1/reports/disclosure?year=2026",
+		"GET /api/v1/unit-counts":        "/api/v1/unit-counts", "POST /api/v1/unit-counts": "/api/v1/unit-counts",
+		"GET /api/v1/unit-reports": "/api/v1/unit-reports?month=2026-11", "POST /api/v1/unit-reports": "/api/v1/unit-reports",
+		"GET /api/v1/unit-reports/{org}/{month}": "/api/v1/unit-reports/BJ/2026-11",
 	}
 	documented := []string{}
 	for path, item := range doc.Paths {
@@ -128,6 +134,15 @@ func TestOpenAPIIsTrue(t *testing.T) {
 	}
 	_, stats := f.call(t, "mgr", "GET", "/api/v1/stats?from=2026-11-01&to=2026-11-30", "")
 	conforms(t, doc.Components.Schemas, "Stats", stats)
+	_, counts := f.call(t, "admin", "POST", "/api/v1/unit-counts", `{"org":"BJ","effective_from":"2026-10-01","outlets":8,"personal_customers":400000}`)
+	conforms(t, doc.Components.Schemas, "UnitCounts", counts)
+	_, submitted := f.call(t, "head", "POST", "/api/v1/unit-reports", `{"month":"2026-11"}`)
+	conforms(t, doc.Components.Schemas, "UnitReport", submitted)
+	for name, path := range map[string]string{"JRTTable": "/api/v1/reports/jrt?quarter=2026-Q4", "DensityReport": "/api/v1/reports/density?quarter=2026-Q4",
+		"Disclosure": "/api/v1/reports/disclosure?year=2026"} {
+		_, form := f.call(t, "mgr", "GET", path, "")
+		conforms(t, doc.Components.Schemas, name, form)
+	}
 	_, due := f.call(t, "mgr", "GET", "/api/v1/calendar/due?from=2026-02-12&days=5&unit=working", "")
 	conforms(t, doc.Components.Schemas, "DueAnswer", due)
 	_, calendar := f.call(t, "mgr", "GET", "/api/v1/calendar", "")

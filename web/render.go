@@ -36,6 +36,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"stats",                          // the statistics page (统计分析)
 	"inbox",                          // the in-app notifications
 	"assessment", "admin_assessment", // the staff assessment (考核) and its scheme
+	"report_jrt", "report_density", "report_disclosure", "report_unit", "admin_unit_counts", // the regulator's forms (report.go)
 }
 
 // printNames are rendered inside print.html, for paper.
@@ -74,6 +75,7 @@ func newUI() (*ui, error) {
 		"asset": u.assetURL,
 		// percent shows a share (0 to 1) as a percentage with one decimal.
 		"percent": func(share float64) string { return fmt.Sprintf("%.1f%%", share*100) },
+		"fixed2":  func(f *float64) string { return fmt.Sprintf("%.2f", *f) }, // a ratio as the regulator prints it
 		"lower":   strings.ToLower,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}

@@ -36,6 +36,11 @@ type Services struct {
 	Exports redress.ExportService
 	// Assessment computes the staff assessment (考核) and keeps its scheme.
 	Assessment redress.AssessmentService
+	// Reports makes the regulator's forms and keeps the units' outlet and
+	// customer counts.
+	Reports redress.ReportService
+	// UnitReports keeps the units' monthly reports to their superiors.
+	UnitReports redress.UnitReportService
 	// Search finds cases by number, name or text.
 	Search redress.SearchService
 	// Evidence keeps the files of cases.
@@ -124,7 +129,8 @@ func (s *Server) routeTable() []route {
 		s.evidenceRoutes(), s.searchRoutes(), s.statsRoutes(), s.statsPageRoutes(), s.notificationRoutes(), s.inboxRoutes(), s.deadlineRoutes(), s.calendarRoutes(), s.policyRoutes(),
 		s.orgRoutes(), s.userRoutes(), s.codeRoutes(), s.tokenRoutes(), s.auditRoutes(),
 		s.settingsRoutes(), s.reviewRequestRoutes(), // review: the mediation body, a request from any unit
-		s.assessmentRoutes(), // the staff assessment (考核)
+		s.assessmentRoutes(),                                         // the staff assessment (考核)
+		s.reportRoutes(), s.unitCountsRoutes(), s.unitReportRoutes(), // the regulator's forms, the units' counts, the monthly reports
 	)
 }
 

@@ -76,6 +76,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Settings:      sqldb.NewSettingsService(db),
 		Search:        sqldb.NewSearchService(db),
 		Stats:         sqldb.NewStatsService(db),
+		Reports:       sqldb.NewReportService(db),
+		UnitReports:   sqldb.NewUnitReportService(db),
 		Exports:       sqldb.NewExportService(db),
 		Assessment:    sqldb.NewAssessmentService(db),
 		Codes:         sqldb.NewCodeService(db),
