@@ -99,8 +99,12 @@ type pageData struct {
 	Flash  string
 	Error  string
 	Fields map[string]string
-	Form   url.Values
-	Data   any
+	// FieldScope names what the form's fields belong to ("unit.", "code."),
+	// so a problem's field is labelled field.unit.name (机构名称), not
+	// field.name (姓名); T.Field falls back to the field's own label.
+	FieldScope string
+	Form       url.Values
+	Data       any
 }
 
 // render executes a page into a buffer first, so a template error never
@@ -166,5 +170,5 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	s.render(w, r, status, "error", &pageData{Title: "error.title", Error: redress.ErrorMessage(err)})
+	s.render(w, r, status, "error", &pageData{Title: "error.title", Error: pageMessage(err)})
 }
