@@ -283,7 +283,9 @@ func TestDeadlinesApply(t *testing.T) {
 	}
 }
 
-func TestDueSoonAndTimeLeft(t *testing.T) {
+// embeddedCN is the embedded CN calendar.
+func embeddedCN(t *testing.T) *Calendar {
+	t.Helper()
 	cals, err := EmbeddedCalendars()
 	if err != nil {
 		t.Fatal(err)
@@ -292,6 +294,11 @@ func TestDueSoonAndTimeLeft(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cal
+}
+
+func TestDueSoonAndTimeLeft(t *testing.T) {
+	cal := embeddedCN(t)
 	// Friday 2026-11-20: two working days on are Monday 23rd and Tuesday 24th.
 	end, calendarDays, err := DueSoonEnd(cal, testDate(t, "2026-11-20"), 2)
 	if err != nil || calendarDays || end.String() != "2026-11-24" {
@@ -337,14 +344,7 @@ func TestOpenAndArchivedStatuses(t *testing.T) {
 // so the time left is counted in calendar days, over a weekend too; only a
 // working-day clock counts working days.
 func TestTimeLeftInTheClocksUnit_Order3Art18(t *testing.T) {
-	cals, err := EmbeddedCalendars()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := cals.Calendar(RegionCN)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cal := embeddedCN(t)
 	working := Policy{Name: "bank_rules", Clocks: []Clock{{Name: "decision", Days: 10, Unit: UnitWorking, Region: RegionCN}}}
 	policies := append(DefaultPolicies(), working)
 	for _, tc := range []struct {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -125,17 +124,6 @@ func inLanguage(t *testing.T, f *apiFixture, login, lang string) *http.Client {
 	u, _ := url.Parse(f.srv.URL)
 	client.Jar.SetCookies(u, []*http.Cookie{{Name: "redress_lang", Value: lang, Path: "/"}})
 	return client
-}
-
-func getPage(t *testing.T, f *apiFixture, client *http.Client, path string) (int, string) {
-	t.Helper()
-	resp, err := client.Get(f.srv.URL + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode, string(raw)
 }
 
 // TestEveryPageInItsLanguage_Issue13Item5 renders every staff page and the

@@ -30,15 +30,9 @@ func pageClient(t *testing.T, f *apiFixture, login string) *http.Client {
 // header), the whole body of a print.
 func pageText(t *testing.T, f *apiFixture, client *http.Client, path string) string {
 	t.Helper()
-	resp, err := client.Get(f.srv.URL + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	page := string(raw)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("%s: %d %s", path, resp.StatusCode, page)
+	status, page := getPage(t, f, client, path)
+	if status != http.StatusOK {
+		t.Fatalf("%s: %d %s", path, status, page)
 	}
 	if i := strings.Index(page, "<main"); i >= 0 {
 		page = page[i:]
@@ -47,6 +41,18 @@ func pageText(t *testing.T, f *apiFixture, client *http.Client, path string) str
 		page = page[i:]
 	}
 	return page
+}
+
+// getPage fetches a page as the client and answers its status and body.
+func getPage(t *testing.T, f *apiFixture, client *http.Client, path string) (int, string) {
+	t.Helper()
+	resp, err := client.Get(f.srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, string(raw)
 }
 
 // postPage posts a form from the pages as the signed-in client and answers
