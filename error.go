@@ -62,6 +62,9 @@ const (
 	// clock moves off (MoveOffRestDay or MoveOffStatutory), the new date.
 	// Due.Warning words it in English.
 	ReasonMovedOff = "moved_off"
+	// ReasonNotStorable: args: the fields, path values or parameters whose
+	// text no engine stores (not UTF-8, or a NUL), as a list.
+	ReasonNotStorable = "not_storable"
 )
 
 // What a last day moved off is (ReasonMovedOff's third argument).
@@ -77,6 +80,7 @@ var reasonTexts = map[string]string{
 	ReasonChangedMeanwhile: "case %s was changed by someone else; reload it and try again",
 	ReasonNoCaseContents:   "role %s does not read complaint contents",
 	ReasonNoSchedule:       "no %s holiday schedule for %s: %s was not checked against holidays; an admin must add that year's calendar",
+	ReasonNotStorable:      "text that cannot be stored (not UTF-8, or a NUL character) in %s",
 	ReasonMovedOff:         "the last day, %s, is a %s day off (%s): the deadline moves off %s days to %s (民法典 Art.203)",
 }
 
