@@ -471,22 +471,22 @@ func (c *Complainant) validate(p *Problems) {
 	if c.IDNumber != "" || c.IDType != "" {
 		switch {
 		case !c.IDType.Valid():
-			p.Add("complainant.id_type", "unknown ID type")
+			p.AddKey("complainant.id_type", ProblemChoice, valueList(IDTypes))
 		case c.IDType == IDResident && !residentIDPattern.MatchString(c.IDNumber):
-			p.Add("complainant.id_number", "not an 18-character resident ID number")
+			p.AddKey("complainant.id_number", ProblemResidentID)
 		case c.IDType != IDResident && !otherIDPattern.MatchString(c.IDNumber):
-			p.Add("complainant.id_number", "must be 5-30 letters and digits")
+			p.AddKey("complainant.id_number", ProblemOtherID)
 		}
 	}
 	if c.Phone != "" && !phonePattern.MatchString(c.Phone) {
-		p.Add("complainant.phone", "not a mainland mobile or landline number")
+		p.AddKey("complainant.phone", ProblemPhone)
 	}
 	if c.Account != "" && !accountPattern.MatchString(c.Account) {
-		p.Add("complainant.account", "must be 10-30 digits")
+		p.AddKey("complainant.account", ProblemAccount)
 	}
 	checkText(p, "complainant.org_name", c.OrgName, 0, 200)
 	if c.CreditCode != "" && !creditCodePattern.MatchString(strings.ToUpper(c.CreditCode)) {
-		p.Add("complainant.credit_code", "not an 18-character unified social credit code")
+		p.AddKey("complainant.credit_code", ProblemCreditCode)
 	}
 	c.CreditCode = strings.ToUpper(c.CreditCode)
 	checkText(p, "complainant.legal_rep", c.LegalRep, 0, 100)

@@ -59,18 +59,18 @@ var codePattern = regexp.MustCompile(`^[A-CR][0-9]{2,8}$`)
 func (c Code) Validate() error {
 	var p Problems
 	if !c.Dimension.Valid() {
-		p.Add("dimension", "must be A, B, C or R")
+		p.AddKey("dimension", ProblemChoice, "A, B, C, R")
 	}
 	if !codePattern.MatchString(c.Code) || (c.Dimension.Valid() && c.Code[:1] != string(c.Dimension)) {
-		p.Add("code", "must be the dimension letter followed by 2-8 digits, e.g. B0301")
+		p.AddKey("code", ProblemCodePattern)
 	}
 	checkText(&p, "name", c.Name, 1, 100)
 	checkText(&p, "name_en", c.NameEN, 1, 100)
 	switch {
 	case c.Parent != "" && c.Dimension == DimensionRootCause:
-		p.Add("parent", "the root-cause list has one level: leave it empty")
+		p.AddKey("parent", ProblemFlatList)
 	case c.Parent != "" && (len(c.Parent) >= len(c.Code) || c.Code[:len(c.Parent)] != c.Parent):
-		p.Add("parent", "must be a prefix of the code")
+		p.AddKey("parent", ProblemCodeParent)
 	}
 	return p.Err()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -75,9 +76,8 @@ func (d *Deadlines) Due(policyName, clockName string, start Date, paused int) (D
 	var missing *MissingYearError
 	if errors.As(err, &missing) && clock.Unit == UnitCalendar {
 		last := start.AddDays(paused + clock.Days)
-		return Due{Date: last, Unmoved: last, Warning: fmt.Sprintf(
-			"no %s holiday schedule for %d: %s was not checked against holidays; an admin must add that year's calendar",
-			missing.Region, missing.Year, last)}, nil
+		r := Problem{Key: ReasonNoSchedule, Args: []string{missing.Region, strconv.Itoa(missing.Year), last.String()}}
+		return Due{Date: last, Unmoved: last, Warning: r.text(reasonTexts), Reason: r}, nil
 	}
 	return due, err
 }
@@ -87,21 +87,7 @@ func (d *Deadlines) Due(policyName, clockName string, start Date, paused int) (D
 // acceptance), decision clock and paused days. A regulator's due date wins
 // for the decision: a forwarded case keeps the date the regulator set.
 func (d *Deadlines) Apply(c *Case) error {
-	start, err := ParseDate(c.ClockStart)
-	if err != nil {
-		return fmt.Errorf("case %s clock start: %w", c.No, err)
-	}
-	reply, err := d.Due(c.DeadlinePolicy, ClocksFor(c.Kind).Reply, start, 0)
-	if err != nil {
-		return err
-	}
-	decisionStart := start
-	if c.DecisionStart != "" {
-		if decisionStart, err = ParseDate(c.DecisionStart); err != nil {
-			return fmt.Errorf("case %s decision start: %w", c.No, err)
-		}
-	}
-	decision, err := d.Due(c.DeadlinePolicy, c.DecisionClock, decisionStart, c.PausedDays)
+	reply, decision, err := d.dues(c)
 	if err != nil {
 		return err
 	}
@@ -111,6 +97,42 @@ func (d *Deadlines) Apply(c *Case) error {
 		c.DecisionDue = c.RegulatorDue
 	}
 	return nil
+}
+
+// dues computes a case's reply and decision deadlines (see Apply).
+func (d *Deadlines) dues(c *Case) (reply, decision Due, err error) {
+	start, err := ParseDate(c.ClockStart)
+	if err != nil {
+		return reply, decision, fmt.Errorf("case %s clock start: %w", c.No, err)
+	}
+	if reply, err = d.Due(c.DeadlinePolicy, ClocksFor(c.Kind).Reply, start, 0); err != nil {
+		return reply, decision, err
+	}
+	decisionStart := start
+	if c.DecisionStart != "" {
+		if decisionStart, err = ParseDate(c.DecisionStart); err != nil {
+			return reply, decision, fmt.Errorf("case %s decision start: %w", c.No, err)
+		}
+	}
+	decision, err = d.Due(c.DeadlinePolicy, c.DecisionClock, decisionStart, c.PausedDays)
+	return reply, decision, err
+}
+
+// DueWarnings are the warnings of a case's due dates by meaning (Due.Reason),
+// as Apply computes them from the calendars and policies given: the case's
+// DueWarning is their English text, recorded when its dates were computed.
+func (d *Deadlines) DueWarnings(c *Case) ([]Problem, error) {
+	reply, decision, err := d.dues(c)
+	if err != nil {
+		return nil, err
+	}
+	var out []Problem
+	for _, due := range []Due{reply, decision} {
+		if due.Reason.Key != "" {
+			out = append(out, due.Reason)
+		}
+	}
+	return out, nil
 }
 
 // StartClocks sets the deadline state of a case just received: its kind's
@@ -305,9 +327,12 @@ type TimeLeft struct {
 }
 
 // DecisionTimeLeft says how much time the case has left before its
-// decision date on today: days late in calendar days, days left in working
-// days of the calendar where it can count them.
-func DecisionTimeLeft(c *Case, cal *Calendar, today Date) TimeLeft {
+// decision date on today: days late in calendar days; days left in the unit
+// of the case's decision clock in its policy (the 15, 30 and 60 days of
+// Order 2020 No.3 Art.18 and the petition's 60 and 90 are calendar days),
+// working days only for a working-day clock and where the calendar can
+// count them.
+func DecisionTimeLeft(c *Case, policies []Policy, cal *Calendar, today Date) TimeLeft {
 	due, err := ParseDate(c.DecisionDue)
 	switch {
 	case !c.Status.Open() || err != nil:
@@ -317,6 +342,23 @@ func DecisionTimeLeft(c *Case, cal *Calendar, today Date) TimeLeft {
 	case due.Before(today):
 		return TimeLeft{Running: true, Late: true, Days: today.Sub(due), CalendarDays: true}
 	}
+	if DecisionUnit(c, policies) == UnitCalendar {
+		return TimeLeft{Running: true, Days: due.Sub(today), CalendarDays: true}
+	}
 	n, calendarDays := DaysLeft(cal, today, due)
 	return TimeLeft{Running: true, Days: n, CalendarDays: calendarDays}
+}
+
+// DecisionUnit is the unit of a case's decision clock in its policy;
+// calendar days when the policy or the clock is not among policies.
+func DecisionUnit(c *Case, policies []Policy) Unit {
+	p, err := FindPolicy(policies, c.DeadlinePolicy)
+	if err != nil {
+		return UnitCalendar
+	}
+	clock, err := p.Clock(c.DecisionClock)
+	if err != nil {
+		return UnitCalendar
+	}
+	return clock.Unit
 }

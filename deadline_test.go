@@ -1,6 +1,7 @@
 package redress
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -64,5 +65,37 @@ func TestMarkOverdue(t *testing.T) {
 	c.MarkOverdue(at("2026-12-06T08:00:00+08:00"))
 	if c.Overdue || c.ReplyOverdue {
 		t.Fatal("a replied case is not overdue")
+	}
+}
+
+// TestDueWarningsByMeaning_CivilCodeArt203: a petition received on Friday
+// 2026-11-20 is to be told of its acceptance in 15 days, Saturday 5
+// December, which moves to Monday the 7th (民法典 Art.203); its 60 days end
+// in 2027, a year without a schedule here. Both warnings come by key for
+// the pages, and the recorded English text is unchanged.
+func TestDueWarningsByMeaning_CivilCodeArt203(t *testing.T) {
+	cals, err := EmbeddedCalendars()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &Deadlines{Calendars: cals, Policies: DefaultPolicies()}
+	c := &Case{No: "XF1", Kind: KindPetition, ReceivedAt: time.Date(2026, 11, 20, 9, 30, 0, 0, Beijing)}
+	if err := d.StartClocks(c); err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.DueWarnings(c)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("warnings: %+v %v", got, err)
+	}
+	if got[0].Key != ReasonMovedOff || strings.Join(got[0].Args, "|") != "2026-12-05|weekend||rest_day|2026-12-07" {
+		t.Errorf("moved off: %+v", got[0])
+	}
+	if got[1].Key != ReasonNoSchedule || strings.Join(got[1].Args, "|") != "CN|2027|2027-01-19" {
+		t.Errorf("no schedule: %+v", got[1])
+	}
+	want := "the last day, 2026-12-05 (Saturday), is a weekend day: the deadline moves to the next working day, 2026-12-07 (民法典 Art.203) " +
+		"no CN holiday schedule for 2027: 2027-01-19 was not checked against holidays; an admin must add that year's calendar"
+	if c.DueWarning != want {
+		t.Errorf("the recorded warning changed:\n%s\n%s", c.DueWarning, want)
 	}
 }

@@ -37,7 +37,63 @@ type Error struct {
 	// stable key and arguments, so that a page translates it by meaning
 	// rather than by the English text of Fields.
 	Problems map[string]Problem
+	// Reason, when its Key is set, is Message by meaning (one of the
+	// Reason* keys and its arguments): pages translate it as error.key.<key>.
+	Reason Problem
 }
+
+// The stable keys of error messages a page translates (Error.Reason); the
+// English text of each is in reasonTexts, %s taking the arguments in order.
+const (
+	// ReasonStaleVersion: args: the case, the version sent, the version now.
+	ReasonStaleVersion = "stale_version"
+	// ReasonStaleVersionBy: args: the case, the version sent, the version
+	// now, the last change's action (an event action), its actor, its time.
+	ReasonStaleVersionBy = "stale_version_by"
+	// ReasonChangedMeanwhile: args: the case, changed by a racing writer.
+	ReasonChangedMeanwhile = "changed_meanwhile"
+	// ReasonNoCaseContents: args: the role, which reads no complaint contents.
+	ReasonNoCaseContents = "no_case_contents"
+	// ReasonNoSchedule: a deadline not checked against holidays; args: the
+	// region, the year without a schedule, the unmoved date.
+	ReasonNoSchedule = "no_schedule"
+	// ReasonMovedOff: a last day moved off a day off (民法典 Art.203); args:
+	// the last day, what it is (MovedOff*), the holiday's name, what the
+	// clock moves off (MoveOffRestDay or MoveOffStatutory), the new date.
+	// Due.Warning words it in English.
+	ReasonMovedOff = "moved_off"
+	// ReasonNotStorable: args: the fields, path values or parameters whose
+	// text no engine stores (not UTF-8, or a NUL), as a list.
+	ReasonNotStorable = "not_storable"
+)
+
+// What a last day moved off is (ReasonMovedOff's third argument).
+const (
+	MovedOffWeekend   = "weekend"
+	MovedOffStatutory = "statutory"
+	MovedOffRestDay   = "rest_day"
+)
+
+var reasonTexts = map[string]string{
+	ReasonStaleVersion:     "case %s was changed by someone else: you sent version %s, it is now at version %s",
+	ReasonStaleVersionBy:   "case %s was changed by someone else: you sent version %s, it is now at version %s (last change: %s by %s at %s); reload it and try again",
+	ReasonChangedMeanwhile: "case %s was changed by someone else; reload it and try again",
+	ReasonNoCaseContents:   "role %s does not read complaint contents",
+	ReasonNoSchedule:       "no %s holiday schedule for %s: %s was not checked against holidays; an admin must add that year's calendar",
+	ReasonNotStorable:      "text that cannot be stored (not UTF-8, or a NUL character) in %s",
+	ReasonMovedOff:         "the last day, %s, is a %s day off (%s): the deadline moves off %s days to %s (民法典 Art.203)",
+}
+
+// Reasonf returns an *Error with the given code whose message is the
+// English text of the reason key with its arguments, the key kept beside it.
+func Reasonf(code, key string, args ...string) *Error {
+	r := Problem{Key: key, Args: args}
+	return &Error{Code: code, Message: r.text(reasonTexts), Reason: r}
+}
+
+// ReasonKeys lists every stable reason key, sorted: the messages a page
+// catalogue must hold.
+func ReasonKeys() []string { return sortedKeys(reasonTexts) }
 
 // Error implements the error interface.
 func (e *Error) Error() string {
@@ -139,6 +195,46 @@ const (
 	ProblemFileName = "file_name"
 	// ProblemTooLarge: args: the largest size allowed (20 MiB).
 	ProblemTooLarge = "too_large"
+	// ProblemChoice: a value not among those a form offers; args: the values allowed, as a list.
+	ProblemChoice = "choice"
+	// ProblemTooLongBytes: args: the most bytes.
+	ProblemTooLongBytes = "too_long_bytes"
+	// ProblemTaken: a code or login another record already has.
+	ProblemTaken = "taken"
+	// ProblemOrgCode: not 1-32 letters, digits, '-' or '_'.
+	ProblemOrgCode = "org_code"
+	// ProblemOneHQ: a second head office.
+	ProblemOneHQ = "one_hq"
+	// ProblemNoSuchOrg: args: the code no unit has.
+	ProblemNoSuchOrg = "no_such_org"
+	// ProblemNoSuchUser: args: the login no user has.
+	ProblemNoSuchUser = "no_such_user"
+	// ProblemOrgParent: args: the unit's kind and the kind of the parent it cannot sit under.
+	ProblemOrgParent = "org_parent"
+	// ProblemLogin: not 2-32 characters starting with a lower-case letter.
+	ProblemLogin = "login_pattern"
+	// ProblemEmail: not an e-mail address.
+	ProblemEmail = "email"
+	// ProblemMobile: not a mainland mobile number.
+	ProblemMobile = "mobile"
+	// ProblemCodePattern: not the dimension letter followed by 2-8 digits.
+	ProblemCodePattern = "code_pattern"
+	// ProblemCodeParent: args: the parent code, not a prefix of the code (or any parent on the one-level list R).
+	ProblemCodeParent = "code_parent"
+	// ProblemFlatList: a parent given on the one-level list R.
+	ProblemFlatList = "flat_list"
+	// ProblemResidentID: not an 18-character resident ID number (GB 11643).
+	ProblemResidentID = "resident_id"
+	// ProblemOtherID: another ID document's number, not 5-30 letters and digits.
+	ProblemOtherID = "other_id"
+	// ProblemPhone: not a mainland mobile or landline number.
+	ProblemPhone = "phone"
+	// ProblemAccount: an account or card number, not 10-30 digits.
+	ProblemAccount = "account"
+	// ProblemCreditCode: not an 18-character unified social credit code (GB 32100).
+	ProblemCreditCode = "credit_code"
+	// ProblemSearchTerms: a query with no letter, digit or Chinese character.
+	ProblemSearchTerms = "search_terms"
 )
 
 // problemTexts are the English texts of the problem keys, as the API's
@@ -161,13 +257,35 @@ var problemTexts = map[string]string{
 	ProblemNoSuchCase:      "no case has this number",
 	ProblemFileName:        "is not a file name",
 	ProblemTooLarge:        "larger than %s",
+	ProblemChoice:          "must be one of %s",
+	ProblemTooLongBytes:    "must be at most %s bytes",
+	ProblemTaken:           "already in use",
+	ProblemOrgCode:         "must be 1-32 letters, digits, '-' or '_'",
+	ProblemOneHQ:           "there is one head office and it already exists",
+	ProblemNoSuchOrg:       "no org unit has code %s",
+	ProblemNoSuchUser:      "no user has login %s",
+	ProblemOrgParent:       "a %s cannot sit under a %s",
+	ProblemLogin:           "must be 2-32 characters: a lower-case letter, then letters, digits, '.', '-' or '_'",
+	ProblemEmail:           "not an e-mail address such as wang.fang@bank.example",
+	ProblemMobile:          "not a mainland mobile number: 11 digits starting with 1, e.g. 13812345678",
+	ProblemCodePattern:     "must be the dimension letter followed by 2-8 digits, e.g. B0301",
+	ProblemCodeParent:      "must be a prefix of the code",
+	ProblemFlatList:        "the root-cause list has one level: leave it empty",
+	ProblemResidentID:      "not an 18-character resident ID number",
+	ProblemOtherID:         "must be 5-30 letters and digits",
+	ProblemPhone:           "not a mainland mobile or landline number",
+	ProblemAccount:         "must be 10-30 digits",
+	ProblemCreditCode:      "not an 18-character unified social credit code",
+	ProblemSearchTerms:     "give some letters, digits or Chinese characters",
 }
 
 // ProblemKeys lists every stable problem key, sorted: the messages a page
 // catalogue must hold.
-func ProblemKeys() []string {
-	keys := make([]string, 0, len(problemTexts))
-	for k := range problemTexts {
+func ProblemKeys() []string { return sortedKeys(problemTexts) }
+
+func sortedKeys(texts map[string]string) []string {
+	keys := make([]string, 0, len(texts))
+	for k := range texts {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
@@ -175,8 +293,10 @@ func ProblemKeys() []string {
 }
 
 // Text returns the problem's English text.
-func (p Problem) Text() string {
-	format, ok := problemTexts[p.Key]
+func (p Problem) Text() string { return p.text(problemTexts) }
+
+func (p Problem) text(texts map[string]string) string {
+	format, ok := texts[p.Key]
 	if !ok {
 		return p.Key
 	}
@@ -217,6 +337,22 @@ func (p *Problems) AddKey(field, key string, args ...string) {
 		p.keyed = map[string]Problem{}
 	}
 	p.keyed[field] = pr
+}
+
+// valueList is the values of a list as ProblemChoice names them: "a, b, c".
+func valueList[T ~string](list []T) string {
+	parts := make([]string, len(list))
+	for i, v := range list {
+		parts[i] = string(v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// FieldError returns an *Error of the code and message with one keyed
+// problem on the named field.
+func FieldError(code, message, field, key string, args ...string) *Error {
+	pr := Problem{Key: key, Args: args}
+	return &Error{Code: code, Message: message, Fields: map[string]string{field: pr.Text()}, Problems: map[string]Problem{field: pr}}
 }
 
 // Err returns nil when no problem was added, else an EINVALID *Error naming the fields.

@@ -283,7 +283,9 @@ func TestDeadlinesApply(t *testing.T) {
 	}
 }
 
-func TestDueSoonAndTimeLeft(t *testing.T) {
+// embeddedCN is the embedded CN calendar.
+func embeddedCN(t *testing.T) *Calendar {
+	t.Helper()
 	cals, err := EmbeddedCalendars()
 	if err != nil {
 		t.Fatal(err)
@@ -292,6 +294,11 @@ func TestDueSoonAndTimeLeft(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cal
+}
+
+func TestDueSoonAndTimeLeft(t *testing.T) {
+	cal := embeddedCN(t)
 	// Friday 2026-11-20: two working days on are Monday 23rd and Tuesday 24th.
 	end, calendarDays, err := DueSoonEnd(cal, testDate(t, "2026-11-20"), 2)
 	if err != nil || calendarDays || end.String() != "2026-11-24" {
@@ -301,15 +308,17 @@ func TestDueSoonAndTimeLeft(t *testing.T) {
 	if err != nil || !calendarDays || end.String() != "2028-01-01" {
 		t.Fatalf("into a year without a schedule: %s %v %v", end, calendarDays, err)
 	}
-	c := &Case{Status: StatusAccepted, DecisionDue: "2026-11-24"}
-	if left := DecisionTimeLeft(c, cal, testDate(t, "2026-11-20")); !left.Running || left.Late || left.Days != 2 || left.CalendarDays {
+	// A working-day clock counts working days left.
+	working := []Policy{{Name: "bank_rules", Clocks: []Clock{{Name: "decision", Days: 10, Unit: UnitWorking, Region: RegionCN}}}}
+	c := &Case{Status: StatusAccepted, DecisionDue: "2026-11-24", DeadlinePolicy: "bank_rules", DecisionClock: "decision"}
+	if left := DecisionTimeLeft(c, working, cal, testDate(t, "2026-11-20")); !left.Running || left.Late || left.Days != 2 || left.CalendarDays {
 		t.Fatalf("time left: %+v", left)
 	}
-	if left := DecisionTimeLeft(c, cal, testDate(t, "2026-11-27")); !left.Late || left.Days != 3 {
+	if left := DecisionTimeLeft(c, working, cal, testDate(t, "2026-11-27")); !left.Late || left.Days != 3 {
 		t.Fatalf("late: %+v", left)
 	}
 	c.Status = StatusClosed
-	if left := DecisionTimeLeft(c, cal, testDate(t, "2026-11-27")); left.Running {
+	if left := DecisionTimeLeft(c, working, cal, testDate(t, "2026-11-27")); left.Running {
 		t.Fatalf("a closed case runs no clock: %+v", left)
 	}
 }
@@ -326,6 +335,33 @@ func TestOpenAndArchivedStatuses(t *testing.T) {
 	} {
 		if st.Open() != want[0] || st.Archived() != want[1] {
 			t.Errorf("%s: open %v archived %v, want %v", st, st.Open(), st.Archived(), want)
+		}
+	}
+}
+
+// TestTimeLeftInTheClocksUnit_Order3Art18: the 15 days of Order 2020 No.3
+// Art.18 (and the petition's 60 of 信访工作条例 Art.34) are calendar days,
+// so the time left is counted in calendar days, over a weekend too; only a
+// working-day clock counts working days.
+func TestTimeLeftInTheClocksUnit_Order3Art18(t *testing.T) {
+	cal := embeddedCN(t)
+	working := Policy{Name: "bank_rules", Clocks: []Clock{{Name: "decision", Days: 10, Unit: UnitWorking, Region: RegionCN}}}
+	policies := append(DefaultPolicies(), working)
+	for _, tc := range []struct {
+		policy, clock string
+		days          int
+		calendarDays  bool
+	}{
+		{PolicyComplaint, ClockDecision, 4, true}, // Fri 20th to Tue 24th: 4 calendar days
+		{PolicyComplaint, ClockDecisionExtended, 4, true},
+		{PolicyPetition, ClocksFor(KindPetition).Ladder[0], 4, true},
+		{"bank_rules", "decision", 2, false}, // Mon 23rd and Tue 24th
+		{"no_such_policy", "decision", 4, true},
+	} {
+		c := &Case{Status: StatusAccepted, DecisionDue: "2026-11-24", DeadlinePolicy: tc.policy, DecisionClock: tc.clock}
+		left := DecisionTimeLeft(c, policies, cal, testDate(t, "2026-11-20"))
+		if !left.Running || left.Days != tc.days || left.CalendarDays != tc.calendarDays {
+			t.Errorf("%s/%s: %+v, want %d days (calendar %v)", tc.policy, tc.clock, left, tc.days, tc.calendarDays)
 		}
 	}
 }

@@ -104,14 +104,14 @@ type NewOrgUnit struct {
 func (n NewOrgUnit) Validate() error {
 	var p Problems
 	if !orgCodePattern.MatchString(n.Code) {
-		p.Add("code", "must be 1-32 letters, digits, '-' or '_'")
+		p.AddKey("code", ProblemOrgCode)
 	}
 	checkText(&p, "name", n.Name, 1, 100)
 	if !n.Kind.Valid() {
-		p.Add("kind", "must be one of hq, branch, sub_branch, outlet")
+		p.AddKey("kind", ProblemChoice, valueList(OrgKinds))
 	}
 	if n.Kind == OrgHQ {
-		p.Add("kind", "there is one head office and it already exists")
+		p.AddKey("kind", ProblemOneHQ)
 	}
 	if strings.TrimSpace(n.Parent) == "" {
 		p.AddKey("parent", ProblemRequired)

@@ -132,6 +132,9 @@ type Due struct {
 	Unmoved Date   `json:"unmoved"`
 	Moved   bool   `json:"moved"`
 	Warning string `json:"warning,omitempty"`
+	// Reason is Warning by meaning (ReasonMovedOff, ReasonNoSchedule), for
+	// the pages to translate.
+	Reason Problem `json:"-"`
 }
 
 // Due returns the deadline of the clock started on start. A clock of
@@ -183,12 +186,12 @@ func (c Clock) Due(cals Calendars, start Date) (Due, error) {
 	if err != nil {
 		return Due{}, fmt.Errorf("clock %s: %w", c.Name, err)
 	}
-	what := "a weekend day"
+	what, kind := "a weekend day", MovedOffWeekend
 	switch {
 	case day.Statutory():
-		what = "a public holiday (" + day.Name + ")"
+		what, kind = "a public holiday ("+day.Name+")", MovedOffStatutory
 	case day.Kind == DayHoliday:
-		what = "a rest day of the holiday (" + day.Name + ", 调休休息日)"
+		what, kind = "a rest day of the holiday ("+day.Name+", 调休休息日)", MovedOffRestDay
 	}
 	to := "the next working day"
 	if c.scope() == MoveOffStatutory {
@@ -197,6 +200,7 @@ func (c Clock) Due(cals Calendars, start Date) (Due, error) {
 	due.Date, due.Moved = next, true
 	due.Warning = fmt.Sprintf("the last day, %s (%s), is %s: the deadline moves to %s, %s (民法典 Art.203)",
 		last, last.Weekday(), what, to, next)
+	due.Reason = Problem{Key: ReasonMovedOff, Args: []string{last.String(), kind, day.Name, string(c.scope()), next.String()}}
 	return due, nil
 }
 

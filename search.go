@@ -69,13 +69,13 @@ func (q *SearchQuery) Validate() error {
 	case n > 50:
 		p.AddKey("q", ProblemTooLong, "50")
 	case len(SearchTerms(q.Q)) == 0:
-		p.Add("q", "give some letters, digits or Chinese characters")
+		p.AddKey("q", ProblemSearchTerms)
 	}
 	if q.Limit == 0 {
 		q.Limit = 20
 	}
 	if q.Limit < 1 || q.Limit > 50 {
-		p.Add("limit", "must be 1 to 50")
+		p.AddKey("limit", ProblemRange, "1", "50")
 	}
 	return p.Err()
 }

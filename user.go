@@ -72,11 +72,11 @@ type NewUser struct {
 func (n NewUser) Validate() error {
 	var p Problems
 	if !loginPattern.MatchString(n.Login) {
-		p.Add("login", "must be 2-32 characters: a lower-case letter, then letters, digits, '.', '-' or '_'")
+		p.AddKey("login", ProblemLogin)
 	}
 	checkText(&p, "name", n.Name, 1, 100)
 	if !n.Role.Valid() {
-		p.Add("role", "must be one of staff, manager, branch_head, hq_service, auditor, admin")
+		p.AddKey("role", ProblemChoice, valueList(Roles))
 	}
 	if n.Org == "" {
 		p.AddKey("org", ProblemRequired)
@@ -114,10 +114,10 @@ func NormalizeMobile(s string) string {
 // mobile number; empty ones are fine (the user gets in-app notices only).
 func checkContact(p *Problems, email, mobile string) {
 	if e := NormalizeEmail(email); e != "" && (len(e) > 254 || !emailPattern.MatchString(e)) {
-		p.Add("email", "not an e-mail address such as wang.fang@bank.example")
+		p.AddKey("email", ProblemEmail)
 	}
 	if m := NormalizeMobile(mobile); m != "" && !mobilePattern.MatchString(m) {
-		p.Add("mobile", "not a mainland mobile number: 11 digits starting with 1, e.g. 13812345678")
+		p.AddKey("mobile", ProblemMobile)
 	}
 }
 
@@ -161,10 +161,10 @@ func (up UserUpdate) Validate() error {
 		checkText(&p, "name", *up.Name, 1, 100)
 	}
 	if up.Role != nil && !up.Role.Valid() {
-		p.Add("role", "must be one of staff, manager, branch_head, hq_service, auditor, admin")
+		p.AddKey("role", ProblemChoice, valueList(Roles))
 	}
 	if up.Org != nil && *up.Org == "" {
-		p.Add("org", "must not be empty")
+		p.AddKey("org", ProblemRequired)
 	}
 	if up.Password != nil {
 		checkPassword(&p, "password", *up.Password)
@@ -188,9 +188,9 @@ func (up UserUpdate) Validate() error {
 func checkPassword(p *Problems, field, password string) {
 	switch n := len([]rune(password)); {
 	case n < 10:
-		p.Add(field, "must be at least 10 characters")
+		p.AddKey(field, ProblemTooShort, "10")
 	case len(password) > 256:
-		p.Add(field, "must be at most 256 bytes")
+		p.AddKey(field, ProblemTooLongBytes, "256")
 	}
 }
 

@@ -255,7 +255,7 @@ func fieldError(field, problem string) error {
 
 // staleVersion explains a version conflict: who changed the case last.
 func (db *DB) staleVersion(ctx context.Context, tx *Tx, c *caseRow, sent int) error {
-	msg := fmt.Sprintf("case %s was changed by someone else: you sent version %d, it is now at version %d", c.No, sent, c.Version)
+	e := redress.Reasonf(redress.ECONFLICT, redress.ReasonStaleVersion, c.No, strconv.Itoa(sent), strconv.Itoa(c.Version))
 	var actor, action, at string
 	err := tx.QueryRowContext(ctx, `SELECT actor, action, at FROM events WHERE case_no = ? ORDER BY seq DESC LIMIT 1`, c.No).
 		Scan(&actor, &action, &at)
@@ -263,9 +263,10 @@ func (db *DB) staleVersion(ctx context.Context, tx *Tx, c *caseRow, sent int) er
 		if t, perr := parseTime(at); perr == nil {
 			at = t.In(redress.Beijing).Format("2006-01-02 15:04")
 		}
-		msg += fmt.Sprintf(" (last change: %s by %s at %s); reload it and try again", action, actor, at)
+		e = redress.Reasonf(redress.ECONFLICT, redress.ReasonStaleVersionBy, c.No, strconv.Itoa(sent), strconv.Itoa(c.Version), action, actor, at)
 	}
-	return &redress.Error{Code: redress.ECONFLICT, Message: msg, Fields: map[string]string{"version": strconv.Itoa(c.Version)}}
+	e.Fields = map[string]string{"version": strconv.Itoa(c.Version)}
+	return e
 }
 
 func clone[T any](p *T) *T {

@@ -495,7 +495,7 @@ func (db *DB) updateCase(ctx context.Context, tx *Tx, c *caseRow, oldVersion int
 		return fmt.Errorf("update case: %w", err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return redress.Errorf(redress.ECONFLICT, "case %s was changed by someone else; reload it and try again", c.No)
+		return redress.Reasonf(redress.ECONFLICT, redress.ReasonChangedMeanwhile, c.No)
 	}
 	return nil
 }

@@ -53,7 +53,7 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, no string, n redress.
 		p.AddKey("file", redress.ProblemTooLarge, "20 MiB")
 	}
 	if len([]rune(n.Note)) > 1000 {
-		p.Add("note", "must be at most 1000 characters")
+		p.AddKey("note", redress.ProblemTooLong, "1000")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

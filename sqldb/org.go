@@ -39,8 +39,7 @@ func scanOrg(row interface{ Scan(...any) error }) (*redress.OrgUnit, error) {
 func (db *DB) orgByCode(ctx context.Context, q querier, field, code string) (*redress.OrgUnit, error) {
 	o, err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE o.code = ?`, code))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &redress.Error{Code: redress.EINVALID, Message: "unknown org unit " + code,
-			Fields: map[string]string{field: "no org unit has code " + code}}
+		return nil, redress.FieldError(redress.EINVALID, "unknown org unit "+code, field, redress.ProblemNoSuchOrg, code)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find org %s: %w", code, err)
@@ -64,8 +63,7 @@ func (s *OrgService) CreateOrg(ctx context.Context, n redress.NewOrgUnit) (*redr
 			return err
 		}
 		if !n.Kind.CanParent(parent.Kind) {
-			return &redress.Error{Code: redress.EINVALID, Message: "invalid org tree",
-				Fields: map[string]string{"kind": fmt.Sprintf("a %s cannot sit under a %s", n.Kind, parent.Kind)}}
+			return redress.FieldError(redress.EINVALID, "invalid org tree", "kind", redress.ProblemOrgParent, string(n.Kind), string(parent.Kind))
 		}
 		created, err = s.db.insertOrg(ctx, tx, n, parent)
 		if err != nil {
@@ -93,8 +91,7 @@ func (db *DB) insertOrg(ctx context.Context, tx *Tx, n redress.NewOrgUnit, paren
 	err := tx.QueryRowContext(ctx, `INSERT INTO org_units (code, name, kind, parent_id, path, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, n.Code, n.Name, n.Kind, parentID, "pending:"+n.Code, timeText(now)).Scan(&o.ID)
 	if db.dialect.isUnique(err) {
-		return nil, &redress.Error{Code: redress.ECONFLICT, Message: "org unit code " + n.Code + " is taken",
-			Fields: map[string]string{"code": "already in use"}}
+		return nil, redress.FieldError(redress.ECONFLICT, "org unit code "+n.Code+" is taken", "code", redress.ProblemTaken)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("insert org: %w", err)

@@ -47,7 +47,7 @@ func caseReaderFrom(ctx context.Context) (*redress.User, error) {
 // caseReader returns the acting user if they may read complaint contents.
 func caseReader(u *redress.User) error {
 	if !u.Role.ReadsCases() {
-		return redress.Errorf(redress.EFORBIDDEN, "role %s does not read complaint contents", u.Role)
+		return redress.Reasonf(redress.EFORBIDDEN, redress.ReasonNoCaseContents, string(u.Role))
 	}
 	return nil
 }

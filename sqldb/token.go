@@ -74,10 +74,10 @@ func (db *DB) insertToken(ctx context.Context, tx *Tx, actor string, u *redress.
 	now := db.now()
 	var p redress.Problems
 	if len([]rune(n.Label)) > 100 {
-		p.Add("label", "must be at most 100 characters")
+		p.AddKey("label", redress.ProblemTooLong, "100")
 	}
 	if n.ExpiresAt != nil && !n.ExpiresAt.After(now) {
-		p.Add("expires_at", "must be in the future")
+		p.AddKey("expires_at", redress.ProblemFuture)
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

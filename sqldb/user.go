@@ -65,8 +65,7 @@ func contactChanges(beforeEmail, afterEmail, beforeMobile, afterMobile string) [
 func (db *DB) userByLogin(ctx context.Context, q querier, field, login string) (*redress.User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.login = ?`, login))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &redress.Error{Code: redress.EINVALID, Message: "unknown user " + login,
-			Fields: map[string]string{field: "no user has login " + login}}
+		return nil, redress.FieldError(redress.EINVALID, "unknown user "+login, field, redress.ProblemNoSuchUser, login)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find user %s: %w", login, err)
@@ -129,8 +128,7 @@ func (db *DB) insertUser(ctx context.Context, tx *Tx, n redress.NewUser, org *re
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, n.Login, n.Name, n.Role, org.ID, hash,
 		email, db.keyring().Seal(mobile, mobileAAD(n.Login)), timeText(now)).Scan(&u.ID)
 	if db.dialect.isUnique(err) {
-		return nil, &redress.Error{Code: redress.ECONFLICT, Message: "login " + n.Login + " is taken",
-			Fields: map[string]string{"login": "already in use"}}
+		return nil, redress.FieldError(redress.ECONFLICT, "login "+n.Login+" is taken", "login", redress.ProblemTaken)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("insert user: %w", err)

@@ -31,6 +31,9 @@ type casePage struct {
 	Users    []*redress.User
 	Revealed *redress.Revealed
 	Conflict string // a version conflict to explain: who changed the case
+	// Warnings are the case's due-date warnings by meaning, for T.Problem
+	// ("#key|args"; redress.Deadlines.DueWarnings), when it has a DueWarning.
+	Warnings []string
 	Now      string // for the datetime-local defaults
 	Remedies []redress.Remedy
 	Notices  []redress.NoticeMethod
@@ -71,6 +74,9 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 		return nil, err
 	}
 	p.Archived = c.Status.Archived()
+	if p.Warnings, err = s.dueWarnings(ctx, c); err != nil {
+		return nil, err
+	}
 	if p.Review, err = s.loadReviewPage(ctx, c); err != nil { // review.go
 		return nil, err
 	}
@@ -84,6 +90,33 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 		}
 	}
 	return p, nil
+}
+
+// dueWarnings words the warnings of a case's due dates by meaning, from the
+// calendars and policies in force (the English DueWarning was recorded when
+// the dates were computed; a warning that no longer holds is not shown).
+func (s *Server) dueWarnings(ctx context.Context, c *redress.Case) ([]string, error) {
+	if c.DueWarning == "" {
+		return nil, nil
+	}
+	cals, err := s.svc.Deadlines.Calendars(ctx)
+	if err != nil {
+		return nil, err
+	}
+	policies, err := s.svc.Deadlines.Policies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := redress.Deadlines{Calendars: cals, Policies: policies}
+	reasons, err := d.DueWarnings(c)
+	if err != nil {
+		return nil, nil // the dates stand as recorded; the English warning is shown
+	}
+	out := make([]string, len(reasons))
+	for i, r := range reasons {
+		out[i] = "#" + strings.Join(append([]string{r.Key}, r.Args...), "|")
+	}
+	return out, nil
 }
 
 // loadDeterminationChoices reads the root-cause list when the page shows
@@ -156,9 +189,9 @@ func (s *Server) handleCaseActSubmit(w http.ResponseWriter, r *http.Request) err
 	}
 	form := r.PostForm
 	form.Set("_action", string(action))
-	d := &pageData{Title: "case.title", Data: p, Error: redress.ErrorMessage(err), Fields: pageFields(err), Form: form}
+	d := &pageData{Title: "case.title", Data: p, Error: pageMessage(err), Fields: pageFields(err), Form: form}
 	if code == redress.ECONFLICT && redress.ErrorFields(err)["version"] != "" {
-		p.Conflict = redress.ErrorMessage(err)
+		p.Conflict, d.Error, d.Fields = d.Error, "", nil // said once, in the conflict's own box
 	}
 	s.render(w, r, http.StatusOK, "case", d) // the form comes back with its problem, as a page
 	return nil
@@ -218,7 +251,7 @@ func (s *Server) handleRevealSubmit(w http.ResponseWriter, r *http.Request) erro
 		if redress.ErrorCode(err) == redress.EINTERNAL {
 			return err
 		}
-		d.Error, d.Fields = redress.ErrorMessage(err), pageFields(err)
+		d.Error, d.Fields = pageMessage(err), pageFields(err)
 		s.render(w, r, http.StatusOK, "case", d)
 		return nil
 	}

@@ -50,7 +50,7 @@ func (s *Server) adminCodesPage(w http.ResponseWriter, r *http.Request, d *pageD
 	if err != nil {
 		return err
 	}
-	d.Title, d.Data = "admin.codes", codes
+	d.Title, d.FieldScope, d.Data = "admin.codes", "code.", codes
 	s.render(w, r, http.StatusOK, "admin_codes", d)
 	return nil
 }

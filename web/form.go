@@ -25,7 +25,7 @@ func (s *Server) afterPost(w http.ResponseWriter, r *http.Request, err error, ba
 	}
 	switch redress.ErrorCode(err) {
 	case redress.EINVALID, redress.ECONFLICT, redress.ENOTFOUND:
-		return again(&pageData{Error: redress.ErrorMessage(err), Fields: pageFields(err), Form: r.PostForm})
+		return again(&pageData{Error: pageMessage(err), Fields: pageFields(err), Form: r.PostForm})
 	}
 	return err
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -81,6 +82,22 @@ func (t *T) Label(kind string, value any) string {
 	return t.Get(kind + "." + v)
 }
 
+// RoleOf names a user's role as the bank calls it: a unit head by the
+// kind of unit (role.branch_head.sub_branch 支行负责人, .branch 分行负责人,
+// .outlet 网点负责人), any other role by its label.
+func (t *T) RoleOf(u *redress.User) string {
+	if u == nil {
+		return ""
+	}
+	if u.Role == redress.RoleBranchHead && u.OrgKind != "" {
+		id := "role." + string(u.Role) + "." + string(u.OrgKind)
+		if msg := t.Get(id); msg != id {
+			return msg
+		}
+	}
+	return t.Label("role", u.Role)
+}
+
 // DateTime shows a time in Beijing time.
 func (t *T) DateTime(v any) string {
 	switch x := v.(type) {
@@ -140,10 +157,62 @@ func pageFields(err error) map[string]string {
 	return out
 }
 
+// errorCodePrefix names the Chinese messages of unkeyed errors by their code: error.code.conflict.
+const errorCodePrefix = "error.code."
+
+// reasonKeyPrefix names the messages of keyed errors: error.key.stale_version.
+const reasonKeyPrefix = "error.key."
+
+// reasonLabels says which arguments of a reason are values of the
+// vocabulary, shown by their label (Label kind value) rather than as sent.
+var reasonLabels = map[string]map[int]string{
+	redress.ReasonStaleVersionBy: {3: "action"},
+	redress.ReasonNoCaseContents: {0: "role"},
+	redress.ReasonMovedOff:       {1: "due.day", 3: "due.move"},
+}
+
+// pageMessage is the message of a service error for a page, which Problem
+// translates: a keyed one (redress.Error.Reason) as "#key|arg|arg"; any
+// other as "!code|fields|message", which the English pages show as it is
+// and the Chinese ones by its code alone (error.code.<code>, or
+// error.check_fields when it names fields), never in English.
+func pageMessage(err error) string {
+	var e *redress.Error
+	if !errors.As(err, &e) {
+		return "!" + redress.EINTERNAL + "||" + redress.ErrorMessage(err)
+	}
+	if e.Reason.Key != "" {
+		return "#" + strings.Join(append([]string{e.Reason.Key}, e.Reason.Args...), "|")
+	}
+	fields := ""
+	if len(e.Fields) > 0 {
+		fields = "fields"
+	}
+	return "!" + e.Code + "|" + fields + "|" + e.Message
+}
+
+// Field names a field of a problem: field.<name> (field.complainant.name),
+// else the label of its last part (visit.visitors → field.visitors), else
+// "" (the problem is shown without a name rather than with a raw key).
+func (t *T) Field(name string) string {
+	for rest := name; rest != ""; {
+		if msg := t.Get("field." + rest); msg != "field."+rest {
+			return msg
+		}
+		_, after, ok := strings.Cut(rest, ".")
+		if !ok {
+			break
+		}
+		rest = after
+	}
+	return ""
+}
+
 // Problem translates a problem from the services: a keyed problem from
 // pageFields ("@too_long|200" → problem.key.too_long with A=200), a message
-// ID (such as new.restate_required), a known phrase ("required"), or, for a
-// phrase the catalogue does not know yet, the text itself.
+// of pageMessage, a message ID (such as new.restate_required), a known
+// phrase ("required"), or, for a phrase the catalogue does not know yet, the
+// text itself.
 func (t *T) Problem(text string) string {
 	if key, ok := strings.CutPrefix(text, "@"); ok {
 		parts := strings.Split(key, "|")
@@ -152,6 +221,32 @@ func (t *T) Problem(text string) string {
 			kv = append(kv, string(rune('A'+i)), arg)
 		}
 		return t.Get(problemKeyPrefix+parts[0], kv...)
+	}
+	if key, ok := strings.CutPrefix(text, "#"); ok {
+		parts := strings.Split(key, "|")
+		kv := []any{}
+		for i, arg := range parts[1:] {
+			if kind, ok := reasonLabels[parts[0]][i]; ok {
+				arg = t.Label(kind, arg)
+			}
+			kv = append(kv, string(rune('A'+i)), arg)
+		}
+		return t.Get(reasonKeyPrefix+parts[0], kv...)
+	}
+	if rest, ok := strings.CutPrefix(text, "!"); ok {
+		parts := strings.SplitN(rest, "|", 3)
+		if len(parts) == 3 {
+			if t.Lang == "en" {
+				return parts[2]
+			}
+			if parts[1] != "" {
+				return t.Get("error.check_fields")
+			}
+			if msg := t.Get(errorCodePrefix + parts[0]); msg != errorCodePrefix+parts[0] {
+				return msg
+			}
+			return t.Get(errorCodePrefix + redress.EINTERNAL)
+		}
 	}
 	if msg := t.Get(text); msg != text {
 		return msg

@@ -75,6 +75,22 @@ func TestCataloguesComplete(t *testing.T) {
 	for _, key := range redress.ProblemKeys() {
 		used["problem.key."+key] = true
 	}
+	for _, v := range []string{redress.MovedOffWeekend, redress.MovedOffStatutory, redress.MovedOffRestDay} {
+		used["due.day."+v] = true // the moved_off reason's arguments (web/i18n.go reasonLabels)
+	}
+	for _, v := range []redress.MoveOff{redress.MoveOffRestDay, redress.MoveOffStatutory} {
+		used["due.move."+string(v)] = true
+	}
+	for _, kind := range redress.OrgKinds {
+		used["role."+string(redress.RoleBranchHead)+"."+string(kind)] = true // T.RoleOf
+	}
+	for _, key := range redress.ReasonKeys() {
+		used["error.key."+key] = true
+	}
+	for _, code := range []string{redress.EINVALID, redress.EUNAUTHORIZED, redress.EFORBIDDEN, redress.ENOTFOUND, redress.ECONFLICT,
+		redress.ETOOMANY, redress.EINTERNAL, redress.EUNSUPPORTED} {
+		used["error.code."+code] = true // a service's message without a key, in Chinese (pageMessage)
+	}
 	for _, p := range redress.DefaultPolicies() {
 		for _, c := range p.Clocks {
 			if p.Name == redress.PolicyComplaint || p.Name == redress.PolicyPetition {

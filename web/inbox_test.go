@@ -102,10 +102,3 @@ func fullPage(t *testing.T, f *apiFixture, client *http.Client, path string) str
 	}
 	return string(raw)
 }
-
-// between is the text of s between the first before and the after that follows it.
-func between(s, before, after string) string {
-	_, rest, _ := strings.Cut(s, before)
-	out, _, _ := strings.Cut(rest, after)
-	return out
-}

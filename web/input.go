@@ -50,7 +50,8 @@ func namingFields(err error) error {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	e.Message = "text that cannot be stored (not UTF-8, or a NUL character) in " + strings.Join(names, ", ")
+	r := redress.Reasonf(e.Code, redress.ReasonNotStorable, strings.Join(names, ", "))
+	e.Message, e.Reason = r.Message, r.Reason
 	return e
 }
 

@@ -81,7 +81,7 @@ func TestEveryInputClassIs4xx_Issue11Item5(t *testing.T) {
 			t.Errorf("%s: %s %s answered %d, want %d: %.300s", tc.name, tc.method, tc.path, resp.StatusCode, tc.status, raw)
 			continue
 		}
-		if tc.status == 400 && !strings.HasPrefix(tc.path, "/api/") && !strings.Contains(string(raw), "cannot be stored") {
+		if tc.status == 400 && !strings.HasPrefix(tc.path, "/api/") && !strings.Contains(string(raw), "无法保存") {
 			t.Errorf("%s: the page does not say what is wrong: %.300s", tc.name, raw)
 		}
 		if tc.field != "" {

@@ -154,7 +154,7 @@ func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) err
 	c, err := s.svc.Cases.CreateCase(r.Context(), n)
 	if err != nil {
 		if code := redress.ErrorCode(err); code == redress.EINVALID || code == redress.EFORBIDDEN {
-			return again(redress.ErrorMessage(err), pageFields(err))
+			return again(pageMessage(err), pageFields(err))
 		}
 		return err
 	}
@@ -162,7 +162,8 @@ func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) err
 		scan.Note = "信函扫描件"
 		if _, err := s.svc.Evidence.AddEvidence(r.Context(), c.No, *scan); err != nil {
 			// The case is registered; the scan can be added on its page.
-			flash(w, newT(s.ui.bundle, pageLang(r)).Get("new.scan_failed", "Problem", redress.ErrorMessage(err)))
+			t := newT(s.ui.bundle, pageLang(r))
+			flash(w, t.Get("new.scan_failed", "Problem", t.Problem(pageMessage(err))))
 		}
 	}
 	http.Redirect(w, r, "/cases/"+url.PathEscape(c.No)+"/receipt", http.StatusSeeOther)

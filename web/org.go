@@ -60,7 +60,7 @@ func (s *Server) adminOrgsPage(w http.ResponseWriter, r *http.Request, d *pageDa
 	for i, o := range orgs {
 		rows[i] = orgRow{OrgUnit: o, Depth: o.Depth()}
 	}
-	d.Title, d.Data = "admin.orgs", map[string]any{"Orgs": rows, "Kinds": redress.ChildOrgKinds()}
+	d.Title, d.FieldScope, d.Data = "admin.orgs", "unit.", map[string]any{"Orgs": rows, "Kinds": redress.ChildOrgKinds()}
 	s.render(w, r, http.StatusOK, "admin_orgs", d)
 	return nil
 }

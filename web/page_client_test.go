@@ -36,15 +36,9 @@ func pageClientAs(t *testing.T, f *apiFixture, login, password string) *http.Cli
 // header), the whole body of a print.
 func pageText(t *testing.T, f *apiFixture, client *http.Client, path string) string {
 	t.Helper()
-	resp, err := client.Get(f.srv.URL + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	page := string(raw)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("%s: %d %s", path, resp.StatusCode, page)
+	status, page := getPage(t, f, client, path)
+	if status != http.StatusOK {
+		t.Fatalf("%s: %d %s", path, status, page)
 	}
 	if i := strings.Index(page, "<main"); i >= 0 {
 		page = page[i:]
@@ -53,6 +47,18 @@ func pageText(t *testing.T, f *apiFixture, client *http.Client, path string) str
 		page = page[i:]
 	}
 	return page
+}
+
+// getPage fetches a page as the client and answers its status and body.
+func getPage(t *testing.T, f *apiFixture, client *http.Client, path string) (int, string) {
+	t.Helper()
+	resp, err := client.Get(f.srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, string(raw)
 }
 
 // postPage posts a form from the pages as the signed-in client and answers

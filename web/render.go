@@ -111,8 +111,12 @@ type pageData struct {
 	Flash  string
 	Error  string
 	Fields map[string]string
-	Form   url.Values
-	Data   any
+	// FieldScope names what the form's fields belong to ("unit.", "code."),
+	// so a problem's field is labelled field.unit.name (机构名称), not
+	// field.name (姓名); T.Field falls back to the field's own label.
+	FieldScope string
+	Form       url.Values
+	Data       any
 	// Unread is the signed-in user's unread notifications, for the header.
 	Unread int
 }
@@ -185,5 +189,5 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	s.render(w, r, status, "error", &pageData{Title: "error.title", Error: redress.ErrorMessage(err)})
+	s.render(w, r, status, "error", &pageData{Title: "error.title", Error: pageMessage(err)})
 }

@@ -147,5 +147,5 @@ func (s *Server) handleReviewRequestSubmit(w http.ResponseWriter, r *http.Reques
 	default:
 		return err
 	}
-	return s.reviewRequestPage(w, r, http.StatusOK, &pageData{Error: redress.ErrorMessage(err), Fields: pageFields(err), Form: f}, nil)
+	return s.reviewRequestPage(w, r, http.StatusOK, &pageData{Error: pageMessage(err), Fields: pageFields(err), Form: f}, nil)
 }

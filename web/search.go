@@ -47,21 +47,50 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// handleSearchPage shows the results of the header's search box.
+// The search page shows pageSearchLimit results at first, and up to
+// maxSearchLimit (the service's most) when asked for more.
+const (
+	pageSearchLimit = 20
+	maxSearchLimit  = 50
+)
+
+// searchPage is the data of the search page: the results shown, how many,
+// and whether there are more than those (More: a link shows up to
+// maxSearchLimit) or may be (Capped: maxSearchLimit shown, narrow the query).
+type searchPage struct {
+	Results   []*redress.SearchResult
+	More      bool
+	Capped    bool
+	MoreLimit int
+}
+
+// handleSearchPage shows the results of the header's search box, saying how
+// many it shows and whether there are more: it asks the service for one
+// result more than it shows.
 func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) error {
 	q, err := searchQueryFrom(r)
 	if err != nil {
 		return err
 	}
+	shown := q.Limit
+	if shown <= 0 || shown > maxSearchLimit {
+		shown = pageSearchLimit
+	}
+	q.Limit = min(shown+1, maxSearchLimit)
 	d := &pageData{Title: "search.title"}
 	results, err := s.svc.Search.Search(r.Context(), q)
 	switch {
 	case redress.ErrorCode(err) == redress.EINVALID:
-		d.Error, d.Fields = redress.ErrorMessage(err), pageFields(err)
+		d.Error, d.Fields = pageMessage(err), pageFields(err)
 	case err != nil:
 		return err
 	}
-	d.Data = results
+	p := &searchPage{Results: results, MoreLimit: maxSearchLimit}
+	if len(results) > shown {
+		p.Results, p.More = results[:shown], true
+	}
+	p.Capped = !p.More && len(p.Results) >= maxSearchLimit
+	d.Data = p
 	s.render(w, r, http.StatusOK, "search", d)
 	return nil
 }

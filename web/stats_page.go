@@ -78,7 +78,7 @@ func (s *Server) handleStatsPage(w http.ResponseWriter, r *http.Request) error {
 	if p.Period != redress.PeriodCustom {
 		from, to, err := redress.PeriodOf(p.Period, p.Value)
 		if err != nil {
-			d.Error, d.Fields = redress.ErrorMessage(err), pageFields(err)
+			d.Error, d.Fields = pageMessage(err), pageFields(err)
 			s.render(w, r, http.StatusOK, "stats", d)
 			return nil
 		}
@@ -91,7 +91,7 @@ func (s *Server) handleStatsPage(w http.ResponseWriter, r *http.Request) error {
 	switch code := redress.ErrorCode(err); {
 	case err == nil:
 	case code == redress.EINVALID || code == redress.ENOTFOUND:
-		d.Error, d.Fields = redress.ErrorMessage(err), pageFields(err)
+		d.Error, d.Fields = pageMessage(err), pageFields(err)
 		s.render(w, r, http.StatusOK, "stats", d)
 		return nil
 	default:

@@ -76,6 +76,10 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	policies, err := s.svc.Deadlines.Policies(ctx)
+	if err != nil {
+		return err
+	}
 	now := s.now()
 	wb := &workbench{Statuses: redress.Statuses, Kinds: redress.Kinds, Channels: redress.Channels}
 	if wb.Mine, err = s.svc.Cases.CountCases(ctx, redress.CaseFilter{Handler: u.Login}); err != nil {
@@ -105,7 +109,7 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case ferr == nil:
 	case redress.ErrorCode(ferr) == redress.EINVALID || redress.ErrorCode(ferr) == redress.ENOTFOUND:
-		d.Error, d.Fields, list = redress.ErrorMessage(ferr), pageFields(ferr), &redress.CasePage{}
+		d.Error, d.Fields, list = pageMessage(ferr), pageFields(ferr), &redress.CasePage{}
 	default:
 		return ferr
 	}
@@ -125,7 +129,8 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 		wb.Total = sum(counts)
 	}
 	wb.Names = s.userNames(ctx)
-	wb.Overdue, wb.DueSoon, wb.List = dueLines(t, cals, now, overdue.Cases), dueLines(t, cals, now, soon.Cases), dueLines(t, cals, now, list.Cases)
+	wb.Overdue, wb.DueSoon, wb.List = dueLines(t, cals, policies, now, overdue.Cases),
+		dueLines(t, cals, policies, now, soon.Cases), dueLines(t, cals, policies, now, list.Cases)
 	wb.Next = list.NextCursor
 	if wb.Codes, err = s.svc.Codes.ListCodes(ctx, redress.DimensionBusiness); err != nil {
 		return err
@@ -136,14 +141,16 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 }
 
 // dueLines words each case's time left against its decision deadline
-// (redress.DecisionTimeLeft): working days by the PRC calendar, or calendar
-// days where it has no data.
-func dueLines(t *T, cals redress.Calendars, now time.Time, cases []*redress.Case) []dueLine {
+// (redress.DecisionTimeLeft): in the unit of the case's decision clock
+// (calendar days for the clocks of Order 2020 No.3 and 信访工作条例), working
+// days by the PRC calendar for a working-day clock, or calendar days where
+// the calendar has no data.
+func dueLines(t *T, cals redress.Calendars, policies []redress.Policy, now time.Time, cases []*redress.Case) []dueLine {
 	lines := make([]dueLine, 0, len(cases))
 	cal, _ := cals.Calendar(redress.RegionCN)
 	for _, c := range cases {
 		line := dueLine{Case: c, Reply: c.ReplyOverdue && !c.Overdue}
-		switch left := redress.DecisionTimeLeft(c, cal, today(now)); {
+		switch left := redress.DecisionTimeLeft(c, policies, cal, today(now)); {
 		case !left.Running:
 		case left.Paused:
 			line.Left = t.Get("due.paused")
