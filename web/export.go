@@ -3,9 +3,11 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"redress"
 	"redress/export"
@@ -36,11 +38,13 @@ func (s *Server) streamExport(w http.ResponseWriter, r *http.Request, f export.F
 	w.Header().Set("Content-Type", f.ContentType())
 	w.Header().Set("Content-Disposition", `attachment; filename="`+export.Filename(name, f)+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	ew, err := export.NewWriter(f, w)
+	live := &liveExport{rc: http.NewResponseController(w), w: w}
+	live.extend()
+	ew, err := export.NewWriter(f, live)
 	if err != nil {
 		return err
 	}
-	rows, err := fill(ew)
+	rows, err := fill(liveRows{Writer: ew, live: live})
 	if cerr := ew.Close(); err == nil {
 		err = cerr
 	}
@@ -52,6 +56,46 @@ func (s *Server) streamExport(w http.ResponseWriter, r *http.Request, f export.F
 		s.log.Warn("export cut short", "what", rec.What, "rows", rows, "err", err)
 	}
 	return nil
+}
+
+// exportWriteWindow is how long an export may go without progress (a row
+// made or a byte taken by the client) before its connection is cut: the
+// server's write timeout (60 s) would otherwise end any export longer than
+// it, and an XLSX sends nothing until its last row is written.
+const exportWriteWindow = 60 * time.Second
+
+// liveExport keeps an export's write deadline exportWriteWindow ahead of
+// its last progress; a client that stops reading is still cut, a window
+// after its last read. It moves the deadline at most once a second.
+type liveExport struct {
+	rc    *http.ResponseController
+	w     io.Writer
+	moved time.Time
+}
+
+// extend moves the write deadline (real time: a network deadline, not the
+// application's clock).
+func (l *liveExport) extend() {
+	if now := time.Now(); now.Sub(l.moved) >= time.Second {
+		l.moved = now
+		_ = l.rc.SetWriteDeadline(now.Add(exportWriteWindow)) // a writer without deadlines (a test's recorder) has none to move
+	}
+}
+
+func (l *liveExport) Write(p []byte) (int, error) {
+	l.extend()
+	return l.w.Write(p)
+}
+
+// liveRows extends the deadline with every row.
+type liveRows struct {
+	export.Writer
+	live *liveExport
+}
+
+func (l liveRows) Row(values ...any) error {
+	l.live.extend()
+	return l.Writer.Row(values...)
 }
 
 // exportCases streams every case of the filter, a page at a time (never
