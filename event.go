@@ -334,8 +334,11 @@ type AuditFilter struct {
 	From    string  // YYYY-MM-DD, Beijing time, inclusive
 	To      string  // YYYY-MM-DD, Beijing time, inclusive
 	Before  int64   // cursor: events with a smaller seq
-	Limit   int     // 1-500, default 100
+	Limit   int     // 1-MaxEventLimit, default 100
 }
+
+// MaxEventLimit bounds a page of the audit trail.
+const MaxEventLimit = 500
 
 // EventPage is one page of the audit trail, newest first.
 type EventPage struct {

@@ -15,8 +15,10 @@ type ExportRecord struct {
 
 // The things that can be exported.
 const (
-	ExportCases = "cases"
-	ExportStats = "stats"
+	ExportCases  = "cases"
+	ExportStats  = "stats"
+	ExportAudit  = "audit"
+	ExportSearch = "search"
 	// The regulator's forms (report.go).
 	ExportJRT        = "jrt"
 	ExportDensity    = "density"

@@ -2,6 +2,7 @@ package redress
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -56,8 +57,11 @@ func SearchTerms(text string) []string {
 // SearchQuery is a search over the cases in scope.
 type SearchQuery struct {
 	Q     string // at least 2 characters, at most 50
-	Limit int    // 1-50, default 20
+	Limit int    // 1-MaxSearchLimit, default 20
 }
+
+// MaxSearchLimit bounds the results of one search.
+const MaxSearchLimit = 50
 
 // Validate checks the query.
 func (q *SearchQuery) Validate() error {
@@ -74,8 +78,8 @@ func (q *SearchQuery) Validate() error {
 	if q.Limit == 0 {
 		q.Limit = 20
 	}
-	if q.Limit < 1 || q.Limit > 50 {
-		p.AddKey("limit", ProblemRange, "1", "50")
+	if q.Limit < 1 || q.Limit > MaxSearchLimit {
+		p.AddKey("limit", ProblemRange, "1", strconv.Itoa(MaxSearchLimit))
 	}
 	return p.Err()
 }

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,8 +15,11 @@ import (
 // per table. The stream writer keeps a sheet's rows in memory up to 16 MB
 // and in a temporary file beyond (removed by Close); the file is written
 // out when it is closed, since a workbook is a zip whose index comes last.
+// The zip is written straight onto the output (SetZipWriter): excelize's
+// Write would build the whole file in a bytes.Buffer first, about 100 MB
+// for a million cases.
 type xlsxWriter struct {
-	out    io.Writer
+	out    io.Writer // what excelize's Write leaves in its buffer: nothing (the zip went to the output)
 	f      *excelize.File
 	sheet  *excelize.StreamWriter
 	cols   []Column
@@ -27,7 +31,11 @@ type xlsxWriter struct {
 
 func newXLSX(w io.Writer) (*xlsxWriter, error) {
 	f := excelize.NewFile()
-	x := &xlsxWriter{out: w, f: f, styles: map[Kind]int{}}
+	// Write hands its buffer to the zip writer; this one ignores it, so
+	// the buffer stays empty. (excelize patches the buffer afterwards only
+	// for an entry over 4 GiB, far beyond any export.)
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	x := &xlsxWriter{out: io.Discard, f: f, styles: map[Kind]int{}}
 	var err error
 	if x.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
 		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8EEF4"}}}); err != nil {

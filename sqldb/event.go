@@ -191,8 +191,8 @@ func (s *AuditService) ListEvents(ctx context.Context, f redress.AuditFilter) (*
 	if f.Limit == 0 {
 		f.Limit = 100
 	}
-	if f.Limit < 1 || f.Limit > 500 {
-		p.Add("limit", "must be 1 to 500")
+	if f.Limit < 1 || f.Limit > redress.MaxEventLimit {
+		p.Add("limit", fmt.Sprintf("must be 1 to %d", redress.MaxEventLimit))
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

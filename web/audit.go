@@ -18,7 +18,8 @@ func (s *Server) auditRoutes() []route {
 				{"case", "string", "tracking number"}, {"subject_kind", "string", "the subject's kind: case, user, token, org, code, calendar, policy, session, keys, system"},
 				{"subject_id", "string", "with subject_kind: the subject's id (tracking number, login, token number, ...)"},
 				{"from", "string", "YYYY-MM-DD"}, {"to", "string", "YYYY-MM-DD"},
-				{"before", "integer", "next_before of the previous page"}, {"limit", "integer", "1-500, default 100"}},
+				{"before", "integer", "next_before of the previous page"}, {"limit", "integer", "1-500, default 100"},
+				{"format", "string", "json (default), or csv or xlsx: every event of the filter as a file, from before if given (also by Accept: text/csv or the XLSX type)"}},
 			out: redress.EventPage{}, handle: s.handleAuditEvents},
 	}
 }
@@ -42,7 +43,7 @@ func (s *Server) handleAuditEvents(w http.ResponseWriter, r *http.Request) error
 	fields := map[string]string{}
 	for name := range q {
 		switch name {
-		case "actor", "action", "case", "subject_kind", "subject_id", "from", "to", "before", "limit":
+		case "actor", "action", "case", "subject_kind", "subject_id", "from", "to", "before", "limit", "format":
 		default:
 			fields[name] = "unknown filter"
 		}
@@ -65,6 +66,13 @@ func (s *Server) handleAuditEvents(w http.ResponseWriter, r *http.Request) error
 	}
 	if len(fields) > 0 {
 		return invalid("invalid filter", fields)
+	}
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	if format != "" { // export.go: every event of the filter, as a file
+		return s.exportAudit(w, r, format, f)
 	}
 	page, err := s.svc.Audit.ListEvents(r.Context(), f)
 	if err != nil {

@@ -2,8 +2,11 @@ package web
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"redress"
@@ -11,8 +14,9 @@ import (
 )
 
 // This file streams lists and reports as CSV or XLSX (package export): the
-// case list with any filter and the statistics, by the API (format=csv or
-// xlsx, or the matching Accept) and from the pages. What a row shows is what
+// case list with any filter, the search results, the statistics and the
+// audit trail (auditors), by the API (format=csv or xlsx, or the matching
+// Accept) and from the pages. What a row shows is what
 // the screen shows: personal data masked as the services answer it. Every
 // export is an audit event naming who, what filter and how many rows.
 
@@ -34,11 +38,13 @@ func (s *Server) streamExport(w http.ResponseWriter, r *http.Request, f export.F
 	w.Header().Set("Content-Type", f.ContentType())
 	w.Header().Set("Content-Disposition", `attachment; filename="`+export.Filename(name, f)+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	ew, err := export.NewWriter(f, w)
+	live := &liveExport{rc: http.NewResponseController(w), w: w}
+	live.extend()
+	ew, err := export.NewWriter(f, live)
 	if err != nil {
 		return err
 	}
-	rows, err := fill(ew)
+	rows, err := fill(liveRows{Writer: ew, live: live})
 	if cerr := ew.Close(); err == nil {
 		err = cerr
 	}
@@ -50,6 +56,46 @@ func (s *Server) streamExport(w http.ResponseWriter, r *http.Request, f export.F
 		s.log.Warn("export cut short", "what", rec.What, "rows", rows, "err", err)
 	}
 	return nil
+}
+
+// exportWriteWindow is how long an export may go without progress (a row
+// made or a byte taken by the client) before its connection is cut: the
+// server's write timeout (60 s) would otherwise end any export longer than
+// it, and an XLSX sends nothing until its last row is written.
+const exportWriteWindow = 60 * time.Second
+
+// liveExport keeps an export's write deadline exportWriteWindow ahead of
+// its last progress; a client that stops reading is still cut, a window
+// after its last read. It moves the deadline at most once a second.
+type liveExport struct {
+	rc    *http.ResponseController
+	w     io.Writer
+	moved time.Time
+}
+
+// extend moves the write deadline (real time: a network deadline, not the
+// application's clock).
+func (l *liveExport) extend() {
+	if now := time.Now(); now.Sub(l.moved) >= time.Second {
+		l.moved = now
+		_ = l.rc.SetWriteDeadline(now.Add(exportWriteWindow)) // a writer without deadlines (a test's recorder) has none to move
+	}
+}
+
+func (l *liveExport) Write(p []byte) (int, error) {
+	l.extend()
+	return l.w.Write(p)
+}
+
+// liveRows extends the deadline with every row.
+type liveRows struct {
+	export.Writer
+	live *liveExport
+}
+
+func (l liveRows) Row(values ...any) error {
+	l.live.extend()
+	return l.Writer.Row(values...)
 }
 
 // exportCases streams every case of the filter, a page at a time (never
@@ -69,7 +115,7 @@ func (s *Server) exportCases(w http.ResponseWriter, r *http.Request, f export.Fo
 		{Title: t.Get("field.code_b")}, {Title: t.Get("field.org")}, {Title: t.Get("field.handler")}, {Title: t.Get("field.level"), Kind: export.Int},
 		{Title: t.Get("field.status")}, {Title: t.Get("field.decision_due"), Kind: export.Date, Width: 12},
 		{Title: t.Get("stats.open_overdue")}, {Title: t.Get("field.amount"), Kind: export.Amount}}
-	return s.streamExport(w, r, f, "cases-"+time.Now().Format("20060102"), redress.ExportRecord{What: redress.ExportCases, Filter: r.URL.RawQuery},
+	return s.streamExport(w, r, f, "cases-"+s.now().Format("20060102"), redress.ExportRecord{What: redress.ExportCases, Filter: r.URL.RawQuery},
 		func(ew export.Writer) (int, error) {
 			if err := ew.Table(t.Get("export.cases"), cols); err != nil {
 				return 0, err
@@ -187,6 +233,91 @@ func (s *Server) exportStats(w http.ResponseWriter, r *http.Request, f export.Fo
 				}
 			}
 			return rows, nil
+		})
+}
+
+// exportAudit streams every audit event of the filter, newest first, a page
+// of 500 at a time (never the whole trail in memory), from the filter's
+// "before" if it has one; its "limit" is the page size of the JSON answer
+// and does not cut the file. The first page is read before the answer
+// starts, so a refused filter (or a caller who is not an auditor) is
+// answered as the JSON list would be. An event is written as the JSON
+// answer shows it: its changes with personal data masked.
+func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request, f export.Format, filter redress.AuditFilter) error {
+	ctx := r.Context()
+	filter.Limit = redress.MaxEventLimit
+	page, err := s.svc.Audit.ListEvents(ctx, filter)
+	if err != nil {
+		return err
+	}
+	t := newT(s.ui.bundle, pageLang(r))
+	cols := []export.Column{{Title: t.Get("audit.seq"), Kind: export.Int}, {Title: t.Get("audit.at"), Kind: export.DateTime, Width: 18},
+		{Title: t.Get("audit.actor"), Width: 16}, {Title: t.Get("audit.action"), Width: 22}, {Title: t.Get("audit.subject_kind")},
+		{Title: t.Get("audit.subject_id"), Width: 20}, {Title: t.Get("audit.detail"), Width: 40}, {Title: t.Get("event.changes"), Width: 60},
+		{Title: t.Get("audit.hash"), Width: 66}}
+	return s.streamExport(w, r, f, "audit-"+s.now().Format("20060102"), redress.ExportRecord{What: redress.ExportAudit, Filter: r.URL.RawQuery},
+		func(ew export.Writer) (int, error) {
+			if err := ew.Table(t.Get("export.audit"), cols); err != nil {
+				return 0, err
+			}
+			rows := 0
+			for {
+				for _, e := range page.Events {
+					if err := ew.Row(int(e.Seq), e.At, e.Actor, e.Action, string(e.Subject.Kind), e.Subject.ID, e.Detail,
+						changesText(e.Changes), e.Hash); err != nil {
+						return rows, err
+					}
+					rows++
+				}
+				if page.NextBefore == 0 || ctx.Err() != nil {
+					return rows, ctx.Err()
+				}
+				filter.Before = page.NextBefore
+				if page, err = s.svc.Audit.ListEvents(ctx, filter); err != nil {
+					return rows, err
+				}
+			}
+		})
+}
+
+// changesText is an event's changes in one cell: "field: before → after",
+// a line each.
+func changesText(changes []redress.Change) string {
+	var b strings.Builder
+	for i, c := range changes {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(c.Field + ": " + c.Before + " → " + c.After)
+	}
+	return b.String()
+}
+
+// exportSearch streams the results of a search, best first, as the search
+// page shows them: the case (personal data masked as the service answers
+// it) and the fragment that matched.
+func (s *Server) exportSearch(w http.ResponseWriter, r *http.Request, f export.Format, results []*redress.SearchResult) error {
+	t := newT(s.ui.bundle, pageLang(r))
+	cols := []export.Column{{Title: t.Get("workbench.no"), Width: 20}, {Title: t.Get("field.status")}, {Title: t.Get("field.kind")},
+		{Title: t.Get("field.received_at"), Kind: export.DateTime, Width: 18}, {Title: t.Get("field.org")}, {Title: t.Get("field.name")},
+		{Title: t.Get("field.subject"), Width: 40}, {Title: t.Get("search.field")}, {Title: t.Get("search.fragment"), Width: 60}}
+	return s.streamExport(w, r, f, "search-"+s.now().Format("20060102"), redress.ExportRecord{What: redress.ExportSearch, Filter: r.URL.RawQuery},
+		func(ew export.Writer) (int, error) {
+			if err := ew.Table(t.Get("export.search"), cols); err != nil {
+				return 0, err
+			}
+			for i, res := range results {
+				c, fr := res.Case, res.Fragment
+				field := ""
+				if fr.Field != "" {
+					field = t.Get(fmt.Sprintf("search.field_%s", fr.Field)) // as the search page names it
+				}
+				if err := ew.Row(c.No, t.Label("status", c.Status), t.Label("kind", c.Kind), c.ReceivedAt, c.Org, c.Complainant.Name,
+					c.Subject, field, fr.Before+fr.Match+fr.After); err != nil {
+					return i, err
+				}
+			}
+			return len(results), nil
 		})
 }
 

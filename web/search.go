@@ -16,8 +16,9 @@ type searchAnswer struct {
 func (s *Server) searchRoutes() []route {
 	return []route{
 		{method: "GET", path: "/api/v1/search", summary: "Find cases by tracking number, complainant name or text (2 or more characters, Chinese or not), best first, with the matching fragment",
-			query: []param{{"q", "string", "the query"}, {"limit", "integer", "1-50, default 20"}},
-			out:   searchAnswer{}, handle: s.handleSearch},
+			query: []param{{"q", "string", "the query"}, {"limit", "integer", "1-50, default 20 (an export: 50)"},
+				{"format", "string", "json (default), or csv or xlsx: the results as a file (also by Accept: text/csv or the XLSX type)"}},
+			out: searchAnswer{}, handle: s.handleSearch},
 		{method: "GET", path: "/search", access: pageAuth, handle: s.handleSearchPage},
 	}
 }
@@ -39,9 +40,19 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	if format != "" && q.Limit == 0 {
+		q.Limit = redress.MaxSearchLimit // a file holds every result the search gives
+	}
 	results, err := s.svc.Search.Search(r.Context(), q)
 	if err != nil {
 		return err
+	}
+	if format != "" { // export.go: the results as a file
+		return s.exportSearch(w, r, format, results)
 	}
 	writeJSON(w, http.StatusOK, searchAnswer{Results: results})
 	return nil

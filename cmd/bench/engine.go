@@ -39,6 +39,8 @@ type measurement struct {
 	serverCPU   time.Duration // CPU time the server used during the measured requests
 	clientCPU   time.Duration // CPU time the load generator used meanwhile
 	unavailable string        // why it could not be measured
+	rowsPerSec  float64       // an export's median rows per second
+	peakRSS     int64         // an export's highest peak RSS of the server
 }
 
 // engineResult is everything measured on one engine.
@@ -82,6 +84,9 @@ const (
 	mCase       = "case page: case"
 	mCaseEvents = "case page: events"
 	mStats      = "monthly statistics"
+	mQuarter    = "quarterly statistics"
+	mExportCSV  = "export, every case as CSV"
+	mExportXLSX = "export, every case as XLSX"
 )
 
 // searchQueries are the search terms by length group.
@@ -175,11 +180,12 @@ type actors struct {
 	queues     []string // complaint managers of sub-branches
 	queueOrgs  []string
 	headOffice string // head-office service
+	auditor    string // head office's auditor, who reads the exports' audit events
 }
 
 func (g *generator) actors() *actors {
 	b := g.bank
-	a := &actors{intakeOrg: b.outlets[0], intake: b.outlets[0].staff[0], headOffice: b.hqService[0]}
+	a := &actors{intakeOrg: b.outlets[0], intake: b.outlets[0].staff[0], headOffice: b.hqService[0], auditor: "hq.audit"}
 	// Four sub-branches spread over the bank.
 	for i := range 4 {
 		sb := b.subBranches[i*len(b.subBranches)/4]
@@ -193,7 +199,7 @@ func measureServer(ctx context.Context, cfg *config, r *engineResult, dsn, dataD
 	g := newGenerator(cfg.size, cfg.seed)
 	who := g.actors()
 	tokens := map[string]string{}
-	for _, login := range append([]string{who.intake, who.headOffice}, who.queues...) {
+	for _, login := range append([]string{who.intake, who.headOffice, who.auditor}, who.queues...) {
 		token, err := createToken(ctx, cfg.redress, dataDir, dsn, login)
 		if err != nil {
 			return err
@@ -246,9 +252,17 @@ func measureServer(ctx context.Context, cfg *config, r *engineResult, dsn, dataD
 	m.read(mCaseEvents, func(i int) request {
 		return request{method: "GET", path: "/api/v1/cases/" + numbers[i%len(numbers)] + "/events", token: hq}
 	})
-	m.stats(hq)
+	m.stats(mStats, statsFrom, statsTo, hq)
+	m.stats(mQuarter, quarterFrom, quarterTo, hq)
 	m.intake(g, who, tokens[who.intake])
 	r.peakRSS = srv.peakRSS()
+	// The exports come last: each resets the peak RSS to measure its own.
+	for _, e := range []struct{ name, format string }{{mExportCSV, "csv"}, {mExportXLSX, "xlsx"}} {
+		m.export(e.name, e.format, hq, tokens[who.auditor])
+		if me := r.find(e.name); me != nil {
+			r.peakRSS = max(r.peakRSS, me.peakRSS)
+		}
+	}
 	r.others = watch.others()
 	return ctx.Err()
 }
@@ -303,23 +317,23 @@ func (m *measurer) read(name string, next func(i int) request) {
 	logf("%s:   p50 %s  p99 %s", m.r.engine, ms(me.res.quantile(0.5)), ms(me.res.quantile(0.99)))
 }
 
-// stats times the monthly statistics of the last full month of the
-// dataset, bank-wide: ten requests, one after another.
-func (m *measurer) stats(token string) {
-	me := &measurement{name: mStats}
+// stats times the statistics of a period (the last full month or quarter
+// of the dataset), bank-wide: ten requests, one after another.
+func (m *measurer) stats(name, from, to, token string) {
+	me := &measurement{name: name}
 	m.r.measures = append(m.r.measures, me)
-	q := url.Values{"from": {statsFrom}, "to": {statsTo}}
+	q := url.Values{"from": {from}, "to": {to}}
 	req := request{method: "GET", path: "/api/v1/stats?" + q.Encode(), token: token}
 	before, start := procCPU(m.pid), time.Now()
 	if me.unavailable = m.available(req); me.unavailable != "" {
-		logf("%s: %s: %s", m.r.engine, mStats, me.unavailable)
+		logf("%s: %s: %s", m.r.engine, name, me.unavailable)
 		return
 	}
 	first := time.Since(start)
 	m.measure(me, 1, 9, 5*time.Minute, http.StatusOK, func(int) request { return req })
 	me.res.latencies = append(me.res.latencies, first) // the first, cold one counts too
 	me.serverCPU = time.Duration(procCPU(m.pid)-before) * time.Second / clockTicks
-	logf("%s: %s: p50 %s  max %s", m.r.engine, mStats, ms(me.res.quantile(0.5)), ms(me.res.maximum()))
+	logf("%s: %s: p50 %s  max %s", m.r.engine, name, ms(me.res.quantile(0.5)), ms(me.res.maximum()))
 }
 
 // intake registers cases over the API at concurrency 1 and 16. The bodies

@@ -25,6 +25,8 @@ var (
 	datasetEnd   = time.Date(2026, 11, 1, 0, 0, 0, 0, redress.Beijing)
 	statsFrom    = "2026-10-01"
 	statsTo      = "2026-10-31"
+	quarterFrom  = "2026-07-01" // the last full quarter of the dataset
+	quarterTo    = "2026-09-30"
 )
 
 // generator makes the dataset: deterministic for a size and a seed.

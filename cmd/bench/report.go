@@ -91,7 +91,15 @@ func targetFactor(engine string) float64 {
 }
 
 // measurementOrder is the order of the rows of an engine.
-var measurementOrder = []string{mIntake1, mIntake16, mRaw1, mRaw16, mQueue, mSearch2, mSearch3, mSearch5, mCase, mCaseEvents, mStats}
+var measurementOrder = []string{mIntake1, mIntake16, mRaw1, mRaw16, mQueue, mSearch2, mSearch3, mSearch5, mCase, mCaseEvents, mStats, mQuarter,
+	mExportCSV, mExportXLSX}
+
+// The export targets (issue 12 item 7), the same on both engines: the
+// server streams, so neither depends on the database's speed alone.
+const (
+	exportRateTarget = 20000     // rows/s
+	exportRSSTarget  = 150 << 20 // bytes
+)
 
 // lines turns the measurements into table rows with their targets, and
 // the notes that go under the table.
@@ -174,7 +182,13 @@ func measurementLine(e *engineResult, m *measurement) line {
 		l.target, l.met = latencyTarget(m.res.quantile(0.99), time.Duration(10*f)*time.Millisecond)
 	case mSearch2, mSearch3, mSearch5:
 		l.target, l.met = latencyTarget(m.res.quantile(0.99), time.Duration(50*f)*time.Millisecond)
-	case mStats:
+	case mExportCSV, mExportXLSX:
+		l.rate = thousands(int64(m.rowsPerSec+0.5)) + " rows/s, peak RSS " + mb(m.peakRSS)
+		l.cpu = ""
+		l.target = fmt.Sprintf("≥ %s rows/s, RSS < %s", thousands(exportRateTarget), mb(exportRSSTarget))
+		ok := m.rowsPerSec >= exportRateTarget && m.peakRSS < exportRSSTarget
+		l.met = verdict(ok, fmt.Sprintf("%.2f× the rate, %.2f× the RSS", m.rowsPerSec/exportRateTarget, float64(m.peakRSS)/exportRSSTarget))
+	case mStats, mQuarter:
 		limit := time.Duration(1000*f) * time.Millisecond
 		l.p99 = ms(m.res.maximum()) + " (max)"
 		l.target = "max < " + limitText(limit)
@@ -253,7 +267,7 @@ const benchmarksHeader = `# Benchmarks
 
 Redress measured over loopback HTTP on a generated bank, side by side with the raw durable insert rate of
 its database engine on the same machine. ` + "`make bench`" + ` appends each run below; the targets are those of
-issue 6, which hold at 1,000,000 cases on SQLite (PostgreSQL within 2×); at other sizes they are indicative.
+issue 6 and issue 12 (statistics and exports), which hold at 1,000,000 cases on SQLite (PostgreSQL within 2×; the export targets are the same on both); at other sizes they are indicative.
 
 ` + "```sh" + `
 make bench                        # 100,000 cases; SQLite, and PostgreSQL when available
@@ -275,8 +289,11 @@ BENCH_POSTGRES=off make bench     # SQLite only
   sweep) is done, with API tokens: four sub-branch managers' queues (` + "`GET /api/v1/cases?org=…&status=investigating`" + `),
   search as head office (` + "`GET /api/v1/search?q=…&limit=20`" + `; 2-, 3- and 5+-character queries), the case page
   (` + "`GET /api/v1/cases/{no}`" + ` and ` + "`…/events`" + `, 500 cases across the timeline), the statistics of October 2026
-  bank-wide (` + "`GET /api/v1/stats`" + `, ten requests, the first cold), intake (` + "`POST /api/v1/cases`" + ` by a counter
-  clerk, 2,000 at concurrency 1, then 16). Reads run one at a time after a warm-up. Peak RSS is the server's VmHWM.
+  and of 2026 Q3 bank-wide (` + "`GET /api/v1/stats`" + `, ten requests each, the first cold), intake (` + "`POST /api/v1/cases`" + ` by a
+  counter clerk, 2,000 at concurrency 1, then 16), then the export of every case as CSV and as XLSX
+  (` + "`GET /api/v1/cases?format=csv|xlsx`" + ` as head office, three runs each: rows per second as the export's audit event
+  counts them over the time to the last byte, and the server's peak RSS during it, reset before each run through
+  ` + "`/proc/PID/clear_refs`" + `). Reads run one at a time after a warm-up. Peak RSS is the server's VmHWM.
 - **Baseline**: single-row inserts of a row about as wide as a case, one per transaction, into a fresh database
   with the server's durability (SQLite: WAL, ` + "`synchronous=FULL`" + `, one shared connection; PostgreSQL:
   ` + "`synchronous_commit=on`" + `), at concurrency 1 and 16, for at least five seconds before and again after the
