@@ -91,9 +91,10 @@ func (db *DB) statsColumns(today string) (string, []any) {
 		CASE WHEN ` + overdue + ` THEN 1 ELSE 0 END,
 		CASE WHEN c.regulator_ref <> '' THEN 1 ELSE 0 END, c.regulator_source, c.regulator_finding,
 		CASE WHEN c.level >= 3 THEN 1 ELSE 0 END,
-		CASE WHEN EXISTS (SELECT 1 FROM cases p WHERE p.received_at < c.received_at AND
-			((c.c_id_number_idx <> '' AND p.c_id_number_idx = c.c_id_number_idx) OR
-			 (c.c_phone_idx <> '' AND p.c_phone_idx = c.c_phone_idx))) THEN 1 ELSE 0 END,
+		CASE WHEN (c.c_id_number_idx <> '' AND EXISTS (SELECT 1 FROM cases p
+				WHERE p.c_id_number_idx = c.c_id_number_idx AND p.received_at < c.received_at))
+			OR (c.c_phone_idx <> '' AND EXISTS (SELECT 1 FROM cases p
+				WHERE p.c_phone_idx = c.c_phone_idx AND p.received_at < c.received_at)) THEN 1 ELSE 0 END,
 		CASE WHEN c.reply_due = '' THEN -1
 			WHEN c.reply_satisfied_at IS NOT NULL THEN CASE WHEN ` + d.beijingDate("c.reply_satisfied_at") + ` <= c.reply_due THEN 1 ELSE 0 END
 			WHEN ` + open + ` AND c.reply_due < ? THEN 0 ELSE -1 END,
