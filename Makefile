@@ -54,7 +54,7 @@ test: assets vet
 # and web/testdata/fuzz/ (go test runs it as tests); an input that fails is
 # added there by go test.
 FUZZTIME ?=
-FUZZ := .:FuzzCutText:20000 .:FuzzCaseFilterNormalize:4000 .:FuzzScheduleFromNotice:15000 .:FuzzFindFragment:10000 \
+FUZZ := .:FuzzCutText:20000 .:FuzzCaseFilterNormalize:4000 .:FuzzScheduleFromNotice:15000 .:FuzzFindFragment:10000 .:FuzzPeriodOf:20000 \
 	./web:FuzzDecodeStrict:2000 ./web:FuzzCheckInput:500 ./web:FuzzCaseFilterQuery:2000
 fuzz:
 	@for target in $(FUZZ); do \

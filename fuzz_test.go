@@ -7,8 +7,8 @@ import (
 )
 
 // The decoders of the root package, fuzzed (issue 11, item 9): the holiday
-// notice an admin types, a case list's filter, the cut of a text and the
-// search fragment. The
+// notice an admin types, a case list's filter, the cut of a text, the
+// search fragment and the statistics page's period. The
 // seed corpus is in testdata/fuzz/<target>; make test fuzzes each target
 // for a few seconds.
 
@@ -83,6 +83,29 @@ func FuzzFindFragment(f *testing.F) {
 		frag, ok := FindFragment(q, width, "subject", text)
 		if ok && !strings.EqualFold(frag.Match, q) && strings.ToLower(frag.Match) != strings.ToLower(q) {
 			t.Fatalf("FindFragment(%q, %q) matched %q", q, text, frag.Match)
+		}
+	})
+}
+
+// FuzzPeriodOf reads the statistics page's period (kind and value): it
+// answers a period of at most a year, first day before last, or a problem
+// naming period or value, never a panic.
+func FuzzPeriodOf(f *testing.F) {
+	for _, seed := range [][2]string{{"month", "2026-11"}, {"quarter", "2026-Q4"}, {"year", "2026"}, {"month", "2026-13"},
+		{"quarter", "2026-Q0"}, {"week", "1"}, {"month", "-001-01"}} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, kind, value string) {
+		from, to, err := PeriodOf(kind, value)
+		if err != nil {
+			fields := ErrorFields(err)
+			if ErrorCode(err) != EINVALID || (fields["period"] == "" && fields["value"] == "") {
+				t.Fatalf("PeriodOf(%q, %q): %v", kind, value, err)
+			}
+			return
+		}
+		if to.Before(from) || to.Sub(from) > 365 {
+			t.Fatalf("PeriodOf(%q, %q) = %s–%s", kind, value, from, to)
 		}
 	})
 }
