@@ -265,7 +265,27 @@ func (s *Server) handleReceiptPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "receipt", &pageData{Title: "receipt.title", Data: c})
+	d := &pageData{Title: "receipt.title", Data: c}
+	if err := s.printNames(r.Context(), d); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "receipt", d)
+	return nil
+}
+
+// printNames fills what a print needs to name people and units: the names
+// of the users the printer may list (others stay as logins) and of every
+// unit.
+func (s *Server) printNames(ctx context.Context, d *pageData) error {
+	d.People = s.userNames(ctx)
+	orgs, err := s.svc.Orgs.ListOrgs(ctx)
+	if err != nil {
+		return err
+	}
+	d.Units = make(map[string]string, len(orgs))
+	for _, o := range orgs {
+		d.Units[o.Code] = o.Name
+	}
 	return nil
 }
 
@@ -281,6 +301,10 @@ func (s *Server) handlePrintPage(w http.ResponseWriter, r *http.Request) error {
 	if name == "print_decision" && p.Case.Reply == nil {
 		return redress.Errorf(redress.ECONFLICT, "case %s has no reply yet", p.Case.No)
 	}
-	s.render(w, r, http.StatusOK, name, &pageData{Title: "print.title", Data: p})
+	d := &pageData{Title: "print.title", Data: p}
+	if err := s.printNames(r.Context(), d); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, name, d)
 	return nil
 }

@@ -99,6 +99,40 @@ func (t *T) RoleOf(u *redress.User) string {
 }
 
 // DateTime shows a time in Beijing time.
+// LongDate writes a day as prints write it: 2026年12月1日 in Chinese,
+// 1 December 2026 in English (a time in Beijing, or a YYYY-MM-DD date).
+func (t *T) LongDate(v any) string {
+	var d time.Time
+	switch x := v.(type) {
+	case time.Time:
+		d = x
+	case *time.Time:
+		if x != nil {
+			d = *x
+		}
+	case string:
+		if parsed, err := time.ParseInLocation(time.DateOnly, x, redress.Beijing); err == nil {
+			d = parsed
+		}
+	}
+	if d.IsZero() {
+		return ""
+	}
+	d = d.In(redress.Beijing)
+	if t.Lang == "en" {
+		return d.Format("2 January 2006")
+	}
+	return fmt.Sprintf("%d年%d月%d日", d.Year(), int(d.Month()), d.Day())
+}
+
+// Time writes the time of day of a moment in Beijing, 15:04.
+func (t *T) Time(v time.Time) string {
+	if v.IsZero() {
+		return ""
+	}
+	return v.In(redress.Beijing).Format("15:04")
+}
+
 func (t *T) DateTime(v any) string {
 	switch x := v.(type) {
 	case time.Time:

@@ -119,6 +119,10 @@ type pageData struct {
 	Data       any
 	// Unread is the signed-in user's unread notifications, for the header.
 	Unread int
+	// People and Units name the logins and unit codes a print shows, so
+	// that a customer reads names, never internal identifiers (printNames).
+	People map[string]string
+	Units  map[string]string
 }
 
 // render executes a page into a buffer first, so a template error never
