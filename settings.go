@@ -18,6 +18,25 @@ func (m *MediationBody) Validate() error {
 	return p.Err()
 }
 
+// BankProfile is how the prints name the bank to the customer: its name
+// (the letterhead of the receipt, the registration form and the decision
+// letter), its complaint hotline, and where a customer tracks a case (a
+// web address or the nearest outlet, in words).
+type BankProfile struct {
+	Name    string `json:"name"`
+	Hotline string `json:"hotline"`
+	TrackAt string `json:"track_at,omitempty"`
+}
+
+// Validate checks a bank profile: a name and a hotline.
+func (b *BankProfile) Validate() error {
+	var p Problems
+	checkText(&p, "name", b.Name, 2, 100)
+	checkText(&p, "hotline", b.Hotline, 3, 50)
+	checkText(&p, "track_at", b.TrackAt, 0, 200)
+	return p.Err()
+}
+
 // SettingsService keeps the small admin records the pages print.
 type SettingsService interface {
 	// MediationBody returns the mediation body, or nil when none is set.
@@ -26,4 +45,10 @@ type SettingsService interface {
 	// SetMediationBody replaces it (admin only), with an audit event.
 	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
 	SetMediationBody(ctx context.Context, m MediationBody) (*MediationBody, error)
+	// BankProfile returns the bank's profile, or nil when none is set.
+	// Errors: EUNAUTHORIZED.
+	BankProfile(ctx context.Context) (*BankProfile, error)
+	// SetBankProfile replaces it (admin only), with an audit event.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
+	SetBankProfile(ctx context.Context, b BankProfile) (*BankProfile, error)
 }

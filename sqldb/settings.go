@@ -17,24 +17,17 @@ type SettingsService struct{ db *DB }
 // NewSettingsService returns the settings service of db.
 func NewSettingsService(db *DB) *SettingsService { return &SettingsService{db: db} }
 
-const settingMediationBody = "mediation_body"
+// The settings' keys.
+const (
+	settingMediationBody = "mediation_body"
+	settingBankProfile   = "bank_profile"
+)
 
 // MediationBody returns the mediation body, or nil when none is set.
 func (s *SettingsService) MediationBody(ctx context.Context) (*redress.MediationBody, error) {
-	if _, err := redress.RequireUser(ctx); err != nil {
-		return nil, err
-	}
-	var raw string
-	err := s.db.reads().QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, settingMediationBody).Scan(&raw)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read mediation body: %w", err)
-	}
 	m := &redress.MediationBody{}
-	if err := json.Unmarshal([]byte(raw), m); err != nil {
-		return nil, fmt.Errorf("read mediation body: %w", err)
+	if found, err := s.read(ctx, settingMediationBody, m); err != nil || !found {
+		return nil, err
 	}
 	return m, nil
 }
@@ -42,36 +35,79 @@ func (s *SettingsService) MediationBody(ctx context.Context) (*redress.Mediation
 // SetMediationBody replaces the mediation body (admin only), with an audit
 // event system.set_mediation_body.
 func (s *SettingsService) SetMediationBody(ctx context.Context, m redress.MediationBody) (*redress.MediationBody, error) {
-	u, err := requireRole(ctx, "set the mediation body", redress.RoleAdmin)
-	if err != nil {
+	if err := s.write(ctx, settingMediationBody, "system.set_mediation_body", m.Validate, m); err != nil {
 		return nil, err
 	}
-	if err := m.Validate(); err != nil {
+	return &m, nil
+}
+
+// BankProfile returns the bank's profile, or nil when none is set.
+func (s *SettingsService) BankProfile(ctx context.Context) (*redress.BankProfile, error) {
+	b := &redress.BankProfile{}
+	if found, err := s.read(ctx, settingBankProfile, b); err != nil || !found {
 		return nil, err
 	}
-	body, err := json.Marshal(m)
-	if err != nil {
+	return b, nil
+}
+
+// SetBankProfile replaces the bank's profile (admin only), with an audit
+// event system.set_bank_profile.
+func (s *SettingsService) SetBankProfile(ctx context.Context, b redress.BankProfile) (*redress.BankProfile, error) {
+	if err := s.write(ctx, settingBankProfile, "system.set_bank_profile", b.Validate, b); err != nil {
 		return nil, err
+	}
+	return &b, nil
+}
+
+// read decodes the setting key into dst, for any signed-in user; found is
+// false when it was never set.
+func (s *SettingsService) read(ctx context.Context, key string, dst any) (found bool, err error) {
+	if _, err := redress.RequireUser(ctx); err != nil {
+		return false, err
+	}
+	var raw string
+	err = s.db.reads().QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read setting %s: %w", key, err)
+	}
+	if err := json.Unmarshal([]byte(raw), dst); err != nil {
+		return false, fmt.Errorf("read setting %s: %w", key, err)
+	}
+	return true, nil
+}
+
+// write replaces the setting key with value (admin only) once validate
+// passes, with the audit event action recording before and after.
+func (s *SettingsService) write(ctx context.Context, key, action string, validate func() error, value any) error {
+	u, err := requireRole(ctx, "change the settings", redress.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	if err := validate(); err != nil {
+		return err
+	}
+	body, err := json.Marshal(value)
+	if err != nil {
+		return err
 	}
 	now := s.db.now()
 	err = s.db.inTx(ctx, func(tx *Tx) error {
 		var before string
-		err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, settingMediationBody).Scan(&before)
+		err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&before)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-			settingMediationBody, string(body), timeText(now))
+			key, string(body), timeText(now))
 		if err != nil {
-			return fmt.Errorf("save mediation body: %w", err)
+			return fmt.Errorf("save setting %s: %w", key, err)
 		}
 		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectSystem, ""), Actor: u.Login,
-			Action: "system.set_mediation_body", At: now,
-			Changes: []redress.Change{{Field: settingMediationBody, Before: before, After: string(body)}}})
+			Action: action, At: now, Changes: []redress.Change{{Field: key, Before: before, After: string(body)}}})
 	})
-	if err != nil {
-		return nil, wrap("set mediation body", err)
-	}
-	return &m, nil
+	return wrap("save setting "+key, err)
 }

@@ -273,11 +273,18 @@ func (s *Server) handleReceiptPage(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// printNames fills what a print needs to name people and units: the names
-// of the users the printer may list (others stay as logins) and of every
-// unit.
+// printNames fills what a print needs to name the bank, people and units:
+// the bank's profile, the names of the users the printer may list (others
+// stay as logins) and of every unit.
 func (s *Server) printNames(ctx context.Context, d *pageData) error {
 	d.People = s.userNames(ctx)
+	if s.svc.Settings != nil {
+		b, err := s.svc.Settings.BankProfile(ctx)
+		if err != nil {
+			return err
+		}
+		d.Bank = b
+	}
 	orgs, err := s.svc.Orgs.ListOrgs(ctx)
 	if err != nil {
 		return err

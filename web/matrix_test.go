@@ -311,6 +311,9 @@ func TestPermissionMatrixEndpoints(t *testing.T) {
 				return `{"name":"us_cfpb","title":"US CFPB","comparator":true,"clocks":[{"name":"response","title":"Response","days":15,"unit":"calendar","region":"US","move_off_holiday":false,"source":"CFPB"}]}`
 			}, ok: 200, roles: only(redress.RoleAdmin)},
 		{name: "codes", method: "GET", path: fixed("/api/v1/codes"), ok: 200, roles: everyone},
+		{name: "bank profile", method: "GET", path: fixed("/api/v1/settings/bank"), ok: 200, roles: everyone},
+		{name: "set bank profile", method: "PUT", path: fixed("/api/v1/settings/bank"),
+			body: func(string) string { return `{"name":"某某银行","hotline":"95500"}` }, ok: 200, roles: only(redress.RoleAdmin)},
 		{name: "mediation body", method: "GET", path: fixed("/api/v1/settings/mediation"), ok: 200, roles: everyone},
 		{name: "set mediation body", method: "PUT", path: fixed("/api/v1/settings/mediation"),
 			body: func(string) string {

@@ -57,6 +57,7 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/search":                   "/api/v1/search?q=理财",
 		"GET /api/v1/stats":                    "/api/v1/stats?from=2026-11-01&to=2026-11-30",
 		"GET /api/v1/settings/mediation":       "/api/v1/settings/mediation", "PUT /api/v1/settings/mediation": "/api/v1/settings/mediation",
+		"GET /api/v1/settings/bank": "/api/v1/settings/bank", "PUT /api/v1/settings/bank": "/api/v1/settings/bank",
 		"GET /api/v1/assessment":        "/api/v1/assessment?month=2026-11",
 		"GET /api/v1/assessment/scheme": "/api/v1/assessment/scheme", "PUT /api/v1/assessment/scheme": "/api/v1/assessment/scheme",
 		"GET /api/v1/reports/jrt":        "/api/v1/reports/jrt?quarter=2026-Q4",

@@ -37,3 +37,37 @@ func TestPrintsNameNoInternals(t *testing.T) {
 		t.Errorf("the registration form has no signature lines")
 	}
 }
+
+// TestPrintsCarryTheBank (issue 13 item 6): the bank's profile, admin data,
+// heads the receipt, the registration form and the decision letter, and the
+// receipt tells the customer the hotline and where to track the case, as
+// its own text promises (请凭以下编号查询处理进度).
+func TestPrintsCarryTheBank(t *testing.T) {
+	t.Parallel()
+	f := newAPIWithPasswords(t)
+	if status, body := f.call(t, "admin", "PUT", "/api/v1/settings/bank",
+		`{"name":"某某银行股份有限公司","hotline":"95599","track_at":"手机银行“投诉进度”或任一网点"}`); status != http.StatusOK {
+		t.Fatalf("set the bank: %d %v", status, body)
+	}
+	if status, body := f.call(t, "admin", "PUT", "/api/v1/settings/bank", `{"name":"x","hotline":""}`); status != http.StatusBadRequest {
+		t.Fatalf("a bad profile: %d %v", status, body)
+	}
+	status, c := f.call(t, "staff", "POST", "/api/v1/cases", createBody)
+	if status != http.StatusCreated {
+		t.Fatalf("create: %d %v", status, c)
+	}
+	no := c["no"].(string)
+	client := pageClient(t, f, "mgr")
+	receipt := pageText(t, f, client, "/cases/"+no+"/receipt")
+	for _, want := range []string{"某某银行股份有限公司", "投诉热线：95599", "手机银行“投诉进度”或任一网点"} {
+		if !strings.Contains(receipt, want) {
+			t.Errorf("the receipt does not say %q", want)
+		}
+	}
+	if form := pageText(t, f, client, "/cases/"+no+"/print/registration"); !strings.Contains(form, `class="center letterhead">某某银行股份有限公司`) {
+		t.Errorf("the registration form has no letterhead")
+	}
+	if page := pageText(t, f, pageClient(t, f, "admin"), "/admin/settings"); !strings.Contains(page, `id="bank-profile"`) || !strings.Contains(page, "95599") {
+		t.Errorf("the settings page does not show the bank's profile")
+	}
+}

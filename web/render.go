@@ -123,6 +123,8 @@ type pageData struct {
 	// that a customer reads names, never internal identifiers (printNames).
 	People map[string]string
 	Units  map[string]string
+	// Bank is the bank's profile a print heads with (nil when not set).
+	Bank *redress.BankProfile
 }
 
 // render executes a page into a buffer first, so a template error never

@@ -7,14 +7,20 @@ import (
 )
 
 // settingsRoutes are the small admin records the pages print: the mediation
-// body the decision letter names (redress.MediationBody), by API and page.
+// body the decision letter names (redress.MediationBody) and the bank's
+// profile on every print (redress.BankProfile), by API and page.
 func (s *Server) settingsRoutes() []route {
 	return []route{
 		{method: "GET", path: "/api/v1/settings/mediation", summary: "The mediation body the decision letter names (null when none is set)",
 			out: redress.MediationBody{}, handle: s.handleMediationBody},
 		{method: "PUT", path: "/api/v1/settings/mediation", summary: "Replace the mediation body the decision letter names (admin)",
 			body: redress.MediationBody{}, out: redress.MediationBody{}, handle: s.handleMediationBodySave},
+		{method: "GET", path: "/api/v1/settings/bank", summary: "How the prints name the bank: its name, complaint hotline and where to track a case (null when none is set)",
+			out: redress.BankProfile{}, handle: s.handleBankProfile},
+		{method: "PUT", path: "/api/v1/settings/bank", summary: "Replace the bank's profile the prints show (admin)",
+			body: redress.BankProfile{}, out: redress.BankProfile{}, handle: s.handleBankProfileSave},
 		{method: "GET", path: "/admin/settings", access: pageAuth, handle: s.handleAdminSettings},
+		{method: "POST", path: "/admin/settings/bank", access: pageAuth, handle: s.handleAdminBankSave},
 		{method: "POST", path: "/admin/settings/mediation", access: pageAuth, handle: s.handleAdminMediationSave},
 	}
 }
@@ -41,6 +47,45 @@ func (s *Server) handleMediationBodySave(w http.ResponseWriter, r *http.Request)
 	return nil
 }
 
+func (s *Server) handleBankProfile(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.svc.Settings.BankProfile(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, b)
+	return nil
+}
+
+func (s *Server) handleBankProfileSave(w http.ResponseWriter, r *http.Request) error {
+	var b redress.BankProfile
+	if err := readJSON(w, r, &b); err != nil {
+		return err
+	}
+	saved, err := s.svc.Settings.SetBankProfile(r.Context(), b)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, saved)
+	return nil
+}
+
+func (s *Server) handleAdminBankSave(w http.ResponseWriter, r *http.Request) error {
+	if err := parseSmallForm(w, r); err != nil {
+		return err
+	}
+	f := r.PostForm
+	_, err := s.svc.Settings.SetBankProfile(r.Context(),
+		redress.BankProfile{Name: f.Get("name"), Hotline: f.Get("hotline"), TrackAt: f.Get("track_at")})
+	return s.afterPost(w, r, err, "/admin/settings", func(d *pageData) error { return s.adminSettingsPage(w, r, d) })
+}
+
+// settingsPage is what the settings page shows: the mediation body and
+// the bank's profile, each empty when never set.
+type settingsPage struct {
+	Mediation *redress.MediationBody
+	Bank      *redress.BankProfile
+}
+
 func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request) error {
 	return s.adminSettingsPage(w, r, &pageData{})
 }
@@ -56,7 +101,14 @@ func (s *Server) adminSettingsPage(w http.ResponseWriter, r *http.Request, d *pa
 	if m == nil {
 		m = &redress.MediationBody{}
 	}
-	d.Title, d.Data = "admin.settings", m
+	b, err := s.svc.Settings.BankProfile(r.Context())
+	if err != nil {
+		return err
+	}
+	if b == nil {
+		b = &redress.BankProfile{}
+	}
+	d.Title, d.Data = "admin.settings", settingsPage{Mediation: m, Bank: b}
 	s.render(w, r, http.StatusOK, "admin_settings", d)
 	return nil
 }
