@@ -76,7 +76,7 @@ func caseFilterFrom(r *http.Request) (redress.CaseFilter, error) {
 	for name := range q {
 		switch name {
 		case "status", "kind", "channel", "org", "handler", "level", "overdue", "received_from", "received_to", "code", "due_by",
-			"sort", "cursor", "limit", "format", "queue":
+			"sort", "cursor", "limit", "format", "queue", "back": // back: the workbench's previous pages (pageLinks)
 		default:
 			fields[name] = "unknown filter"
 		}

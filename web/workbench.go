@@ -1,8 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"redress"
@@ -33,6 +36,8 @@ type workbench struct {
 	Codes    []*redress.Code
 	Kinds    []redress.Kind
 	Channels []redress.Channel
+	// Prev and NextURL are the list's page links (pageLinks).
+	Prev, NextURL string
 	// Queues are the user's worklists with how many cases wait in each;
 	// Queue the one the list shows, Total how many cases the list holds,
 	// Names the names of the users a list shows by login.
@@ -132,6 +137,7 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 	wb.Overdue, wb.DueSoon, wb.List = dueLines(t, cals, policies, now, overdue.Cases),
 		dueLines(t, cals, policies, now, soon.Cases), dueLines(t, cals, policies, now, list.Cases)
 	wb.Next = list.NextCursor
+	wb.Prev, wb.NextURL = pageLinks(r.URL.Query(), list.NextCursor)
 	if wb.Codes, err = s.svc.Codes.ListCodes(ctx, redress.DimensionBusiness); err != nil {
 		return err
 	}
@@ -189,4 +195,52 @@ func (s *Server) userNames(ctx context.Context) map[string]string {
 		names[u.Login] = u.Name
 	}
 	return names
+}
+
+// firstPage stands for the first page's cursor (none) in the back list.
+const firstPage = "."
+
+// pageLinks are the list's previous and next page links. Keyset paging
+// keeps no offsets, so the cursors of the pages before this one travel in
+// the URL (back, comma-separated; cursors are base64url and hold no comma)
+// and the previous page is the last of them. Either link is "" when there
+// is no such page.
+func pageLinks(q url.Values, next string) (prev, nextURL string) {
+	var back []string
+	if v := q.Get("back"); v != "" {
+		back = strings.Split(v, ",")
+	}
+	current := q.Get("cursor")
+	if next != "" {
+		n := cloneValues(q)
+		n.Set("cursor", next)
+		n.Set("back", strings.Join(append(append([]string{}, back...), cmp.Or(current, firstPage)), ","))
+		nextURL = "?" + n.Encode()
+	}
+	if current != "" {
+		p := cloneValues(q)
+		last := firstPage
+		if len(back) > 0 {
+			last, back = back[len(back)-1], back[:len(back)-1]
+		}
+		p.Del("cursor")
+		if last != firstPage {
+			p.Set("cursor", last)
+		}
+		p.Del("back")
+		if len(back) > 0 {
+			p.Set("back", strings.Join(back, ","))
+		}
+		prev = "?" + p.Encode()
+	}
+	return prev, nextURL
+}
+
+// cloneValues copies a query.
+func cloneValues(q url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range q {
+		out[k] = append([]string{}, v...)
+	}
+	return out
 }
