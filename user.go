@@ -123,8 +123,9 @@ func checkContact(p *Problems, email, mobile string) {
 
 // UserFilter narrows a user list.
 type UserFilter struct {
-	Org  string // subtree of this unit code
-	Role Role
+	Org    string // subtree of this unit code
+	Role   Role
+	Logins []string // only these logins (a page naming the people it shows)
 }
 
 // UserService manages users.

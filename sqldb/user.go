@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"redress"
 )
@@ -161,6 +162,12 @@ func (s *UserService) ListUsers(ctx context.Context, f redress.UserFilter) ([]*r
 		}
 		where += " AND u.role = ?"
 		args = append(args, f.Role)
+	}
+	if len(f.Logins) > 0 {
+		where += " AND u.login IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(f.Logins)), ", ") + ")"
+		for _, login := range f.Logins {
+			args = append(args, login)
+		}
 	}
 	rows, err := s.db.reads().QueryContext(ctx, `SELECT `+userColumns+userContactColumns+userFrom+where+` ORDER BY u.login`, args...)
 	if err != nil {

@@ -266,7 +266,7 @@ func (s *Server) handleReceiptPage(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	d := &pageData{Title: "receipt.title", Data: c}
-	if err := s.printNames(r.Context(), d); err != nil {
+	if err := s.printNames(r.Context(), d, c); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "receipt", d)
@@ -276,8 +276,8 @@ func (s *Server) handleReceiptPage(w http.ResponseWriter, r *http.Request) error
 // printNames fills what a print needs to name the bank, people and units:
 // the bank's profile, the names of the users the printer may list (others
 // stay as logins) and of every unit.
-func (s *Server) printNames(ctx context.Context, d *pageData) error {
-	d.People = s.userNames(ctx)
+func (s *Server) printNames(ctx context.Context, d *pageData, c *redress.Case) error {
+	d.People = s.userNames(ctx, c.FirstResponder, c.Handler, c.SignedOffBy)
 	if s.svc.Settings != nil {
 		b, err := s.svc.Settings.BankProfile(ctx)
 		if err != nil {
@@ -309,7 +309,7 @@ func (s *Server) handlePrintPage(w http.ResponseWriter, r *http.Request) error {
 		return redress.Errorf(redress.ECONFLICT, "case %s has no reply yet", p.Case.No)
 	}
 	d := &pageData{Title: "print.title", Data: p}
-	if err := s.printNames(r.Context(), d); err != nil {
+	if err := s.printNames(r.Context(), d, p.Case); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, name, d)

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -18,25 +17,7 @@ import (
 func TestInbox(t *testing.T) {
 	t.Parallel()
 	f := newAPIWithPasswords(t)
-	status, c := f.call(t, "staff", "POST", "/api/v1/cases", createBody)
-	if status != http.StatusCreated {
-		t.Fatalf("create: %d %v", status, c)
-	}
-	no := c["no"].(string)
-	version := func() string {
-		_, now := f.call(t, "mgr", "GET", "/api/v1/cases/"+no, "")
-		return fmt.Sprint(int(now["version"].(float64)))
-	}
-	for _, step := range []struct{ action, body string }{
-		{"accept", `}`},
-		{"determine", `,"liability":"no_fault","root_cause":"客户误解收益计算方式"}`},
-		{"reply", `,"facts":"经核实","basis":"合同约定","outcome":"not_upheld","remedies":["review"],
-			"notice_method":"phone","notice_at":"2026-11-20T16:00:00+08:00","notice_proof":"电话录音 R-1"}`},
-	} {
-		if status, body := f.call(t, "mgr", "POST", "/api/v1/cases/"+no+"/"+step.action, `{"version":`+version()+step.body); status != http.StatusOK {
-			t.Fatalf("%s: %d %v", step.action, status, body)
-		}
-	}
+	no := f.repliedCase(t)
 	if status, body := f.call(t, "mgr.sh", "POST", "/api/v1/cases/"+no+"/request_review",
 		`{"received_at":"2026-11-21T10:00:00+08:00","text":"客户到上海分行申请核查"}`); status != http.StatusOK {
 		t.Fatalf("request review: %d %v", status, body)

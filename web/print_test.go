@@ -13,11 +13,7 @@ import (
 func TestPrintsNameNoInternals(t *testing.T) {
 	t.Parallel()
 	f := newAPIWithPasswords(t)
-	status, c := f.call(t, "staff", "POST", "/api/v1/cases", createBody)
-	if status != http.StatusCreated {
-		t.Fatalf("create: %d %v", status, c)
-	}
-	no := c["no"].(string)
+	no := f.create(t)["no"].(string)
 	client := pageClient(t, f, "mgr")
 	receipt := pageText(t, f, client, "/cases/"+no+"/receipt")
 	form := pageText(t, f, client, "/cases/"+no+"/print/registration")
@@ -52,11 +48,7 @@ func TestPrintsCarryTheBank(t *testing.T) {
 	if status, body := f.call(t, "admin", "PUT", "/api/v1/settings/bank", `{"name":"x","hotline":""}`); status != http.StatusBadRequest {
 		t.Fatalf("a bad profile: %d %v", status, body)
 	}
-	status, c := f.call(t, "staff", "POST", "/api/v1/cases", createBody)
-	if status != http.StatusCreated {
-		t.Fatalf("create: %d %v", status, c)
-	}
-	no := c["no"].(string)
+	no := f.create(t)["no"].(string)
 	client := pageClient(t, f, "mgr")
 	receipt := pageText(t, f, client, "/cases/"+no+"/receipt")
 	for _, want := range []string{"某某银行股份有限公司", "投诉热线：95599", "手机银行“投诉进度”或任一网点"} {

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -14,9 +13,7 @@ import (
 func TestStatisticsPage_Order3Art26(t *testing.T) {
 	t.Parallel()
 	f := newAPIWithPasswords(t)
-	if status, c := f.call(t, "staff", "POST", "/api/v1/cases", createBody); status != http.StatusCreated {
-		t.Fatalf("create: %d %v", status, c)
-	}
+	f.create(t)
 	client := pageClient(t, f, "mgr")
 	page := pageText(t, f, client, "/stats?period=month&value=2026-11")
 	_, api := f.call(t, "mgr", "GET", "/api/v1/stats?from=2026-11-01&to=2026-11-30", "")

@@ -3,8 +3,10 @@ package web
 import (
 	"cmp"
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -133,7 +135,7 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 		}
 		wb.Total = sum(counts)
 	}
-	wb.Names = s.userNames(ctx)
+	wb.Names = s.userNames(ctx, handlers(overdue.Cases, soon.Cases, list.Cases)...)
 	wb.Overdue, wb.DueSoon, wb.List = dueLines(t, cals, policies, now, overdue.Cases),
 		dueLines(t, cals, policies, now, soon.Cases), dueLines(t, cals, policies, now, list.Cases)
 	wb.Next = list.NextCursor
@@ -183,10 +185,20 @@ func (s *Server) dueSoonDays() int {
 // today is the current date in Beijing, for the pages' time-left texts.
 func today(now time.Time) redress.Date { return redress.DateOf(now) }
 
-// userNames maps logins to names for the lists, when the user may list
-// users; otherwise the lists show logins.
-func (s *Server) userNames(ctx context.Context) map[string]string {
-	users, err := s.svc.Users.ListUsers(ctx, redress.UserFilter{})
+// userNames maps the given logins to names, for a page that shows people:
+// those the user may list (users.read in their scope); the others stay as
+// logins. Only the logins shown are read.
+func (s *Server) userNames(ctx context.Context, logins ...string) map[string]string {
+	wanted := map[string]bool{}
+	for _, l := range logins {
+		if l != "" {
+			wanted[l] = true
+		}
+	}
+	if len(wanted) == 0 {
+		return nil
+	}
+	users, err := s.svc.Users.ListUsers(ctx, redress.UserFilter{Logins: slices.Collect(maps.Keys(wanted))})
 	if err != nil {
 		return nil
 	}
@@ -195,6 +207,17 @@ func (s *Server) userNames(ctx context.Context) map[string]string {
 		names[u.Login] = u.Name
 	}
 	return names
+}
+
+// handlers lists the handlers of the cases of some lists.
+func handlers(lists ...[]*redress.Case) []string {
+	var out []string
+	for _, list := range lists {
+		for _, c := range list {
+			out = append(out, c.Handler)
+		}
+	}
+	return out
 }
 
 // firstPage stands for the first page's cursor (none) in the back list.

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -59,23 +58,11 @@ func TestWorkbenchQueues(t *testing.T) {
 	f := newAPIWithPasswords(t)
 	var nos []string
 	for range 3 {
-		status, c := f.call(t, "staff", "POST", "/api/v1/cases", createBody)
-		if status != http.StatusCreated {
-			t.Fatalf("create: %d %v", status, c)
-		}
-		nos = append(nos, c["no"].(string))
+		nos = append(nos, f.create(t)["no"].(string))
 	}
-	act := func(login, no, action, body string) {
-		t.Helper()
-		_, c := f.call(t, login, "GET", "/api/v1/cases/"+no, "")
-		if status, out := f.call(t, login, "POST", "/api/v1/cases/"+no+"/"+action,
-			`{"version":`+fmt.Sprint(int(c["version"].(float64)))+body); status != http.StatusOK {
-			t.Fatalf("%s %s: %d %v", action, no, status, out)
-		}
-	}
-	act("mgr", nos[0], "accept", `}`)
-	act("mgr", nos[0], "determine", `,"liability":"no_fault","root_cause":"客户误解"}`)
-	act("mgr", nos[0], "reply", `,"facts":"经核实","basis":"合同约定","outcome":"not_upheld","notice_method":"phone","notice_at":"2026-11-20T16:00:00+08:00","notice_proof":"录音"}`)
+	f.act(t, "mgr", nos[0], "accept", `}`)
+	f.act(t, "mgr", nos[0], "determine", `,"liability":"no_fault","root_cause":"客户误解"}`)
+	f.act(t, "mgr", nos[0], "reply", `,"facts":"经核实","basis":"合同约定","outcome":"not_upheld","notice_method":"phone","notice_at":"2026-11-20T16:00:00+08:00","notice_proof":"录音"}`)
 
 	queue := func(login, q string) []string {
 		t.Helper()
@@ -111,7 +98,7 @@ func TestWorkbenchQueues(t *testing.T) {
 			t.Errorf("the manager's workbench lacks %q", want)
 		}
 	}
-	act("mgr", nos[1], "accept", `}`)
+	f.act(t, "mgr", nos[1], "accept", `}`)
 	if mine := pageText(t, f, pageClient(t, f, "mgr"), "/?queue=mine"); !strings.Contains(mine, "李强") || strings.Contains(mine, "<td>mgr</td>") {
 		t.Errorf("the handler is not shown by name: %s", between(mine, "<tbody>", "</tbody>"))
 	}
