@@ -35,6 +35,13 @@ type Services struct {
 	Orgs  redress.OrgService
 	Users redress.UserService
 	Cases redress.CaseService
+	// Sweep sweeps the deadlines as the server's background job does (the
+	// store's Sweep with the server's options). Load runs it once at now,
+	// after the last step, so that the bank it leaves is the one the
+	// server's first sweep finds: the notices and escalations the history
+	// calls for are already made, and that sweep has nothing new to do. Nil
+	// skips it (the summary then says so).
+	Sweep func(ctx context.Context, now time.Time) (*redress.SweepReport, error)
 }
 
 // Login is one demo user, as the summary lists it.
@@ -54,10 +61,13 @@ type Summary struct {
 	ByStatus map[redress.Status]int // cases by final status
 	ByLevel  map[int]int            // cases by escalation level
 	Overdue  int                    // open cases past their decision deadline at now
-	OnSpot   int                    // cases resolved on the spot
-	Reopened int                    // cases reopened after closing
-	Logins   []Login                // the demo users, head office first
-	Password string                 // the password of every demo user
+	// Swept is what the deadline sweep at now did (nil when Services.Sweep
+	// is nil): ByLevel and Overdue count the cases after it.
+	Swept    *redress.SweepReport
+	OnSpot   int     // cases resolved on the spot
+	Reopened int     // cases reopened after closing
+	Logins   []Login // the demo users, head office first
+	Password string  // the password of every demo user
 }
 
 // Load creates the demo bank as admin: the org tree under the head office
@@ -84,7 +94,16 @@ func Load(ctx context.Context, svc Services, admin *redress.User, setClock func(
 	if err := l.execute(ctx, steps); err != nil {
 		return nil, err
 	}
-	return l.summarize(runs)
+	swept, err := l.sweep(ctx, runs)
+	if err != nil {
+		return nil, err
+	}
+	summary, err := l.summarize(runs)
+	if err != nil {
+		return nil, err
+	}
+	summary.Swept = swept
+	return summary, nil
 }
 
 // Epoch is the simulated time at which the demo bank's history starts, for

@@ -39,7 +39,10 @@ func TestLoad(t *testing.T) {
 	now := time.Date(2026, 11, 23, 18, 0, 0, 0, redress.Beijing)
 	admin := &redress.User{Login: "admin", Role: redress.RoleAdmin}
 	users := &unhashedUsers{UserService: sqldb.NewUserService(db)}
-	svc := demo.Services{Orgs: sqldb.NewOrgService(db), Users: users, Cases: sqldb.NewCaseService(db)}
+	sweep := func(ctx context.Context, now time.Time) (*redress.SweepReport, error) {
+		return db.Sweep(ctx, now, sqldb.SweepOptions{Calendars: db.Calendars})
+	}
+	svc := demo.Services{Orgs: sqldb.NewOrgService(db), Users: users, Cases: sqldb.NewCaseService(db), Sweep: sweep}
 	summary, err := demo.Load(redress.WithUser(ctx, admin), svc, admin, func(t time.Time) { db.Now = func() time.Time { return t } }, now, 2026)
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +54,7 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("demo logins: %d", len(summary.Logins))
 	}
 	auditor := redress.WithUser(ctx, &redress.User{Login: "probe", Role: redress.RoleAuditor, OrgPath: "/1/"})
-	statuses, channels := map[redress.Status]int{}, map[redress.Channel]int{}
+	statuses, channels, levels := map[redress.Status]int{}, map[redress.Channel]int{}, map[int]int{}
 	total := 0
 	for cursor := ""; ; {
 		page, err := svc.Cases.ListCases(auditor, redress.CaseFilter{Limit: 200, Cursor: cursor})
@@ -61,6 +64,7 @@ func TestLoad(t *testing.T) {
 		for _, c := range page.Cases {
 			statuses[c.Status]++
 			channels[c.Channel]++
+			levels[c.Level]++
 			total++
 			if c.ReceivedAt.After(now) {
 				t.Fatalf("case %s received in the future", c.No)
@@ -82,6 +86,24 @@ func TestLoad(t *testing.T) {
 		if channels[c] == 0 {
 			t.Errorf("no case by %s", c)
 		}
+	}
+	// The summary counts the bank the server will show: the sweep at now
+	// has made the escalations the history calls for, and the server's
+	// first sweep has nothing new to do.
+	if summary.Swept == nil || summary.Swept.Escalated == 0 || summary.Swept.Overdue == 0 {
+		t.Fatalf("the load's sweep: %+v", summary.Swept)
+	}
+	for level := 1; level <= 4; level++ {
+		if levels[level] != summary.ByLevel[level] {
+			t.Errorf("level %d: %d cases, the summary says %d", level, levels[level], summary.ByLevel[level])
+		}
+	}
+	again, err := sweep(ctx, now.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.DueSoon+again.Overdue+again.Escalated+again.Notifications != 0 {
+		t.Fatalf("the first sweep after the demo still finds work: %+v", again)
 	}
 	report, err := db.VerifyAuditAsOperator(ctx)
 	if err != nil || !report.OK {

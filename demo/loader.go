@@ -67,6 +67,35 @@ func (l *loader) do(ctx context.Context, s step) error {
 	return nil
 }
 
+// sweep runs the deadline sweep at now, as the server's first sweep would,
+// and reads back the cases it escalated, so that the summary counts the
+// bank as the server will show it.
+func (l *loader) sweep(ctx context.Context, runs []*run) (*redress.SweepReport, error) {
+	if l.svc.Sweep == nil {
+		return nil, nil
+	}
+	l.setClock(l.now)
+	report, err := l.svc.Sweep(ctx, l.now)
+	if err != nil {
+		return nil, fmt.Errorf("demo: the deadline sweep at %s: %w", l.now.Format(time.RFC3339), err)
+	}
+	if report.Escalated == 0 {
+		return report, nil
+	}
+	actx := redress.WithUser(ctx, l.hq[0]) // head office sees every case
+	for _, r := range runs {
+		if !r.last.Status.Open() {
+			continue
+		}
+		c, err := l.svc.Cases.Case(actx, r.no)
+		if err != nil {
+			return nil, fmt.Errorf("demo: case %s after the sweep: %w", r.no, err)
+		}
+		r.last, r.version = c, c.Version
+	}
+	return report, nil
+}
+
 // summarize counts the result and checks every case ended where planned.
 func (l *loader) summarize(runs []*run) (*Summary, error) {
 	s := &Summary{Orgs: len(orgTree), Users: len(l.users), Cases: len(runs), Password: Password,

@@ -28,10 +28,7 @@ func Backup(ctx context.Context, dsn, to string) error {
 	if _, err := os.Stat(to); err == nil {
 		return fmt.Errorf("sqldb: backup: %s already exists", to)
 	}
-	path := strings.TrimPrefix(dsn, "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
+	path := SQLitePath(dsn)
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("sqldb: backup: the database: %w", err)
 	}
@@ -58,6 +55,16 @@ func Backup(ctx context.Context, dsn, to string) error {
 		return fmt.Errorf("sqldb: backup: sync %s: %w", to, err)
 	}
 	return f.Close()
+}
+
+// SQLitePath is the file of a SQLite DSN: the path without a file: scheme
+// or query parameters.
+func SQLitePath(dsn string) string {
+	path := strings.TrimPrefix(dsn, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	return path
 }
 
 // EngineOf names the engine of dsn as the store sees it: "postgres" for a

@@ -200,6 +200,11 @@ func cmdRestore(ctx context.Context, cfg Config, args []string, stdout, stderr i
 			}
 		}
 	}
+	lock, err := lockDatabase(cfg.DB, true) // a server would go on with the file replaced
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer lock.Release()
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}

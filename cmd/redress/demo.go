@@ -6,6 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -18,7 +22,12 @@ import (
 const demoSeed = 2026
 
 // cmdDemo loads the demo bank into the database, once: when it is already
-// there, it says so and changes nothing.
+// there, it says so and changes nothing. The load is all or nothing on
+// SQLite: the bank is built in a copy of the database (stagingSuffix) and
+// the copy replaces the file only when complete, so a load that fails or
+// is killed leaves the database as it was, and the next run starts again.
+// It needs the database to itself (no server running on it). On PostgreSQL
+// the bank is loaded in place; a failed load says how to start again.
 func cmdDemo(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	cfg.bindStorage(fs)
@@ -26,24 +35,24 @@ func cmdDemo(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 		return err
 	}
 	cfg.resolve()
-	db, err := openDB(ctx, cfg, newLogger(stderr))
+	log := newLogger(stderr)
+	db, err := openDB(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	closeDB := sync.OnceValue(db.Close) // closed early before a staged load
+	defer closeDB()
 	start := time.Now()
-	setClock := func(t time.Time) { db.Now = func() time.Time { return t } }
-	defer func() { db.Now = time.Now }()
-	setClock(demo.Epoch(start))
+	db.Now = func() time.Time { return demo.Epoch(start) }
 	err = bootstrap(ctx, db, cfg, stdout)
 	db.Now = time.Now
 	if err != nil {
 		return err
 	}
-	svc := demo.Services{Orgs: sqldb.NewOrgService(db), Users: sqldb.NewUserService(db), Cases: sqldb.NewCaseService(db)}
 	// The CLI acts as the operator: an admin, which is all that listing
 	// units and users checks.
 	operator := redress.WithUser(ctx, &redress.User{Login: "admin", Role: redress.RoleAdmin})
+	svc := demoServices(db, cfg)
 	loaded, err := demoLoaded(operator, svc.Orgs)
 	if err != nil {
 		return err
@@ -57,17 +66,115 @@ func cmdDemo(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 		printDemoLogins(stdout, logins, demo.Password)
 		return nil
 	}
-	admin, err := findAdmin(operator, svc.Users)
-	if err != nil {
-		return err
+	var summary *demo.Summary
+	if sqldb.EngineOf(cfg.DB) == "sqlite" {
+		if err := closeDB(); err != nil {
+			return fmt.Errorf("demo: close the database: %w", err)
+		}
+		summary, err = loadDemoStaged(ctx, cfg, log, start)
+	} else {
+		summary, err = loadDemo(ctx, db, svc, start)
+		if err != nil {
+			err = fmt.Errorf("%w\nThe database now holds part of the demo bank: drop it (or use a new one) and run redress demo again", err)
+		}
 	}
-	summary, err := demo.Load(ctx, svc, admin, setClock, start, demoSeed)
-	db.Now = time.Now
 	if err != nil {
 		return err
 	}
 	printDemoSummary(stdout, summary, time.Since(start))
 	return nil
+}
+
+// stagingSuffix names the copy of a SQLite database the demo bank is built
+// in before it replaces the database.
+const stagingSuffix = ".demo-loading"
+
+// loadDemoStaged builds the demo bank in a copy of the SQLite database of
+// cfg and moves the copy into place when the load is complete. It holds the
+// database's lock exclusive throughout, so no server writes to the file
+// that the copy replaces (and none starts meanwhile). A copy left by a load
+// that was killed is removed first.
+func loadDemoStaged(ctx context.Context, cfg Config, log *slog.Logger, start time.Time) (*demo.Summary, error) {
+	lock, err := lockDatabase(cfg.DB, true)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	defer lock.Release()
+	target := sqldb.SQLitePath(cfg.DB)
+	staging := target + stagingSuffix
+	if err := removeDatabaseFiles(staging); err != nil {
+		return nil, fmt.Errorf("demo: a copy left by an earlier load: %w", err)
+	}
+	if err := sqldb.Backup(ctx, cfg.DB, staging); err != nil {
+		return nil, fmt.Errorf("demo: copy the database to load into: %w", err)
+	}
+	stagedCfg := cfg
+	stagedCfg.DB = staging
+	db, err := openDB(ctx, stagedCfg, log)
+	if err != nil {
+		return nil, err
+	}
+	summary, err := loadDemo(ctx, db, demoServices(db, stagedCfg), start)
+	if closeErr := db.Close(); err == nil && closeErr != nil {
+		err = fmt.Errorf("demo: close the loaded copy: %w", closeErr)
+	}
+	if err != nil {
+		if rmErr := removeDatabaseFiles(staging); rmErr != nil {
+			log.Warn("demo: the partial copy could not be removed; the next run removes it", "path", staging, "error", rmErr)
+		}
+		return nil, fmt.Errorf("%w\nNothing was changed: %s is as it was; run redress demo again", err, target)
+	}
+	// A clean close leaves no write-ahead log; one left over would be
+	// applied to the wrong file, so the old database's go first.
+	if _, err := os.Stat(staging + "-wal"); err == nil {
+		return nil, fmt.Errorf("demo: the loaded copy %s still has a write-ahead log; %s is unchanged", staging, target)
+	}
+	for _, stale := range []string{target + "-wal", target + "-shm"} {
+		if err := os.Remove(stale); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+	}
+	if err := os.Rename(staging, target); err != nil {
+		return nil, fmt.Errorf("demo: move the loaded bank into place: %w", err)
+	}
+	if err := syncDir(filepath.Dir(target)); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	return summary, nil
+}
+
+// removeDatabaseFiles removes a SQLite database file and its write-ahead
+// log and shared-memory files, those that exist.
+func removeDatabaseFiles(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// demoServices are the services the demo loads through, the deadline sweep
+// with the server's options (in-app notices only: the demo sends nothing
+// outside).
+func demoServices(db *sqldb.DB, cfg Config) demo.Services {
+	opts := sqldb.SweepOptions{DueSoonDays: cfg.DueSoonDays, Calendars: db.Calendars, BaseURL: cfg.BaseURL}
+	return demo.Services{Orgs: sqldb.NewOrgService(db), Users: sqldb.NewUserService(db), Cases: sqldb.NewCaseService(db),
+		Sweep: func(ctx context.Context, now time.Time) (*redress.SweepReport, error) {
+			return db.Sweep(ctx, now, opts)
+		}}
+}
+
+// loadDemo loads the demo bank into db as its admin, the store's clock set
+// to each step's simulated time and back to the real one afterwards.
+func loadDemo(ctx context.Context, db *sqldb.DB, svc demo.Services, start time.Time) (*demo.Summary, error) {
+	operator := redress.WithUser(ctx, &redress.User{Login: "admin", Role: redress.RoleAdmin})
+	admin, err := findAdmin(operator, svc.Users)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { db.Now = time.Now }()
+	return demo.Load(ctx, svc, admin, func(t time.Time) { db.Now = func() time.Time { return t } }, start, demoSeed)
 }
 
 // bootstrap prepares an empty database, as serve does, and prints the admin
@@ -126,8 +233,14 @@ func printDemoSummary(w io.Writer, s *demo.Summary, took time.Duration) {
 	for level := 1; level <= 4; level++ {
 		fmt.Fprintf(w, " %d: %d", level, s.ByLevel[level])
 	}
-	fmt.Fprintf(w, "\nOverdue: %d open past the decision deadline. Resolved on the spot: %d. Reopened: %d.\n\n",
+	fmt.Fprintf(w, "\nOverdue: %d open past the decision deadline. Resolved on the spot: %d. Reopened: %d.\n",
 		s.Overdue, s.OnSpot, s.Reopened)
+	if s.Swept != nil {
+		fmt.Fprintf(w, "The deadline sweep as of now (%s) sent %d due-soon and %d overdue notices and escalated %d cases;\n"+
+			"the figures above count the cases after it, so the server's first sweep finds nothing new.\n",
+			s.Swept.Today, s.Swept.DueSoon, s.Swept.Overdue, s.Swept.Escalated)
+	}
+	fmt.Fprintln(w)
 	printDemoLogins(w, s.Logins, s.Password)
 }
 

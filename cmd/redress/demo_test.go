@@ -1,17 +1,50 @@
 package main
 
 import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"redress/sqldb/sqldbtest"
 )
 
-// TestDemoTwicePrintsLogins: a second `make run` (the demo command on a
-// loaded bank) changes nothing and prints again who can sign in and with
-// which password, as the first did.
-func TestDemoTwicePrintsLogins(t *testing.T) {
+// TestDemoKilledThenLoadedThenListed: a demo load killed halfway leaves the
+// database as it was (no half bank: the bank is built in a copy that
+// replaces the file only when complete), the next run loads the whole bank
+// and says that the server's first sweep has nothing left to do, and a third
+// run (a second `make run`) changes nothing and prints again who can sign
+// in and with which password.
+func TestDemoKilledThenLoadedThenListed(t *testing.T) {
 	t.Parallel()
 	bin, data := buildBinary(t), t.TempDir()
-	for run := 1; run <= 2; run++ {
+	db, staging := filepath.Join(data, "redress.db"), filepath.Join(data, "redress.db"+stagingSuffix)
+
+	killed := exec.Command(bin, "demo", "--data", data)
+	if err := killed.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !fileExists(staging + "-wal") { // the copy is being written to
+		if time.Now().After(deadline) {
+			killed.Process.Kill()
+			t.Fatal("the demo never started loading into its copy")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // some way into the load
+	if err := killed.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	killed.Wait()
+	if n := demoUnits(t, db); n != 0 {
+		t.Fatalf("after the killed load the database holds part of the bank: %d of its units", n)
+	}
+
+	for run := 2; run <= 3; run++ {
 		code, out, errs := runCLI(t, bin, data, "demo")
 		if code != 0 {
 			t.Fatalf("demo run %d: %d %s", run, code, errs)
@@ -19,8 +52,61 @@ func TestDemoTwicePrintsLogins(t *testing.T) {
 		if !strings.Contains(out, "LOGIN") || !strings.Contains(out, "zhang.lei") || !strings.Contains(out, "Demo-2026-pass") {
 			t.Fatalf("demo run %d does not print the logins:\n%s", run, out)
 		}
-		if run == 2 && (strings.Contains(out, "Loaded the demo bank") || !strings.Contains(out, "already loaded")) {
-			t.Fatalf("the second run loaded again:\n%s", out)
+		if run == 2 && !strings.Contains(out, "the server's first sweep finds nothing new") {
+			t.Fatalf("the load does not report its sweep:\n%s", out)
+		}
+		if run == 3 && (strings.Contains(out, "Loaded the demo bank") || !strings.Contains(out, "already loaded")) {
+			t.Fatalf("the third run loaded again:\n%s", out)
 		}
 	}
+	if fileExists(staging) {
+		t.Fatal("the copy the bank was built in is left behind")
+	}
+	if code, out, errs := runCLI(t, bin, data, "audit", "verify"); code != 0 || !strings.Contains(out, "intact") {
+		t.Fatalf("audit verify after the demo: %d %s %s", code, out, errs)
+	}
+}
+
+// TestDemoRefusedWhileServing: the demo does not load into a SQLite
+// database a server is running on (it replaces the file: the server would
+// go on with the old one); it says so and changes nothing.
+func TestDemoRefusedWhileServing(t *testing.T) {
+	t.Parallel()
+	bin, data := buildBinary(t), t.TempDir()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	serve := exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--data", data)
+	serve.Env = append(os.Environ(), "REDRESS_ADMIN_PASSWORD=demo-refused-admin-1")
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); serve.Wait() })
+	waitHealthy(t, "http://"+addr)
+	code, out, errs := runCLI(t, bin, data, "demo")
+	if code == 0 || !strings.Contains(errs, "a server is running on this database") {
+		t.Fatalf("demo beside a running server: exit %d\n%s%s", code, out, errs)
+	}
+	if fileExists(filepath.Join(data, "redress.db"+stagingSuffix)) {
+		t.Fatal("the refused demo left a copy behind")
+	}
+	if n := demoUnits(t, filepath.Join(data, "redress.db")); n != 0 {
+		t.Fatalf("the refused demo changed the database: %d of its units", n)
+	}
+}
+
+// demoUnits counts the demo bank's units (all but head office) in the
+// SQLite database at path, read behind the store's back.
+func demoUnits(t *testing.T, path string) int {
+	t.Helper()
+	var n int
+	if err := (sqldbtest.Engine{Name: sqldbtest.SQLite}).Raw(t, path).QueryRow(`SELECT COUNT(*) FROM org_units WHERE code <> 'HQ'`).Scan(&n); err != nil {
+		t.Fatalf("count the units of %s: %v", path, err)
+	}
+	return n
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

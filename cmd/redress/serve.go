@@ -55,6 +55,14 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		return err
 	}
 	defer db.Close()
+	// Held shared while serving: a command that replaces a SQLite file (the
+	// demo's load) refuses while a server runs on it, and a server does not
+	// start while one does.
+	lock, err := lockDatabase(cfg.DB, false)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer lock.Release()
 	db.SetHashMemory(int64(cfg.HashMemoryMiB) << 20)
 	password, err := db.Bootstrap(ctx, cfg.AdminPassword)
 	if err != nil {
