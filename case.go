@@ -128,6 +128,11 @@ type Complainant struct {
 	OrgName    string `json:"org_name,omitempty"`    // an organisation complaining
 	CreditCode string `json:"credit_code,omitempty"` // 统一社会信用代码
 	LegalRep   string `json:"legal_rep,omitempty"`   // 法定代表人
+	// Address (通讯地址) and Email are where a letter or an e-mail reaches
+	// the customer: personal data, sealed at rest like the numbers above and
+	// masked in every answer (MaskAddress, MaskEmail).
+	Address string `json:"address,omitempty"`
+	Email   string `json:"email,omitempty"`
 }
 
 // Respondent is who the complaint is about: a unit and possibly a staff member.
@@ -490,6 +495,12 @@ func (c *Complainant) validate(p *Problems) {
 	}
 	c.CreditCode = strings.ToUpper(c.CreditCode)
 	checkText(p, "complainant.legal_rep", c.LegalRep, 0, 100)
+	c.Address = strings.TrimSpace(c.Address)
+	checkText(p, "complainant.address", c.Address, 0, 200)
+	c.Email = NormalizeEmail(c.Email)
+	if c.Email != "" && (len(c.Email) > 254 || !emailPattern.MatchString(c.Email)) {
+		p.AddKey("complainant.email", ProblemEmail)
+	}
 }
 
 // TrackingNumber builds the tracking number printed for the customer: two
@@ -575,8 +586,9 @@ type Lookup struct {
 // Validate checks that a lookup names at least one number to look up.
 func (l Lookup) Validate() error {
 	if l.Phone == "" && l.IDNumber == "" && l.Account == "" {
-		return &Error{Code: EINVALID, Message: "invalid input",
-			Fields: map[string]string{"phone": "give a phone, id_number or account to look up"}}
+		var p Problems
+		p.AddKey("phone", ProblemRequired)
+		return p.Err()
 	}
 	return nil
 }
@@ -589,10 +601,12 @@ const (
 	PIIIDNumber PIIField = "id_number"
 	PIIPhone    PIIField = "phone"
 	PIIAccount  PIIField = "account"
+	PIIAddress  PIIField = "address"
+	PIIEmail    PIIField = "email"
 )
 
 // PIIFields lists the protected fields.
-var PIIFields = []PIIField{PIIIDNumber, PIIPhone, PIIAccount}
+var PIIFields = []PIIField{PIIIDNumber, PIIPhone, PIIAccount, PIIAddress, PIIEmail}
 
 // RevealRequest asks to see one protected field in full, with the reason
 // that the audit trail records.
@@ -605,7 +619,7 @@ type RevealRequest struct {
 func (r RevealRequest) Validate() error {
 	var p Problems
 	if !oneOf(r.Field, PIIFields) {
-		p.Add("field", "must be id_number, phone or account")
+		p.AddKey("field", ProblemChoice, valueList(PIIFields))
 	}
 	checkText(&p, "reason", r.Reason, 2, 500)
 	return p.Err()

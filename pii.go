@@ -33,6 +33,21 @@ func MaskPhone(s string) string {
 // MaskAccount masks an account or card number: first 6 and last 4 kept.
 func MaskAccount(s string) string { return maskMiddle(s, 6, 4) }
 
+// MaskAddress masks a postal address: its first six characters kept (the
+// province and city, or the district: 北京市海淀区****), the rest starred,
+// so the street, building and door number are never shown.
+func MaskAddress(s string) string {
+	r := []rune(s)
+	if len(r) == 0 {
+		return ""
+	}
+	keep := 6
+	if len(r) <= keep {
+		keep = len(r) / 3
+	}
+	return string(r[:keep]) + "****"
+}
+
 // MaskName masks a personal name for lists where policy says so: the surname
 // and a star per remaining character (张*, 欧阳**).
 func MaskName(s string) string {

@@ -18,6 +18,11 @@ func TestMasks(t *testing.T) {
 		{MaskName("欧阳娜娜"), "欧***"},
 		{MaskID(""), ""},
 		{MaskID("1234"), "***4"},
+		{MaskEmail("wang.fang@bank.example"), "w***@bank.example"},
+		{MaskEmail("张三@例子.中国"), "张***@例子.中国"},
+		{MaskAddress("北京市海淀区中关村大街1号院3号楼502"), "北京市海淀区****"},
+		{MaskAddress("海淀区"), "海****"},
+		{MaskAddress(""), ""},
 	}
 	for i, tt := range tests {
 		if tt.got != tt.want {

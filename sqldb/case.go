@@ -275,7 +275,8 @@ func (s *CaseService) Reveal(ctx context.Context, no string, req redress.RevealR
 		if err != nil {
 			return err
 		}
-		sealed := map[redress.PIIField]string{redress.PIIIDNumber: c.idEnc, redress.PIIPhone: c.phoneEnc, redress.PIIAccount: c.accountEnc}[req.Field]
+		sealed := map[redress.PIIField]string{redress.PIIIDNumber: c.idEnc, redress.PIIPhone: c.phoneEnc, redress.PIIAccount: c.accountEnc,
+			redress.PIIAddress: c.addressEnc, redress.PIIEmail: c.emailEnc}[req.Field]
 		if value, err = s.db.open(sealed, piiAAD(c.No, string(req.Field))); err != nil {
 			return fmt.Errorf("reveal %s of %s: %w", req.Field, c.No, err)
 		}

@@ -23,6 +23,7 @@ type caseRow struct {
 	respondentOrgID, respondentStaffID   int64
 	accountableStaffID                   int64  // the determination's AccountableStaff
 	idEnc, phoneEnc, accountEnc          string // sealed
+	addressEnc, emailEnc                 string // sealed; their masked forms are on the case
 	idIndex, phoneIndex, accountIndex    string // blind indexes, written only
 	amountFen, redressFen                sql.NullInt64
 	replyJSON, contactJSON               string
@@ -54,6 +55,10 @@ var caseColumns = []caseColumn{
 	{"c_org_name", func(c *caseRow) any { return c.Complainant.OrgName }, false},
 	{"c_credit_code", func(c *caseRow) any { return c.Complainant.CreditCode }, false},
 	{"c_legal_rep", func(c *caseRow) any { return c.Complainant.LegalRep }, false},
+	{"c_address_enc", func(c *caseRow) any { return c.addressEnc }, false},
+	{"c_address_masked", func(c *caseRow) any { return c.Complainant.Address }, false}, // masked by seal
+	{"c_email_enc", func(c *caseRow) any { return c.emailEnc }, false},
+	{"c_email_masked", func(c *caseRow) any { return c.Complainant.Email }, false},
 	{"respondent_org_id", func(c *caseRow) any { return nullID(c.respondentOrgID) }, false},
 	{"respondent_staff_id", func(c *caseRow) any { return nullID(c.respondentStaffID) }, false},
 	{"accusation", func(c *caseRow) any { return c.Accusation }, false},
@@ -212,6 +217,8 @@ func (c *caseRow) seal(k *redress.Keyring) {
 	c.phoneEnc, c.phoneIndex = k.Seal(p.Phone, piiAAD(c.No, "phone")), k.BlindIndex("phone", p.Phone)
 	c.accountEnc, c.accountIndex = k.Seal(p.Account, piiAAD(c.No, "account")), k.BlindIndex("account", p.Account)
 	p.IDNumber, p.Phone, p.Account = redress.MaskID(p.IDNumber), redress.MaskPhone(p.Phone), redress.MaskAccount(p.Account)
+	c.addressEnc, c.emailEnc = k.Seal(p.Address, piiAAD(c.No, "address")), k.Seal(p.Email, piiAAD(c.No, "email"))
+	p.Address, p.Email = redress.MaskAddress(p.Address), redress.MaskEmail(p.Email)
 }
 
 // newCaseRow builds the row of a case just registered from its
@@ -263,7 +270,8 @@ const caseSelect = `SELECT c.id, c.no, c.kind, c.channel, c.received_at,
 	COALESCE(c.signed_off_by_id, 0), COALESCE(so.login, ''), c.signed_off_at, c.satisfaction, c.closed_at, c.end_reason,
 	c.reply_satisfied_at, c.reply_satisfied_by, c.contact_json, c.agreed_reply_due, c.decision_start, c.accept_decision,
 	c.created_at, c.updated_at,
-	c.regulator_source, c.regulator_forwarded_on, c.regulator_finding, c.regulator_finding_on, c.regulator_finding_ref
+	c.regulator_source, c.regulator_forwarded_on, c.regulator_finding, c.regulator_finding_on, c.regulator_finding_ref,
+	c.c_address_enc, c.c_address_masked, c.c_email_enc, c.c_email_masked
 FROM cases c
 JOIN org_units o ON o.id = c.org_id
 JOIN org_units oo ON oo.id = c.origin_org_id
@@ -299,7 +307,8 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		&c.signedOffByID, &c.SignedOffBy, &signedOffAt, &c.Satisfaction, &closedAt, &c.EndReason,
 		&satisfiedAt, &c.ReplySatisfiedBy, &c.contactJSON, &c.AgreedReplyDue, &c.DecisionStart, &c.AcceptDecision,
 		&created, &updated,
-		&c.RegulatorSource, &c.RegulatorForwardedOn, &c.RegulatorFinding, &c.RegulatorFindingOn, &c.RegulatorFindingRef)
+		&c.RegulatorSource, &c.RegulatorForwardedOn, &c.RegulatorFinding, &c.RegulatorFindingOn, &c.RegulatorFindingRef,
+		&c.addressEnc, &c.Complainant.Address, &c.emailEnc, &c.Complainant.Email)
 	if err != nil {
 		return nil, err
 	}

@@ -154,7 +154,8 @@ func sampleCase() redress.NewCase {
 	return redress.NewCase{Kind: redress.KindComplaint, Channel: redress.ChannelCounter,
 		ReceivedAt: time.Date(2026, 11, 20, 9, 30, 0, 0, redress.Beijing),
 		Complainant: redress.Complainant{Name: "张三", IDType: redress.IDResident, IDNumber: "110101199003071234",
-			Phone: "13812345678", Account: "6222021234567890123"},
+			Phone: "13812345678", Account: "6222021234567890123",
+			Address: "北京市海淀区中关村大街1号院3号楼502", Email: "zhang.san@mail.example"},
 		Subject: "理财产品收益与宣传不符", Description: "客户称购买的理财产品实际收益远低于宣传。", Request: "赔偿差额",
 		Amount: "5000.00", CodeA: "A01", CodeB: "B06", CodeC: "C08"}
 }

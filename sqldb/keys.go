@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"redress"
 )
@@ -56,22 +57,37 @@ func (db *DB) RotateKeys(ctx context.Context) (*RotationReport, error) {
 type sealedRow struct {
 	id      int64
 	no      string
-	columns [3]string // id_number, phone, account
+	columns [len(sealedColumns)]string // as sealedColumns
 }
 
-var sealedColumns = [3]string{"c_id_number_enc", "c_phone_enc", "c_account_enc"}
-var sealedFields = [3]string{"id_number", "phone", "account"}
+// sealedColumns are the sealed columns of a case and sealedFields the
+// fields they hold (the seal's associated data names the field).
+var (
+	sealedColumns = [...]string{"c_id_number_enc", "c_phone_enc", "c_account_enc", "c_address_enc", "c_email_enc"}
+	sealedFields  = [len(sealedColumns)]string{"id_number", "phone", "account", "address", "email"}
+)
+
+// rotateSelect and rotateUpdate read and conditionally rewrite the sealed
+// columns of a case, in sealedColumns' order.
+var (
+	rotateSelect = `SELECT id, no, ` + strings.Join(sealedColumns[:], ", ") + ` FROM cases WHERE id > ? ORDER BY id LIMIT ?`
+	rotateUpdate = `UPDATE cases SET ` + strings.Join(sealedColumns[:], " = ?, ") + ` = ? WHERE id = ? AND ` +
+		strings.Join(sealedColumns[:], " = ? AND ") + ` = ?`
+)
 
 func (db *DB) rotateBatch(ctx context.Context, ring *redress.Keyring, after int64, report *RotationReport) (int, int64, error) {
-	rows, err := db.reads().QueryContext(ctx, `SELECT id, no, c_id_number_enc, c_phone_enc, c_account_enc
-		FROM cases WHERE id > ? ORDER BY id LIMIT ?`, after, rotateBatch)
+	rows, err := db.reads().QueryContext(ctx, rotateSelect, after, rotateBatch)
 	if err != nil {
 		return 0, 0, err
 	}
 	var batch []sealedRow
 	for rows.Next() {
 		var r sealedRow
-		if err := rows.Scan(&r.id, &r.no, &r.columns[0], &r.columns[1], &r.columns[2]); err != nil {
+		dest := []any{&r.id, &r.no}
+		for i := range r.columns {
+			dest = append(dest, &r.columns[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
 			rows.Close()
 			return 0, 0, err
 		}
@@ -94,9 +110,15 @@ func (db *DB) rotateBatch(ctx context.Context, ring *redress.Keyring, after int6
 			if !changed {
 				continue
 			}
-			res, err := tx.ExecContext(ctx, `UPDATE cases SET c_id_number_enc = ?, c_phone_enc = ?, c_account_enc = ?
-				WHERE id = ? AND c_id_number_enc = ? AND c_phone_enc = ? AND c_account_enc = ?`,
-				resealed[0], resealed[1], resealed[2], r.id, r.columns[0], r.columns[1], r.columns[2])
+			args := make([]any, 0, 2*len(sealedColumns)+1)
+			for _, v := range resealed {
+				args = append(args, v)
+			}
+			args = append(args, r.id)
+			for _, v := range r.columns {
+				args = append(args, v)
+			}
+			res, err := tx.ExecContext(ctx, rotateUpdate, args...)
 			if err != nil {
 				return err
 			}
@@ -112,7 +134,7 @@ func (db *DB) rotateBatch(ctx context.Context, ring *redress.Keyring, after int6
 }
 
 // reseal opens each old-version field of a row and seals it under the current key.
-func (db *DB) reseal(ring *redress.Keyring, r sealedRow) ([3]string, bool, error) {
+func (db *DB) reseal(ring *redress.Keyring, r sealedRow) ([len(sealedColumns)]string, bool, error) {
 	out, changed := r.columns, false
 	for i, sealed := range r.columns {
 		if sealed == "" || redress.SealedVersion(sealed) == ring.Current() {

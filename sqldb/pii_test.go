@@ -26,8 +26,18 @@ func TestRevealIsAudited(t *testing.T) {
 	if id.Value != "110101199003071234" {
 		t.Fatalf("reveal id: %v", id)
 	}
+	// The address a letter is posted to and the e-mail are sealed as the
+	// numbers are: masked on every read, in full only by a reveal.
+	read, err := f.cases.Case(f.as("mgr.bj"), c.No)
+	if err != nil || read.Complainant.Address != "北京市海淀区****" || read.Complainant.Email != "z***@mail.example" {
+		t.Fatalf("address and e-mail as read: %+v %v", read.Complainant, err)
+	}
+	address, err := f.cases.Reveal(f.as("mgr.bj"), c.No, redress.RevealRequest{Field: redress.PIIAddress, Reason: "邮寄处理意见书"})
+	if err != nil || address.Value != "北京市海淀区中关村大街1号院3号楼502" {
+		t.Fatalf("reveal address: %v %v", address, err)
+	}
 	page, err := NewAuditService(f.db).ListEvents(f.as("auditor"), redress.AuditFilter{Action: "case.reveal", CaseNo: c.No})
-	if err != nil || len(page.Events) != 2 || page.Events[1].Actor != "mgr.bj" || page.Events[1].Detail != "回访客户确认满意度" {
+	if err != nil || len(page.Events) != 3 || page.Events[2].Actor != "mgr.bj" || page.Events[2].Detail != "回访客户确认满意度" {
 		t.Fatalf("reveals in the audit trail: %+v %v", page, err)
 	}
 	for _, e := range page.Events {
@@ -123,7 +133,8 @@ func TestKeyRotation(t *testing.T) {
 		t.Fatalf("rotate: %+v %v", report, err)
 	}
 	var old int
-	f.db.read.QueryRow(`SELECT (SELECT COUNT(*) FROM cases WHERE c_phone_enc LIKE 'v1:%' OR c_id_number_enc LIKE 'v1:%')
+	f.db.read.QueryRow(`SELECT (SELECT COUNT(*) FROM cases WHERE c_phone_enc LIKE 'v1:%' OR c_id_number_enc LIKE 'v1:%'
+		OR c_address_enc LIKE 'v1:%' OR c_email_enc LIKE 'v1:%')
 		+ (SELECT COUNT(*) FROM users WHERE mobile_enc LIKE 'v1:%')`).Scan(&old)
 	if old != 0 {
 		t.Fatalf("%d fields still under key 1", old)
@@ -173,7 +184,7 @@ func TestNoPersonalDataInTheFile(t *testing.T) {
 	if !bytes.Contains(after, []byte("理财产品收益与宣传不符")) {
 		t.Fatal("the database's contents do not show the case's subject: the check below would prove nothing")
 	}
-	for _, secret := range []string{"110101199003071234", "13812345678", "6222021234567890123"} {
+	for _, secret := range []string{"110101199003071234", "13812345678", "6222021234567890123", "中关村大街1号院", "zhang.san@mail.example"} {
 		if bytes.Contains(after, []byte(secret)) || bytes.Contains(before, []byte(secret)) {
 			t.Errorf("the %s database holds %s in clear", testEngine.Name, secret)
 		}

@@ -192,7 +192,7 @@ func newCaseFromForm(f url.Values) (redress.NewCase, map[string]string) {
 	n := redress.NewCase{Kind: redress.Kind(f.Get("kind")), Channel: redress.Channel(f.Get("channel")),
 		Complainant: redress.Complainant{Name: f.Get("name"), IDType: redress.IDType(f.Get("id_type")), IDNumber: f.Get("id_number"),
 			Phone: f.Get("phone"), Account: f.Get("account"), OrgName: f.Get("org_name"), CreditCode: f.Get("credit_code"),
-			LegalRep: f.Get("legal_rep")},
+			LegalRep: f.Get("legal_rep"), Address: f.Get("address"), Email: f.Get("email")},
 		Respondent: redress.Respondent{Org: f.Get("respondent_org"), Staff: strings.TrimSpace(f.Get("respondent_staff"))},
 		Accusation: f.Get("accusation") == "yes",
 		Subject:    f.Get("subject"), Description: f.Get("description"), Request: f.Get("request"),

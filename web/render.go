@@ -71,6 +71,8 @@ func newUI() (*ui, error) {
 		// cases (redress.MayRegister): the first responders and handlers.
 		"handlesCases": func(u *redress.User) bool { return u != nil && redress.MayRegister(u.Role) },
 		"seq":          func(items ...string) []string { return items },
+		// lookupFields are the numbers the search page's lookup is by.
+		"lookupFields": func() []string { return lookupFields },
 		// asset is the content-named URL of a static file (asset.go).
 		"asset": u.assetURL,
 		// percent shows a share (0 to 1) as a percentage with one decimal.

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"redress"
 )
@@ -20,6 +21,7 @@ func (s *Server) searchRoutes() []route {
 				{"format", "string", "json (default), or csv or xlsx: the results as a file (also by Accept: text/csv or the XLSX type)"}},
 			out: searchAnswer{}, handle: s.handleSearch},
 		{method: "GET", path: "/search", access: pageAuth, handle: s.handleSearchPage},
+		{method: "POST", path: "/search/lookup", access: pageAuth, handle: s.handleLookupSubmit},
 	}
 }
 
@@ -73,12 +75,29 @@ type searchPage struct {
 	More      bool
 	Capped    bool
 	MoreLimit int
+	// Lookup is the answer of a lookup by number, nil before one.
+	Lookup *lookupAnswer
+}
+
+// lookupFields are the numbers a lookup may be by, in the form's order.
+var lookupFields = []string{"phone", "id_number", "account"}
+
+// lookupAnswer is what the search page shows of a lookup by number: the
+// cases in the user's scope (their numbers masked, as everywhere), and
+// whether there are more than those shown.
+type lookupAnswer struct {
+	Cases []*redress.Case
+	More  bool
 }
 
 // handleSearchPage shows the results of the header's search box, saying how
 // many it shows and whether there are more: it asks the service for one
 // result more than it shows.
 func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) error {
+	if r.URL.Query().Get("q") == "" { // the page opened from the menu: the lookup form alone
+		s.render(w, r, http.StatusOK, "search", &pageData{Title: "search.title", Data: &searchPage{MoreLimit: maxSearchLimit}})
+		return nil
+	}
 	q, err := searchQueryFrom(r)
 	if err != nil {
 		return err
@@ -102,6 +121,51 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	p.Capped = !p.More && len(p.Results) >= maxSearchLimit
 	d.Data = p
+	s.render(w, r, http.StatusOK, "search", d)
+	return nil
+}
+
+// handleLookupSubmit finds the cases of one phone, ID or account number
+// through the blind index, as POST /api/v1/cases/lookup does: the number
+// travels in the form's body, never in the URL (nor the browser's history),
+// and the answer shows it masked.
+func (s *Server) handleLookupSubmit(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		return invalid("the form could not be read", nil)
+	}
+	d := &pageData{Title: "search.title", Form: r.PostForm}
+	p := &searchPage{MoreLimit: maxSearchLimit}
+	d.Data = p
+	number := strings.TrimSpace(r.PostForm.Get("number"))
+	var problems redress.Problems
+	l := redress.Lookup{Limit: maxSearchLimit}
+	switch field := r.PostForm.Get("field"); field {
+	case "phone":
+		l.Phone = number
+	case "id_number":
+		l.IDNumber = number
+	case "account":
+		l.Account = number
+	default:
+		problems.AddKey("field", redress.ProblemChoice, strings.Join(lookupFields, ", "))
+	}
+	if number == "" {
+		problems.AddKey("number", redress.ProblemRequired)
+	}
+	err := problems.Err()
+	var page *redress.CasePage
+	if err == nil {
+		page, err = s.svc.Cases.ListCases(r.Context(), redress.CaseFilter{Phone: l.Phone, IDNumber: l.IDNumber, Account: l.Account, Limit: l.Limit})
+	}
+	switch {
+	case redress.ErrorCode(err) == redress.EINVALID:
+		d.Error, d.Fields = pageMessage(err), pageFields(err)
+	case err != nil:
+		return err
+	default:
+		p.Lookup = &lookupAnswer{Cases: page.Cases, More: page.NextCursor != ""}
+	}
 	s.render(w, r, http.StatusOK, "search", d)
 	return nil
 }
