@@ -83,6 +83,16 @@ func (d Date) AddDays(n int) Date {
 	return NewDate(d.year, d.month, d.day+n)
 }
 
+// AddMonths returns the date n calendar months after d (before d when
+// n < 0), on the same day of the month or, when that month is shorter, its
+// last day: 2026-01-31 plus one month is 2026-02-28, never March.
+func (d Date) AddMonths(n int) Date {
+	first := NewDate(d.year, d.month+time.Month(n), 1)
+	last := first.AddDays(32)
+	last = NewDate(last.year, last.month, 1).AddDays(-1)
+	return NewDate(first.year, first.month, min(d.day, last.day))
+}
+
 // Sub returns the number of calendar days from o to d: positive when d is
 // after o.
 func (d Date) Sub(o Date) int {

@@ -38,6 +38,8 @@ const (
 	SubjectKeys     SubjectKind = "keys"     // no id: the one keyring
 	SubjectSystem   SubjectKind = "system"   // no id: the installation itself (bootstrap)
 	SubjectExport   SubjectKind = "export"   // id: what was exported (cases, stats, audit)
+	// SubjectCorrective is a corrective action (整改); id: its reference, ZG-000012.
+	SubjectCorrective SubjectKind = "corrective"
 )
 
 // Subject is what an audit event is about: a case, a user, a token, ...

@@ -381,6 +381,10 @@ type SweepReport struct {
 	Overdue       int  // overdue notices (one per case and clock)
 	Escalated     int  // cases escalated one level
 	Notifications int  // outbox rows written
+	// CorrectiveOverdue counts the corrective actions (整改) past their due
+	// date noticed for the first time: their owners and the managers above
+	// were told.
+	CorrectiveOverdue int
 	// CalendarDays is set when the due-soon window was counted in calendar
 	// days because a holiday schedule it needs is missing.
 	CalendarDays bool

@@ -80,6 +80,9 @@ var errNothingToDo = errors.New("nothing to do")
 // is then counted in calendar days, and the administrators get an in-app
 // alert, once per region and year, that the schedule must be added.
 //
+// Open corrective actions past their due date are noticed too, once per
+// action and due date (sweepCorrective).
+//
 // A failure on one case does not stop the others: the report counts what
 // was done and the error joins every failure.
 func (db *DB) Sweep(ctx context.Context, now time.Time, opts SweepOptions) (*redress.SweepReport, error) {
@@ -115,6 +118,11 @@ func (db *DB) Sweep(ctx context.Context, now time.Time, opts SweepOptions) (*red
 				errs = append(errs, fmt.Errorf("case %s %s: %w", cand.no, clock, err))
 			}
 		}
+	}
+	n, err := db.sweepCorrective(ctx, now)
+	report.CorrectiveOverdue = n
+	if err != nil {
+		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return report, fmt.Errorf("sweep: %w", err)
