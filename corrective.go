@@ -139,6 +139,9 @@ type CorrectiveEffect struct {
 	AfterTo      Date `json:"after_to"`
 	After        int  `json:"after"`
 	AfterPartial bool `json:"after_partial"` // the after window has not ended yet: counted up to today
+	// AfterNotStarted: the after window starts after today (the action was
+	// done today, or is not done yet): nothing is counted after.
+	AfterNotStarted bool `json:"after_not_started"`
 	// Fewer says whether the after count is below the before count, scaled
 	// to the days counted when the window is partial.
 	Fewer bool `json:"fewer"`
@@ -168,6 +171,7 @@ func EffectWindows(months int, opened, done, today Date) (beforeFrom, beforeTo, 
 func (e *CorrectiveEffect) FinishEffect() {
 	beforeDays := e.BeforeTo.Sub(e.BeforeFrom) + 1
 	afterDays := e.AfterTo.Sub(e.AfterFrom) + 1
+	e.AfterNotStarted = afterDays <= 0
 	if afterDays <= 0 || beforeDays <= 0 {
 		e.Fewer = false
 		return
@@ -241,7 +245,7 @@ func (n *NewCorrectiveAction) Validate(today Date) error {
 	if d, err := ParseDate(n.Due); err != nil {
 		p.AddKey("due", ProblemDate)
 	} else if d.Before(today) {
-		p.Add("due", "is before today")
+		p.AddKey("due", ProblemBeforeToday)
 	}
 	if n.EffectMonths == 0 {
 		n.EffectMonths = DefaultEffectMonths
@@ -356,7 +360,7 @@ func CorrectiveRule(a *CorrectiveAction, u *User, req CorrectiveRequest, today D
 			if d, err := ParseDate(req.NewDue); err != nil {
 				p.AddKey("new_due", ProblemDate)
 			} else if d.Before(today) {
-				p.Add("new_due", "is before today")
+				p.AddKey("new_due", ProblemBeforeToday)
 			}
 		}
 	}
@@ -431,6 +435,10 @@ type CorrectiveService interface {
 	StepCorrective(ctx context.Context, id int64, req CorrectiveRequest) (*CorrectiveAction, error)
 	// CorrectiveSummary counts the actions of a unit's subtree (the
 	// caller's unit when org is ""), those opened in [from, to] apart.
-	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID, ENOTFOUND.
 	CorrectiveSummary(ctx context.Context, org string, from, to Date) (*CorrectiveSummary, error)
+	// CorrectiveOfCase lists the actions that link a case, those the
+	// caller may see.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN.
+	CorrectiveOfCase(ctx context.Context, no string) ([]*CorrectiveAction, error)
 }

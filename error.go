@@ -233,6 +233,8 @@ const (
 	ProblemAccount = "account"
 	// ProblemCreditCode: not an 18-character unified social credit code (GB 32100).
 	ProblemCreditCode = "credit_code"
+	// ProblemBeforeToday: a date that must be today or later (a due date).
+	ProblemBeforeToday = "before_today"
 	// ProblemSearchTerms: a query with no letter, digit or Chinese character.
 	ProblemSearchTerms = "search_terms"
 )
@@ -270,6 +272,7 @@ var problemTexts = map[string]string{
 	ProblemMobile:          "not a mainland mobile number: 11 digits starting with 1, e.g. 13812345678",
 	ProblemCodePattern:     "must be the dimension letter followed by 2-8 digits, e.g. B0301",
 	ProblemCodeParent:      "must be a prefix of the code",
+	ProblemBeforeToday:     "is before today",
 	ProblemFlatList:        "the root-cause list has one level: leave it empty",
 	ProblemResidentID:      "not an 18-character resident ID number",
 	ProblemOtherID:         "must be 5-30 letters and digits",

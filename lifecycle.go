@@ -127,7 +127,8 @@ var (
 	managerRoles = []Role{RoleManager, RoleBranchHead, RoleHQService}
 	signRoles    = []Role{RoleBranchHead, RoleHQService}
 
-	determinationFields = []string{"liability", "responsible_party", "root_cause", "accountability"}
+	determinationFields = []string{"liability", "responsible_party", "root_cause", "accountability",
+		"root_cause_code", "accountability_measure", "accountable_staff"} // accountability.go
 	noticeFields        = []string{"notice_method", "notice_at", "notice_proof"}
 	replyFields         = []string{"facts", "basis", "outcome", "redress", "redress_amount", "remedies",
 		"notice_method", "notice_at", "notice_proof"}

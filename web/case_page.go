@@ -52,6 +52,12 @@ type casePage struct {
 	RootCauseName string
 
 	Review reviewPage // review.go: the reviewing unit, the next review, the results
+
+	// Corrective lists the corrective actions (整改) linking the case;
+	// CorrectiveLink opens one from it, filled with its cause, business
+	// and unit, when the user may open one and the case is determined.
+	Corrective     []*redress.CorrectiveAction
+	CorrectiveLink string
 }
 
 func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
@@ -83,6 +89,9 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 	if err := s.loadDeterminationChoices(ctx, p, pageLang(r)); err != nil {
 		return nil, err
 	}
+	if err := s.loadCorrective(ctx, p, u); err != nil {
+		return nil, err
+	}
 	if slices.Contains(p.Actions, redress.ActionAccept) || slices.Contains(p.Actions, redress.ActionAssign) ||
 		slices.Contains(p.Actions, redress.ActionDetermine) || slices.Contains(p.Actions, redress.ActionResolveOnSpot) {
 		if p.Users, err = s.svc.Users.ListUsers(ctx, redress.UserFilter{}); err != nil {
@@ -90,6 +99,29 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 		}
 	}
 	return p, nil
+}
+
+// loadCorrective reads the corrective actions that link the case and, for
+// a user who opens them, the link that opens one from a determined case.
+func (s *Server) loadCorrective(ctx context.Context, p *casePage, u *redress.User) error {
+	if s.svc.Corrective == nil {
+		return nil
+	}
+	list, err := s.svc.Corrective.CorrectiveOfCase(ctx, p.Case.No)
+	if err != nil {
+		return err
+	}
+	p.Corrective = list
+	if d := p.Case.Determination; d != nil && u != nil && redress.MayOpenCorrective(u.Role) {
+		org := p.Case.Respondent.Org
+		if org == "" {
+			org = p.Case.OriginOrg
+		}
+		q := url.Values{"source": {string(redress.SourceCases)}, "cases": {p.Case.No}, "root_cause_code": {d.RootCauseCode},
+			"code_b": {p.Case.CodeB}, "org": {org}}
+		p.CorrectiveLink = "/corrective/new?" + q.Encode()
+	}
+	return nil
 }
 
 // dueWarnings words the warnings of a case's due dates by meaning, from the

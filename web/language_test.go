@@ -151,7 +151,7 @@ func TestEveryPageInItsLanguage_Issue13Item5(t *testing.T) {
 	gets := map[string][]string{
 		"mgr": {"/", "/cases/new", "/cases/new?channel=visit", "/cases/new?kind=petition", "/cases/" + no, "/cases/" + no + "/receipt",
 			"/cases/" + no + "/print/registration", "/cases/" + pno, "/cases/" + pno + "/receipt", "/admin/tokens", "/search?q=%E7%90%86%E8%B4%A2", "/search?q=%E7%90%86",
-			"/search?q=" + url.QueryEscape(strings.Repeat("理", 51)), "/reviews/new"},
+			"/search?q=" + url.QueryEscape(strings.Repeat("理", 51)), "/reviews/new", "/corrective", "/corrective/new", "/corrective?status=nope"},
 		"staff": {"/", "/cases/new"},
 		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings",
 			"/cases/" + no, "/"},
@@ -168,6 +168,7 @@ func TestEveryPageInItsLanguage_Issue13Item5(t *testing.T) {
 		{"mgr", "/cases/" + no + "/act/accept", url.Values{"version": {"999"}}},
 		{"mgr", "/cases/" + no + "/act/assign", url.Values{"version": {"x"}}},
 		{"mgr", "/reviews/new", url.Values{}},
+		{"mgr", "/corrective/new", url.Values{"effect_months": {"13"}, "due": {"2020-01-01"}, "cases": {"nope"}}},
 		{"admin", "/admin/orgs", url.Values{"code": {"bad code!"}, "name": {long}, "kind": {"outlet"}, "parent": {"HQ"}}},
 		{"admin", "/admin/orgs", url.Values{"code": {"BJ"}, "name": {"北京"}, "kind": {"branch"}, "parent": {"HQ"}}},
 		{"admin", "/admin/users", url.Values{"login": {"X"}, "name": {""}, "role": {"nobody"}, "org": {"ZZ"}, "password": {"short"}}},

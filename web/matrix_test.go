@@ -133,6 +133,7 @@ func actionBody(a redress.Action, version int) string {
 	fields := map[string]string{
 		"handler": `"staff.in"`, "reason": `"依规处理"`, "text": `"处理记录"`, "satisfaction": `"satisfied"`,
 		"liability": `"no_fault"`, "root_cause": `"客户误解"`, "responsible_party": `""`, "accountability": `""`,
+		"root_cause_code": `"R01"`, "accountability_measure": `"none"`, "accountable_staff": `""`,
 		"facts": `"经核实"`, "basis": `"合同约定"`, "outcome": `"not_upheld"`, "redress": `""`, "redress_amount": `""`,
 		"remedies": `["review"]`, "notice_method": `"phone"`, "notice_at": `"` + time.Now().Add(-time.Hour).Format(time.RFC3339) + `"`,
 		"notice_proof": `"电话录音"`, "approval": `"审批-1"`, "cause": `"mediation"`,

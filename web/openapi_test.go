@@ -66,6 +66,11 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/unit-counts":        "/api/v1/unit-counts", "POST /api/v1/unit-counts": "/api/v1/unit-counts",
 		"GET /api/v1/unit-reports": "/api/v1/unit-reports?month=2026-11", "POST /api/v1/unit-reports": "/api/v1/unit-reports",
 		"GET /api/v1/unit-reports/{org}/{month}": "/api/v1/unit-reports/BJ/2026-11",
+		"GET /api/v1/corrective-actions":         "/api/v1/corrective-actions", "POST /api/v1/corrective-actions": "/api/v1/corrective-actions",
+		"GET /api/v1/corrective-actions/summary":     "/api/v1/corrective-actions/summary?from=2026-11-01&to=2026-11-30",
+		"GET /api/v1/corrective-actions/{id}":        "/api/v1/corrective-actions/1",
+		"GET /api/v1/corrective-actions/{id}/effect": "/api/v1/corrective-actions/1/effect",
+		"POST /api/v1/corrective-actions/{id}/steps": "/api/v1/corrective-actions/1/steps",
 	}
 	documented := []string{}
 	for path, item := range doc.Paths {

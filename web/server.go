@@ -41,6 +41,8 @@ type Services struct {
 	Reports redress.ReportService
 	// UnitReports keeps the units' monthly reports to their superiors.
 	UnitReports redress.UnitReportService
+	// Corrective keeps the corrective actions (整改).
+	Corrective redress.CorrectiveService
 	// Search finds cases by number, name or text.
 	Search redress.SearchService
 	// Evidence keeps the files of cases.
@@ -131,6 +133,7 @@ func (s *Server) routeTable() []route {
 		s.settingsRoutes(), s.reviewRequestRoutes(), // review: the mediation body, a request from any unit
 		s.assessmentRoutes(),                                         // the staff assessment (考核)
 		s.reportRoutes(), s.unitCountsRoutes(), s.unitReportRoutes(), // the regulator's forms, the units' counts, the monthly reports
+		s.correctiveRoutes(), // corrective actions (整改)
 	)
 }
 

@@ -33,6 +33,9 @@ type statsPage struct {
 	// Charts are the JSON the charts draw (app.js): the trend, the shares
 	// by kind, business code and root cause, the units.
 	Charts map[string]string
+	// Corrective counts the unit's corrective actions (整改), those opened
+	// in the period apart: open ones and their effect, as DOMAIN.md §7 asks.
+	Corrective *redress.CorrectiveSummary
 }
 
 // statsTable is one breakdown as a table: its title and its rows named.
@@ -100,6 +103,13 @@ func (s *Server) handleStatsPage(w http.ResponseWriter, r *http.Request) error {
 	p.Stats = st
 	if err := s.nameStats(ctx, t, p); err != nil {
 		return err
+	}
+	if s.svc.Corrective != nil {
+		from, _ := redress.ParseDate(p.From) // the engine accepted the period
+		to, _ := redress.ParseDate(p.To)
+		if p.Corrective, err = s.svc.Corrective.CorrectiveSummary(ctx, p.Org, from, to); err != nil {
+			return err
+		}
 	}
 	s.render(w, r, http.StatusOK, "stats", d)
 	return nil

@@ -86,6 +86,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Stats:         sqldb.NewStatsService(db),
 		Reports:       sqldb.NewReportService(db),
 		UnitReports:   sqldb.NewUnitReportService(db),
+		Corrective:    sqldb.NewCorrectiveService(db),
 		Exports:       sqldb.NewExportService(db),
 		Assessment:    sqldb.NewAssessmentService(db),
 		Codes:         sqldb.NewCodeService(db),
