@@ -129,8 +129,8 @@ var (
 
 	determinationFields = []string{"liability", "responsible_party", "root_cause", "accountability",
 		"root_cause_code", "accountability_measure", "accountable_staff"} // accountability.go
-	noticeFields        = []string{"notice_method", "notice_at", "notice_proof"}
-	replyFields         = []string{"facts", "basis", "outcome", "redress", "redress_amount", "remedies",
+	noticeFields = []string{"notice_method", "notice_at", "notice_proof"}
+	replyFields  = []string{"facts", "basis", "outcome", "redress", "redress_amount", "remedies",
 		"notice_method", "notice_at", "notice_proof"}
 )
 

@@ -22,7 +22,7 @@ func (s *Server) correctiveRoutes() []route {
 			status: http.StatusCreated, body: redress.NewCorrectiveAction{}, out: redress.CorrectiveAction{}, handle: s.handleCorrectiveOpen},
 		{method: "GET", path: "/api/v1/corrective-actions/summary", summary: "Counts of a unit's corrective actions: open, overdue, awaiting verification, verified, effective, sent back; opened in the period",
 			query: []param{{"org", "string", "a unit's code (default: the caller's unit)"}, {"from", "string", "YYYY-MM-DD (required)"}, {"to", "string", "YYYY-MM-DD (required)"}},
-			out: redress.CorrectiveSummary{}, handle: s.handleCorrectiveSummary},
+			out:   redress.CorrectiveSummary{}, handle: s.handleCorrectiveSummary},
 		{method: "GET", path: "/api/v1/corrective-actions/{id}", summary: "One corrective action with its progress, verifications and the accountability of its cases",
 			out: redress.CorrectiveAction{}, handle: s.handleCorrectiveView},
 		{method: "GET", path: "/api/v1/corrective-actions/{id}/effect", summary: "The effect as of today: cases with the action's cause and business in its unit, months before against months after",
