@@ -551,6 +551,9 @@ type CaseFilter struct {
 	Kind    Kind
 	Channel Channel
 	Org     string // unit code; the unit's whole subtree
+	// OriginOrg is the unit that received the cases (exactly that unit),
+	// wherever they are handled now: an outlet's register.
+	OriginOrg string
 	Handler string // login
 	// FirstResponder is the login of who registered the cases; NotHandler
 	// leaves out the cases this login handles (a sign-off queue: the

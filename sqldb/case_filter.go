@@ -67,6 +67,13 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 		}
 		add("c.org_id IN (SELECT id FROM org_units WHERE path LIKE ?)", org.Path+"%")
 	}
+	if f.OriginOrg != "" {
+		org, err := db.orgByCode(ctx, db.reads(), "origin_org", f.OriginOrg)
+		if err != nil {
+			return "", nil, err
+		}
+		add("c.origin_org_id = ?", org.ID)
+	}
 	if f.Handler != "" {
 		add("c.handler_id = (SELECT id FROM users WHERE login = ?)", f.Handler)
 	}

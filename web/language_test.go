@@ -151,7 +151,8 @@ func TestEveryPageInItsLanguage_Issue13Item5(t *testing.T) {
 	gets := map[string][]string{
 		"mgr": {"/", "/cases/new", "/cases/new?channel=visit", "/cases/new?kind=petition", "/cases/" + no, "/cases/" + no + "/receipt",
 			"/cases/" + no + "/print/registration", "/cases/" + pno, "/cases/" + pno + "/receipt", "/admin/tokens", "/search?q=%E7%90%86%E8%B4%A2", "/search?q=%E7%90%86",
-			"/search?q=" + url.QueryEscape(strings.Repeat("理", 51)), "/reviews/new", "/corrective", "/corrective/new", "/corrective?status=nope"},
+			"/search?q=" + url.QueryEscape(strings.Repeat("理", 51)), "/reviews/new", "/corrective", "/corrective/new", "/corrective?status=nope",
+			"/registers/opinion", "/registers/opinion?month=2026-13", "/registers/opinion?org=BJ-01&month=2026-11"},
 		"staff": {"/", "/cases/new"},
 		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings",
 			"/cases/" + no, "/"},

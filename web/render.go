@@ -38,6 +38,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"assessment", "admin_assessment", // the staff assessment (考核) and its scheme
 	"report_jrt", "report_density", "report_disclosure", "report_unit", "admin_unit_counts", // the regulator's forms (report.go)
 	"corrective", "corrective_new", "corrective_item", // corrective actions (整改)
+	"register_opinion", // the outlet's opinion register (意见登记簿)
 }
 
 // printNames are rendered inside print.html, for paper.
@@ -80,6 +81,7 @@ func newUI() (*ui, error) {
 		"percent": func(share float64) string { return fmt.Sprintf("%.1f%%", share*100) },
 		"fixed2":  func(f *float64) string { return fmt.Sprintf("%.2f", *f) }, // a ratio as the regulator prints it
 		"lower":   strings.ToLower,
+		"add":     func(a, b int) int { return a + b }, // a register's row number from its index
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

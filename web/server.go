@@ -133,7 +133,7 @@ func (s *Server) routeTable() []route {
 		s.settingsRoutes(), s.reviewRequestRoutes(), // review: the mediation body, a request from any unit
 		s.assessmentRoutes(),                                         // the staff assessment (考核)
 		s.reportRoutes(), s.unitCountsRoutes(), s.unitReportRoutes(), // the regulator's forms, the units' counts, the monthly reports
-		s.correctiveRoutes(), // corrective actions (整改)
+		s.correctiveRoutes(), s.registerRoutes(), // corrective actions (整改), the branch's registers
 	)
 }
 
