@@ -554,7 +554,7 @@ type CaseFilter struct {
 	// OriginOrg is the unit that received the cases (exactly that unit),
 	// wherever they are handled now: an outlet's register.
 	OriginOrg string
-	Handler string // login
+	Handler   string // login
 	// FirstResponder is the login of who registered the cases; NotHandler
 	// leaves out the cases this login handles (a sign-off queue: the
 	// handler never signs their own case).
