@@ -25,6 +25,9 @@ const (
 	NotifyCorrectiveDone    NotifyKind = "corrective_done"    // to the managers: verify it
 	NotifyCorrectiveBack    NotifyKind = "corrective_back"    // to the owner: found ineffective
 	NotifyCorrectiveOverdue NotifyKind = "corrective_overdue" // to the owner and the superior's managers
+	// NotifyOpinionBookMissed: to the managers above an outlet that has not
+	// checked its opinion book for OpinionBookEscalateDays working days.
+	NotifyOpinionBookMissed NotifyKind = "opinion_book_missed"
 )
 
 // CorrectiveStatus is where a corrective action stands.

@@ -385,6 +385,10 @@ type SweepReport struct {
 	// date noticed for the first time: their owners and the managers above
 	// were told.
 	CorrectiveOverdue int
+	// OpinionBooksMissed counts the outlets whose opinion book has gone
+	// unchecked for redress.OpinionBookEscalateDays working days, newly
+	// noticed.
+	OpinionBooksMissed int
 	// CalendarDays is set when the due-soon window was counted in calendar
 	// days because a holiday schedule it needs is missing.
 	CalendarDays bool

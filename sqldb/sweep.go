@@ -33,6 +33,10 @@ type SweepOptions struct {
 	// Limit bounds the notices of one clock that one sweep handles; the next
 	// sweep goes on. 0 means 1000.
 	Limit int
+	// OpinionBooks has the sweep tell the managers above each outlet that
+	// has missed its opinion book's daily check for
+	// redress.OpinionBookEscalateDays working days (the server's sweep does).
+	OpinionBooks bool
 }
 
 func (o SweepOptions) withDefaults() SweepOptions {
@@ -81,7 +85,9 @@ var errNothingToDo = errors.New("nothing to do")
 // alert, once per region and year, that the schedule must be added.
 //
 // Open corrective actions past their due date are noticed too, once per
-// action and due date (sweepCorrective).
+// action and due date (sweepCorrective), and outlets that have missed their
+// opinion book's check for redress.OpinionBookEscalateDays working days in a
+// row, once per streak (sweepOpinionBooks), when opts.OpinionBooks.
 //
 // A failure on one case does not stop the others: the report counts what
 // was done and the error joins every failure.
@@ -123,6 +129,13 @@ func (db *DB) Sweep(ctx context.Context, now time.Time, opts SweepOptions) (*red
 	report.CorrectiveOverdue = n
 	if err != nil {
 		errs = append(errs, err)
+	}
+	if opts.OpinionBooks {
+		n, err = db.sweepOpinionBooks(ctx, now)
+		report.OpinionBooksMissed = n
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return report, fmt.Errorf("sweep: %w", err)

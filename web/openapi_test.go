@@ -71,6 +71,8 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/corrective-actions/{id}":        "/api/v1/corrective-actions/1",
 		"GET /api/v1/corrective-actions/{id}/effect": "/api/v1/corrective-actions/1/effect",
 		"POST /api/v1/corrective-actions/{id}/steps": "/api/v1/corrective-actions/1/steps",
+		"GET /api/v1/opinion-book/checks":            "/api/v1/opinion-book/checks?from=2026-11-01&to=2026-11-30",
+		"POST /api/v1/opinion-book/checks":           "/api/v1/opinion-book/checks",
 	}
 	documented := []string{}
 	for path, item := range doc.Paths {

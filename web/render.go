@@ -38,7 +38,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"assessment", "admin_assessment", // the staff assessment (考核) and its scheme
 	"report_jrt", "report_density", "report_disclosure", "report_unit", "admin_unit_counts", // the regulator's forms (report.go)
 	"corrective", "corrective_new", "corrective_item", // corrective actions (整改)
-	"register_opinion", // the outlet's opinion register (意见登记簿)
+	"register_opinion", "opinion_book", // the outlet's opinion register (意见登记簿), the opinion book's checks
 }
 
 // printNames are rendered inside print.html, for paper.

@@ -43,6 +43,8 @@ type Services struct {
 	UnitReports redress.UnitReportService
 	// Corrective keeps the corrective actions (整改).
 	Corrective redress.CorrectiveService
+	// OpinionBook keeps the customer opinion book's daily checks.
+	OpinionBook redress.OpinionBookService
 	// Search finds cases by number, name or text.
 	Search redress.SearchService
 	// Evidence keeps the files of cases.
@@ -133,7 +135,7 @@ func (s *Server) routeTable() []route {
 		s.settingsRoutes(), s.reviewRequestRoutes(), // review: the mediation body, a request from any unit
 		s.assessmentRoutes(),                                         // the staff assessment (考核)
 		s.reportRoutes(), s.unitCountsRoutes(), s.unitReportRoutes(), // the regulator's forms, the units' counts, the monthly reports
-		s.correctiveRoutes(), s.registerRoutes(), // corrective actions (整改), the branch's registers
+		s.correctiveRoutes(), s.registerRoutes(), s.opinionBookRoutes(), // corrective actions (整改), the branch's registers
 	)
 }
 

@@ -47,6 +47,9 @@ type workbench struct {
 	Queue  redress.Queue
 	Total  int
 	Names  map[string]string
+	// OpinionBooks are the outlets whose opinion book was not checked on
+	// the last working days (for those who check it).
+	OpinionBooks []redress.OpinionBookOutlet
 }
 
 // queueCount is one worklist and how many cases wait in it.
@@ -142,6 +145,17 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 	wb.Prev, wb.NextURL = pageLinks(r.URL.Query(), list.NextCursor)
 	if wb.Codes, err = s.svc.Codes.ListCodes(ctx, redress.DimensionBusiness); err != nil {
 		return err
+	}
+	if s.svc.OpinionBook != nil && redress.MayCheckOpinionBook(u.Role) {
+		outlets, err := s.svc.OpinionBook.Outlets(ctx, "", today(now).AddDays(-1), today(now))
+		if err != nil {
+			return err
+		}
+		for _, o := range outlets {
+			if o.MissedInARow > 0 {
+				wb.OpinionBooks = append(wb.OpinionBooks, o)
+			}
+		}
 	}
 	d.Data = wb
 	s.render(w, r, http.StatusOK, "workbench", d)

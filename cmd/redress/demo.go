@@ -158,7 +158,7 @@ func removeDatabaseFiles(path string) error {
 // with the server's options (in-app notices only: the demo sends nothing
 // outside).
 func demoServices(db *sqldb.DB, cfg Config) demo.Services {
-	opts := sqldb.SweepOptions{DueSoonDays: cfg.DueSoonDays, Calendars: db.Calendars, BaseURL: cfg.BaseURL}
+	opts := sqldb.SweepOptions{DueSoonDays: cfg.DueSoonDays, Calendars: db.Calendars, BaseURL: cfg.BaseURL, OpinionBooks: true}
 	return demo.Services{Orgs: sqldb.NewOrgService(db), Users: sqldb.NewUserService(db), Cases: sqldb.NewCaseService(db),
 		Sweep: func(ctx context.Context, now time.Time) (*redress.SweepReport, error) {
 			return db.Sweep(ctx, now, opts)

@@ -87,6 +87,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Reports:       sqldb.NewReportService(db),
 		UnitReports:   sqldb.NewUnitReportService(db),
 		Corrective:    sqldb.NewCorrectiveService(db),
+		OpinionBook:   sqldb.NewOpinionBookService(db),
 		Exports:       sqldb.NewExportService(db),
 		Assessment:    sqldb.NewAssessmentService(db),
 		Codes:         sqldb.NewCodeService(db),
@@ -216,7 +217,7 @@ func startJobs(ctx context.Context, cfg Config, db *sqldb.DB, log *slog.Logger) 
 	}
 	sort.Slice(channels, func(i, j int) bool { return channels[i] < channels[j] })
 	sort.Strings(names[1:])
-	opts := sqldb.SweepOptions{DueSoonDays: cfg.DueSoonDays, Calendars: db.Calendars, Channels: channels, BaseURL: cfg.BaseURL}
+	opts := sqldb.SweepOptions{DueSoonDays: cfg.DueSoonDays, Calendars: db.Calendars, Channels: channels, BaseURL: cfg.BaseURL, OpinionBooks: true}
 	sweep := jobs.NewSweep(jobs.SweepFunc(func(ctx context.Context, now time.Time) (*redress.SweepReport, error) {
 		return db.Sweep(ctx, now, opts)
 	}), cfg.SweepInterval, db.Now, log)
