@@ -40,6 +40,8 @@ const (
 	SubjectExport   SubjectKind = "export"   // id: what was exported (cases, stats, audit)
 	// SubjectCorrective is a corrective action (整改); id: its reference, ZG-000012.
 	SubjectCorrective SubjectKind = "corrective"
+	// SubjectLost is a found item of the lost-property register; id: SW-000012.
+	SubjectLost SubjectKind = "lost"
 )
 
 // Subject is what an audit event is about: a case, a user, a token, ...

@@ -16,6 +16,7 @@ type RotationReport struct {
 	Resealed   int64 // cases whose fields were re-encrypted
 	Remaining  int64 // cases still holding an older version (written concurrently; run again)
 	Users      int64 // staff mobile numbers re-encrypted
+	Lost       int64 // receivers' ID numbers of the lost-property register re-encrypted
 }
 
 // rotateBatch is how many cases one rotation transaction re-encrypts: small
@@ -41,6 +42,9 @@ func (db *DB) RotateKeys(ctx context.Context) (*RotationReport, error) {
 		after = last
 	}
 	if err := db.rotateUserMobiles(ctx, ring, report); err != nil {
+		return report, fmt.Errorf("rotate keys: %w", err)
+	}
+	if err := db.rotateLost(ctx, ring, report); err != nil {
 		return report, fmt.Errorf("rotate keys: %w", err)
 	}
 	err := db.inTx(ctx, func(tx *Tx) error {
