@@ -34,7 +34,9 @@ func TestLostPropertyReturned_Seed003_失物登记(t *testing.T) {
 	if _, err := svc.Lost(f.as("mgr.sh"), item.ID); redress.ErrorCode(err) != redress.ENOTFOUND {
 		t.Fatalf("another branch reads it: %v", err)
 	}
-	step := func(login string, req redress.LostRequest) (*redress.LostItem, error) { return svc.StepLost(f.as(login), item.ID, req) }
+	step := func(login string, req redress.LostRequest) (*redress.LostItem, error) {
+		return svc.StepLost(f.as(login), item.ID, req)
+	}
 	if item, err = step("staff.bj", redress.LostRequest{Step: redress.LostStepTrace, Version: 1, Note: "调取监控，资料袋内名片，电话联系失主宋先生"}); err != nil {
 		t.Fatal(err)
 	}
