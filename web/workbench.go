@@ -47,6 +47,11 @@ type workbench struct {
 	Queue  redress.Queue
 	Total  int
 	Names  map[string]string
+	// Sort is the list's order, Heads the links of its sortable columns
+	// (workbench_sort.go), Sorts the orders the form offers.
+	Sort  string
+	Heads map[string]sortHead
+	Sorts []string
 }
 
 // queueCount is one worklist and how many cases wait in it.
@@ -139,6 +144,11 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 	wb.Overdue, wb.DueSoon, wb.List = dueLines(t, cals, policies, now, overdue.Cases),
 		dueLines(t, cals, policies, now, soon.Cases), dueLines(t, cals, policies, now, list.Cases)
 	wb.Next = list.NextCursor
+	sort, ok := redress.ParseCaseSort(f.Sort)
+	if !ok {
+		sort = redress.DefaultCaseSort
+	}
+	wb.Sort, wb.Heads, wb.Sorts = sort.String(), sortHeads(r.URL.Query(), sort), sortOptions()
 	wb.Prev, wb.NextURL = pageLinks(r.URL.Query(), list.NextCursor)
 	if wb.Codes, err = s.svc.Codes.ListCodes(ctx, redress.DimensionBusiness); err != nil {
 		return err
