@@ -23,7 +23,7 @@ func (s *Server) evidenceRoutes() []route {
 			status: http.StatusCreated, multipart: true, out: redress.Evidence{}, handle: s.handleEvidenceAdd},
 		{method: "GET", path: "/api/v1/cases/{no}/evidence", summary: "The case's files with their SHA-256",
 			out: listAnswer[redress.Evidence]{}, handle: s.handleEvidenceList},
-		{method: "GET", path: "/api/v1/cases/{no}/evidence/{id}", summary: "Download one file (checked against its hash)",
+		{method: "GET", path: "/api/v1/cases/{no}/evidence/{id}", summary: "Download one file (checked against its hash)", files: redress.ServedEvidenceTypes(),
 			handle: s.handleEvidenceDownload},
 		{method: "POST", path: "/cases/{no}/evidence", access: pageAuth, handle: s.handleEvidencePage},
 		{method: "GET", path: "/cases/{no}/evidence/{id}", access: pageAuth, handle: s.handleEvidencePageDownload},

@@ -153,7 +153,8 @@ func TestOpenAPIIsTrue(t *testing.T) {
 }
 
 // conforms fails the test when value has a property the named schema does
-// not declare, following nested objects and arrays of objects.
+// not declare or lacks one it requires, following nested objects and
+// arrays of objects.
 func conforms(t *testing.T, schemas map[string]map[string]any, name string, value map[string]any) {
 	t.Helper()
 	schema := schemas[name]
@@ -161,6 +162,12 @@ func conforms(t *testing.T, schemas map[string]map[string]any, name string, valu
 		t.Fatalf("no schema %s", name)
 	}
 	props, _ := schema["properties"].(map[string]any)
+	required, _ := schema["required"].([]any)
+	for _, key := range required {
+		if _, ok := value[key.(string)]; !ok {
+			t.Errorf("%s lacks property %q that its schema requires", name, key)
+		}
+	}
 	for key, v := range value {
 		prop, ok := props[key].(map[string]any)
 		if !ok {
