@@ -249,7 +249,7 @@ func (s *Server) handleEvidencePage(w http.ResponseWriter, r *http.Request) erro
 		if lerr != nil {
 			return lerr
 		}
-		s.render(w, r, http.StatusOK, "case", &pageData{Title: "case.title", Data: p, Error: pageMessage(err), Fields: pageFields(err)})
+		s.render(w, r, http.StatusOK, "case", &pageData{Title: "case.title", Data: p, Error: pageMessage(err), Fields: pageFields(err), About: p.Case})
 		return nil
 	}
 	flash(w, newT(s.ui.bundle, pageLang(r)).Get("case.evidence_added"))

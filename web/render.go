@@ -71,6 +71,10 @@ func newUI() (*ui, error) {
 		// cases (redress.MayRegister): the first responders and handlers.
 		"handlesCases": func(u *redress.User) bool { return u != nil && redress.MayRegister(u.Role) },
 		"seq":          func(items ...string) []string { return items },
+		// channelIn says whether a channel is one of a space-separated list:
+		// the registration form's channel sections are rendered hidden or
+		// shown as app.js would set them, so the page does not shift.
+		"channelIn": func(list, channel string) bool { return slices.Contains(strings.Fields(list), channel) },
 		// asset is the content-named URL of a static file (asset.go).
 		"asset": u.assetURL,
 		// percent shows a share (0 to 1) as a percentage with one decimal.
@@ -125,6 +129,9 @@ type pageData struct {
 	Units  map[string]string
 	// Bank is the bank's profile a print heads with (nil when not set).
 	Bank *redress.BankProfile
+	// About is the case a page or print is about: its tracking number
+	// follows the title, worded for its kind (受理回执 / 受理告知书).
+	About *redress.Case
 }
 
 // render executes a page into a buffer first, so a template error never

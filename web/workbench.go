@@ -52,6 +52,10 @@ type workbench struct {
 	Sort  string
 	Heads map[string]sortHead
 	Sorts []string
+	// Bars draw the unit's cases by status (workbench_chart.go); Height is
+	// the chart's height in its units.
+	Bars   []statusBar
+	Height int
 }
 
 // queueCount is one worklist and how many cases wait in it.
@@ -100,6 +104,8 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 	if wb.Unit, err = s.svc.Cases.CountCases(ctx, redress.CaseFilter{}); err != nil {
 		return err
 	}
+	wb.Bars = statusBars(wb.Statuses, wb.Unit)
+	wb.Height = max(1, len(wb.Bars)) * barRow
 	yes, no := true, false
 	overdue, err := s.svc.Cases.ListCases(ctx, redress.CaseFilter{Overdue: &yes, Sort: "due", Limit: 10})
 	if err != nil {
