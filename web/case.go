@@ -31,7 +31,7 @@ func (s *Server) caseRoutes() []route {
 		{"queue", "string", "a worklist of the caller: accept (待我受理), mine (待我处理), sign_off (待我签字), registered (我登记的)"},
 	}
 	return []route{
-		{method: "GET", path: "/api/v1/cases", summary: "Cases in the caller's scope, newest receipt first",
+		{method: "GET", path: "/api/v1/cases", summary: "Cases in the caller's scope, newest receipt first unless sort says otherwise",
 			query: caseFilters, schemas: caseFilterSchemas(), out: redress.CasePage{}, handle: s.handleCaseList},
 		{method: "GET", path: "/api/v1/cases/{no}", summary: "One case by tracking number",
 			out: redress.Case{}, handle: s.handleCaseView},

@@ -1,8 +1,6 @@
 package web_test
 
 import (
-	"encoding/json"
-	"net/http"
 	"slices"
 	"testing"
 )
@@ -16,11 +14,6 @@ import (
 func TestOpenAPIAsTheLintersSeeIt(t *testing.T) {
 	t.Parallel()
 	f := newAPI(t)
-	resp, err := http.Get(f.srv.URL + "/api/v1/openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
 	type parameter struct {
 		Name     string         `json:"name"`
 		In       string         `json:"in"`
@@ -51,9 +44,7 @@ func TestOpenAPIAsTheLintersSeeIt(t *testing.T) {
 			} `json:"schemas"`
 		} `json:"components"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
-		t.Fatal(err)
-	}
+	openAPIDoc(t, f, &doc)
 	if len(doc.Servers) == 0 || doc.Info.License["name"] == nil || doc.Info.Contact == nil {
 		t.Errorf("servers %v, license %v, contact %v", doc.Servers, doc.Info.License, doc.Info.Contact)
 	}

@@ -15,11 +15,6 @@ import (
 func TestOpenAPIIsTrue(t *testing.T) {
 	t.Parallel()
 	f := newAPI(t)
-	resp, err := http.Get(f.srv.URL + "/api/v1/openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
 	var doc struct {
 		OpenAPI    string                               `json:"openapi"`
 		Paths      map[string]map[string]map[string]any `json:"paths"`
@@ -27,9 +22,7 @@ func TestOpenAPIIsTrue(t *testing.T) {
 			Schemas map[string]map[string]any `json:"schemas"`
 		} `json:"components"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
-		t.Fatal(err)
-	}
+	openAPIDoc(t, f, &doc)
 	if doc.OpenAPI != "3.1.0" {
 		t.Fatalf("openapi %q", doc.OpenAPI)
 	}
@@ -150,6 +143,19 @@ func TestOpenAPIIsTrue(t *testing.T) {
 	conforms(t, doc.Components.Schemas, "ScheduleInfoList", calendar)
 	_, policies := f.call(t, "mgr", "GET", "/api/v1/policies", "")
 	conforms(t, doc.Components.Schemas, "PolicyList", policies)
+}
+
+// openAPIDoc decodes the served OpenAPI document into doc.
+func openAPIDoc(t *testing.T, f *apiFixture, doc any) {
+	t.Helper()
+	resp, err := http.Get(f.srv.URL + "/api/v1/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(doc); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // conforms fails the test when value has a property the named schema does
