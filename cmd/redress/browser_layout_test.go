@@ -113,7 +113,7 @@ func checkLayouts(t *testing.T, b *browser, base, no, shots string) {
 	axe := axeSource(t)
 	for _, v := range viewports {
 		for _, p := range []struct{ name, path, ready string }{
-			{"workbench", "/", "#case-list"}, {"case", "/cases/" + no, ".casehead"}, {"register", "/cases/new", "#regform"},
+			{"workbench", "/", "#list-total"}, {"case", "/cases/" + no, ".casehead"}, {"register", "/cases/new", "#regform"},
 		} {
 			what := p.name + " " + v.name
 			b.run(t, what, v.emulate(), chromedp.Navigate(base+p.path), chromedp.WaitVisible(p.ready, chromedp.ByQuery),
