@@ -6,8 +6,13 @@ DATA ?= ./data
 .PHONY: build run test vet clean assets test-deps screenshots crash fuzz
 
 # Browser assets come from npm at build time and are embedded in the binary.
+# ECharts is bundled (esbuild, pinned in package.json) from assets/echarts.js
+# with only the charts and components the pages use. axe-core is for the
+# browser test only: it goes to cmd/redress/testdata/vendor, which the
+# binary does not embed, and the test injects it into the pages it checks.
 VENDOR := web/static/vendor
-assets: $(VENDOR)/htmx.min.js $(VENDOR)/echarts.min.js
+TESTVENDOR := cmd/redress/testdata/vendor
+assets: $(VENDOR)/htmx.min.js $(VENDOR)/echarts.min.js $(TESTVENDOR)/axe.min.js
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
@@ -15,8 +20,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 $(VENDOR)/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p $(VENDOR) && cp node_modules/htmx.org/dist/htmx.min.js $@
 
-$(VENDOR)/echarts.min.js: node_modules/.package-lock.json
-	mkdir -p $(VENDOR) && cp node_modules/echarts/dist/echarts.min.js $@
+$(VENDOR)/echarts.min.js: node_modules/.package-lock.json assets/echarts.js
+	mkdir -p $(VENDOR) && node_modules/.bin/esbuild assets/echarts.js --bundle --minify --format=iife \
+		--target=es2017 --legal-comments=eof --log-level=warning --outfile=$@
+
+$(TESTVENDOR)/axe.min.js: node_modules/.package-lock.json
+	mkdir -p $(TESTVENDOR) && cp node_modules/axe-core/axe.min.js $@
 
 build: assets
 	$(GO) build -o $(BIN) ./cmd/redress
@@ -64,7 +73,7 @@ fuzz:
 	done
 
 clean:
-	rm -rf bin node_modules $(VENDOR)
+	rm -rf bin node_modules $(VENDOR) $(TESTVENDOR)
 
 # The crash and restore drills (cmd/drill) against the built server, on
 # SQLite and on a throwaway PostgreSQL cluster (scripts/test-postgres.sh):

@@ -566,7 +566,7 @@ type CaseFilter struct {
 	ReceivedTo     string // YYYY-MM-DD, Beijing time, inclusive
 	Code           string // a JR/T 0169 code in any of the three dimensions, or any code below it
 	DueBy          string // YYYY-MM-DD: open cases whose decision is due by then (overdue included)
-	Sort           string // "received" (newest first, the default) or "due" (earliest decision due first)
+	Sort           string // a CaseSort (due_asc, received_desc, level_desc, …; ParseCaseSort); Normalize writes it in full
 	Cursor         string // from a previous page's NextCursor
 	Limit          int    // 1-200, default 50
 

@@ -50,10 +50,10 @@ func (f *CaseFilter) Normalize(p *Problems) {
 	if f.Limit < 1 || f.Limit > MaxListLimit {
 		p.AddKey("limit", ProblemRange, "1", "200")
 	}
-	switch f.Sort {
-	case "", "received", "due":
-	default:
-		p.AddKey("sort", ProblemOneOf, "received, due")
+	if sort, ok := ParseCaseSort(f.Sort); ok {
+		f.Sort = sort.String()
+	} else {
+		p.AddKey("sort", ProblemOneOf, strings.Join(CaseSortValues(), ", "))
 	}
 	f.Phone = strings.ReplaceAll(f.Phone, " ", "")
 	f.IDNumber = strings.ReplaceAll(f.IDNumber, " ", "")

@@ -3,7 +3,9 @@ package redress
 import (
 	"context"
 	"io"
+	"maps"
 	"mime"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -45,6 +47,12 @@ var safeTypes = map[string]bool{
 	"application/vnd.openxmlformats-officedocument.wordprocessingml.document": true,
 	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":       true,
 	"application/msword": true, "application/vnd.ms-excel": true,
+}
+
+// ServedEvidenceTypes lists the content types a file may be served as: the
+// safe types, and application/octet-stream for every other.
+func ServedEvidenceTypes() []string {
+	return append(slices.Sorted(maps.Keys(safeTypes)), "application/octet-stream")
 }
 
 // MaxEvidenceNameChars is the longest evidence name kept, in characters.

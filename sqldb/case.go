@@ -166,8 +166,9 @@ func (db *DB) checkCode(ctx context.Context, q querier, p *redress.Problems, fie
 	return nil
 }
 
-// ListCases returns a page of cases in scope, newest receipt first, by keyset
-// pagination over (received_at, id): no totals, no offsets.
+// ListCases returns a page of cases in scope in the filter's order (newest
+// receipt first by default; redress.CaseSort), by keyset pagination over
+// (the sort's key, id): no totals, no offsets.
 func (s *CaseService) ListCases(ctx context.Context, f redress.CaseFilter) (*redress.CasePage, error) {
 	u, err := caseReaderFrom(ctx)
 	if err != nil {

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -34,11 +35,11 @@ func overdueSQL(today string) (string, []any) {
 func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.CaseFilter) (string, []any, error) {
 	var p redress.Problems
 	f.Normalize(&p)
-	var cursorKey string
-	var cursorID int64
+	sort, _ := redress.ParseCaseSort(f.Sort) // Normalize checked it
+	var cursor []any
 	if f.Cursor != "" {
 		var ok bool
-		if cursorKey, cursorID, ok = decodeCursor(f.Cursor, f.Sort); !ok {
+		if cursor, ok = decodeCursor(f.Cursor, sort); !ok {
 			p.Add("cursor", "not a cursor from a previous page")
 		}
 	}
@@ -117,49 +118,97 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 		open, values := statusIn("c.status", redress.OpenStatuses)
 		add(open+" AND c.decision_due <= ?", append(values, f.DueBy)...)
 	}
-	if f.Cursor != "" {
-		if f.Sort == "due" {
-			add("(c.decision_due > ? OR (c.decision_due = ? AND c.id > ?))", cursorKey, cursorKey, cursorID)
-		} else {
-			add("(c.received_at < ? OR (c.received_at = ? AND c.id < ?))", cursorKey, cursorKey, cursorID)
+	if cursor != nil {
+		// The rows after the cursor's (key, id) in the list's order.
+		col, op := sortColumn(sort.Key), ">"
+		if sort.Desc {
+			op = "<"
 		}
+		add("("+col+" "+op+" ? OR ("+col+" = ? AND c.id "+op+" ?))", cursor[0], cursor[0], cursor[1])
 	}
 	return where, args, nil
 }
 
-// caseOrder is the ORDER BY of a case list's sort.
-func caseOrder(sort string) string {
-	if sort == "due" {
-		return ` ORDER BY c.decision_due, c.id`
+// sortColumn is the SQL of a sort's key. Priority compares by rank
+// (redress.PriorityRank), written from the root's list: the values are
+// the vocabulary's own lowercase words, never user input.
+func sortColumn(key redress.SortKey) string {
+	switch key {
+	case redress.SortDue:
+		return "c.decision_due"
+	case redress.SortLevel:
+		return "c.level"
+	case redress.SortPriority:
+		var b strings.Builder
+		b.WriteString("(CASE c.priority")
+		for _, p := range redress.Priorities {
+			fmt.Fprintf(&b, " WHEN '%s' THEN %d", p, redress.PriorityRank(p))
+		}
+		b.WriteString(" END)")
+		return b.String()
 	}
-	return ` ORDER BY c.received_at DESC, c.id DESC`
+	return "c.received_at"
+}
+
+// caseOrder is the ORDER BY of a case list's sort (a value Normalize
+// accepted): the key, then the id, both in the sort's direction.
+func caseOrder(sortValue string) string {
+	sort, _ := redress.ParseCaseSort(sortValue)
+	dir := ""
+	if sort.Desc {
+		dir = " DESC"
+	}
+	return " ORDER BY " + sortColumn(sort.Key) + dir + ", c.id" + dir
+}
+
+// sortKeyOf is the value of a sort's key for one row, as the cursor keeps it.
+func sortKeyOf(c *caseRow, key redress.SortKey) string {
+	switch key {
+	case redress.SortDue:
+		return c.DecisionDue
+	case redress.SortLevel:
+		return strconv.Itoa(c.Level)
+	case redress.SortPriority:
+		return strconv.Itoa(redress.PriorityRank(c.Priority))
+	}
+	return timeText(c.ReceivedAt)
 }
 
 // encodeCursor makes the keyset cursor after c for the list's order.
-func encodeCursor(c *caseRow, sort string) string {
-	key := timeText(c.ReceivedAt)
-	if sort == "due" {
-		key = c.DecisionDue
-	}
-	return base64.RawURLEncoding.EncodeToString([]byte(key + "|" + strconv.FormatInt(c.ID, 10)))
+func encodeCursor(c *caseRow, sortValue string) string {
+	sort, _ := redress.ParseCaseSort(sortValue)
+	return base64.RawURLEncoding.EncodeToString([]byte(sortKeyOf(c, sort.Key) + "|" + strconv.FormatInt(c.ID, 10)))
 }
 
-func decodeCursor(s, sort string) (string, int64, bool) {
+// decodeCursor reads a cursor of the sort: its key (in the key's own type,
+// so that both engines compare it as the column's) and the id after which
+// the page starts. A cursor of another sort does not decode.
+func decodeCursor(s string, sort redress.CaseSort) ([]any, bool) {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return "", 0, false
+		return nil, false
 	}
-	key, idText, ok := strings.Cut(string(raw), "|")
+	keyText, idText, ok := strings.Cut(string(raw), "|")
 	if !ok {
-		return "", 0, false
-	}
-	if sort == "due" {
-		if _, err := redress.ParseDate(key); err != nil {
-			return "", 0, false
-		}
-	} else if _, err := parseTime(key); err != nil {
-		return "", 0, false
+		return nil, false
 	}
 	id, err := strconv.ParseInt(idText, 10, 64)
-	return key, id, err == nil
+	if err != nil {
+		return nil, false
+	}
+	var key any = keyText
+	switch sort.Key {
+	case redress.SortDue:
+		_, err = redress.ParseDate(keyText)
+	case redress.SortLevel, redress.SortPriority:
+		var n int64
+		n, err = strconv.ParseInt(keyText, 10, 64)
+		key = n
+	default:
+		_, err = parseTime(keyText)
+	}
+	if err != nil {
+		return nil, false
+	}
+	return []any{key, id}, true
 }

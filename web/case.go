@@ -24,15 +24,15 @@ func (s *Server) caseRoutes() []route {
 		{"received_to", "string", "YYYY-MM-DD (Beijing time), inclusive"},
 		{"code", "string", "a JR/T 0169 code (A, B or C): cases classified under it or under a code below it"},
 		{"due_by", "string", "YYYY-MM-DD: open cases whose decision is due by then, overdue included"},
-		{"sort", "string", "received (newest first, the default) or due (earliest decision due first)"},
+		{"sort", "string", "the order: a column (due, received, level, priority) and _asc or _desc; received (newest first, the default) and due (earliest decision due first) as before"},
 		{"cursor", "string", "next_cursor of the previous page"},
 		{"limit", "integer", "page size, 1-200, default 50"},
 		{"format", "string", "json (default), or csv or xlsx: every case of the filter as a file (also by Accept: text/csv or the XLSX type)"},
 		{"queue", "string", "a worklist of the caller: accept (待我受理), mine (待我处理), sign_off (待我签字), registered (我登记的)"},
 	}
 	return []route{
-		{method: "GET", path: "/api/v1/cases", summary: "Cases in the caller's scope, newest receipt first",
-			query: caseFilters, out: redress.CasePage{}, handle: s.handleCaseList},
+		{method: "GET", path: "/api/v1/cases", summary: "Cases in the caller's scope, newest receipt first unless sort says otherwise",
+			query: caseFilters, schemas: caseFilterSchemas(), out: redress.CasePage{}, handle: s.handleCaseList},
 		{method: "GET", path: "/api/v1/cases/{no}", summary: "One case by tracking number",
 			out: redress.Case{}, handle: s.handleCaseView},
 		{method: "GET", path: "/api/v1/cases/{no}/events", summary: "The case's audit events, oldest first",
@@ -41,6 +41,19 @@ func (s *Server) caseRoutes() []route {
 			body: redress.Lookup{}, out: redress.CasePage{}, handle: s.handleCaseLookup},
 		{method: "POST", path: "/api/v1/cases/{no}/reveal", summary: "Show one protected field in full; who, when and why are audited",
 			body: redress.RevealRequest{}, out: redress.Revealed{}, handle: s.handleReveal},
+	}
+}
+
+// caseFilterSchemas are the ranges and values of the list's filters, from
+// the domain's own lists and limits (redress.CaseFilter.Normalize).
+func caseFilterSchemas() map[string]object {
+	date := object{"format": "date"}
+	return map[string]object{
+		"kind": {"enum": stringsOf(redress.Kinds)}, "channel": {"enum": stringsOf(redress.Channels)},
+		"level": {"minimum": 1, "maximum": redress.MaxLevel}, "limit": {"minimum": 1, "maximum": redress.MaxListLimit, "default": redress.DefaultListLimit},
+		"received_from": date, "received_to": date, "due_by": date,
+		"sort": {"enum": redress.CaseSortValues()}, "format": {"enum": exportFormats},
+		"queue": {"enum": stringsOf(redress.Queues)},
 	}
 }
 

@@ -182,7 +182,7 @@ func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "case", &pageData{Title: "case.title", Data: p})
+	s.render(w, r, http.StatusOK, "case", &pageData{Title: "case.title", Data: p, About: p.Case})
 	return nil
 }
 
@@ -221,7 +221,7 @@ func (s *Server) handleCaseActSubmit(w http.ResponseWriter, r *http.Request) err
 	}
 	form := r.PostForm
 	form.Set("_action", string(action))
-	d := &pageData{Title: "case.title", Data: p, Error: pageMessage(err), Fields: pageFields(err), Form: form}
+	d := &pageData{Title: "case.title", Data: p, Error: pageMessage(err), Fields: pageFields(err), Form: form, About: p.Case}
 	if code == redress.ECONFLICT && redress.ErrorFields(err)["version"] != "" {
 		p.Conflict, d.Error, d.Fields = d.Error, "", nil // said once, in the conflict's own box
 	}
@@ -278,7 +278,7 @@ func (s *Server) handleRevealSubmit(w http.ResponseWriter, r *http.Request) erro
 	if lerr != nil {
 		return lerr
 	}
-	d := &pageData{Title: "case.title", Data: p, Form: r.PostForm}
+	d := &pageData{Title: "case.title", Data: p, Form: r.PostForm, About: p.Case}
 	if err != nil {
 		if redress.ErrorCode(err) == redress.EINTERNAL {
 			return err
@@ -297,7 +297,7 @@ func (s *Server) handleReceiptPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	d := &pageData{Title: "receipt.title", Data: c}
+	d := &pageData{Title: "receipt.heading", Data: c, About: c}
 	if err := s.printNames(r.Context(), d, c); err != nil {
 		return err
 	}
@@ -340,7 +340,7 @@ func (s *Server) handlePrintPage(w http.ResponseWriter, r *http.Request) error {
 	if name == "print_decision" && p.Case.Reply == nil {
 		return redress.Errorf(redress.ECONFLICT, "case %s has no reply yet", p.Case.No)
 	}
-	d := &pageData{Title: "print.title", Data: p}
+	d := &pageData{Title: map[string]string{"print_registration": "print.registration", "print_decision": "print.decision"}[name], Data: p, About: p.Case}
 	if err := s.printNames(r.Context(), d, p.Case); err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ func (s *Server) evidenceRoutes() []route {
 			status: http.StatusCreated, multipart: true, out: redress.Evidence{}, handle: s.handleEvidenceAdd},
 		{method: "GET", path: "/api/v1/cases/{no}/evidence", summary: "The case's files with their SHA-256",
 			out: listAnswer[redress.Evidence]{}, handle: s.handleEvidenceList},
-		{method: "GET", path: "/api/v1/cases/{no}/evidence/{id}", summary: "Download one file (checked against its hash)",
+		{method: "GET", path: "/api/v1/cases/{no}/evidence/{id}", summary: "Download one file (checked against its hash)", files: redress.ServedEvidenceTypes(),
 			handle: s.handleEvidenceDownload},
 		{method: "POST", path: "/cases/{no}/evidence", access: pageAuth, handle: s.handleEvidencePage},
 		{method: "GET", path: "/cases/{no}/evidence/{id}", access: pageAuth, handle: s.handleEvidencePageDownload},
@@ -249,7 +249,7 @@ func (s *Server) handleEvidencePage(w http.ResponseWriter, r *http.Request) erro
 		if lerr != nil {
 			return lerr
 		}
-		s.render(w, r, http.StatusOK, "case", &pageData{Title: "case.title", Data: p, Error: pageMessage(err), Fields: pageFields(err)})
+		s.render(w, r, http.StatusOK, "case", &pageData{Title: "case.title", Data: p, Error: pageMessage(err), Fields: pageFields(err), About: p.Case})
 		return nil
 	}
 	flash(w, newT(s.ui.bundle, pageLang(r)).Get("case.evidence_added"))

@@ -21,6 +21,9 @@ import (
 // export is an audit event naming who, what filter and how many rows.
 
 // exportFormat reads the format a request asks for; "" for JSON.
+// exportFormats are the values of an export's format parameter.
+var exportFormats = []string{"json", "csv", "xlsx"}
+
 func exportFormat(r *http.Request) (export.Format, error) {
 	f, err := export.FormatOf(r.URL.Query().Get("format"), r.Header.Get("Accept"))
 	if err != nil {

@@ -1,14 +1,17 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"redress"
+	"redress/export"
 )
 
 // The OpenAPI 3.1 document is derived from the route table and the Go types
@@ -51,17 +54,31 @@ func stringsOf[T ~string](list []T) []string {
 type object = map[string]any
 
 // openAPI builds the document from the API operations of the route table.
+// Request bodies are described first, so that a type both sent and
+// answered keeps the schema of what a client sends (no required
+// properties); the schemas of answers list as required every property the
+// server always writes (responseMode).
 func (s *Server) openAPI() object {
 	schemas := object{}
 	gen := &schemaGen{schemas: schemas}
+	for _, rt := range s.routes {
+		if rt.api() && rt.body != nil {
+			gen.ref(reflect.TypeOf(rt.body))
+		}
+	}
+	gen.response = true
 	errorRef := gen.ref(reflect.TypeFor[errorBody]())
 	paths := object{}
+	tags := map[string]bool{}
 	pathParam := regexp.MustCompile(`\{(\w+)\}`)
 	for _, rt := range s.routes {
 		if !rt.api() {
 			continue // a page or a file: not part of the API
 		}
-		op := object{"summary": rt.summary, "operationId": strings.ToLower(rt.method) + strings.NewReplacer("/", "_", "{", "", "}", "", ".", "_").Replace(rt.path)}
+		tag := operationTag(rt.path)
+		tags[tag] = true
+		op := object{"summary": rt.summary, "description": rt.summary + ". " + accessText(rt.access), "tags": []any{tag},
+			"operationId": strings.ToLower(rt.method) + strings.NewReplacer("/", "_", "{", "", "}", "", ".", "_").Replace(rt.path)}
 		params := []any{}
 		for _, m := range pathParam.FindAllStringSubmatch(rt.path, -1) {
 			p := object{"name": m[1], "in": "path", "required": true, "schema": object{"type": "string"}}
@@ -70,8 +87,10 @@ func (s *Server) openAPI() object {
 			}
 			params = append(params, p)
 		}
+		exports := false
 		for _, q := range rt.query {
-			params = append(params, object{"name": q.name, "in": "query", "description": q.doc, "schema": object{"type": q.typ}})
+			params = append(params, queryParam(q, rt.schemas[q.name]))
+			exports = exports || q.name == "format"
 		}
 		if len(params) > 0 {
 			op["parameters"] = params
@@ -89,15 +108,29 @@ func (s *Server) openAPI() object {
 			status = http.StatusOK
 		}
 		responses := object{}
-		body := object{"application/json": object{"schema": object{}}}
-		if rt.out == nil {
-			body = object{"application/octet-stream": object{"schema": object{"type": "string", "format": "binary"}}}
-		} else {
+		body := object{}
+		binary := object{"schema": object{"type": "string", "format": "binary"}}
+		switch {
+		case rt.out == nil && len(rt.files) == 0:
+			body["application/octet-stream"] = binary
+		case rt.out == nil:
+			for _, ct := range rt.files {
+				body[ct] = binary
+			}
+		default:
 			body["application/json"] = object{"schema": gen.ref(reflect.TypeOf(rt.out))}
 		}
+		if exports {
+			for _, f := range []export.Format{export.CSV, export.XLSX} {
+				ct, _, _ := strings.Cut(f.ContentType(), ";")
+				body[ct] = binary
+			}
+		}
 		responses[strconv.Itoa(status)] = object{"description": http.StatusText(status), "content": body}
-		responses["default"] = object{"description": "An error: 400 invalid, 401 unauthorized, 403 forbidden, 404 not_found, 409 conflict, 415 unsupported_media_type, 429 too_many_requests (with Retry-After), 500 internal",
-			"content": object{"application/json": object{"schema": errorRef}}}
+		errorAnswer := object{"application/json": object{"schema": errorRef}}
+		responses["4XX"] = object{"description": "Refused: 400 invalid (the error names each field), 401 unauthorized, 403 forbidden, 404 not_found, 409 conflict, 413 too large, 415 unsupported_media_type, 429 too_many_requests (with Retry-After)",
+			"content": errorAnswer}
+		responses["default"] = object{"description": "500 internal, 503 unavailable", "content": errorAnswer}
 		op["responses"] = responses
 		if rt.access == apiPublic {
 			op["security"] = []any{}
@@ -109,18 +142,67 @@ func (s *Server) openAPI() object {
 		}
 		item[strings.ToLower(rt.method)] = op
 	}
+	tagList := []any{}
+	for _, tag := range slices.Sorted(maps.Keys(tags)) {
+		tagList = append(tagList, object{"name": tag, "description": "The operations under /api/v1/" + tag})
+	}
 	return object{
 		"openapi": "3.1.0",
 		"info": object{"title": "Redress API", "version": "1",
-			"description": "Complaint and petition case management for banks. JSON in UTF-8; cases are addressed by tracking number. Personal data is always masked."},
+			"description": "Complaint and petition case management for banks. JSON in UTF-8; cases are addressed by tracking number. Personal data is always masked.",
+			"license":     object{"name": "Proprietary: the bank's own deployment", "identifier": "LicenseRef-Proprietary"},
+			"contact":     object{"name": "The bank's Redress administrators"}},
+		"servers":    []any{object{"url": "/", "description": "The server that serves this document"}},
+		"tags":       tagList,
 		"paths":      paths,
 		"security":   []any{object{"bearer": []any{}}},
 		"components": object{"schemas": schemas, "securitySchemes": object{"bearer": object{"type": "http", "scheme": "bearer"}}},
 	}
 }
 
+// operationTag groups an operation by the first segment of its path after
+// /api/v1/ (cases, users, stats, …); /healthz is "health".
+func operationTag(path string) string {
+	rest, ok := strings.CutPrefix(path, "/api/v1/")
+	if !ok {
+		return "health"
+	}
+	tag, _, _ := strings.Cut(rest, "/")
+	return strings.TrimSuffix(tag, ".json")
+}
+
+// accessText says who may call an operation.
+func accessText(a access) string {
+	if a == apiPublic {
+		return "Needs no caller."
+	}
+	return "Needs a bearer token or a staff session; the service checks the caller's role and scope."
+}
+
+// queryParam describes a query parameter: its type and doc, with what the
+// route says of it beyond its type (route.schemas): "required" is a
+// property of the parameter, the rest of its schema.
+func queryParam(q param, more object) object {
+	schema := object{"type": q.typ}
+	required := false
+	for k, v := range more {
+		if k == "required" {
+			required = v == true
+			continue
+		}
+		schema[k] = v
+	}
+	return object{"name": q.name, "in": "query", "description": q.doc, "required": required, "schema": schema}
+}
+
 // schemaGen turns Go types into JSON Schema, named structs into components.
-type schemaGen struct{ schemas object }
+// In response mode a struct's schema lists as required the properties that
+// are always written: those not omitempty, and not pointers (written as
+// null); a schema first made for a request keeps none.
+type schemaGen struct {
+	schemas  object
+	response bool
+}
 
 var (
 	timeType = reflect.TypeFor[time.Time]()
@@ -156,19 +238,24 @@ func schemaName(t reflect.Type) string {
 
 func (g *schemaGen) structSchema(t reflect.Type) object {
 	props := object{}
-	g.addFields(t, props)
-	return object{"type": "object", "properties": props, "additionalProperties": false}
+	var required []any
+	g.addFields(t, props, &required)
+	out := object{"type": "object", "properties": props, "additionalProperties": false}
+	if g.response && len(required) > 0 {
+		out["required"] = required
+	}
+	return out
 }
 
-func (g *schemaGen) addFields(t reflect.Type, props object) {
+func (g *schemaGen) addFields(t reflect.Type, props object, required *[]any) {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
 		if f.Anonymous && tag == "" {
-			g.addFields(f.Type, props)
+			g.addFields(f.Type, props, required)
 			continue
 		}
-		name, _, _ := strings.Cut(tag, ",")
+		name, opts, _ := strings.Cut(tag, ",")
 		if name == "-" || !f.IsExported() {
 			continue
 		}
@@ -176,6 +263,9 @@ func (g *schemaGen) addFields(t reflect.Type, props object) {
 			name = f.Name
 		}
 		props[name] = g.schema(f.Type)
+		if !slices.Contains(strings.Split(opts, ","), "omitempty") && f.Type.Kind() != reflect.Pointer {
+			*required = append(*required, name)
+		}
 	}
 }
 

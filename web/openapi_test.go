@@ -15,11 +15,6 @@ import (
 func TestOpenAPIIsTrue(t *testing.T) {
 	t.Parallel()
 	f := newAPI(t)
-	resp, err := http.Get(f.srv.URL + "/api/v1/openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
 	var doc struct {
 		OpenAPI    string                               `json:"openapi"`
 		Paths      map[string]map[string]map[string]any `json:"paths"`
@@ -27,9 +22,7 @@ func TestOpenAPIIsTrue(t *testing.T) {
 			Schemas map[string]map[string]any `json:"schemas"`
 		} `json:"components"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
-		t.Fatal(err)
-	}
+	openAPIDoc(t, f, &doc)
 	if doc.OpenAPI != "3.1.0" {
 		t.Fatalf("openapi %q", doc.OpenAPI)
 	}
@@ -73,6 +66,8 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"POST /api/v1/corrective-actions/{id}/steps": "/api/v1/corrective-actions/1/steps",
 		"GET /api/v1/opinion-book/checks":            "/api/v1/opinion-book/checks?from=2026-11-01&to=2026-11-30",
 		"POST /api/v1/opinion-book/checks":           "/api/v1/opinion-book/checks",
+		"GET /api/v1/lost-items":                     "/api/v1/lost-items", "POST /api/v1/lost-items": "/api/v1/lost-items",
+		"GET /api/v1/lost-items/{id}": "/api/v1/lost-items/1", "POST /api/v1/lost-items/{id}/steps": "/api/v1/lost-items/1/steps",
 	}
 	documented := []string{}
 	for path, item := range doc.Paths {
@@ -159,8 +154,22 @@ func TestOpenAPIIsTrue(t *testing.T) {
 	conforms(t, doc.Components.Schemas, "PolicyList", policies)
 }
 
+// openAPIDoc decodes the served OpenAPI document into doc.
+func openAPIDoc(t *testing.T, f *apiFixture, doc any) {
+	t.Helper()
+	resp, err := http.Get(f.srv.URL + "/api/v1/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(doc); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // conforms fails the test when value has a property the named schema does
-// not declare, following nested objects and arrays of objects.
+// not declare or lacks one it requires, following nested objects and
+// arrays of objects.
 func conforms(t *testing.T, schemas map[string]map[string]any, name string, value map[string]any) {
 	t.Helper()
 	schema := schemas[name]
@@ -168,6 +177,12 @@ func conforms(t *testing.T, schemas map[string]map[string]any, name string, valu
 		t.Fatalf("no schema %s", name)
 	}
 	props, _ := schema["properties"].(map[string]any)
+	required, _ := schema["required"].([]any)
+	for _, key := range required {
+		if _, ok := value[key.(string)]; !ok {
+			t.Errorf("%s lacks property %q that its schema requires", name, key)
+		}
+	}
 	for key, v := range value {
 		prop, ok := props[key].(map[string]any)
 		if !ok {

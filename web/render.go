@@ -38,7 +38,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"assessment", "admin_assessment", // the staff assessment (考核) and its scheme
 	"report_jrt", "report_density", "report_disclosure", "report_unit", "admin_unit_counts", // the regulator's forms (report.go)
 	"corrective", "corrective_new", "corrective_item", // corrective actions (整改)
-	"register_opinion", "opinion_book", // the outlet's opinion register (意见登记簿), the opinion book's checks
+	"register_opinion", "opinion_book", "lost", "lost_item", // the opinion register, the opinion book, lost property
 }
 
 // printNames are rendered inside print.html, for paper.
@@ -75,6 +75,10 @@ func newUI() (*ui, error) {
 		"seq":          func(items ...string) []string { return items },
 		// lookupFields are the numbers the search page's lookup is by.
 		"lookupFields": func() []string { return lookupFields },
+		// channelIn says whether a channel is one of a space-separated list:
+		// the registration form's channel sections are rendered hidden or
+		// shown as app.js would set them, so the page does not shift.
+		"channelIn": func(list, channel string) bool { return slices.Contains(strings.Fields(list), channel) },
 		// asset is the content-named URL of a static file (asset.go).
 		"asset": u.assetURL,
 		// percent shows a share (0 to 1) as a percentage with one decimal.
@@ -130,6 +134,9 @@ type pageData struct {
 	Units  map[string]string
 	// Bank is the bank's profile a print heads with (nil when not set).
 	Bank *redress.BankProfile
+	// About is the case a page or print is about: its tracking number
+	// follows the title, worded for its kind (受理回执 / 受理告知书).
+	About *redress.Case
 }
 
 // render executes a page into a buffer first, so a template error never

@@ -44,6 +44,13 @@ type route struct {
 	body      any  // request body type, for the document
 	query     []param
 	out       any // response body type, for the document; nil for a file
+	// schemas says of query parameters what their type cannot (openapi.go):
+	// by name, JSON Schema keywords (minimum, maximum, maxLength, enum,
+	// format) and "required": true.
+	schemas map[string]object
+	// files are the content types of a file answer (out nil); none is
+	// application/octet-stream.
+	files []string
 }
 
 // param is a query parameter of a route.

@@ -19,6 +19,8 @@ func (s *Server) searchRoutes() []route {
 		{method: "GET", path: "/api/v1/search", summary: "Find cases by tracking number, complainant name or text (2 or more characters, Chinese or not), best first, with the matching fragment",
 			query: []param{{"q", "string", "the query"}, {"limit", "integer", "1-50, default 20 (an export: 50)"},
 				{"format", "string", "json (default), or csv or xlsx: the results as a file (also by Accept: text/csv or the XLSX type)"}},
+			schemas: map[string]object{"q": {"required": true, "minLength": 2, "maxLength": 50}, // redress.SearchQuery.Validate
+				"limit": {"minimum": 1, "maximum": redress.MaxSearchLimit, "default": 20}, "format": {"enum": exportFormats}},
 			out: searchAnswer{}, handle: s.handleSearch},
 		{method: "GET", path: "/search", access: pageAuth, handle: s.handleSearchPage},
 		{method: "POST", path: "/search/lookup", access: pageAuth, handle: s.handleLookupSubmit},

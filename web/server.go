@@ -45,6 +45,8 @@ type Services struct {
 	Corrective redress.CorrectiveService
 	// OpinionBook keeps the customer opinion book's daily checks.
 	OpinionBook redress.OpinionBookService
+	// Lost keeps the lost-property register.
+	Lost redress.LostService
 	// Search finds cases by number, name or text.
 	Search redress.SearchService
 	// Evidence keeps the files of cases.
@@ -135,7 +137,7 @@ func (s *Server) routeTable() []route {
 		s.settingsRoutes(), s.reviewRequestRoutes(), // review: the mediation body, a request from any unit
 		s.assessmentRoutes(),                                         // the staff assessment (考核)
 		s.reportRoutes(), s.unitCountsRoutes(), s.unitReportRoutes(), // the regulator's forms, the units' counts, the monthly reports
-		s.correctiveRoutes(), s.registerRoutes(), s.opinionBookRoutes(), // corrective actions (整改), the branch's registers
+		s.correctiveRoutes(), s.registerRoutes(), s.opinionBookRoutes(), s.lostRoutes(), // corrective actions (整改), the branch's registers
 	)
 }
 

@@ -13,6 +13,8 @@ func (s *Server) statsRoutes() []route {
 			query: []param{{"from", "string", "YYYY-MM-DD, inclusive"}, {"to", "string", "YYYY-MM-DD, inclusive"}, {"org", "string", "a unit code: its subtree"},
 				{"trend", "string", "the trend's buckets: day, week or month (default: day up to 31 days, week up to 92, month beyond)"},
 				{"format", "string", "json (default), or csv or xlsx: the same figures as a file, a sheet per table (also by Accept)"}},
+			schemas: map[string]object{"from": {"required": true, "format": "date"}, "to": {"required": true, "format": "date"},
+				"trend": {"enum": []string{redress.TrendDay, redress.TrendWeek, redress.TrendMonth}}, "format": {"enum": exportFormats}},
 			out: redress.Stats{}, handle: s.handleStats},
 	}
 }

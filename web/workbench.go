@@ -50,6 +50,15 @@ type workbench struct {
 	// OpinionBooks are the outlets whose opinion book was not checked on
 	// the last working days (for those who check it).
 	OpinionBooks []redress.OpinionBookOutlet
+	// Sort is the list's order, Heads the links of its sortable columns
+	// (workbench_sort.go), Sorts the orders the form offers.
+	Sort  string
+	Heads map[string]sortHead
+	Sorts []string
+	// Bars draw the unit's cases by status (workbench_chart.go); Height is
+	// the chart's height in its units.
+	Bars   []statusBar
+	Height int
 }
 
 // queueCount is one worklist and how many cases wait in it.
@@ -98,6 +107,8 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 	if wb.Unit, err = s.svc.Cases.CountCases(ctx, redress.CaseFilter{}); err != nil {
 		return err
 	}
+	wb.Bars = statusBars(wb.Statuses, wb.Unit)
+	wb.Height = max(1, len(wb.Bars)) * barRow
 	yes, no := true, false
 	overdue, err := s.svc.Cases.ListCases(ctx, redress.CaseFilter{Overdue: &yes, Sort: "due", Limit: 10})
 	if err != nil {
@@ -142,6 +153,11 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 	wb.Overdue, wb.DueSoon, wb.List = dueLines(t, cals, policies, now, overdue.Cases),
 		dueLines(t, cals, policies, now, soon.Cases), dueLines(t, cals, policies, now, list.Cases)
 	wb.Next = list.NextCursor
+	sort, ok := redress.ParseCaseSort(f.Sort)
+	if !ok {
+		sort = redress.DefaultCaseSort
+	}
+	wb.Sort, wb.Heads, wb.Sorts = sort.String(), sortHeads(r.URL.Query(), sort), sortOptions()
 	wb.Prev, wb.NextURL = pageLinks(r.URL.Query(), list.NextCursor)
 	if wb.Codes, err = s.svc.Codes.ListCodes(ctx, redress.DimensionBusiness); err != nil {
 		return err

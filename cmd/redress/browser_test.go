@@ -170,6 +170,7 @@ func TestBrowser(t *testing.T) {
 		{"--login", "zhang.lei", "--name", "张磊", "--role", "staff", "--org", "HQ"},
 		{"--login", "wang.fang", "--name", "王芳", "--role", "manager", "--org", "HQ"},
 		{"--login", "li.jianguo", "--name", "李建国", "--role", "branch_head", "--org", "HQ"},
+		{"--login", "it.admin", "--name", "周强", "--role", "admin", "--org", "HQ"},
 	} {
 		if code, _, stderr := runCLI(t, bin, data, append([]string{"user", "add", "--password", "browser-pass-2026"}, u...)...); code != 0 {
 			t.Fatalf("user add: %s", stderr)
@@ -296,6 +297,13 @@ func TestBrowser(t *testing.T) {
 	if status != "已办结" {
 		t.Fatalf("final status %q", status)
 	}
+	// Phones and tablets: no page of the day's work scrolls sideways; axe-core
+	// (experimental rules on) finds nothing on any staff page.
+	checkLayouts(t, b, base, no, shots)
+	checkEveryPage(t, b, base, "/", "/cases/"+no, "/cases/"+letterNo, "/cases/new", "/cases/new?channel=letter", "/cases/"+no+"/receipt",
+		"/cases/"+no+"/print/registration", "/cases/"+no+"/print/decision", "/search?q=%E7%90%86%E8%B4%A2", "/stats", "/inbox",
+		"/assessment", "/reports/jrt", "/reports/density", "/reports/disclosure", "/reports/unit", "/reviews/new", "/?sort=due_desc", "/?queue=mine",
+		"/search", "/corrective", "/corrective/new", "/registers/opinion", "/registers/opinion-book", "/registers/lost")
 
 	// A page on another origin posts a registration form to Redress with the
 	// manager's cookie: refused.
@@ -334,6 +342,9 @@ func TestBrowser(t *testing.T) {
 	if trend < 2 {
 		t.Fatalf("the statistics page drew %d charts", trend)
 	}
+	b.run(t, "admin signs in", signOut(), signIn(base, "it.admin"))
+	checkEveryPage(t, b, base, "/admin/users", "/admin/orgs", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/settings",
+		"/admin/tokens", "/admin/unit-counts", "/admin/assessment")
 	for _, secret := range []string{"13812345678", "110101199003071234"} {
 		if strings.Contains(serveErr.String(), secret) {
 			t.Fatalf("the server log holds %s", secret)

@@ -88,6 +88,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		UnitReports:   sqldb.NewUnitReportService(db),
 		Corrective:    sqldb.NewCorrectiveService(db),
 		OpinionBook:   sqldb.NewOpinionBookService(db),
+		Lost:          sqldb.NewLostService(db),
 		Exports:       sqldb.NewExportService(db),
 		Assessment:    sqldb.NewAssessmentService(db),
 		Codes:         sqldb.NewCodeService(db),
