@@ -124,7 +124,11 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 		if sort.Desc {
 			op = "<"
 		}
-		add("("+col+" "+op+" ? OR ("+col+" = ? AND c.id "+op+" ?))", cursor[0], cursor[0], cursor[1])
+		// The first bound, implied by the rest, is what lets both engines
+		// seek the index to the cursor: without it SQLite scanned the index
+		// from the top on every page (an export of 100,000 cases read 25
+		// million index entries).
+		add(col+" "+op+"= ? AND ("+col+" "+op+" ? OR ("+col+" = ? AND c.id "+op+" ?))", cursor[0], cursor[0], cursor[0], cursor[1])
 	}
 	return where, args, nil
 }
