@@ -27,6 +27,9 @@ type ActionEffect struct {
 	// VisitProposal is set when a return visit found the customer
 	// dissatisfied: the store tells the unit's managers (return_visit.go).
 	VisitProposal bool
+	// SurveyToken is the survey link's token the store issued for an
+	// attempt of IssueSurvey (set by the store, not by ApplyAction).
+	SurveyToken string
 }
 
 // ActionInput is what applying an action needs besides the case: the

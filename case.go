@@ -560,9 +560,11 @@ type CaseFilter struct {
 	ReceivedTo     string // YYYY-MM-DD, Beijing time, inclusive
 	Code           string // a JR/T 0169 code in any of the three dimensions, or any code below it
 	DueBy          string // YYYY-MM-DD: open cases whose decision is due by then (overdue included)
-	Sort           string // "received" (newest first, the default) or "due" (earliest decision due first)
-	Cursor         string // from a previous page's NextCursor
-	Limit          int    // 1-200, default 50
+	Sort           string // "received" (newest first, the default), "due" (earliest decision due first) or "visit" (earliest return visit due first)
+	// ReturnVisit keeps only the cases whose return visit waits (待回访, return_visit.go).
+	ReturnVisit bool
+	Cursor      string // from a previous page's NextCursor
+	Limit       int    // 1-200, default 50
 
 	// Exact-match lookups on protected personal data, through the blind index.
 	Phone    string

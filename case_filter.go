@@ -51,9 +51,9 @@ func (f *CaseFilter) Normalize(p *Problems) {
 		p.AddKey("limit", ProblemRange, "1", "200")
 	}
 	switch f.Sort {
-	case "", "received", "due":
+	case "", "received", "due", "visit":
 	default:
-		p.AddKey("sort", ProblemOneOf, "received, due")
+		p.AddKey("sort", ProblemOneOf, "received, due, visit")
 	}
 	f.Phone = strings.ReplaceAll(f.Phone, " ", "")
 	f.IDNumber = strings.ReplaceAll(f.IDNumber, " ", "")

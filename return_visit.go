@@ -221,6 +221,9 @@ func PlanReturnVisit(c *Case, p ReturnVisitPolicy) *ReturnVisit {
 type ReturnVisitRequest struct {
 	VisitMethod  ReturnVisitMethod  `json:"visit_method,omitempty"`
 	VisitOutcome ReturnVisitOutcome `json:"visit_outcome,omitempty"`
+	// IssueSurvey is set by ReturnVisitService.IssueSurvey alone (never
+	// decoded): the attempt is an SMS survey link the store issues.
+	IssueSurvey bool `json:"-"`
 }
 
 // validateAttempt checks an attempt as a staff member records it: a method,
@@ -235,11 +238,15 @@ func (r *ActionRequest) validateAttempt(p *Problems) {
 		if r.Satisfaction == SatisfactionUnreachable || !oneOf(r.Satisfaction, Satisfactions) {
 			p.AddKey("satisfaction", ProblemOneOf, "satisfied, basically_satisfied, dissatisfied")
 		}
-	case VisitNoAnswer:
+	case VisitNoAnswer, VisitSurveySent:
 		if r.Satisfaction != "" {
 			p.Add("satisfaction", "only when the customer answered")
 		}
-	default: // a survey link is sent by IssueSurvey, which records its own attempt
+	default:
+		p.AddKey("visit_outcome", ProblemOneOf, "answered, no_answer")
+	}
+	// A survey link is issued by IssueSurvey, which records its own attempt.
+	if (r.VisitOutcome == VisitSurveySent) != r.IssueSurvey || r.IssueSurvey && r.VisitMethod != VisitBySMS {
 		p.AddKey("visit_outcome", ProblemOneOf, "answered, no_answer")
 	}
 	checkText(p, "text", r.Text, 0, 2000)

@@ -135,13 +135,15 @@ func TestReturnVisitAttemptValidate(t *testing.T) {
 		sat  Satisfaction
 		bad  []string
 	}{
-		{name: "answered", req: ReturnVisitRequest{VisitByPhone, VisitReached}, sat: SatisfactionSatisfied},
-		{name: "no answer", req: ReturnVisitRequest{VisitInPerson, VisitNoAnswer}},
-		{name: "answered without satisfaction", req: ReturnVisitRequest{VisitByPhone, VisitReached}, bad: []string{"satisfaction"}},
-		{name: "answered unreachable", req: ReturnVisitRequest{VisitByPhone, VisitReached}, sat: SatisfactionUnreachable, bad: []string{"satisfaction"}},
-		{name: "no answer with satisfaction", req: ReturnVisitRequest{VisitBySMS, VisitNoAnswer}, sat: SatisfactionSatisfied, bad: []string{"satisfaction"}},
-		{name: "survey sent by hand", req: ReturnVisitRequest{VisitBySMS, VisitSurveySent}, bad: []string{"visit_outcome"}},
-		{name: "the survey method", req: ReturnVisitRequest{VisitBySurvey, VisitReached}, sat: SatisfactionSatisfied, bad: []string{"visit_method"}},
+		{name: "answered", req: ReturnVisitRequest{VisitMethod: VisitByPhone, VisitOutcome: VisitReached}, sat: SatisfactionSatisfied},
+		{name: "no answer", req: ReturnVisitRequest{VisitMethod: VisitInPerson, VisitOutcome: VisitNoAnswer}},
+		{name: "answered without satisfaction", req: ReturnVisitRequest{VisitMethod: VisitByPhone, VisitOutcome: VisitReached}, bad: []string{"satisfaction"}},
+		{name: "answered unreachable", req: ReturnVisitRequest{VisitMethod: VisitByPhone, VisitOutcome: VisitReached}, sat: SatisfactionUnreachable, bad: []string{"satisfaction"}},
+		{name: "no answer with satisfaction", req: ReturnVisitRequest{VisitMethod: VisitBySMS, VisitOutcome: VisitNoAnswer}, sat: SatisfactionSatisfied, bad: []string{"satisfaction"}},
+		{name: "survey sent by hand", req: ReturnVisitRequest{VisitMethod: VisitBySMS, VisitOutcome: VisitSurveySent}, bad: []string{"visit_outcome"}},
+		{name: "survey issued", req: ReturnVisitRequest{VisitMethod: VisitBySMS, VisitOutcome: VisitSurveySent, IssueSurvey: true}},
+		{name: "survey issued by phone", req: ReturnVisitRequest{VisitMethod: VisitByPhone, VisitOutcome: VisitSurveySent, IssueSurvey: true}, bad: []string{"visit_outcome"}},
+		{name: "the survey method", req: ReturnVisitRequest{VisitMethod: VisitBySurvey, VisitOutcome: VisitReached}, sat: SatisfactionSatisfied, bad: []string{"visit_method"}},
 		{name: "nothing", bad: []string{"visit_method", "visit_outcome"}},
 	}
 	for _, tt := range tests {

@@ -100,7 +100,7 @@ type ReturnVisitService interface {
 	// case role in scope) and records the attempt (sms, survey_sent); it
 	// returns the token, valid for the policy's SurveyDays.
 	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT (no visit waiting).
-	IssueSurvey(ctx context.Context, no string) (string, error)
+	IssueSurvey(ctx context.Context, no string, version int) (string, error)
 	// CheckSurvey reports whether a token may still be answered (no user).
 	// Errors: EUNAUTHORIZED (not valid, used or expired: one answer for all).
 	CheckSurvey(ctx context.Context, token string) error

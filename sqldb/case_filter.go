@@ -106,14 +106,20 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 		prefix := f.Code + "%"
 		add("(c.code_a LIKE ? OR c.code_b LIKE ? OR c.code_c LIKE ?)", prefix, prefix, prefix)
 	}
+	if f.ReturnVisit { // return_visit.go: the 待回访 queue
+		add("c.return_visit_status = ?", redress.VisitOpen)
+	}
 	if f.DueBy != "" {
 		open, values := statusIn("c.status", redress.OpenStatuses)
 		add(open+" AND c.decision_due <= ?", append(values, f.DueBy)...)
 	}
 	if f.Cursor != "" {
-		if f.Sort == "due" {
+		switch f.Sort {
+		case "due":
 			add("(c.decision_due > ? OR (c.decision_due = ? AND c.id > ?))", cursorKey, cursorKey, cursorID)
-		} else {
+		case "visit":
+			add("(c.return_visit_due > ? OR (c.return_visit_due = ? AND c.id > ?))", cursorKey, cursorKey, cursorID)
+		default:
 			add("(c.received_at < ? OR (c.received_at = ? AND c.id < ?))", cursorKey, cursorKey, cursorID)
 		}
 	}
@@ -122,8 +128,11 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 
 // caseOrder is the ORDER BY of a case list's sort.
 func caseOrder(sort string) string {
-	if sort == "due" {
+	switch sort {
+	case "due":
 		return ` ORDER BY c.decision_due, c.id`
+	case "visit":
+		return ` ORDER BY c.return_visit_due, c.id`
 	}
 	return ` ORDER BY c.received_at DESC, c.id DESC`
 }
@@ -131,8 +140,11 @@ func caseOrder(sort string) string {
 // encodeCursor makes the keyset cursor after c for the list's order.
 func encodeCursor(c *caseRow, sort string) string {
 	key := timeText(c.ReceivedAt)
-	if sort == "due" {
+	switch sort {
+	case "due":
 		key = c.DecisionDue
+	case "visit":
+		key = c.returnVisitOrZero().Due
 	}
 	return base64.RawURLEncoding.EncodeToString([]byte(key + "|" + strconv.FormatInt(c.ID, 10)))
 }
@@ -146,7 +158,7 @@ func decodeCursor(s, sort string) (string, int64, bool) {
 	if !ok {
 		return "", 0, false
 	}
-	if sort == "due" {
+	if sort == "due" || sort == "visit" {
 		if _, err := redress.ParseDate(key); err != nil {
 			return "", 0, false
 		}

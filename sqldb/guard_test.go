@@ -205,7 +205,7 @@ func offeredEqualsAccepted(t *testing.T, status redress.Status) {
 				offered = redress.AvailableActions(seen, u)
 			}
 			for _, a := range redress.CaseActions() {
-				_, err := f.cases.act(ctx, c.No, guardRequest(a, c.Version, f.clock), false)
+				_, _, err := f.cases.act(ctx, c.No, guardRequest(a, c.Version, f.clock), false)
 				if code := redress.ErrorCode(err); code == redress.EINVALID || code == redress.EINTERNAL {
 					t.Fatalf("%s by %s in %s, %s: the request itself was refused: %v", a, login, status, state.name, err)
 				}
