@@ -290,6 +290,29 @@ func (v *ReturnVisit) unanswered() int {
 	return n
 }
 
+// CaseSatisfaction is a case's satisfaction as the reports and the
+// assessment count it: the answer at its return visit when the visit ended
+// with one (answered, or unreachable), else the answer at closing ("" when
+// the customer was never asked). One answer per case, the latest.
+func CaseSatisfaction(closing, visit Satisfaction) Satisfaction {
+	if visit != "" {
+		return visit
+	}
+	return closing
+}
+
+// ReturnVisitStats counts the return visits of the cases of a period: how
+// many were planned, where they stand, and the customers' answers
+// (unreachable included) beside the answers at closing (Stats.BySatisfaction).
+type ReturnVisitStats struct {
+	Planned        int                       `json:"planned"`
+	ByStatus       map[ReturnVisitStatus]int `json:"by_status"`
+	BySatisfaction map[string]int            `json:"by_satisfaction"`
+	// ByCaseSatisfaction is each case's satisfaction (CaseSatisfaction):
+	// the return visit's answer where there is one, else the closing answer.
+	ByCaseSatisfaction map[string]int `json:"by_case_satisfaction"`
+}
+
 // Overdue reports whether an open return visit's due date is before today.
 func (v *ReturnVisit) Overdue(today Date) bool {
 	due, err := ParseDate(v.Due)
