@@ -52,6 +52,11 @@ type casePage struct {
 	RootCauseName string
 
 	Review reviewPage // review.go: the reviewing unit, the next review, the results
+
+	// return_visit.go: the attempt's choices, and the survey link just issued.
+	VisitMethods  []redress.ReturnVisitMethod
+	VisitOutcomes []redress.ReturnVisitOutcome
+	SurveyLink    string
 }
 
 func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
@@ -69,7 +74,8 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 	p := &casePage{Case: c, Events: events, Actions: redress.AvailableActions(c, u),
 		Now: s.now().In(redress.Beijing).Format("2006-01-02T15:04"), Remedies: redress.Remedies,
 		Notices: redress.NoticeMethods, Sats: redress.Satisfactions, Liab: redress.Liabilities, Outcomes: redress.Outcomes,
-		Causes: redress.PauseCauses, Decisions: redress.AcceptDecisions}
+		Causes: redress.PauseCauses, Decisions: redress.AcceptDecisions,
+		VisitMethods: redress.ReturnVisitMethods, VisitOutcomes: []redress.ReturnVisitOutcome{redress.VisitReached, redress.VisitNoAnswer}}
 	if p.Evidence, err = s.svc.Evidence.ListEvidence(ctx, no); err != nil {
 		return nil, err
 	}
@@ -229,6 +235,8 @@ func actionFromForm(action redress.Action, f url.Values) (redress.ActionRequest,
 		}
 	}
 	reviewFromForm(&req, f, fields) // review.go
+	req.ReturnVisitRequest = redress.ReturnVisitRequest{VisitMethod: redress.ReturnVisitMethod(f.Get("visit_method")),
+		VisitOutcome: redress.ReturnVisitOutcome(f.Get("visit_outcome"))} // return_visit.go
 	if len(fields) > 0 {
 		return req, invalid("invalid input", fields)
 	}

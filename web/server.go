@@ -56,6 +56,8 @@ type Services struct {
 	// the deadline sweep uses (REDRESS_DUE_SOON_DAYS); 0 is
 	// redress.DefaultDueSoonDays.
 	DueSoonDays int
+	// ReturnVisits keeps the return-visit policy and the SMS survey (回访).
+	ReturnVisits redress.ReturnVisitService
 	// Settings keeps the small admin records the pages print (the mediation
 	// body of the decision letter); nil prints none.
 	Settings redress.SettingsService
@@ -131,6 +133,7 @@ func (s *Server) routeTable() []route {
 		s.settingsRoutes(), s.reviewRequestRoutes(), // review: the mediation body, a request from any unit
 		s.assessmentRoutes(),                                         // the staff assessment (考核)
 		s.reportRoutes(), s.unitCountsRoutes(), s.unitReportRoutes(), // the regulator's forms, the units' counts, the monthly reports
+		s.returnVisitRoutes(), // return visits (回访): the policy, the survey link
 	)
 }
 

@@ -74,6 +74,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Deadlines:     sqldb.NewDeadlineService(db),
 		Evidence:      sqldb.NewEvidenceService(db),
 		Settings:      sqldb.NewSettingsService(db),
+		ReturnVisits:  sqldb.NewReturnVisitService(db),
 		Search:        sqldb.NewSearchService(db),
 		Stats:         sqldb.NewStatsService(db),
 		Reports:       sqldb.NewReportService(db),
