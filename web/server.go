@@ -58,6 +58,8 @@ type Services struct {
 	DueSoonDays int
 	// ReturnVisits keeps the return-visit policy and the SMS survey (回访).
 	ReturnVisits redress.ReturnVisitService
+	// Notices sends the notices to customers and keeps their proof.
+	Notices redress.CustomerNoticeService
 	// Settings keeps the small admin records the pages print (the mediation
 	// body of the decision letter); nil prints none.
 	Settings redress.SettingsService

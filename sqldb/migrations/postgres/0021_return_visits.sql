@@ -20,3 +20,28 @@ CREATE TABLE survey_tokens (
     created_at TEXT NOT NULL,
     used_at    TEXT
 );
+
+-- Notices to the customer (告知) with their proof: the text as sent (from
+-- the templates in settings, notice_templates), how, and what proves it: an
+-- SMS's delivery result (claimed and finished by the customer outbox, as
+-- notifications are), a letter's posting, a call recorded by its author.
+CREATE TABLE customer_notices (
+    id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    case_id         BIGINT NOT NULL REFERENCES cases (id),
+    kind            TEXT NOT NULL,
+    method          TEXT NOT NULL,
+    lang            TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'dead', 'printed', 'posted', 'recorded')),
+    proof           TEXT NOT NULL DEFAULT '',
+    by_id           BIGINT NOT NULL REFERENCES users (id),
+    created_at      TEXT NOT NULL,
+    sent_at         TEXT,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    claimed_by      TEXT NOT NULL DEFAULT '',
+    claimed_until   TEXT,
+    last_error      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX customer_notices_case ON customer_notices (case_id, id);
+CREATE INDEX customer_notices_outbox ON customer_notices (status, next_attempt_at, id);
