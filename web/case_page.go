@@ -57,6 +57,14 @@ type casePage struct {
 	VisitMethods  []redress.ReturnVisitMethod
 	VisitOutcomes []redress.ReturnVisitOutcome
 	SurveyLink    string
+
+	// customer_notice.go: the notices to the customer with their proof, a
+	// preview just asked for, and the form's choices.
+	CustomerNotices []*redress.CustomerNotice
+	NoticePreview   *redress.CustomerNotice
+	NoticeKinds     []redress.CustomerNoticeKind
+	NoticeMethodsTo []redress.NoticeMethod
+	NoticeLangs     []string
 }
 
 func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
@@ -85,6 +93,12 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 	}
 	if p.Review, err = s.loadReviewPage(ctx, c); err != nil { // review.go
 		return nil, err
+	}
+	if s.svc.Notices != nil { // customer_notice.go
+		if p.CustomerNotices, err = s.svc.Notices.ListNotices(ctx, no); err != nil {
+			return nil, err
+		}
+		p.NoticeKinds, p.NoticeMethodsTo, p.NoticeLangs = redress.CustomerNoticeKinds, redress.CustomerNoticeMethods, redress.NoticeLangs
 	}
 	if err := s.loadDeterminationChoices(ctx, p, pageLang(r)); err != nil {
 		return nil, err

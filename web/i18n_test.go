@@ -70,6 +70,8 @@ func TestCataloguesComplete(t *testing.T) {
 		{"visit_method", append(strs(redress.ReturnVisitMethods), string(redress.VisitBySurvey))}, // return visits
 		{"visit_outcome", strs(redress.ReturnVisitOutcomes)}, {"visit_status", strs(redress.ReturnVisitStatuses)},
 		{"visit_reason", strs(redress.ReturnVisitReasons)}, {"visit_from", []string{redress.ReturnVisitFromClose, redress.ReturnVisitFromReply}},
+		{"notice_kind", strs(redress.CustomerNoticeKinds)}, {"notice_status", strs(redress.CustomerNoticeStatuses)}, // notices
+		{"notice_lang", redress.NoticeLangs},
 	} {
 		for _, v := range kind.values {
 			used[kind.prefix+"."+v] = true

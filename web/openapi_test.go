@@ -66,6 +66,13 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/unit-counts":        "/api/v1/unit-counts", "POST /api/v1/unit-counts": "/api/v1/unit-counts",
 		"GET /api/v1/unit-reports": "/api/v1/unit-reports?month=2026-11", "POST /api/v1/unit-reports": "/api/v1/unit-reports",
 		"GET /api/v1/unit-reports/{org}/{month}": "/api/v1/unit-reports/BJ/2026-11",
+		// return visits and notices to the customer
+		"GET /api/v1/settings/return-visits": "/api/v1/settings/return-visits", "PUT /api/v1/settings/return-visits": "/api/v1/settings/return-visits",
+		"POST /api/v1/cases/{no}/survey":        "/api/v1/cases/" + no + "/survey",
+		"GET /api/v1/settings/notice-templates": "/api/v1/settings/notice-templates", "PUT /api/v1/settings/notice-templates": "/api/v1/settings/notice-templates",
+		"GET /api/v1/cases/{no}/notices": "/api/v1/cases/" + no + "/notices", "POST /api/v1/cases/{no}/notices": "/api/v1/cases/" + no + "/notices",
+		"POST /api/v1/cases/{no}/notices/preview":     "/api/v1/cases/" + no + "/notices/preview",
+		"POST /api/v1/cases/{no}/notices/{id}/posted": "/api/v1/cases/" + no + "/notices/1/posted",
 	}
 	documented := []string{}
 	for path, item := range doc.Paths {

@@ -135,7 +135,8 @@ func (s *Server) routeTable() []route {
 		s.settingsRoutes(), s.reviewRequestRoutes(), // review: the mediation body, a request from any unit
 		s.assessmentRoutes(),                                         // the staff assessment (考核)
 		s.reportRoutes(), s.unitCountsRoutes(), s.unitReportRoutes(), // the regulator's forms, the units' counts, the monthly reports
-		s.returnVisitRoutes(), // return visits (回访): the policy, the survey link
+		s.returnVisitRoutes(),    // return visits (回访): the policy, the survey link
+		s.customerNoticeRoutes(), // notices to the customer with their proof
 	)
 }
 
