@@ -26,6 +26,7 @@ func (s *Server) customerNoticeRoutes() []route {
 			body: postingBody{}, out: redress.CustomerNotice{}, handle: s.handleNoticePosted},
 		{method: "POST", path: "/cases/{no}/notices", access: pageAuth, handle: s.handleNoticeSubmit},
 		{method: "POST", path: "/cases/{no}/notices/{id}/posted", access: pageAuth, handle: s.handleNoticePostedSubmit},
+		{method: "GET", path: "/cases/{no}/notices/{id}/print", access: pageAuth, handle: s.handleNoticePrint},
 	}
 }
 
@@ -151,6 +152,33 @@ func (s *Server) handleNoticePostedSubmit(w http.ResponseWriter, r *http.Request
 		_, err = s.svc.Notices.RecordPosting(r.Context(), r.PathValue("no"), id, r.PostForm.Get("proof"))
 	}
 	return s.noticePage(w, r, err, nil)
+}
+
+// handleNoticePrint prints a letter notice for posting: the bank's
+// letterhead, the notice as recorded, the hotline.
+func (s *Server) handleNoticePrint(w http.ResponseWriter, r *http.Request) error {
+	id, err := noticeID(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.loadCasePage(r)
+	if err != nil {
+		return err
+	}
+	for _, n := range p.CustomerNotices {
+		if n.ID == id && n.Method == redress.NoticeLetter {
+			p.NoticePreview = n
+		}
+	}
+	if p.NoticePreview == nil {
+		return redress.Errorf(redress.ENOTFOUND, "case %s has no letter notice %d", p.Case.No, id)
+	}
+	d := &pageData{Title: "print.title", Data: p}
+	if err := s.printNames(r.Context(), d, p.Case); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "print_notice", d)
+	return nil
 }
 
 // noticePage shows the case page after a notice form: with the preview,

@@ -85,6 +85,10 @@ func TestCustomerNoticesByAPIAndPage_Seed002Art5(t *testing.T) {
 		t.Fatalf("notices: %v", items)
 	}
 	id := fmt.Sprint(letter["id"])
+	if text := pageText(t, f, client, "/cases/"+no+"/notices/"+id+"/print"); !strings.Contains(text, `id="notice-letter"`) ||
+		!strings.Contains(text, "示例银行") || !strings.Contains(text, "95500") {
+		t.Fatalf("the printed letter: %s", text)
+	}
 	if status, page := postPage(t, f, client, "/cases/"+no+"/notices/"+id+"/posted", url.Values{"proof": {"挂号信 XA1"}}); status != 200 ||
 		!strings.Contains(page, "挂号信 XA1") {
 		t.Fatalf("posting from the page: %d %s", status, page)

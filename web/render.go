@@ -41,7 +41,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 }
 
 // printNames are rendered inside print.html, for paper.
-var printNames = []string{"print_registration", "print_decision"}
+var printNames = []string{"print_registration", "print_decision", "print_notice"}
 
 func newUI() (*ui, error) {
 	bundle, err := newBundle(uiFiles)
