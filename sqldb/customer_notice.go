@@ -270,28 +270,12 @@ func (o *CustomerOutbox) ClaimNotifications(ctx context.Context, claimant string
 	args := append(append(append([]any{}, dueArgs...), limit, claimant, timeText(now.Add(lease))), dueArgs...)
 	var out []*redress.Notification
 	err := o.db.inTx(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `WITH batch AS MATERIALIZED (SELECT id FROM customer_notices
-				WHERE `+due+` ORDER BY next_attempt_at, id LIMIT ?`+o.db.dialect.skipLocked+`)
-			UPDATE customer_notices SET claimed_by = ?, claimed_until = ?
-			WHERE `+due+` AND id IN (SELECT id FROM batch) RETURNING id`, args...)
-		if err != nil {
-			return err
-		}
-		var ids []any
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil || len(ids) == 0 {
+		ids, err := o.db.claimBatch(ctx, tx, "customer_notices", due, args)
+		if err != nil || len(ids) == 0 {
 			return err
 		}
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
-		rows, err = tx.QueryContext(ctx, `SELECT n.id, n.body, n.attempts, n.created_at, c.no, c.c_phone_enc
+		rows, err := tx.QueryContext(ctx, `SELECT n.id, n.body, n.attempts, n.created_at, c.no, c.c_phone_enc
 			FROM customer_notices n JOIN cases c ON c.id = n.case_id WHERE n.id IN (`+marks+`) ORDER BY n.next_attempt_at, n.id`, ids...)
 		if err != nil {
 			return err
