@@ -24,6 +24,12 @@ type ActionEffect struct {
 	// Review is the review the action opened or decided (request_review,
 	// decide_review): the store inserts or updates it.
 	Review *Review
+	// VisitProposal is set when a return visit found the customer
+	// dissatisfied: the store tells the unit's managers (return_visit.go).
+	VisitProposal bool
+	// SurveyToken is the survey link's token the store issued for an
+	// attempt of IssueSurvey (set by the store, not by ApplyAction).
+	SurveyToken string
 }
 
 // ActionInput is what applying an action needs besides the case: the
@@ -36,6 +42,8 @@ type ActionInput struct {
 	Handler   *User // the user named by Request.Handler, or the actor for accept without one
 	Deadlines *Deadlines
 	Now       time.Time
+	// ReturnVisits is the return-visit policy in force (close plans a visit by it).
+	ReturnVisits ReturnVisitPolicy
 }
 
 // ApplyAction performs an action on a case in memory, after Permit and the
@@ -98,11 +106,23 @@ func ApplyAction(c *Case, next Status, in ActionInput) (*ActionEffect, error) {
 	case ActionClose:
 		now := in.Now
 		c.Satisfaction, c.ClosedAt = req.Satisfaction, &now
+		c.ReturnVisit = PlanReturnVisit(c, in.ReturnVisits)
 		fx.Detail = req.Text
 	case ActionReopen:
 		c.SignedOffBy, c.SignedOffAt = "", nil
 		c.Satisfaction, c.ClosedAt = "", nil
+		if c.ReturnVisit != nil && c.ReturnVisit.Status == VisitOpen {
+			c.ReturnVisit.Status = VisitWithdrawn // a visit about a decision being redone asks nothing
+		}
 		fx.Detail = req.Reason
+	case ActionReturnVisit: // return_visit.go
+		fx.Detail = string(req.VisitMethod) + " " + string(req.VisitOutcome) + " " + string(req.Satisfaction)
+		_, err := c.ReturnVisit.Record(ReturnVisitAttempt{By: in.Actor.Login, At: in.Now, Method: req.VisitMethod,
+			Outcome: req.VisitOutcome, Satisfaction: req.Satisfaction, Text: req.Text})
+		if err != nil {
+			return nil, err
+		}
+		fx.VisitProposal = c.ReturnVisit.Proposal != "" && c.ReturnVisit.Status == VisitAnswered
 	case ActionWithdraw, ActionReject:
 		now := in.Now
 		c.EndReason, c.ClosedAt = req.Reason, &now

@@ -114,7 +114,8 @@ func (s AssessmentScheme) Validate() error {
 // AssessmentFigures are what one person or unit did in a month, counted
 // over the cases received in it (the period the statistics count): the
 // cases handled, closed, each clock kept, past their decision date,
-// reopened; the satisfaction answers at closing; complaints against them,
+// reopened; the satisfaction answers (closing and return visits,
+// CaseSatisfaction); complaints against them,
 // those upheld; the accountability measures taken against the person (a
 // unit: in its cases).
 type AssessmentFigures struct {
@@ -258,8 +259,9 @@ func (q AssessmentQuery) Period() (Date, Date, error) {
 }
 
 // Assessment is a month's sheet: the scheme it was scored with, a row per
-// person and per unit. Return visits (回访) are not recorded by the system
-// yet, so satisfaction is the answer at closing only (ReturnVisits false).
+// person and per unit. Satisfaction counts each case's latest answer: at its
+// return visit (回访) when it had one, else at closing (CaseSatisfaction);
+// ReturnVisits says so (false only on sheets made before return visits).
 type Assessment struct {
 	Month        string             `json:"month"`
 	From         string             `json:"from"`

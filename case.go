@@ -257,17 +257,20 @@ type Case struct {
 	Complainant Complainant `json:"complainant"`
 	Respondent  Respondent  `json:"respondent"`
 	Accusation  bool        `json:"accusation"` // a report or accusation (检举控告): hidden from the person accused
-	Subject     string      `json:"subject"`
-	Description string      `json:"description"`
-	Request     string      `json:"request"`
-	Amount      string      `json:"amount,omitempty"`
-	CodeA       string      `json:"code_a,omitempty"`
-	CodeB       string      `json:"code_b,omitempty"`
-	CodeC       string      `json:"code_c,omitempty"`
-	Risk        RiskLevel   `json:"risk"`
-	Priority    Priority    `json:"priority"`
-	Org         string      `json:"org"`        // unit now responsible
-	OriginOrg   string      `json:"origin_org"` // unit that registered it
+	// KeyCustomer marks a key customer's case (重点客户, seed 000 4.4), set at
+	// registration: the return-visit policy may visit every one.
+	KeyCustomer bool      `json:"key_customer"`
+	Subject     string    `json:"subject"`
+	Description string    `json:"description"`
+	Request     string    `json:"request"`
+	Amount      string    `json:"amount,omitempty"`
+	CodeA       string    `json:"code_a,omitempty"`
+	CodeB       string    `json:"code_b,omitempty"`
+	CodeC       string    `json:"code_c,omitempty"`
+	Risk        RiskLevel `json:"risk"`
+	Priority    Priority  `json:"priority"`
+	Org         string    `json:"org"`        // unit now responsible
+	OriginOrg   string    `json:"origin_org"` // unit that registered it
 	// OrgPath and OriginOrgPath are the materialised paths of those units
 	// (OrgUnit.Path): what scope and approval rules compare with a user's.
 	OrgPath        string `json:"-"`
@@ -331,6 +334,10 @@ type Case struct {
 	CreatedAt      time.Time      `json:"created_at"`
 	UpdatedAt      time.Time      `json:"updated_at"`
 
+	// ReturnVisit is the return visit of the closed case (回访,
+	// return_visit.go), nil when the policy gave it none.
+	ReturnVisit *ReturnVisit `json:"return_visit,omitempty"`
+
 	// Reviews are the reviews of the decision (核查, 复查, 复核), oldest
 	// first; Review is the latest, with its due date (review.go).
 	Reviews []Review `json:"reviews,omitempty"`
@@ -382,6 +389,7 @@ type NewCase struct {
 	Complainant Complainant `json:"complainant"`
 	Respondent  Respondent  `json:"respondent"`
 	Accusation  bool        `json:"accusation"`
+	KeyCustomer bool        `json:"key_customer,omitempty"` // 重点客户 (return_visit.go)
 	Subject     string      `json:"subject"`
 	Description string      `json:"description"`
 	Request     string      `json:"request"`
@@ -567,8 +575,10 @@ type CaseFilter struct {
 	Code           string // a JR/T 0169 code in any of the three dimensions, or any code below it
 	DueBy          string // YYYY-MM-DD: open cases whose decision is due by then (overdue included)
 	Sort           string // a CaseSort (due_asc, received_desc, level_desc, …; ParseCaseSort); Normalize writes it in full
-	Cursor         string // from a previous page's NextCursor
-	Limit          int    // 1-200, default 50
+	// ReturnVisit keeps only the cases whose return visit waits (待回访, return_visit.go).
+	ReturnVisit bool
+	Cursor      string // from a previous page's NextCursor
+	Limit       int    // 1-200, default 50
 
 	// Exact-match lookups on protected personal data, through the blind index.
 	Phone    string

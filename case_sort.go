@@ -14,6 +14,9 @@ const (
 	SortDue      SortKey = "due"      // the decision deadline
 	SortLevel    SortKey = "level"    // the handling level, 1 (首问) to 4 (总行)
 	SortPriority SortKey = "priority" // low < normal < high < urgent
+	// SortVisit is the return visit's due date: the 待回访 queue's order
+	// (return_visit.go), not a column the workbench offers.
+	SortVisit SortKey = "visit"
 )
 
 // SortKeys lists the sortable columns, in the order the workbench offers them.
@@ -35,6 +38,7 @@ var DefaultCaseSort = CaseSort{Key: SortReceived, Desc: true}
 var sortAliases = map[string]CaseSort{
 	string(SortReceived): {Key: SortReceived, Desc: true},
 	string(SortDue):      {Key: SortDue},
+	string(SortVisit):    {Key: SortVisit}, // the 待回访 queue: earliest visit due first
 }
 
 // String is the sort as the API and the URL write it: the column, then
@@ -56,7 +60,8 @@ func CaseSortValues() []string {
 	for _, k := range SortKeys {
 		out = append(out, CaseSort{Key: k}.String(), CaseSort{Key: k, Desc: true}.String())
 	}
-	return append(out, string(SortReceived), string(SortDue))
+	out = append(out, CaseSort{Key: SortVisit}.String(), CaseSort{Key: SortVisit, Desc: true}.String())
+	return append(out, string(SortReceived), string(SortDue), string(SortVisit))
 }
 
 // ParseCaseSort reads a sort value; "" is the default order.
@@ -68,7 +73,7 @@ func ParseCaseSort(v string) (CaseSort, bool) {
 		return s, true
 	}
 	key, dir, ok := strings.Cut(v, "_")
-	if !ok || !slices.Contains(SortKeys, SortKey(key)) || (dir != "asc" && dir != "desc") {
+	if !ok || !(slices.Contains(SortKeys, SortKey(key)) || SortKey(key) == SortVisit) || (dir != "asc" && dir != "desc") {
 		return CaseSort{}, false
 	}
 	return CaseSort{Key: SortKey(key), Desc: dir == "desc"}, true

@@ -30,6 +30,12 @@ func caseFields(c *Case) map[string]string {
 		"closed_at": timeOrEmpty(c.ClosedAt), "reply_satisfied_at": timeOrEmpty(c.ReplySatisfiedAt),
 		"reply_satisfied_by": string(c.ReplySatisfiedBy), "agreed_reply_due": c.AgreedReplyDue,
 		"decision_start": c.DecisionStart, "accept_decision": string(c.AcceptDecision),
+		"key_customer": strconv.FormatBool(c.KeyCustomer),
+	}
+	if v := c.ReturnVisit; v != nil { // return_visit.go
+		f["return_visit.status"], f["return_visit.due"], f["return_visit.satisfaction"], f["return_visit.attempts"] =
+			string(v.Status), v.Due, string(v.Satisfaction), strconv.Itoa(len(v.Attempts))
+		f["return_visit.proposal"] = v.Proposal
 	}
 	if k := c.Contact; k != nil {
 		f["contact.text"], f["contact.notice_method"], f["contact.notice_at"], f["contact.notice_proof"] =

@@ -59,7 +59,8 @@ func Permit(a Action, c *Case, u *User) (Status, error) {
 //     regulator's due date, and its last step an approver (MayApproveExtension);
 //   - a pause needs no pause in progress; a resume needs one; new facts need none;
 //   - the first contact is recorded once, on a case with a branch-reply clock (not a petition).
-//   - a regulator's finding is recorded only on a case the regulator forwarded.
+//   - a regulator's finding is recorded only on a case the regulator forwarded;
+//   - a return visit is recorded only while one waits, never by the staff member complained about.
 func CaseRules(a Action, c *Case, u *User) error {
 	if c.ConflictedBy(u.Login) && a != ActionNote {
 		return Errorf(EFORBIDDEN, "you declared a conflict of interest on case %s and may not act on it", c.No)
@@ -130,6 +131,13 @@ func CaseRules(a Action, c *Case, u *User) error {
 			return Errorf(EFORBIDDEN, "%s", why)
 		}
 		// --- end review ---
+	case ActionReturnVisit: // return_visit.go
+		if c.ReturnVisit == nil || c.ReturnVisit.Status != VisitOpen {
+			return Errorf(ECONFLICT, "case %s has no return visit waiting", c.No)
+		}
+		if c.IsRespondent(u) {
+			return Errorf(EFORBIDDEN, "the staff member complained about may not make the return visit")
+		}
 	}
 	return nil
 }

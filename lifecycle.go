@@ -84,6 +84,10 @@ const (
 	// ActionDecideReview records the superior institution's review opinion.
 	ActionDecideReview Action = "decide_review"
 	// --- end review ---
+
+	// ActionReturnVisit records one attempt of a closed case's return visit
+	// (回访, return_visit.go): how, what came of it, the customer's satisfaction.
+	ActionReturnVisit Action = "return_visit"
 )
 
 // Actions lists every action in the order a case usually meets them.
@@ -92,6 +96,7 @@ var Actions = []Action{ActionRegister, ActionResolveOnSpot, ActionAccept, Action
 	ActionWithdraw, ActionReject, ActionNote, ActionDeclareConflict, ActionExtend, ActionPause, ActionResume, ActionNewFacts, ActionContact,
 	ActionRequestReview, ActionDecideReview, // review
 	ActionRecordRegulatorFinding, // regulator.go
+	ActionReturnVisit,            // return_visit.go
 }
 
 // OnCase reports whether a is an action taken on an existing case: a known
@@ -180,6 +185,9 @@ var Lifecycle = map[Action]Rule{
 		Fields: append([]string{"process", "timeliness", "merits", "result", "text"}, noticeFields...)},
 	// --- end review ---
 	ActionRecordRegulatorFinding: {From: Statuses, Roles: managerRoles, Handler: true, Fields: regulatorFindingFields},
+	// return_visit.go: an attempt of the return visit of a closed case.
+	ActionReturnVisit: {From: []Status{StatusClosed}, Roles: caseRoles, Handler: true,
+		Fields: []string{"visit_method", "visit_outcome", "satisfaction", "text"}},
 }
 
 // reviewStatuses are the statuses of a decided case whose decision may be
@@ -238,6 +246,7 @@ type ActionRequest struct {
 	Determination
 	Reply
 	RegulatorFindingInput // record_regulator_finding (regulator.go)
+	ReturnVisitRequest    // return_visit (return_visit.go)
 }
 
 // Validate checks the request's own fields for its action, given the current time.
@@ -317,10 +326,14 @@ func (r *ActionRequest) Validate(now time.Time) error {
 			p.AddKey("facts_received_at", ProblemFuture)
 		}
 	case ActionClose:
-		if !oneOf(r.Satisfaction, Satisfactions) {
-			p.Add("satisfaction", "required: satisfied, basically_satisfied, dissatisfied or unreachable")
+		// Closing does not wait for the customer's answer: the return visit
+		// asks it (return_visit.go). An answer given at closing is recorded.
+		if r.Satisfaction != "" && !oneOf(r.Satisfaction, Satisfactions) {
+			p.AddKey("satisfaction", ProblemOneOf, "satisfied, basically_satisfied, dissatisfied, unreachable")
 		}
 		checkText(&p, "text", r.Text, 0, 5000)
+	case ActionReturnVisit:
+		r.validateAttempt(&p)
 	case ActionSignOff:
 		checkText(&p, "text", r.Text, 0, 5000)
 	// --- review ---

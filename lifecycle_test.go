@@ -44,6 +44,7 @@ func TestTransitionTable(t *testing.T) {
 		ActionDecideReview:  {[]Status{StatusReplied, StatusSignedOff, StatusClosed}, "", managers, false},
 		// regulator.go: the regulator's finding may come in any status.
 		ActionRecordRegulatorFinding: {Statuses, "", managers, true},
+		ActionReturnVisit:            {[]Status{StatusClosed}, "", all, true},
 	}
 	checked := 0
 	for action, w := range want {
@@ -119,7 +120,8 @@ func TestActionRequestValidate(t *testing.T) {
 		{"reply bad remedy", ActionRequest{Action: ActionReply, Version: 2, Reply: func() Reply { r := reply; r.Remedies = []Remedy{"duel"}; return r }()}, "remedies"},
 		{"reply future notice", ActionRequest{Action: ActionReply, Version: 2, Reply: func() Reply { r := reply; r.NoticeAt = now.Add(time.Hour); return r }()}, "notice_at"},
 		{"reply bad redress", ActionRequest{Action: ActionReply, Version: 2, Reply: func() Reply { r := reply; r.RedressPaid = "-1"; return r }()}, "redress_amount"},
-		{"close needs satisfaction", ActionRequest{Action: ActionClose, Version: 3}, "satisfaction"},
+		{"close does not wait for satisfaction", ActionRequest{Action: ActionClose, Version: 3}, ""},
+		{"close with an unknown satisfaction", ActionRequest{Action: ActionClose, Version: 3, Satisfaction: "happy"}, "satisfaction"},
 		{"close", ActionRequest{Action: ActionClose, Version: 3, Satisfaction: SatisfactionBasically}, ""},
 	}
 	for _, tt := range tests {

@@ -47,6 +47,9 @@ const (
 	NotifyOverdue         NotifyKind = "overdue"          // a case's clock has run out
 	NotifyCalendarMissing NotifyKind = "calendar_missing" // to admins: a year's holiday schedule is missing
 	NotifyReviewRequested NotifyKind = "review_requested" // to the reviewing unit: a customer asked for 核查, 复查 or 复核
+	// NotifyVisitDissatisfied goes to the case's managers: the customer was
+	// dissatisfied at the return visit; reopen the case or open a 核查.
+	NotifyVisitDissatisfied NotifyKind = "return_visit_dissatisfied"
 )
 
 // Notification is one message to one person by one channel: a deadline

@@ -12,10 +12,13 @@ const (
 	QueueMine       Queue = "mine"       // 待我处理: open and handled by me
 	QueueSignOff    Queue = "sign_off"   // 待我签字: replied, waiting for a sign-off not mine to refuse
 	QueueRegistered Queue = "registered" // 我登记的: the cases I registered
+	// QueueReturnVisit is 待回访: the closed cases in scope whose return visit
+	// waits, the earliest due first (return_visit.go).
+	QueueReturnVisit Queue = "return_visit"
 )
 
 // Queues lists every queue, in the order the workbench shows them.
-var Queues = []Queue{QueueAccept, QueueMine, QueueSignOff, QueueRegistered}
+var Queues = []Queue{QueueAccept, QueueMine, QueueSignOff, QueueRegistered, QueueReturnVisit}
 
 // QueuesFor lists the queues of a role: acceptance and sign-off for the
 // roles the lifecycle lets take them, handling and registration for the
@@ -30,6 +33,10 @@ func QueuesFor(role Role) []Queue {
 			}
 		case QueueSignOff:
 			if slices.Contains(Lifecycle[ActionSignOff].Roles, role) {
+				out = append(out, q)
+			}
+		case QueueReturnVisit:
+			if slices.Contains(Lifecycle[ActionReturnVisit].Roles, role) {
 				out = append(out, q)
 			}
 		default:
@@ -56,6 +63,8 @@ func (q Queue) Filter(u *User) CaseFilter {
 		return CaseFilter{Status: []Status{StatusReplied}, NotHandler: u.Login, Sort: "due"}
 	case QueueRegistered:
 		return CaseFilter{FirstResponder: u.Login}
+	case QueueReturnVisit:
+		return CaseFilter{Status: []Status{StatusClosed}, ReturnVisit: true, Sort: "visit"}
 	}
 	return CaseFilter{}
 }

@@ -12,9 +12,9 @@ import (
 func TestQueuesFor(t *testing.T) {
 	t.Parallel()
 	for role, want := range map[Role][]Queue{
-		RoleStaff:      {QueueMine, QueueRegistered},
-		RoleManager:    {QueueAccept, QueueMine, QueueRegistered},
-		RoleBranchHead: {QueueAccept, QueueMine, QueueSignOff, QueueRegistered},
+		RoleStaff:      {QueueMine, QueueRegistered, QueueReturnVisit},
+		RoleManager:    {QueueAccept, QueueMine, QueueRegistered, QueueReturnVisit},
+		RoleBranchHead: {QueueAccept, QueueMine, QueueSignOff, QueueRegistered, QueueReturnVisit},
 		RoleAuditor:    nil,
 		RoleAdmin:      nil,
 	} {
@@ -28,6 +28,9 @@ func TestQueuesFor(t *testing.T) {
 	}
 	if f := QueueMine.Filter(u); f.Handler != "li.qiang" || f.Sort != "due" {
 		t.Errorf("my queue: %+v", f)
+	}
+	if f := QueueReturnVisit.Filter(u); !f.ReturnVisit || f.Sort != "visit" || !slices.Equal(f.Status, []Status{StatusClosed}) {
+		t.Errorf("return-visit queue: %+v", f)
 	}
 	if Queue("lunch").Valid() {
 		t.Error("an unknown queue is valid")

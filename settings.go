@@ -26,6 +26,8 @@ type BankProfile struct {
 	Name    string `json:"name"`
 	Hotline string `json:"hotline"`
 	TrackAt string `json:"track_at,omitempty"`
+	// Address is where the customer writes to or comes to (the notices).
+	Address string `json:"address,omitempty"`
 }
 
 // Validate checks a bank profile: a name and a hotline.
@@ -34,6 +36,7 @@ func (b *BankProfile) Validate() error {
 	checkText(&p, "name", b.Name, 2, 100)
 	checkText(&p, "hotline", b.Hotline, 3, 50)
 	checkText(&p, "track_at", b.TrackAt, 0, 200)
+	checkText(&p, "address", b.Address, 0, 200)
 	return p.Err()
 }
 

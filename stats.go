@@ -65,10 +65,12 @@ type Stats struct {
 	OpenOverdue    int             `json:"open_overdue"`
 	Upheld         int             `json:"upheld"`
 	PartlyUpheld   int             `json:"partly_upheld"`
-	RedressPaid    string          `json:"redress_paid"` // yuan
-	BySatisfaction map[string]int  `json:"by_satisfaction"`
-	Regulator      int             `json:"regulator_forwarded"`
-	Took           time.Duration   `json:"-"`
+	RedressPaid    string          `json:"redress_paid"`    // yuan
+	BySatisfaction map[string]int  `json:"by_satisfaction"` // the answers at closing
+	// ReturnVisits are the period's return visits and their answers (回访).
+	ReturnVisits ReturnVisitStats `json:"return_visits"`
+	Regulator    int              `json:"regulator_forwarded"`
+	Took         time.Duration    `json:"-"`
 
 	// The cases the regulator forwarded (channel regulator), by the
 	// regulator's channel and by its finding: valid (有效投诉), invalid

@@ -16,7 +16,8 @@ import (
 // order: scope (ENOTFOUND), role (EFORBIDDEN), status (ECONFLICT naming it),
 // version (ECONFLICT naming who changed the case), then the action's own rules.
 func (s *CaseService) Act(ctx context.Context, no string, req redress.ActionRequest) (*redress.Case, error) {
-	return s.act(ctx, no, req, true)
+	c, _, err := s.act(ctx, no, req, true)
+	return c, err
 }
 
 // errDryRun rolls back an action that was only tried (act with commit false).
@@ -24,24 +25,26 @@ var errDryRun = errors.New("sqldb: dry run")
 
 // act is Act; with commit false it runs every check and write, then rolls
 // the transaction back: a test asks the store whether it accepts an action
-// without changing the case.
-func (s *CaseService) act(ctx context.Context, no string, req redress.ActionRequest, commit bool) (*redress.Case, error) {
+// without changing the case. It also answers what the action did besides
+// the case (the survey link of IssueSurvey).
+func (s *CaseService) act(ctx context.Context, no string, req redress.ActionRequest, commit bool) (*redress.Case, *redress.ActionEffect, error) {
 	u, err := caseReaderFrom(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !req.Action.OnCase() {
-		return nil, redress.Errorf(redress.ENOTFOUND, "unknown action %q", req.Action)
+		return nil, nil, redress.Errorf(redress.ENOTFOUND, "unknown action %q", req.Action)
 	}
 	now := s.db.now()
 	if err := req.Validate(now); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	deadlines, err := s.db.deadlines(ctx)
 	if err != nil {
-		return nil, wrap(string(req.Action)+" case", err)
+		return nil, nil, wrap(string(req.Action)+" case", err)
 	}
 	var result *caseRow
+	var effect *redress.ActionEffect
 	err = s.db.inTx(ctx, func(tx *Tx) error {
 		// The row alone answers scope, role, status and version; the records
 		// around it are read only for an action that passes those.
@@ -74,13 +77,18 @@ func (s *CaseService) act(ctx context.Context, no string, req redress.ActionRequ
 			return err
 		}
 		in := redress.ActionInput{Request: &req, Actor: u, Deadlines: deadlines, Now: now.In(redress.Beijing)}
+		if req.Action == redress.ActionClose { // close plans the return visit (return_visit.go)
+			if in.ReturnVisits, err = s.db.returnVisitPolicy(ctx, tx); err != nil {
+				return err
+			}
+		}
 		if req.Action == redress.ActionAccept || req.Action == redress.ActionAssign {
 			if in.Handler, err = s.db.handlerFor(ctx, tx, u, req.Handler); err != nil {
 				return err
 			}
 		}
 		before := *c.Case
-		before.Determination, before.Reply = clone(c.Determination), clone(c.Reply)
+		before.Determination, before.Reply, before.ReturnVisit = clone(c.Determination), clone(c.Reply), clone(c.ReturnVisit)
 		fx, err := redress.ApplyAction(c.Case, next, in)
 		if err != nil {
 			return err
@@ -91,6 +99,7 @@ func (s *CaseService) act(ctx context.Context, no string, req redress.ActionRequ
 		if err := s.db.persistAction(ctx, tx, c, &before, fx, in); err != nil {
 			return err
 		}
+		effect = fx
 		if !commit {
 			return errDryRun // accepted; the case as the action left it is not read back
 		}
@@ -102,12 +111,12 @@ func (s *CaseService) act(ctx context.Context, no string, req redress.ActionRequ
 		return err
 	})
 	if errors.Is(err, errDryRun) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, wrap(string(req.Action)+" case", err)
+		return nil, nil, wrap(string(req.Action)+" case", err)
 	}
-	return result.Case, nil
+	return result.Case, effect, nil
 }
 
 // checkDetermination checks what a new or changed determination names in
@@ -188,6 +197,9 @@ func (db *DB) persistAction(ctx context.Context, tx *Tx, c *caseRow, before *red
 		if err := db.saveReview(ctx, tx, c, fx.Review, in); err != nil {
 			return err
 		}
+	}
+	if err := db.persistReturnVisit(ctx, tx, c, fx, in); err != nil { // return_visit.go
+		return err
 	}
 	switch req.Action {
 	case redress.ActionInvestigate, redress.ActionReply, redress.ActionResolveOnSpot:

@@ -46,7 +46,7 @@ func newAssessed() *assessed {
 func (a *assessed) figures() redress.AssessmentFigures {
 	d := a.t.onTimeOf("decision")
 	return redress.AssessmentFigures{Handled: a.t.received, Closed: a.t.closed, ReplyOnTime: a.t.onTimeOf("reply"),
-		DecisionOnTime: d, Overdue: d.Ended - d.OnTime, Reopened: a.reopened, Satisfaction: a.t.bySatisfaction,
+		DecisionOnTime: d, Overdue: d.Ended - d.OnTime, Reopened: a.reopened, Satisfaction: a.t.visits.ByCaseSatisfaction,
 		Complaints: a.complaints, Upheld: a.upheld, Measures: a.measures}
 }
 
@@ -87,7 +87,7 @@ func (s *AssessmentService) Assessment(ctx context.Context, q redress.Assessment
 	if err != nil {
 		return nil, err
 	}
-	a := &redress.Assessment{Month: q.Month, From: from.String(), To: to.String(), Org: q.Org, Scheme: *scheme,
+	a := &redress.Assessment{Month: q.Month, From: from.String(), To: to.String(), Org: q.Org, Scheme: *scheme, ReturnVisits: true,
 		People: []redress.PersonAssessment{}, Units: []redress.UnitAssessment{}}
 	orgs, err := s.db.reads().QueryContext(ctx, `SELECT id, code, name, path FROM org_units WHERE path LIKE ? ORDER BY path`, root+"%")
 	if err != nil {

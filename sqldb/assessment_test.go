@@ -67,8 +67,12 @@ func assessByHand(cases []*redress.Case, login string, reopened map[string]bool,
 			if c.Status == redress.StatusClosed {
 				f.Closed++
 			}
-			if c.Satisfaction != "" {
-				f.Satisfaction[string(c.Satisfaction)]++
+			var visit redress.Satisfaction
+			if c.ReturnVisit != nil {
+				visit = c.ReturnVisit.Satisfaction
+			}
+			if s := redress.CaseSatisfaction(c.Satisfaction, visit); s != "" {
+				f.Satisfaction[string(s)]++
 			}
 			if reopened[c.No] {
 				f.Reopened++
@@ -132,7 +136,7 @@ func TestAssessmentFiguresByHand_Order3Art27(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.From != "2026-11-01" || a.To != "2026-11-30" || a.ReturnVisits {
+	if a.From != "2026-11-01" || a.To != "2026-11-30" || !a.ReturnVisits {
 		t.Fatalf("period %s–%s", a.From, a.To)
 	}
 	people := map[string]redress.PersonAssessment{}

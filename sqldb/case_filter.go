@@ -114,6 +114,9 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 		prefix := f.Code + "%"
 		add("(c.code_a LIKE ? OR c.code_b LIKE ? OR c.code_c LIKE ?)", prefix, prefix, prefix)
 	}
+	if f.ReturnVisit { // return_visit.go: the 待回访 queue
+		add("c.return_visit_status = ?", redress.VisitOpen)
+	}
 	if f.DueBy != "" {
 		open, values := statusIn("c.status", redress.OpenStatuses)
 		add(open+" AND c.decision_due <= ?", append(values, f.DueBy)...)
@@ -140,6 +143,8 @@ func sortColumn(key redress.SortKey) string {
 	switch key {
 	case redress.SortDue:
 		return "c.decision_due"
+	case redress.SortVisit:
+		return "c.return_visit_due"
 	case redress.SortLevel:
 		return "c.level"
 	case redress.SortPriority:
@@ -170,6 +175,8 @@ func sortKeyOf(c *caseRow, key redress.SortKey) string {
 	switch key {
 	case redress.SortDue:
 		return c.DecisionDue
+	case redress.SortVisit:
+		return c.returnVisitOrZero().Due
 	case redress.SortLevel:
 		return strconv.Itoa(c.Level)
 	case redress.SortPriority:
@@ -202,6 +209,10 @@ func decodeCursor(s string, sort redress.CaseSort) ([]any, bool) {
 	}
 	var key any = keyText
 	switch sort.Key {
+	case redress.SortVisit:
+		if keyText != "" { // a case with no return visit has no due date
+			_, err = redress.ParseDate(keyText)
+		}
 	case redress.SortDue:
 		_, err = redress.ParseDate(keyText)
 	case redress.SortLevel, redress.SortPriority:

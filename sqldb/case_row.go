@@ -27,6 +27,7 @@ type caseRow struct {
 	idIndex, phoneIndex, accountIndex    string // blind indexes, written only
 	amountFen, redressFen                sql.NullInt64
 	replyJSON, contactJSON               string
+	returnVisitJSON                      string // the return visit (redress.ReturnVisit), "" when none
 }
 
 // caseColumn is one column of the cases table as written: its name, its
@@ -83,6 +84,7 @@ var caseColumns = []caseColumn{
 	{"visit_representatives", func(c *caseRow) any { return c.visitOrZero().Representatives }, false},
 	{"visit_id_checked", func(c *caseRow) any { return c.visitOrZero().IDChecked }, false},
 	{"visit_security_checked", func(c *caseRow) any { return c.visitOrZero().SecurityChecked }, false},
+	{"key_customer", func(c *caseRow) any { return c.KeyCustomer }, false},
 
 	{"org_id", func(c *caseRow) any { return c.orgID }, true},
 	{"handler_id", func(c *caseRow) any { return nullID(c.handlerID) }, true},
@@ -121,7 +123,18 @@ var caseColumns = []caseColumn{
 	{"regulator_finding", func(c *caseRow) any { return c.RegulatorFinding }, true},
 	{"regulator_finding_on", func(c *caseRow) any { return c.RegulatorFindingOn }, true},
 	{"regulator_finding_ref", func(c *caseRow) any { return c.RegulatorFindingRef }, true},
+	{"return_visit_json", func(c *caseRow) any { return c.returnVisitJSON }, true},
+	{"return_visit_status", func(c *caseRow) any { return c.returnVisitOrZero().Status }, true},
+	{"return_visit_due", func(c *caseRow) any { return c.returnVisitOrZero().Due }, true},
+	{"return_visit_satisfaction", func(c *caseRow) any { return c.returnVisitOrZero().Satisfaction }, true},
 	{"updated_at", func(c *caseRow) any { return timeText(c.UpdatedAt) }, true},
+}
+
+func (c *caseRow) returnVisitOrZero() redress.ReturnVisit {
+	if c.ReturnVisit == nil {
+		return redress.ReturnVisit{}
+	}
+	return *c.ReturnVisit
 }
 
 // caseInsert is the INSERT of every column of caseColumns, answering the new id.
@@ -183,7 +196,14 @@ func (c *caseRow) outcome() string {
 // encodeState puts the derived columns of the case's state in the row: the
 // reply and the first contact as JSON, the redress paid in fen.
 func (c *caseRow) encodeState() error {
-	c.replyJSON, c.contactJSON, c.redressFen = "", "", sql.NullInt64{}
+	c.replyJSON, c.contactJSON, c.returnVisitJSON, c.redressFen = "", "", "", sql.NullInt64{}
+	if c.ReturnVisit != nil {
+		raw, err := json.Marshal(c.ReturnVisit)
+		if err != nil {
+			return fmt.Errorf("encode return visit of %s: %w", c.No, err)
+		}
+		c.returnVisitJSON = string(raw)
+	}
 	if c.Contact != nil {
 		raw, err := json.Marshal(c.Contact)
 		if err != nil {
@@ -229,7 +249,7 @@ func newCaseRow(n *redress.NewCase, no string, now time.Time) *caseRow {
 	c := &caseRow{Case: &redress.Case{No: no, Kind: n.Kind, Channel: n.Channel,
 		ReceivedAt:  n.ReceivedAt.UTC().Truncate(time.Microsecond).In(redress.Beijing), // the stored precision
 		Complainant: n.Complainant, Respondent: n.Respondent, Accusation: n.Accusation,
-		Subject: strings.TrimSpace(n.Subject), Description: n.Description, Request: n.Request,
+		KeyCustomer: n.KeyCustomer, Subject: strings.TrimSpace(n.Subject), Description: n.Description, Request: n.Request,
 		CodeA: n.CodeA, CodeB: n.CodeB, CodeC: n.CodeC, Risk: n.Risk, Priority: n.Priority,
 		Level: 1, Status: redress.StatusRegistered, Version: 1, RegulatorRef: n.RegulatorRef, RegulatorDue: n.RegulatorDue,
 		RegulatorSource: n.RegulatorSource, RegulatorForwardedOn: n.RegulatorForwardedOn,
@@ -271,7 +291,8 @@ const caseSelect = `SELECT c.id, c.no, c.kind, c.channel, c.received_at,
 	c.reply_satisfied_at, c.reply_satisfied_by, c.contact_json, c.agreed_reply_due, c.decision_start, c.accept_decision,
 	c.created_at, c.updated_at,
 	c.regulator_source, c.regulator_forwarded_on, c.regulator_finding, c.regulator_finding_on, c.regulator_finding_ref,
-	c.c_address_enc, c.c_address_masked, c.c_email_enc, c.c_email_masked
+	c.c_address_enc, c.c_address_masked, c.c_email_enc, c.c_email_masked,
+	c.key_customer, c.return_visit_json
 FROM cases c
 JOIN org_units o ON o.id = c.org_id
 JOIN org_units oo ON oo.id = c.origin_org_id
@@ -308,7 +329,8 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		&satisfiedAt, &c.ReplySatisfiedBy, &c.contactJSON, &c.AgreedReplyDue, &c.DecisionStart, &c.AcceptDecision,
 		&created, &updated,
 		&c.RegulatorSource, &c.RegulatorForwardedOn, &c.RegulatorFinding, &c.RegulatorFindingOn, &c.RegulatorFindingRef,
-		&c.addressEnc, &c.Complainant.Address, &c.emailEnc, &c.Complainant.Email)
+		&c.addressEnc, &c.Complainant.Address, &c.emailEnc, &c.Complainant.Email,
+		&c.KeyCustomer, &c.returnVisitJSON)
 	if err != nil {
 		return nil, err
 	}
@@ -337,6 +359,12 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		c.Contact = &redress.Contact{}
 		if err := json.Unmarshal([]byte(c.contactJSON), c.Contact); err != nil {
 			return nil, fmt.Errorf("stored contact of %s: %w", c.No, err)
+		}
+	}
+	if c.returnVisitJSON != "" {
+		c.ReturnVisit = &redress.ReturnVisit{}
+		if err := json.Unmarshal([]byte(c.returnVisitJSON), c.ReturnVisit); err != nil {
+			return nil, fmt.Errorf("stored return visit of %s: %w", c.No, err)
 		}
 	}
 	if c.amountFen.Valid {

@@ -108,8 +108,8 @@ func TestLifecycleToClosed(t *testing.T) {
 	f.users["mgr.bj"].Role = redress.RoleManager
 	wantCode(t, err, redress.EFORBIDDEN) // never the handler, whatever the role
 	c = f.act(t, "head.bj", c, redress.ActionRequest{Action: redress.ActionSignOff, Text: "同意"})
-	_, err = f.cases.Act(f.as("mgr.bj"), c.No, redress.ActionRequest{Action: redress.ActionClose, Version: c.Version})
-	wantCode(t, err, redress.EINVALID) // satisfaction missing
+	_, err = f.cases.Act(f.as("mgr.bj"), c.No, redress.ActionRequest{Action: redress.ActionClose, Version: c.Version, Satisfaction: "happy"})
+	wantCode(t, err, redress.EINVALID) // not an answer (none at all is fine: the return visit asks)
 	c = f.act(t, "mgr.bj", c, redress.ActionRequest{Action: redress.ActionClose, Satisfaction: redress.SatisfactionSatisfied})
 	if c.Status != redress.StatusClosed || c.SignedOffBy != "head.bj" || c.ClosedAt == nil || c.Version != 7 { // a note does not bump the version
 		t.Fatalf("closed: status %s signed %s closed %v version %d", c.Status, c.SignedOffBy, c.ClosedAt, c.Version)

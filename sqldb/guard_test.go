@@ -85,6 +85,11 @@ var guardStates = []caseState{
 		guardReview(t, f, c, "staff2.bj")
 	}},
 	// --- end review ---
+	// return_visit.go: a closed case's return visit waits.
+	{name: "return visit waiting", set: func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+		f.exec(t, `UPDATE cases SET return_visit_json = ?, return_visit_status = 'open', return_visit_due = '2026-11-24' WHERE id = ?`,
+			`{"status":"open","reasons":["key_customer"],"due":"2026-11-24","max_attempts":3,"attempts":[]}`, c.ID)
+	}},
 }
 
 // guardReplyJSON is a decision notice given the day the fixture starts.
@@ -144,6 +149,9 @@ func guardRequest(a redress.Action, version int, now time.Time) redress.ActionRe
 		req.ReviewProcess, req.ReviewTimeliness, req.ReviewMerits = "程序合规", "在时限内答复", "处理结果适当"
 		req.ReviewResult, req.Reply = redress.ReviewUpheld, notice
 		// --- end review ---
+	case redress.ActionReturnVisit: // return_visit.go
+		req.Satisfaction = redress.SatisfactionSatisfied
+		req.ReturnVisitRequest = redress.ReturnVisitRequest{VisitMethod: redress.VisitByPhone, VisitOutcome: redress.VisitReached}
 	case redress.ActionRecordRegulatorFinding: // regulator.go
 		req.RegulatorFindingInput = redress.RegulatorFindingInput{Finding: redress.FindingValid,
 			FindingOn: redress.DateOf(now).String(), FindingRef: "金消保〔2026〕1号"}
@@ -205,7 +213,7 @@ func offeredEqualsAccepted(t *testing.T, status redress.Status) {
 				offered = redress.AvailableActions(seen, u)
 			}
 			for _, a := range redress.CaseActions() {
-				_, err := f.cases.act(ctx, c.No, guardRequest(a, c.Version, f.clock), false)
+				_, _, err := f.cases.act(ctx, c.No, guardRequest(a, c.Version, f.clock), false)
 				if code := redress.ErrorCode(err); code == redress.EINVALID || code == redress.EINTERNAL {
 					t.Fatalf("%s by %s in %s, %s: the request itself was refused: %v", a, login, status, state.name, err)
 				}

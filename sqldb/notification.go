@@ -253,28 +253,12 @@ func (db *DB) ClaimNotifications(ctx context.Context, claimant string, channels 
 	}
 	var batch []claimed
 	err := db.inTx(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `WITH batch AS MATERIALIZED (SELECT id FROM notifications
-				WHERE `+due+` ORDER BY next_attempt_at, id LIMIT ?`+db.dialect.skipLocked+`)
-			UPDATE notifications SET claimed_by = ?, claimed_until = ?
-			WHERE `+due+` AND id IN (SELECT id FROM batch) RETURNING id`, args...)
-		if err != nil {
-			return err
-		}
-		var ids []any
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil || len(ids) == 0 {
+		ids, err := db.claimBatch(ctx, tx, "notifications", due, args)
+		if err != nil || len(ids) == 0 {
 			return err
 		}
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
-		rows, err = tx.QueryContext(ctx, `SELECT `+notificationColumns+`, u.login, u.email, u.mobile_enc, u.disabled
+		rows, err := tx.QueryContext(ctx, `SELECT `+notificationColumns+`, u.login, u.email, u.mobile_enc, u.disabled
 			FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id IN (`+marks+`) ORDER BY n.next_attempt_at, n.id`, ids...)
 		if err != nil {
 			return err
@@ -308,6 +292,31 @@ func (db *DB) ClaimNotifications(ctx context.Context, claimant string, channels 
 		out = append(out, c.n)
 	}
 	return out, nil
+}
+
+// claimBatch claims one batch of an outbox table (notifications,
+// customer_notices) in tx: the rows that are due (the condition due, whose
+// arguments begin args, then the limit, the claimant and the lease's end,
+// then due's arguments again) are chosen once (a materialised WITH) and
+// claimed by one UPDATE that repeats the condition; it returns their ids.
+func (db *DB) claimBatch(ctx context.Context, tx *Tx, table, due string, args []any) ([]any, error) {
+	rows, err := tx.QueryContext(ctx, `WITH batch AS MATERIALIZED (SELECT id FROM `+table+`
+			WHERE `+due+` ORDER BY next_attempt_at, id LIMIT ?`+db.dialect.skipLocked+`)
+		UPDATE `+table+` SET claimed_by = ?, claimed_until = ?
+		WHERE `+due+` AND id IN (SELECT id FROM batch) RETURNING id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []any
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // FinishNotification records the outcome of an attempt to send a

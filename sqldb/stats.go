@@ -102,19 +102,19 @@ func (db *DB) statsColumns(today string) (string, []any) {
 			WHEN c.replied_at IS NOT NULL THEN CASE WHEN ` + d.beijingDate("c.replied_at") + ` <= c.decision_due THEN 1 ELSE 0 END
 			WHEN ` + overdue + ` THEN 0 ELSE -1 END,
 		CASE WHEN c.replied_at IS NULL THEN -1 ELSE ` + d.daysBetween("c.received_at", "c.replied_at") + ` END,
-		c.org_id`
+		c.org_id, c.return_visit_status, c.return_visit_satisfaction`
 	args := append(append(append(append([]any{}, overdueArgs...), openArgs...), today), overdueArgs...)
 	return cols, args
 }
 
 // statsGroupColumns is the number of columns statsColumns groups by.
-const statsGroupColumns = 20
+const statsGroupColumns = 22
 
 // targets are where the statsColumns of a row are scanned to, in order.
 func (g *statsGroup) targets() []any {
 	return []any{&g.status, &g.kind, &g.channel, &g.codeA, &g.codeB, &g.codeC, &g.rootCause, &g.outcome, &g.satisfaction,
 		&g.closedDays, &g.overdue, &g.regulator, &g.source, &g.finding, &g.escalated, &g.repeat,
-		&g.replyOnTime, &g.decisionOnTime, &g.decisionDays, &g.orgID}
+		&g.replyOnTime, &g.decisionOnTime, &g.decisionDays, &g.orgID, &g.visitStatus, &g.visitSatisfaction}
 }
 
 // tallyPeriod sums the cases received from–to in scope (and in q's unit's

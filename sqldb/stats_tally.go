@@ -19,6 +19,8 @@ type statsGroup struct {
 	replyOnTime, decisionOnTime int
 	decisionDays                int
 	orgID                       int64
+	visitStatus                 redress.ReturnVisitStatus // "" when the case has no return visit
+	visitSatisfaction           redress.Satisfaction
 	n                           int
 	fen                         int64
 }
@@ -34,6 +36,7 @@ type tally struct {
 	byKind                                               map[redress.Kind]int
 	byChannel                                            map[redress.Channel]int
 	bySatisfaction                                       map[string]int
+	visits                                               redress.ReturnVisitStats
 	bySource                                             map[redress.RegulatorSource]int
 	regulatorValid, regulatorInvalid, regulatorNone      int
 	onTime                                               map[string]*redress.ClockOnTime
@@ -50,7 +53,9 @@ func newTally() *tally {
 	t := &tally{byStatus: map[redress.Status]int{}, byKind: map[redress.Kind]int{}, byChannel: map[redress.Channel]int{},
 		bySatisfaction: map[string]int{}, bySource: map[redress.RegulatorSource]int{}, decisionDays: map[int]int{},
 		onTime:     map[string]*redress.ClockOnTime{"reply": {}, "decision": {}},
-		breakdowns: map[string]map[string]int{}, jrt: map[[3]string]int{}}
+		breakdowns: map[string]map[string]int{}, jrt: map[[3]string]int{},
+		visits: redress.ReturnVisitStats{ByStatus: map[redress.ReturnVisitStatus]int{}, BySatisfaction: map[string]int{},
+			ByCaseSatisfaction: map[string]int{}}}
 	for _, name := range []string{"status", "kind", "channel", "code_a", "code_b", "code_c", "root_cause"} {
 		t.breakdowns[name] = map[string]int{}
 	}
@@ -66,6 +71,16 @@ func (t *tally) add(g *statsGroup) {
 	t.byChannel[g.channel] += n
 	if g.satisfaction != "" {
 		t.bySatisfaction[g.satisfaction] += n
+	}
+	if g.visitStatus != "" { // return_visit.go
+		t.visits.Planned += n
+		t.visits.ByStatus[g.visitStatus] += n
+		if g.visitSatisfaction != "" {
+			t.visits.BySatisfaction[string(g.visitSatisfaction)] += n
+		}
+	}
+	if s := redress.CaseSatisfaction(redress.Satisfaction(g.satisfaction), g.visitSatisfaction); s != "" {
+		t.visits.ByCaseSatisfaction[string(s)] += n
 	}
 	for name, key := range map[string]string{"status": string(g.status), "kind": string(g.kind), "channel": string(g.channel),
 		"code_a": g.codeA, "code_b": g.codeB, "code_c": g.codeC, "root_cause": g.rootCause} {
@@ -141,7 +156,7 @@ func (t *tally) onTimeOf(clock string) redress.ClockOnTime {
 // stats is the tally as the period's statistics.
 func (t *tally) stats() *redress.Stats {
 	st := &redress.Stats{Received: t.received, ByStatus: t.byStatus, ByKind: t.byKind, ByChannel: t.byChannel,
-		ByCodeB: t.breakdowns["code_b"], BySatisfaction: t.bySatisfaction, Closed: t.closed, ClosedIn15: t.closedIn15,
+		ByCodeB: t.breakdowns["code_b"], BySatisfaction: t.bySatisfaction, ReturnVisits: t.visits, Closed: t.closed, ClosedIn15: t.closedIn15,
 		ClosedIn30: t.closedIn30, ClosedIn60: t.closedIn60, OpenOverdue: t.openOverdue, Upheld: t.upheld,
 		PartlyUpheld: t.partlyUpheld, RedressPaid: redress.FormatAmount(t.redressFen), Regulator: t.regulator,
 		RegulatorBySource: t.bySource, RegulatorValid: t.regulatorValid, RegulatorInvalid: t.regulatorInvalid,

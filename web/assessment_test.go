@@ -100,7 +100,7 @@ func TestAssessmentSheet_Order3Art27(t *testing.T) {
 
 	client := pageClient(t, f, "mgr")
 	html := pageText(t, f, client, "/assessment?month=2026-11")
-	for _, want := range []string{"投诉处理考核", "系统尚未记录回访", "李强", "中关村网点", "format=xlsx"} {
+	for _, want := range []string{"投诉处理考核", "有回访答复的以回访为准", "李强", "中关村网点", "format=xlsx"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the page has no %q: %q", want, html)
 		}

@@ -132,7 +132,7 @@ func caseFilterFrom(r *http.Request) (redress.CaseFilter, error) {
 // the queue's statuses, handler and order unless the filter names its own.
 func applyQueue(f *redress.CaseFilter, queue redress.Queue, u *redress.User, fields map[string]string) {
 	if !queue.Valid() || u == nil {
-		fields["queue"] = "unknown queue: want accept, mine, sign_off or registered"
+		fields["queue"] = "unknown queue: want accept, mine, sign_off, registered or return_visit"
 		return
 	}
 	base := queue.Filter(u)
@@ -145,7 +145,7 @@ func applyQueue(f *redress.CaseFilter, queue redress.Queue, u *redress.User, fie
 	if f.Sort == "" {
 		f.Sort = base.Sort
 	}
-	f.NotHandler, f.FirstResponder = base.NotHandler, base.FirstResponder
+	f.NotHandler, f.FirstResponder, f.ReturnVisit = base.NotHandler, base.FirstResponder, base.ReturnVisit
 }
 
 func (s *Server) handleCaseView(w http.ResponseWriter, r *http.Request) error {

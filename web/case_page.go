@@ -58,6 +58,18 @@ type casePage struct {
 	// and unit, when the user may open one and the case is determined.
 	Corrective     []*redress.CorrectiveAction
 	CorrectiveLink string
+	// return_visit.go: the attempt's choices, and the survey link just issued.
+	VisitMethods  []redress.ReturnVisitMethod
+	VisitOutcomes []redress.ReturnVisitOutcome
+	SurveyLink    string
+
+	// customer_notice.go: the notices to the customer with their proof, a
+	// preview just asked for, and the form's choices.
+	CustomerNotices []*redress.CustomerNotice
+	NoticePreview   *redress.CustomerNotice
+	NoticeKinds     []redress.CustomerNoticeKind
+	NoticeMethodsTo []redress.NoticeMethod
+	NoticeLangs     []string
 }
 
 func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
@@ -75,7 +87,8 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 	p := &casePage{Case: c, Events: events, Actions: redress.AvailableActions(c, u),
 		Now: s.now().In(redress.Beijing).Format("2006-01-02T15:04"), Remedies: redress.Remedies,
 		Notices: redress.NoticeMethods, Sats: redress.Satisfactions, Liab: redress.Liabilities, Outcomes: redress.Outcomes,
-		Causes: redress.PauseCauses, Decisions: redress.AcceptDecisions}
+		Causes: redress.PauseCauses, Decisions: redress.AcceptDecisions,
+		VisitMethods: redress.ReturnVisitMethods, VisitOutcomes: []redress.ReturnVisitOutcome{redress.VisitReached, redress.VisitNoAnswer}}
 	if p.Evidence, err = s.svc.Evidence.ListEvidence(ctx, no); err != nil {
 		return nil, err
 	}
@@ -85,6 +98,12 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 	}
 	if p.Review, err = s.loadReviewPage(ctx, c); err != nil { // review.go
 		return nil, err
+	}
+	if s.svc.Notices != nil { // customer_notice.go
+		if p.CustomerNotices, err = s.svc.Notices.ListNotices(ctx, no); err != nil {
+			return nil, err
+		}
+		p.NoticeKinds, p.NoticeMethodsTo, p.NoticeLangs = redress.CustomerNoticeKinds, redress.CustomerNoticeMethods, redress.NoticeLangs
 	}
 	if err := s.loadDeterminationChoices(ctx, p, pageLang(r)); err != nil {
 		return nil, err
@@ -261,6 +280,8 @@ func actionFromForm(action redress.Action, f url.Values) (redress.ActionRequest,
 		}
 	}
 	reviewFromForm(&req, f, fields) // review.go
+	req.ReturnVisitRequest = redress.ReturnVisitRequest{VisitMethod: redress.ReturnVisitMethod(f.Get("visit_method")),
+		VisitOutcome: redress.ReturnVisitOutcome(f.Get("visit_outcome"))} // return_visit.go
 	if len(fields) > 0 {
 		return req, invalid("invalid input", fields)
 	}

@@ -67,6 +67,11 @@ func TestCataloguesComplete(t *testing.T) {
 		{"notice", strs(redress.NoticeMethods)}, {"satisfaction", strs(redress.Satisfactions)}, {"cause", strs(redress.PauseCauses)},
 		{"orgkind", strs(redress.OrgKinds)}, {"risk", strs(redress.RiskLevels)}, {"priority", strs(redress.Priorities)},
 		{"review_kind", strs(redress.ReviewKinds)}, {"review_result", strs(redress.ReviewResults)}, // review
+		{"visit_method", append(strs(redress.ReturnVisitMethods), string(redress.VisitBySurvey))}, // return visits
+		{"visit_outcome", strs(redress.ReturnVisitOutcomes)}, {"visit_status", strs(redress.ReturnVisitStatuses)},
+		{"visit_reason", strs(redress.ReturnVisitReasons)}, {"visit_from", []string{redress.ReturnVisitFromClose, redress.ReturnVisitFromReply}},
+		{"notice_kind", strs(redress.CustomerNoticeKinds)}, {"notice_status", strs(redress.CustomerNoticeStatuses)}, // notices
+		{"notice_lang", redress.NoticeLangs},
 	} {
 		for _, v := range kind.values {
 			used[kind.prefix+"."+v] = true

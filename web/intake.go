@@ -194,8 +194,8 @@ func newCaseFromForm(f url.Values) (redress.NewCase, map[string]string) {
 			Phone: f.Get("phone"), Account: f.Get("account"), OrgName: f.Get("org_name"), CreditCode: f.Get("credit_code"),
 			LegalRep: f.Get("legal_rep"), Address: f.Get("address"), Email: f.Get("email")},
 		Respondent: redress.Respondent{Org: f.Get("respondent_org"), Staff: strings.TrimSpace(f.Get("respondent_staff"))},
-		Accusation: f.Get("accusation") == "yes",
-		Subject:    f.Get("subject"), Description: f.Get("description"), Request: f.Get("request"),
+		Accusation: f.Get("accusation") == "yes", KeyCustomer: f.Get("key_customer") == "yes",
+		Subject: f.Get("subject"), Description: f.Get("description"), Request: f.Get("request"),
 		Amount: strings.TrimSpace(f.Get("amount")), CodeA: f.Get("code_a"), CodeB: f.Get("code_b"), CodeC: f.Get("code_c"),
 		Risk: redress.RiskLevel(f.Get("risk")), Priority: redress.Priority(f.Get("priority")), Org: f.Get("org"),
 		RegulatorRef: strings.TrimSpace(f.Get("regulator_ref")), RegulatorDue: f.Get("regulator_due")}

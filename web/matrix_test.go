@@ -145,6 +145,8 @@ func actionBody(a redress.Action, version int) string {
 		// regulator.go
 		"regulator_finding": `"valid"`, "regulator_finding_on": `"` + time.Now().In(redress.Beijing).Format(time.DateOnly) + `"`,
 		"regulator_finding_ref": `"金消保〔2026〕1号"`,
+		// return_visit.go
+		"visit_method": `"phone"`, "visit_outcome": `"answered"`,
 	}
 	for _, f := range redress.Lifecycle[a].Fields {
 		parts = append(parts, `"`+f+`":`+fields[f])
@@ -173,6 +175,9 @@ func TestPermissionMatrixActions(t *testing.T) {
 				}
 				if a == redress.ActionRecordRegulatorFinding {
 					c = m.forwarded(t) // regulator_test.go
+				}
+				if a == redress.ActionReturnVisit {
+					c = m.visitDue(t) // return_visit_test.go
 				}
 				status, body := m.call(t, login, "POST", "/api/v1/cases/"+c.No+"/"+string(a), actionBody(a, c.Version))
 				want := http.StatusOK

@@ -68,6 +68,13 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"POST /api/v1/opinion-book/checks":           "/api/v1/opinion-book/checks",
 		"GET /api/v1/lost-items":                     "/api/v1/lost-items", "POST /api/v1/lost-items": "/api/v1/lost-items",
 		"GET /api/v1/lost-items/{id}": "/api/v1/lost-items/1", "POST /api/v1/lost-items/{id}/steps": "/api/v1/lost-items/1/steps",
+		// return visits and notices to the customer
+		"GET /api/v1/settings/return-visits": "/api/v1/settings/return-visits", "PUT /api/v1/settings/return-visits": "/api/v1/settings/return-visits",
+		"POST /api/v1/cases/{no}/survey":        "/api/v1/cases/" + no + "/survey",
+		"GET /api/v1/settings/notice-templates": "/api/v1/settings/notice-templates", "PUT /api/v1/settings/notice-templates": "/api/v1/settings/notice-templates",
+		"GET /api/v1/cases/{no}/notices": "/api/v1/cases/" + no + "/notices", "POST /api/v1/cases/{no}/notices": "/api/v1/cases/" + no + "/notices",
+		"POST /api/v1/cases/{no}/notices/preview":     "/api/v1/cases/" + no + "/notices/preview",
+		"POST /api/v1/cases/{no}/notices/{id}/posted": "/api/v1/cases/" + no + "/notices/1/posted",
 	}
 	documented := []string{}
 	for path, item := range doc.Paths {

@@ -33,6 +33,8 @@ func (s *Server) portalRoutes() []route {
 		{method: "GET", path: "/healthz", access: portalPublic, handle: s.handleHealth},
 		{method: "GET", path: "/static/", access: portalPublic, handle: s.handleStatic},
 		{method: "GET", path: "/assets/{hash}/{path...}", access: portalPublic, handle: s.handleAsset},
+		{method: "GET", path: "/survey/{token}", access: portalPublic, handle: s.handleSurvey},        // portal_survey.go
+		{method: "POST", path: "/survey/{token}", access: portalPublic, handle: s.handleSurveyAnswer}, // portal_survey.go
 	}
 }
 

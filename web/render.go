@@ -39,10 +39,11 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"report_jrt", "report_density", "report_disclosure", "report_unit", "admin_unit_counts", // the regulator's forms (report.go)
 	"corrective", "corrective_new", "corrective_item", // corrective actions (整改)
 	"register_opinion", "opinion_book", "lost", "lost_item", // the opinion register, the opinion book, lost property
+	"admin_return_visits", "survey", // return visits (回访): the policy; the survey page on its own layout (portal_survey.go)
 }
 
 // printNames are rendered inside print.html, for paper.
-var printNames = []string{"print_registration", "print_decision"}
+var printNames = []string{"print_registration", "print_decision", "print_notice"}
 
 func newUI() (*ui, error) {
 	bundle, err := newBundle(uiFiles)

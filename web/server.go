@@ -62,6 +62,10 @@ type Services struct {
 	// the deadline sweep uses (REDRESS_DUE_SOON_DAYS); 0 is
 	// redress.DefaultDueSoonDays.
 	DueSoonDays int
+	// ReturnVisits keeps the return-visit policy and the SMS survey (回访).
+	ReturnVisits redress.ReturnVisitService
+	// Notices sends the notices to customers and keeps their proof.
+	Notices redress.CustomerNoticeService
 	// Settings keeps the small admin records the pages print (the mediation
 	// body of the decision letter); nil prints none.
 	Settings redress.SettingsService
@@ -138,6 +142,8 @@ func (s *Server) routeTable() []route {
 		s.assessmentRoutes(),                                         // the staff assessment (考核)
 		s.reportRoutes(), s.unitCountsRoutes(), s.unitReportRoutes(), // the regulator's forms, the units' counts, the monthly reports
 		s.correctiveRoutes(), s.registerRoutes(), s.opinionBookRoutes(), s.lostRoutes(), // corrective actions (整改), the branch's registers
+		s.returnVisitRoutes(),    // return visits (回访): the policy, the survey link
+		s.customerNoticeRoutes(), // notices to the customer with their proof
 	)
 }
 

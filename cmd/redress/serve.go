@@ -82,6 +82,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Deadlines:     sqldb.NewDeadlineService(db),
 		Evidence:      sqldb.NewEvidenceService(db),
 		Settings:      sqldb.NewSettingsService(db),
+		ReturnVisits:  sqldb.NewReturnVisitService(db),
+		Notices:       sqldb.NewCustomerNoticeService(db),
 		Search:        sqldb.NewSearchService(db),
 		Stats:         sqldb.NewStatsService(db),
 		Reports:       sqldb.NewReportService(db),
@@ -227,6 +229,10 @@ func startJobs(ctx context.Context, cfg Config, db *sqldb.DB, log *slog.Logger) 
 	if len(senders) > 0 {
 		outbox := jobs.NewOutbox(db, senders, db.Now, log)
 		wg.Go(func() { outbox.Run(ctx) })
+		// The customers' SMS notices go through the same loop and senders,
+		// from their own table: the delivery result is each notice's proof.
+		customers := jobs.NewOutbox(sqldb.NewCustomerOutbox(db), senders, db.Now, log)
+		wg.Go(func() { customers.Run(ctx) })
 	}
 	log.Info("sign-in limits", slog.Int("hash_slots", db.HashSlots()), slog.Int("per_address_a_minute", cfg.SignInsPerAddress),
 		slog.Int("per_login_a_minute", cfg.SignInsPerLogin))

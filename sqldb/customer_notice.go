@@ -1,0 +1,333 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"redress"
+)
+
+// CustomerNoticeService sends notices to customers and keeps their proof
+// (redress.CustomerNoticeService): customer_notices, the templates in
+// settings (notice_templates), the bank's profile they name.
+type CustomerNoticeService struct{ db *DB }
+
+// NewCustomerNoticeService returns the customer-notice service of db.
+func NewCustomerNoticeService(db *DB) *CustomerNoticeService { return &CustomerNoticeService{db: db} }
+
+var _ redress.CustomerNoticeService = (*CustomerNoticeService)(nil)
+
+// settingNoticeTemplates is the settings key of the templates an admin set.
+const settingNoticeTemplates = "notice_templates"
+
+// NoticeTemplates returns the templates in force: each kind and language
+// an admin set, the default for the others.
+func (s *CustomerNoticeService) NoticeTemplates(ctx context.Context) ([]redress.NoticeTemplate, error) {
+	if _, err := redress.RequireUser(ctx); err != nil {
+		return nil, err
+	}
+	return s.templates(ctx, s.db.reads())
+}
+
+func (s *CustomerNoticeService) templates(ctx context.Context, q querier) ([]redress.NoticeTemplate, error) {
+	out := redress.DefaultNoticeTemplates()
+	var raw string
+	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, settingNoticeTemplates).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read notice templates: %w", err)
+	}
+	var set []redress.NoticeTemplate
+	if err := json.Unmarshal([]byte(raw), &set); err != nil {
+		return nil, fmt.Errorf("read notice templates: %w", err)
+	}
+	for _, t := range set {
+		for i := range out {
+			if out[i].Kind == t.Kind && out[i].Lang == t.Lang {
+				out[i].Body = t.Body
+			}
+		}
+	}
+	return out, nil
+}
+
+// SetNoticeTemplates replaces the templates an admin set (admin only), with
+// an audit event system.set_notice_templates.
+func (s *CustomerNoticeService) SetNoticeTemplates(ctx context.Context, ts []redress.NoticeTemplate) ([]redress.NoticeTemplate, error) {
+	settings := &SettingsService{db: s.db}
+	validate := func() error { return redress.ValidateNoticeTemplates(ts) }
+	if err := settings.write(ctx, settingNoticeTemplates, "system.set_notice_templates", validate, ts); err != nil {
+		return nil, err
+	}
+	return s.templates(ctx, s.db.reads())
+}
+
+// compose loads the case for a user who may notify its customer (a case
+// role in scope) and renders the notice the request asks for.
+func (s *CustomerNoticeService) compose(ctx context.Context, q querier, no string, r *redress.NoticeRequest, preview bool) (
+	*caseRow, *redress.CustomerNotice, error) {
+	u, err := caseReaderFrom(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := r.Validate(preview); err != nil {
+		return nil, nil, err
+	}
+	c, err := s.db.loadCase(ctx, q, u, no)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !redress.MayRegister(u.Role) {
+		return nil, nil, redress.Errorf(redress.EFORBIDDEN, "role %s may not send notices to customers", u.Role)
+	}
+	facts, ok := redress.NoticeFactsOf(c.Case, r.Kind)
+	if !ok {
+		return nil, nil, redress.Errorf(redress.ECONFLICT, "case %s has no %s to tell the customer of yet", no, r.Kind)
+	}
+	bank := &redress.BankProfile{}
+	if found, err := (&SettingsService{db: s.db}).read(ctx, settingBankProfile, bank); err != nil {
+		return nil, nil, err
+	} else if !found {
+		return nil, nil, redress.Errorf(redress.ECONFLICT, "set the bank's profile (name, complaint hotline) first: every notice names them")
+	}
+	ts, err := s.templates(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	n := &redress.CustomerNotice{Case: c.No, Kind: r.Kind, Method: r.Method, Lang: r.Lang, By: u.Login, At: s.db.now()}
+	for _, t := range ts {
+		if t.Kind == r.Kind && t.Lang == r.Lang {
+			n.Body = redress.RenderNotice(t, facts, *bank, r.Method == redress.NoticeSMS)
+		}
+	}
+	return c, n, nil
+}
+
+// PreviewNotice renders the notice without sending or recording it.
+func (s *CustomerNoticeService) PreviewNotice(ctx context.Context, no string, r redress.NoticeRequest) (*redress.CustomerNotice, error) {
+	_, n, err := s.compose(ctx, s.db.reads(), no, &r, true)
+	return n, wrap("preview notice", err)
+}
+
+// SendNotice renders the notice and records it with the case's audit
+// event case.notice: an SMS pending for the customer outbox (the phone on
+// the case), a letter printed (its posting recorded later), a call or a
+// talk recorded with the staff member's proof.
+func (s *CustomerNoticeService) SendNotice(ctx context.Context, no string, r redress.NoticeRequest) (*redress.CustomerNotice, error) {
+	var out *redress.CustomerNotice
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		c, n, err := s.compose(ctx, tx, no, &r, false)
+		if err != nil {
+			return err
+		}
+		n.Proof = r.Proof
+		switch r.Method {
+		case redress.NoticeSMS:
+			if c.phoneEnc == "" || c.Complainant.Phone == "" {
+				return redress.Errorf(redress.ECONFLICT, "case %s has no phone number to send an SMS to", no)
+			}
+			n.Status = redress.CustomerNoticePending
+		case redress.NoticeLetter:
+			n.Status = redress.CustomerNoticePrinted
+		default:
+			n.Status = redress.CustomerNoticeRecorded
+			at := n.At
+			n.SentAt = &at
+		}
+		u := redress.UserFrom(ctx)
+		if err := tx.QueryRowContext(ctx, `INSERT INTO customer_notices (case_id, kind, method, lang, body, status, proof, by_id,
+			created_at, sent_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			c.ID, n.Kind, n.Method, n.Lang, n.Body, n.Status, n.Proof, u.ID, timeText(n.At), nullTimeText(n.SentAt),
+			timeText(n.At)).Scan(&n.ID); err != nil {
+			return fmt.Errorf("record notice: %w", err)
+		}
+		out = n
+		return s.noticeEvent(ctx, tx, u, n, "sent "+string(n.Kind)+" by "+string(n.Method))
+	})
+	return out, wrap("send notice", err)
+}
+
+// noticeEvent records a notice's audit event case.notice.
+func (s *CustomerNoticeService) noticeEvent(ctx context.Context, tx *Tx, u *redress.User, n *redress.CustomerNotice, what string) error {
+	return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, n.Case), Actor: u.Login,
+		Action: "case.notice", At: s.db.now(), Detail: fmt.Sprintf("notice %d %s (%s)", n.ID, what, n.Status),
+		Changes: []redress.Change{{Field: "notice", After: string(n.Kind) + " " + string(n.Method) + " " + string(n.Status)}}})
+}
+
+// RecordPosting records that a printed letter was posted, with its proof
+// (挂号信号 …).
+func (s *CustomerNoticeService) RecordPosting(ctx context.Context, no string, id int64, proof string) (*redress.CustomerNotice, error) {
+	if err := redress.ValidatePostingProof(proof); err != nil {
+		return nil, err
+	}
+	var out *redress.CustomerNotice
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		u, err := caseReaderFrom(ctx)
+		if err != nil {
+			return err
+		}
+		if !redress.MayRegister(u.Role) {
+			return redress.Errorf(redress.EFORBIDDEN, "role %s may not record a posting", u.Role)
+		}
+		c, err := s.db.loadCase(ctx, tx, u, no)
+		if err != nil {
+			return err
+		}
+		now := s.db.now()
+		res, err := tx.ExecContext(ctx, `UPDATE customer_notices SET status = ?, proof = ?, sent_at = ? WHERE id = ? AND case_id = ? AND status = ?`,
+			redress.CustomerNoticePosted, proof, timeText(now), id, c.ID, redress.CustomerNoticePrinted)
+		if err != nil {
+			return fmt.Errorf("record posting: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return redress.Errorf(redress.ECONFLICT, "notice %d of case %s is no printed letter waiting to be posted", id, no)
+		}
+		notices, err := s.list(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		for _, n := range notices {
+			if n.ID == id {
+				out = n
+			}
+		}
+		return s.noticeEvent(ctx, tx, u, out, "posted")
+	})
+	return out, wrap("record posting", err)
+}
+
+// ListNotices lists the case's notices, oldest first, for a reader in scope.
+func (s *CustomerNoticeService) ListNotices(ctx context.Context, no string) ([]*redress.CustomerNotice, error) {
+	u, err := caseReaderFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.db.loadCase(ctx, s.db.reads(), u, no)
+	if err != nil {
+		return nil, err
+	}
+	return s.list(ctx, s.db.reads(), c)
+}
+
+func (s *CustomerNoticeService) list(ctx context.Context, q querier, c *caseRow) ([]*redress.CustomerNotice, error) {
+	rows, err := q.QueryContext(ctx, `SELECT n.id, n.kind, n.method, n.lang, n.body, n.status, n.proof, u.login, n.created_at, n.sent_at,
+		n.last_error FROM customer_notices n JOIN users u ON u.id = n.by_id WHERE n.case_id = ? ORDER BY n.id`, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("list notices of %s: %w", c.No, err)
+	}
+	defer rows.Close()
+	out := []*redress.CustomerNotice{}
+	for rows.Next() {
+		n := &redress.CustomerNotice{Case: c.No}
+		var at, lastError string
+		var sent sql.NullString
+		if err := rows.Scan(&n.ID, &n.Kind, &n.Method, &n.Lang, &n.Body, &n.Status, &n.Proof, &n.By, &at, &sent, &lastError); err != nil {
+			return nil, fmt.Errorf("list notices of %s: %w", c.No, err)
+		}
+		if n.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		if n.SentAt, err = parseNullTime(sent); err != nil {
+			return nil, err
+		}
+		if n.Proof == "" && lastError != "" {
+			n.Proof = lastError // a failed SMS: the delivery result is its record
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// CustomerOutbox is the outbox of the customers' SMS notices, in the shape
+// the outbox loop sends from (jobs.OutboxStore): it claims pending SMS
+// notices with the phone on their case opened, and records each delivery
+// result as the notice's proof.
+type CustomerOutbox struct{ db *DB }
+
+// NewCustomerOutbox returns the customer outbox of db.
+func NewCustomerOutbox(db *DB) *CustomerOutbox { return &CustomerOutbox{db: db} }
+
+// ClaimNotifications claims up to limit pending SMS notices due at now for
+// claimant until now+lease (as DB.ClaimNotifications does for staff), with
+// To the customer's phone opened from its seal.
+func (o *CustomerOutbox) ClaimNotifications(ctx context.Context, claimant string, channels []redress.NotifyChannel, now time.Time,
+	limit int, lease time.Duration) ([]*redress.Notification, error) {
+	if claimant == "" || limit < 1 || lease <= 0 {
+		return nil, fmt.Errorf("claim customer notices: want a claimant, a positive limit and a positive lease")
+	}
+	if !strings.Contains(fmt.Sprint(channels), string(redress.NotifySMS)) {
+		return nil, nil
+	}
+	due := `status = ? AND method = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)`
+	dueArgs := []any{redress.CustomerNoticePending, redress.NoticeSMS, timeText(now), timeText(now)}
+	args := append(append(append([]any{}, dueArgs...), limit, claimant, timeText(now.Add(lease))), dueArgs...)
+	var out []*redress.Notification
+	err := o.db.inTx(ctx, func(tx *Tx) error {
+		ids, err := o.db.claimBatch(ctx, tx, "customer_notices", due, args)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+		rows, err := tx.QueryContext(ctx, `SELECT n.id, n.body, n.attempts, n.created_at, c.no, c.c_phone_enc
+			FROM customer_notices n JOIN cases c ON c.id = n.case_id WHERE n.id IN (`+marks+`) ORDER BY n.next_attempt_at, n.id`, ids...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			n := &redress.Notification{Channel: redress.NotifySMS, Kind: "customer_notice", Status: redress.NotifyPending}
+			var created, phone string
+			if err := rows.Scan(&n.ID, &n.Body, &n.Attempts, &created, &n.CaseNo, &phone); err != nil {
+				return err
+			}
+			if n.CreatedAt, err = parseTime(created); err != nil {
+				return err
+			}
+			if n.To, err = o.db.open(phone, piiAAD(n.CaseNo, "phone")); err != nil {
+				return fmt.Errorf("notice %d: %w", n.ID, err)
+			}
+			out = append(out, n)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim customer notices: %w", err)
+	}
+	return out, nil
+}
+
+// FinishNotification records the delivery result of a notice claimant
+// holds: sent (its proof: the gateway accepted it, and when), pending
+// again, failed or dead (the error, recipient masked, is its record).
+func (o *CustomerOutbox) FinishNotification(ctx context.Context, id int64, claimant string, d redress.Delivery) error {
+	next, proof := d.At, ""
+	var sentAt any
+	switch d.Status {
+	case redress.NotifySent:
+		sentAt = timeText(d.At)
+		proof = "SMS gateway accepted " + d.At.In(redress.Beijing).Format("2006-01-02 15:04:05")
+	case redress.NotifyPending:
+		next = d.RetryAt
+	case redress.NotifyFailed, redress.NotifyDead:
+	default:
+		return fmt.Errorf("finish customer notice %d: unknown status %q", id, d.Status)
+	}
+	res, err := o.db.writes().ExecContext(ctx, `UPDATE customer_notices SET status = ?, attempts = attempts + 1,
+		next_attempt_at = ?, sent_at = ?, proof = ?, last_error = ?, claimed_by = '', claimed_until = NULL
+		WHERE id = ? AND claimed_by = ? AND status = ?`,
+		string(d.Status), timeText(next), sentAt, proof, d.Error, id, claimant, redress.CustomerNoticePending)
+	if err != nil {
+		return fmt.Errorf("finish customer notice %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return errors.Join(fmt.Errorf("finish customer notice %d: no longer claimed by %s (its lease ran out)", id, claimant), err)
+	}
+	return nil
+}
