@@ -111,10 +111,14 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 		add(open+" AND c.decision_due <= ?", append(values, f.DueBy)...)
 	}
 	if f.Cursor != "" {
+		// The first bound, implied by the rest, is what lets both engines
+		// seek the index to the cursor: without it SQLite scanned the index
+		// from the top on every page (an export of 100,000 cases read 25
+		// million index entries).
 		if f.Sort == "due" {
-			add("(c.decision_due > ? OR (c.decision_due = ? AND c.id > ?))", cursorKey, cursorKey, cursorID)
+			add("c.decision_due >= ? AND (c.decision_due > ? OR (c.decision_due = ? AND c.id > ?))", cursorKey, cursorKey, cursorKey, cursorID)
 		} else {
-			add("(c.received_at < ? OR (c.received_at = ? AND c.id < ?))", cursorKey, cursorKey, cursorID)
+			add("c.received_at <= ? AND (c.received_at < ? OR (c.received_at = ? AND c.id < ?))", cursorKey, cursorKey, cursorKey, cursorID)
 		}
 	}
 	return where, args, nil

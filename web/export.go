@@ -98,51 +98,57 @@ func (l liveRows) Row(values ...any) error {
 	return l.Writer.Row(values...)
 }
 
-// exportCases streams every case of the filter, a page at a time (never
-// the whole list in memory). The first page is read before the answer
-// starts, so a refused filter is a 400.
+// exportCases streams every case of the filter, a page of the store's
+// lean export read at a time (redress.ExportPageLimit rows, never the whole
+// list in memory). The first page is read before the answer starts, so a
+// refused filter is a 400.
 func (s *Server) exportCases(w http.ResponseWriter, r *http.Request, f export.Format, filter redress.CaseFilter) error {
-	ctx := r.Context()
-	filter.Limit, filter.Cursor = redress.MaxListLimit, ""
-	page, err := s.svc.Cases.ListCases(ctx, filter)
+	filter.Cursor = ""
+	page, err := s.svc.Exports.CaseSheet(r.Context(), filter)
 	if err != nil {
 		return err
 	}
 	t := newT(s.ui.bundle, pageLang(r))
+	return s.streamExport(w, r, f, "cases-"+s.now().Format("20060102"), redress.ExportRecord{What: redress.ExportCases, Filter: r.URL.RawQuery},
+		func(ew export.Writer) (int, error) { return s.writeCaseSheet(r.Context(), t, ew, filter, page) })
+}
+
+// writeCaseSheet writes the case list's sheet from its first page on, a
+// page at a time, and says how many rows it wrote.
+func (s *Server) writeCaseSheet(ctx context.Context, t *T, ew export.Writer, filter redress.CaseFilter, page *redress.CaseSheetPage) (int, error) {
 	cols := []export.Column{{Title: t.Get("workbench.no"), Width: 20}, {Title: t.Get("field.kind")}, {Title: t.Get("field.channel")},
 		{Title: t.Get("field.received_at"), Kind: export.DateTime, Width: 18}, {Title: t.Get("field.name")},
 		{Title: t.Get("field.id_number"), Width: 22}, {Title: t.Get("field.phone"), Width: 14}, {Title: t.Get("field.subject"), Width: 40},
 		{Title: t.Get("field.code_b")}, {Title: t.Get("field.org")}, {Title: t.Get("field.handler")}, {Title: t.Get("field.level"), Kind: export.Int},
 		{Title: t.Get("field.status")}, {Title: t.Get("field.decision_due"), Kind: export.Date, Width: 12},
 		{Title: t.Get("stats.open_overdue")}, {Title: t.Get("field.amount"), Kind: export.Amount}}
-	return s.streamExport(w, r, f, "cases-"+s.now().Format("20060102"), redress.ExportRecord{What: redress.ExportCases, Filter: r.URL.RawQuery},
-		func(ew export.Writer) (int, error) {
-			if err := ew.Table(t.Get("export.cases"), cols); err != nil {
-				return 0, err
+	if err := ew.Table(t.Get("export.cases"), cols); err != nil {
+		return 0, err
+	}
+	yes := t.Get("admin.yes")
+	rows := 0
+	for {
+		for _, c := range page.Rows {
+			overdue := ""
+			if c.Overdue {
+				overdue = yes
 			}
-			rows := 0
-			for {
-				for _, c := range page.Cases {
-					overdue := ""
-					if c.Overdue {
-						overdue = t.Get("admin.yes")
-					}
-					if err := ew.Row(c.No, t.Label("kind", c.Kind), t.Label("channel", c.Channel), c.ReceivedAt, c.Complainant.Name,
-						c.Complainant.IDNumber, c.Complainant.Phone, c.Subject, c.CodeB, c.Org, c.Handler, c.Level,
-						t.Label("status", c.Status), c.DecisionDue, overdue, c.Amount); err != nil {
-						return rows, err
-					}
-					rows++
-				}
-				if page.NextCursor == "" || ctx.Err() != nil {
-					return rows, ctx.Err()
-				}
-				filter.Cursor = page.NextCursor
-				if page, err = s.svc.Cases.ListCases(ctx, filter); err != nil {
-					return rows, err
-				}
+			if err := ew.Row(c.No, t.Label("kind", c.Kind), t.Label("channel", c.Channel), c.ReceivedAt, c.Name,
+				c.IDNumber, c.Phone, c.Subject, c.CodeB, c.Org, c.Handler, c.Level,
+				t.Label("status", c.Status), c.DecisionDue, overdue, c.Amount); err != nil {
+				return rows, err
 			}
-		})
+			rows++
+		}
+		if page.NextCursor == "" || ctx.Err() != nil {
+			return rows, ctx.Err()
+		}
+		filter.Cursor = page.NextCursor
+		var err error
+		if page, err = s.svc.Exports.CaseSheet(ctx, filter); err != nil {
+			return rows, err
+		}
+	}
 }
 
 // exportStats streams the statistics: a summary sheet with the comparison
