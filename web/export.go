@@ -126,6 +126,16 @@ func (s *Server) writeCaseSheet(ctx context.Context, t *T, ew export.Writer, fil
 		return 0, err
 	}
 	yes := t.Get("admin.yes")
+	labels := map[string]string{} // a few dozen values, translated once each
+	label := func(kind, value string) string {
+		key := kind + "." + value
+		l, ok := labels[key]
+		if !ok {
+			l = t.Label(kind, value)
+			labels[key] = l
+		}
+		return l
+	}
 	rows := 0
 	for {
 		for _, c := range page.Rows {
@@ -133,9 +143,9 @@ func (s *Server) writeCaseSheet(ctx context.Context, t *T, ew export.Writer, fil
 			if c.Overdue {
 				overdue = yes
 			}
-			if err := ew.Row(c.No, t.Label("kind", c.Kind), t.Label("channel", c.Channel), c.ReceivedAt, c.Name,
+			if err := ew.Row(c.No, label("kind", string(c.Kind)), label("channel", string(c.Channel)), c.ReceivedAt, c.Name,
 				c.IDNumber, c.Phone, c.Subject, c.CodeB, c.Org, c.Handler, c.Level,
-				t.Label("status", c.Status), c.DecisionDue, overdue, c.Amount); err != nil {
+				label("status", string(c.Status)), c.DecisionDue, overdue, c.Amount); err != nil {
 				return rows, err
 			}
 			rows++

@@ -37,6 +37,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"inbox",                          // the in-app notifications
 	"assessment", "admin_assessment", // the staff assessment (考核) and its scheme
 	"report_jrt", "report_density", "report_disclosure", "report_unit", "admin_unit_counts", // the regulator's forms (report.go)
+	"export_job", // a background export's progress (export_job.go)
 }
 
 // printNames are rendered inside print.html, for paper.

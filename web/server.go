@@ -65,6 +65,15 @@ type Services struct {
 	// PortalAuth authenticates a customer on the public handler (see
 	// PublicHandler); nil refuses every portal route that needs a customer.
 	PortalAuth PortalAuth
+	// ExportJobs keeps the background exports, whose files go to ExportDir
+	// (in the data directory; "" turns background exports off) within
+	// ExportJobLimits (nil: redress.DefaultExportJobLimits); the workbench
+	// starts one for a list of more than AsyncExportRows cases (0:
+	// redress.AsyncExportRows). Server.StartExports sets them going.
+	ExportJobs      redress.ExportJobService
+	ExportDir       string
+	ExportJobLimits *redress.ExportJobLimits
+	AsyncExportRows int
 }
 
 // SessionCookie is the name of the browser session cookie.
@@ -83,6 +92,7 @@ type Server struct {
 	// uploads holds a slot per upload being read or held (maxUploads).
 	uploads chan struct{}
 	signIn  *signInGuard // the sign-in rate limits
+	jobs    exportJobs   // the background exports (export_job.go)
 }
 
 // NewServer builds the server, its API routes and its pages. The templates
@@ -104,6 +114,13 @@ func NewServer(svc Services, log *slog.Logger) *Server {
 		limits = *svc.SignInLimits
 	}
 	s.signIn = newSignInGuard(limits)
+	s.jobs = exportJobs{dir: svc.ExportDir, limits: redress.DefaultExportJobLimits(), rows: redress.AsyncExportRows}
+	if svc.ExportJobLimits != nil {
+		s.jobs.limits = *svc.ExportJobLimits
+	}
+	if svc.AsyncExportRows > 0 {
+		s.jobs.rows = svc.AsyncExportRows
+	}
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.pattern(), s.staffHandler(rt))
@@ -131,6 +148,7 @@ func (s *Server) routeTable() []route {
 		s.settingsRoutes(), s.reviewRequestRoutes(), // review: the mediation body, a request from any unit
 		s.assessmentRoutes(),                                         // the staff assessment (考核)
 		s.reportRoutes(), s.unitCountsRoutes(), s.unitReportRoutes(), // the regulator's forms, the units' counts, the monthly reports
+		s.exportJobRoutes(), // background exports
 	)
 }
 

@@ -47,6 +47,10 @@ type workbench struct {
 	Queue  redress.Queue
 	Total  int
 	Names  map[string]string
+	// ExportJob is the list's filter as a query string when the list is
+	// large enough for its export to run in the background ("" otherwise:
+	// the export links download at once).
+	ExportJob string
 }
 
 // queueCount is one worklist and how many cases wait in it.
@@ -140,6 +144,9 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 		dueLines(t, cals, policies, now, soon.Cases), dueLines(t, cals, policies, now, list.Cases)
 	wb.Next = list.NextCursor
 	wb.Prev, wb.NextURL = pageLinks(r.URL.Query(), list.NextCursor)
+	if s.jobs.dir != "" && wb.Total > s.jobs.rows {
+		wb.ExportJob = listQuery(r.URL.Query())
+	}
 	if wb.Codes, err = s.svc.Codes.ListCodes(ctx, redress.DimensionBusiness); err != nil {
 		return err
 	}
