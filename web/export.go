@@ -138,6 +138,12 @@ func (s *Server) writeCaseSheet(ctx context.Context, t *T, ew export.Writer, fil
 	}
 	rows := 0
 	for {
+		// The next page is read while this one is written: the store's
+		// query and the writer (XLSX's is the dearer) each keep a core.
+		var pending <-chan sheetPage
+		if page.NextCursor != "" {
+			pending = s.readCaseSheet(ctx, filter, page.NextCursor)
+		}
 		for _, c := range page.Rows {
 			overdue := ""
 			if c.Overdue {
@@ -150,15 +156,33 @@ func (s *Server) writeCaseSheet(ctx context.Context, t *T, ew export.Writer, fil
 			}
 			rows++
 		}
-		if page.NextCursor == "" || ctx.Err() != nil {
+		if pending == nil || ctx.Err() != nil {
 			return rows, ctx.Err()
 		}
-		filter.Cursor = page.NextCursor
-		var err error
-		if page, err = s.svc.Exports.CaseSheet(ctx, filter); err != nil {
-			return rows, err
+		next := <-pending
+		if next.err != nil {
+			return rows, next.err
 		}
+		page = next.page
 	}
+}
+
+// sheetPage is a page of the case sheet as read in the background.
+type sheetPage struct {
+	page *redress.CaseSheetPage
+	err  error
+}
+
+// readCaseSheet reads the sheet's page after cursor in a goroutine; the
+// channel holds the answer, so the goroutine ends even if nobody takes it.
+func (s *Server) readCaseSheet(ctx context.Context, filter redress.CaseFilter, cursor string) <-chan sheetPage {
+	out := make(chan sheetPage, 1)
+	filter.Cursor = cursor
+	go func() {
+		page, err := s.svc.Exports.CaseSheet(ctx, filter)
+		out <- sheetPage{page, err}
+	}()
+	return out
 }
 
 // exportStats streams the statistics: a summary sheet with the comparison
