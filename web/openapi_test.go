@@ -66,6 +66,8 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/unit-counts":        "/api/v1/unit-counts", "POST /api/v1/unit-counts": "/api/v1/unit-counts",
 		"GET /api/v1/unit-reports": "/api/v1/unit-reports?month=2026-11", "POST /api/v1/unit-reports": "/api/v1/unit-reports",
 		"GET /api/v1/unit-reports/{org}/{month}": "/api/v1/unit-reports/BJ/2026-11",
+		"POST /api/v1/exports":                   "/api/v1/exports", "GET /api/v1/exports/{id}": "/api/v1/exports/0123456789abcdef0123456789abcdef",
+		"GET /api/v1/exports/{id}/file": "/api/v1/exports/0123456789abcdef0123456789abcdef/file",
 	}
 	documented := []string{}
 	for path, item := range doc.Paths {
