@@ -190,8 +190,14 @@ func (c *Case) MarkOverdue(now time.Time) {
 	c.ReplyOverdue = c.ClockRunning(DueReply) && today > c.ReplyDue
 	c.AgreedReplyOverdue = c.ClockRunning(DueAgreedReply) && today > c.AgreedReplyDue
 	c.AgreedReplyLate = c.AgreedReplyAfterDeadline()
-	c.Overdue = c.ClockRunning(DueDecision) && today > c.DecisionDue
+	c.Overdue = c.DecisionOverdue(today)
 	c.markReviewsOverdue(now)
+}
+
+// DecisionOverdue reports whether the case's decision clock runs and its
+// last day is before today (YYYY-MM-DD in Beijing, Today): the Overdue flag.
+func (c *Case) DecisionOverdue(today string) bool {
+	return c.ClockRunning(DueDecision) && today > c.DecisionDue
 }
 
 // ClockRunning reports whether a watched clock of the case runs, so that it

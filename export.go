@@ -1,6 +1,9 @@
 package redress
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // ExportRecord is one export of a list or report, as the audit trail
 // records it: what (cases, stats, audit), the filter as the user gave it
@@ -30,4 +33,42 @@ type ExportService interface {
 	// RecordExport appends the audit event of an export by the user in ctx.
 	// Errors: EUNAUTHORIZED.
 	RecordExport(ctx context.Context, r ExportRecord) error
+	// CaseSheet returns a page of the case list's export: the cases in
+	// scope that match the filter, in the list's order, ExportPageLimit at
+	// a time (the filter's Limit is ignored; its Cursor pages). Errors as
+	// CaseService.ListCases.
+	CaseSheet(ctx context.Context, f CaseFilter) (*CaseSheetPage, error)
+}
+
+// ExportPageLimit is how many rows one page of an export reads: large, so
+// a long export costs few queries, and bounded, so it never holds the list.
+const ExportPageLimit = 2000
+
+// CaseSheetRow is one row of the case list's export: the columns the sheet
+// shows and nothing more, the personal data masked exactly as on screen
+// (MaskID, MaskPhone) and Overdue as Case.MarkOverdue sets it.
+type CaseSheetRow struct {
+	No          string
+	Kind        Kind
+	Channel     Channel
+	ReceivedAt  time.Time
+	Name        string
+	IDNumber    string // masked
+	Phone       string // masked
+	Subject     string
+	CodeB       string
+	Org         string
+	Handler     string
+	Level       int
+	Status      Status
+	DecisionDue string
+	Overdue     bool
+	Amount      string
+}
+
+// CaseSheetPage is a page of the case list's export; NextCursor is the
+// next page's cursor (as CasePage's), "" after the last.
+type CaseSheetPage struct {
+	Rows       []*CaseSheetRow
+	NextCursor string
 }

@@ -388,6 +388,53 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 	return c, nil
 }
 
+// caseSheetSelect reads what the case list's export shows
+// (redress.CaseSheetRow) and the keys of its order, and nothing else: no
+// texts, no reply, two joins, two sealed fields (the account is not shown).
+const caseSheetSelect = `SELECT c.id, c.no, c.kind, c.channel, c.received_at, c.c_name, c.c_id_number_enc, c.c_phone_enc,
+	c.subject, COALESCE(c.code_b, ''), o.code, COALESCE(h.login, ''), c.level, c.status, c.decision_due,
+	COALESCE(c.paused_since, ''), c.amount_fen, c.priority, c.return_visit_due
+FROM cases c
+JOIN org_units o ON o.id = c.org_id
+LEFT JOIN users h ON h.id = c.handler_id`
+
+// scanCaseSheet reads a row of caseSheetSelect, its personal data opened
+// and masked as mask does, its overdue flag as of today (redress.Today).
+func (db *DB) scanCaseSheet(row interface{ Scan(...any) error }, today string) (*redress.CaseSheetRow, *caseRow, error) {
+	r := &redress.CaseSheetRow{}
+	key := &caseRow{Case: &redress.Case{}}
+	var received, idEnc, phoneEnc, visitDue string
+	var amount sql.NullInt64
+	if err := row.Scan(&key.ID, &r.No, &r.Kind, &r.Channel, &received, &r.Name, &idEnc, &phoneEnc,
+		&r.Subject, &r.CodeB, &r.Org, &r.Handler, &r.Level, &r.Status, &r.DecisionDue, &key.PausedSince, &amount,
+		&key.Priority, &visitDue); err != nil {
+		return nil, nil, err
+	}
+	var err error
+	if r.ReceivedAt, err = parseTime(received); err != nil {
+		return nil, nil, err
+	}
+	id, err := db.open(idEnc, piiAAD(r.No, "id_number"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("case %s: %w", r.No, err)
+	}
+	phone, err := db.open(phoneEnc, piiAAD(r.No, "phone"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("case %s: %w", r.No, err)
+	}
+	r.IDNumber, r.Phone = redress.MaskID(id), redress.MaskPhone(phone)
+	if amount.Valid {
+		r.Amount = redress.FormatAmount(amount.Int64)
+	}
+	// The key row holds what every sort's cursor reads (sortKeyOf).
+	key.No, key.ReceivedAt, key.Status, key.DecisionDue, key.Level = r.No, r.ReceivedAt, r.Status, r.DecisionDue, r.Level
+	if visitDue != "" {
+		key.ReturnVisit = &redress.ReturnVisit{Due: visitDue}
+	}
+	r.Overdue = key.DecisionOverdue(today)
+	return r, key, nil
+}
+
 // piiAAD binds a sealed field to its case and column.
 func piiAAD(no, field string) string { return "case:" + no + ":" + field }
 

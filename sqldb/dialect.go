@@ -38,6 +38,10 @@ type dialect struct {
 	// a database up (a migration, the bootstrap), so that several servers
 	// starting at once on an empty database do it one at a time.
 	setupLock string
+	// exportJobsLock, when not empty, is run first in the transaction that
+	// starts an export job, so that concurrent starts count the running
+	// jobs one at a time (the limits hold).
+	exportJobsLock string
 	// snapshot starts a read transaction that sees one state of the
 	// database throughout (for verifying the audit chain while it grows).
 	snapshot *sql.TxOptions
@@ -50,6 +54,8 @@ var sqlite = dialect{
 	skipLocked: "",  // likewise
 	setupLock:  "",  // likewise
 	snapshot:   nil, // a deferred read transaction in WAL mode keeps the snapshot of its first read
+
+	exportJobsLock: "", // likewise
 }
 
 // setupLockKey is the advisory lock taken by the transactions that set a
@@ -63,6 +69,8 @@ var postgres = dialect{
 	skipLocked: " FOR UPDATE SKIP LOCKED",
 	setupLock:  "SELECT pg_advisory_xact_lock(" + strconv.Itoa(setupLockKey) + ")",
 	snapshot:   &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
+
+	exportJobsLock: "SELECT pg_advisory_xact_lock(" + strconv.Itoa(setupLockKey+1) + ")",
 }
 
 // dialectFor picks the engine from a DSN: postgres:// or postgresql:// is

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -82,7 +83,11 @@ func newAPIOf(t *testing.T, key string, more func(admin context.Context, db *sql
 	server := web.NewServer(web.Services{
 		Cases: sqldb.NewCaseService(db), Orgs: sqldb.NewOrgService(db), Users: sqldb.NewUserService(db),
 		Tokens: sqldb.NewTokenService(db), Sessions: sqldb.NewSessionService(db), Deadlines: sqldb.NewDeadlineService(db), Evidence: sqldb.NewEvidenceService(db), Settings: sqldb.NewSettingsService(db), ReturnVisits: sqldb.NewReturnVisitService(db), Notices: sqldb.NewCustomerNoticeService(db), Search: sqldb.NewSearchService(db), Stats: sqldb.NewStatsService(db), Exports: sqldb.NewExportService(db), Assessment: sqldb.NewAssessmentService(db), Reports: sqldb.NewReportService(db), UnitReports: sqldb.NewUnitReportService(db), Corrective: sqldb.NewCorrectiveService(db), OpinionBook: sqldb.NewOpinionBookService(db), Lost: sqldb.NewLostService(db), Notifications: sqldb.NewNotificationService(db), Codes: sqldb.NewCodeService(db), Audit: sqldb.NewAuditService(db), Ping: db.Ping,
+		ExportJobs: sqldb.NewExportService(db), ExportDir: filepath.Join(t.TempDir(), "exports"),
 	}, log)
+	if err := server.StartExports(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
 	f.server, f.srv = server, httptest.NewServer(server.Handler())
 	t.Cleanup(f.srv.Close)
 	return f, users

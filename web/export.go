@@ -101,51 +101,91 @@ func (l liveRows) Row(values ...any) error {
 	return l.Writer.Row(values...)
 }
 
-// exportCases streams every case of the filter, a page at a time (never
-// the whole list in memory). The first page is read before the answer
-// starts, so a refused filter is a 400.
+// exportCases streams every case of the filter, a page of the store's
+// lean export read at a time (redress.ExportPageLimit rows, never the whole
+// list in memory). The first page is read before the answer starts, so a
+// refused filter is a 400.
 func (s *Server) exportCases(w http.ResponseWriter, r *http.Request, f export.Format, filter redress.CaseFilter) error {
-	ctx := r.Context()
-	filter.Limit, filter.Cursor = redress.MaxListLimit, ""
-	page, err := s.svc.Cases.ListCases(ctx, filter)
+	filter.Cursor = ""
+	page, err := s.svc.Exports.CaseSheet(r.Context(), filter)
 	if err != nil {
 		return err
 	}
 	t := newT(s.ui.bundle, pageLang(r))
+	return s.streamExport(w, r, f, "cases-"+s.now().Format("20060102"), redress.ExportRecord{What: redress.ExportCases, Filter: r.URL.RawQuery},
+		func(ew export.Writer) (int, error) { return s.writeCaseSheet(r.Context(), t, ew, filter, page) })
+}
+
+// writeCaseSheet writes the case list's sheet from its first page on, a
+// page at a time, and says how many rows it wrote.
+func (s *Server) writeCaseSheet(ctx context.Context, t *T, ew export.Writer, filter redress.CaseFilter, page *redress.CaseSheetPage) (int, error) {
 	cols := []export.Column{{Title: t.Get("workbench.no"), Width: 20}, {Title: t.Get("field.kind")}, {Title: t.Get("field.channel")},
 		{Title: t.Get("field.received_at"), Kind: export.DateTime, Width: 18}, {Title: t.Get("field.name")},
 		{Title: t.Get("field.id_number"), Width: 22}, {Title: t.Get("field.phone"), Width: 14}, {Title: t.Get("field.subject"), Width: 40},
 		{Title: t.Get("field.code_b")}, {Title: t.Get("field.org")}, {Title: t.Get("field.handler")}, {Title: t.Get("field.level"), Kind: export.Int},
 		{Title: t.Get("field.status")}, {Title: t.Get("field.decision_due"), Kind: export.Date, Width: 12},
 		{Title: t.Get("stats.open_overdue")}, {Title: t.Get("field.amount"), Kind: export.Amount}}
-	return s.streamExport(w, r, f, "cases-"+s.now().Format("20060102"), redress.ExportRecord{What: redress.ExportCases, Filter: r.URL.RawQuery},
-		func(ew export.Writer) (int, error) {
-			if err := ew.Table(t.Get("export.cases"), cols); err != nil {
-				return 0, err
+	if err := ew.Table(t.Get("export.cases"), cols); err != nil {
+		return 0, err
+	}
+	yes := t.Get("admin.yes")
+	labels := map[string]string{} // a few dozen values, translated once each
+	label := func(kind, value string) string {
+		key := kind + "." + value
+		l, ok := labels[key]
+		if !ok {
+			l = t.Label(kind, value)
+			labels[key] = l
+		}
+		return l
+	}
+	rows := 0
+	for {
+		// The next page is read while this one is written: the store's
+		// query and the writer (XLSX's is the dearer) each keep a core.
+		var pending <-chan sheetPage
+		if page.NextCursor != "" {
+			pending = s.readCaseSheet(ctx, filter, page.NextCursor)
+		}
+		for _, c := range page.Rows {
+			overdue := ""
+			if c.Overdue {
+				overdue = yes
 			}
-			rows := 0
-			for {
-				for _, c := range page.Cases {
-					overdue := ""
-					if c.Overdue {
-						overdue = t.Get("admin.yes")
-					}
-					if err := ew.Row(c.No, t.Label("kind", c.Kind), t.Label("channel", c.Channel), c.ReceivedAt, c.Complainant.Name,
-						c.Complainant.IDNumber, c.Complainant.Phone, c.Subject, c.CodeB, c.Org, c.Handler, c.Level,
-						t.Label("status", c.Status), c.DecisionDue, overdue, c.Amount); err != nil {
-						return rows, err
-					}
-					rows++
-				}
-				if page.NextCursor == "" || ctx.Err() != nil {
-					return rows, ctx.Err()
-				}
-				filter.Cursor = page.NextCursor
-				if page, err = s.svc.Cases.ListCases(ctx, filter); err != nil {
-					return rows, err
-				}
+			if err := ew.Row(c.No, label("kind", string(c.Kind)), label("channel", string(c.Channel)), c.ReceivedAt, c.Name,
+				c.IDNumber, c.Phone, c.Subject, c.CodeB, c.Org, c.Handler, c.Level,
+				label("status", string(c.Status)), c.DecisionDue, overdue, c.Amount); err != nil {
+				return rows, err
 			}
-		})
+			rows++
+		}
+		if pending == nil || ctx.Err() != nil {
+			return rows, ctx.Err()
+		}
+		next := <-pending
+		if next.err != nil {
+			return rows, next.err
+		}
+		page = next.page
+	}
+}
+
+// sheetPage is a page of the case sheet as read in the background.
+type sheetPage struct {
+	page *redress.CaseSheetPage
+	err  error
+}
+
+// readCaseSheet reads the sheet's page after cursor in a goroutine; the
+// channel holds the answer, so the goroutine ends even if nobody takes it.
+func (s *Server) readCaseSheet(ctx context.Context, filter redress.CaseFilter, cursor string) <-chan sheetPage {
+	out := make(chan sheetPage, 1)
+	filter.Cursor = cursor
+	go func() {
+		page, err := s.svc.Exports.CaseSheet(ctx, filter)
+		out <- sheetPage{page, err}
+	}()
+	return out
 }
 
 // exportStats streams the statistics: a summary sheet with the comparison

@@ -15,7 +15,10 @@ import (
 )
 
 // exportsRecorded counts the exports recorded, without a database.
-type exportsRecorded struct{ rows chan int }
+type exportsRecorded struct {
+	redress.ExportService // only RecordExport is called
+	rows                  chan int
+}
 
 func (e exportsRecorded) RecordExport(_ context.Context, r redress.ExportRecord) error {
 	e.rows <- r.Rows

@@ -15,3 +15,7 @@ func PageRoutes(s *Server) []PageRoute {
 	}
 	return out
 }
+
+// SetAsyncExportRows sets the size from which the workbench starts a
+// background export: the tests' lists are a few cases long.
+func (s *Server) SetAsyncExportRows(n int) { s.jobs.rows = n }

@@ -75,6 +75,8 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/cases/{no}/notices": "/api/v1/cases/" + no + "/notices", "POST /api/v1/cases/{no}/notices": "/api/v1/cases/" + no + "/notices",
 		"POST /api/v1/cases/{no}/notices/preview":     "/api/v1/cases/" + no + "/notices/preview",
 		"POST /api/v1/cases/{no}/notices/{id}/posted": "/api/v1/cases/" + no + "/notices/1/posted",
+		"POST /api/v1/exports":                        "/api/v1/exports", "GET /api/v1/exports/{id}": "/api/v1/exports/0123456789abcdef0123456789abcdef",
+		"GET /api/v1/exports/{id}/file": "/api/v1/exports/0123456789abcdef0123456789abcdef/file",
 	}
 	documented := []string{}
 	for path, item := range doc.Paths {

@@ -40,6 +40,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"corrective", "corrective_new", "corrective_item", // corrective actions (整改)
 	"register_opinion", "opinion_book", "lost", "lost_item", // the opinion register, the opinion book, lost property
 	"admin_return_visits", "survey", // return visits (回访): the policy; the survey page on its own layout (portal_survey.go)
+	"export_job", // a background export's progress (export_job.go)
 }
 
 // printNames are rendered inside print.html, for paper.

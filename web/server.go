@@ -75,6 +75,15 @@ type Services struct {
 	// PortalAuth authenticates a customer on the public handler (see
 	// PublicHandler); nil refuses every portal route that needs a customer.
 	PortalAuth PortalAuth
+	// ExportJobs keeps the background exports, whose files go to ExportDir
+	// (in the data directory; "" turns background exports off) within
+	// ExportJobLimits (nil: redress.DefaultExportJobLimits); the workbench
+	// starts one for a list of more than AsyncExportRows cases (0:
+	// redress.AsyncExportRows). Server.StartExports sets them going.
+	ExportJobs      redress.ExportJobService
+	ExportDir       string
+	ExportJobLimits *redress.ExportJobLimits
+	AsyncExportRows int
 }
 
 // SessionCookie is the name of the browser session cookie.
@@ -93,6 +102,7 @@ type Server struct {
 	// uploads holds a slot per upload being read or held (maxUploads).
 	uploads chan struct{}
 	signIn  *signInGuard // the sign-in rate limits
+	jobs    exportJobs   // the background exports (export_job.go)
 }
 
 // NewServer builds the server, its API routes and its pages. The templates
@@ -114,6 +124,13 @@ func NewServer(svc Services, log *slog.Logger) *Server {
 		limits = *svc.SignInLimits
 	}
 	s.signIn = newSignInGuard(limits)
+	s.jobs = exportJobs{dir: svc.ExportDir, limits: redress.DefaultExportJobLimits(), rows: redress.AsyncExportRows}
+	if svc.ExportJobLimits != nil {
+		s.jobs.limits = *svc.ExportJobLimits
+	}
+	if svc.AsyncExportRows > 0 {
+		s.jobs.rows = svc.AsyncExportRows
+	}
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.pattern(), s.staffHandler(rt))
@@ -144,6 +161,7 @@ func (s *Server) routeTable() []route {
 		s.correctiveRoutes(), s.registerRoutes(), s.opinionBookRoutes(), s.lostRoutes(), // corrective actions (整改), the branch's registers
 		s.returnVisitRoutes(),    // return visits (回访): the policy, the survey link
 		s.customerNoticeRoutes(), // notices to the customer with their proof
+		s.exportJobRoutes(),      // background exports
 	)
 }
 

@@ -59,6 +59,10 @@ type workbench struct {
 	// the chart's height in its units.
 	Bars   []statusBar
 	Height int
+	// ExportJob is the list's filter as a query string when the list is
+	// large enough for its export to run in the background ("" otherwise:
+	// the export links download at once).
+	ExportJob string
 }
 
 // queueCount is one worklist and how many cases wait in it.
@@ -159,6 +163,9 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 	}
 	wb.Sort, wb.Heads, wb.Sorts = sort.String(), sortHeads(r.URL.Query(), sort), sortOptions()
 	wb.Prev, wb.NextURL = pageLinks(r.URL.Query(), list.NextCursor)
+	if s.jobs.dir != "" && wb.Total > s.jobs.rows {
+		wb.ExportJob = listQuery(r.URL.Query())
+	}
 	if wb.Codes, err = s.svc.Codes.ListCodes(ctx, redress.DimensionBusiness); err != nil {
 		return err
 	}

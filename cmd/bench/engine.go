@@ -85,6 +85,7 @@ const (
 	mCaseEvents = "case page: events"
 	mStats      = "monthly statistics"
 	mQuarter    = "quarterly statistics"
+	mJRT        = "quarterly JR/T 0169 form"
 	mExportCSV  = "export, every case as CSV"
 	mExportXLSX = "export, every case as XLSX"
 )
@@ -252,8 +253,9 @@ func measureServer(ctx context.Context, cfg *config, r *engineResult, dsn, dataD
 	m.read(mCaseEvents, func(i int) request {
 		return request{method: "GET", path: "/api/v1/cases/" + numbers[i%len(numbers)] + "/events", token: hq}
 	})
-	m.stats(mStats, statsFrom, statsTo, hq)
-	m.stats(mQuarter, quarterFrom, quarterTo, hq)
+	m.report(mStats, "/api/v1/stats?"+url.Values{"from": {statsFrom}, "to": {statsTo}}.Encode(), hq)
+	m.report(mQuarter, "/api/v1/stats?"+url.Values{"from": {quarterFrom}, "to": {quarterTo}}.Encode(), hq)
+	m.report(mJRT, "/api/v1/reports/jrt?"+url.Values{"quarter": {quarterName}}.Encode(), hq)
 	m.intake(g, who, tokens[who.intake])
 	r.peakRSS = srv.peakRSS()
 	// The exports come last: each resets the peak RSS to measure its own.
@@ -317,13 +319,13 @@ func (m *measurer) read(name string, next func(i int) request) {
 	logf("%s:   p50 %s  p99 %s", m.r.engine, ms(me.res.quantile(0.5)), ms(me.res.quantile(0.99)))
 }
 
-// stats times the statistics of a period (the last full month or quarter
-// of the dataset), bank-wide: ten requests, one after another.
-func (m *measurer) stats(name, from, to, token string) {
+// report times a report of a period of the dataset (the statistics of the
+// last full month or quarter, the JR/T form of that quarter), bank-wide:
+// ten requests, one after another.
+func (m *measurer) report(name, path, token string) {
 	me := &measurement{name: name}
 	m.r.measures = append(m.r.measures, me)
-	q := url.Values{"from": {from}, "to": {to}}
-	req := request{method: "GET", path: "/api/v1/stats?" + q.Encode(), token: token}
+	req := request{method: "GET", path: path, token: token}
 	before, start := procCPU(m.pid), time.Now()
 	if me.unavailable = m.available(req); me.unavailable != "" {
 		logf("%s: %s: %s", m.r.engine, name, me.unavailable)

@@ -26,8 +26,8 @@ var exportRows = regexp.MustCompile(`^(csv|xlsx), (\d+) rows,`)
 
 // export measures the export of every case as head office sees them (the
 // whole bank: the dataset and the cases registered by the intake
-// measurements) in one format, streamed by the server a page of 200 at a
-// time: rows per second (the rows the server's audit event counts, over
+// measurements) in one format, streamed by the server a page of
+// redress.ExportPageLimit at a time: rows per second (the rows the server's audit event counts, over
 // the time until the last byte) and the server's peak RSS during it (the
 // peak is reset before each run through /proc/PID/clear_refs).
 func (m *measurer) export(name, format, token, auditToken string) {

@@ -27,6 +27,7 @@ var (
 	statsTo      = "2026-10-31"
 	quarterFrom  = "2026-07-01" // the last full quarter of the dataset
 	quarterTo    = "2026-09-30"
+	quarterName  = "2026-Q3" // the same quarter, as the regulator's forms name it
 )
 
 // generator makes the dataset: deterministic for a size and a seed.

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -71,6 +72,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if password != "" && cfg.AdminPassword == "" {
 		fmt.Fprintf(stdout, "Created user admin with password %s (shown once; change it after signing in)\n", password)
 	}
+	exports := sqldb.NewExportService(db)
 	server := web.NewServer(web.Services{
 		DueSoonDays:   cfg.DueSoonDays,
 		SignInLimits:  cfg.signInLimits(),
@@ -91,7 +93,9 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Corrective:    sqldb.NewCorrectiveService(db),
 		OpinionBook:   sqldb.NewOpinionBookService(db),
 		Lost:          sqldb.NewLostService(db),
-		Exports:       sqldb.NewExportService(db),
+		Exports:       exports,
+		ExportJobs:    exports,
+		ExportDir:     filepath.Join(cfg.Data, "exports"), // background exports' files, 0700
 		Assessment:    sqldb.NewAssessmentService(db),
 		Codes:         sqldb.NewCodeService(db),
 		Audit:         sqldb.NewAuditService(db),
@@ -99,6 +103,11 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Ping:          db.Ping,
 		Now:           db.Now,
 	}, log)
+	// Background exports: jobs the last run left running are marked failed;
+	// expired files are deleted every 10 minutes.
+	if err := server.StartExports(ctx, 10*time.Minute); err != nil {
+		return err
+	}
 	listener, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
