@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,7 +58,7 @@ func (s *Server) openAPI() object {
 	errorRef := gen.ref(reflect.TypeFor[errorBody]())
 	paths := object{}
 	pathParam := regexp.MustCompile(`\{(\w+)\}`)
-	for _, rt := range s.routes {
+	for _, rt := range slices.Concat(s.routes, s.portal) { // the portal's API is on the public handler
 		if !rt.api() {
 			continue // a page or a file: not part of the API
 		}
@@ -99,8 +100,11 @@ func (s *Server) openAPI() object {
 		responses["default"] = object{"description": "An error: 400 invalid, 401 unauthorized, 403 forbidden, 404 not_found, 409 conflict, 415 unsupported_media_type, 429 too_many_requests (with Retry-After), 500 internal",
 			"content": object{"application/json": object{"schema": errorRef}}}
 		op["responses"] = responses
-		if rt.access == apiPublic {
+		switch rt.access {
+		case apiPublic, portalPublic:
 			op["security"] = []any{}
+		case portalCustomer:
+			op["security"] = []any{object{"portal": []any{}}}
 		}
 		item, _ := paths[rt.path].(object)
 		if item == nil {
@@ -113,9 +117,11 @@ func (s *Server) openAPI() object {
 		"openapi": "3.1.0",
 		"info": object{"title": "Redress API", "version": "1",
 			"description": "Complaint and petition case management for banks. JSON in UTF-8; cases are addressed by tracking number. Personal data is always masked."},
-		"paths":      paths,
-		"security":   []any{object{"bearer": []any{}}},
-		"components": object{"schemas": schemas, "securitySchemes": object{"bearer": object{"type": "http", "scheme": "bearer"}}},
+		"paths":    paths,
+		"security": []any{object{"bearer": []any{}}},
+		"components": object{"schemas": schemas, "securitySchemes": object{"bearer": object{"type": "http", "scheme": "bearer"},
+			"portal": object{"type": "apiKey", "in": "cookie", "name": PortalCookie,
+				"description": "The customer portal's session (public handler, --portal-addr): set by POST /api/v1/public/track, one case, 20 minutes"}}},
 	}
 }
 

@@ -65,6 +65,16 @@ type Services struct {
 	// PortalAuth authenticates a customer on the public handler (see
 	// PublicHandler); nil refuses every portal route that needs a customer.
 	PortalAuth PortalAuth
+	// Portal is the customer portal's store (portal.go); nil serves no
+	// portal. When PortalAuth is nil, the portal's session cookie signs the
+	// customer in through it.
+	Portal redress.PortalService
+	// PortalSMS sends the portal's one-time codes (the SMS gateway of
+	// notify/); nil sends none (and logs it).
+	PortalSMS redress.Sender
+	// PortalLimits are the portal's rate limits; nil is
+	// redress.DefaultPortalLimits.
+	PortalLimits *redress.PortalLimits
 }
 
 // SessionCookie is the name of the browser session cookie.
@@ -83,6 +93,10 @@ type Server struct {
 	// uploads holds a slot per upload being read or held (maxUploads).
 	uploads chan struct{}
 	signIn  *signInGuard // the sign-in rate limits
+	// portalLimits are the portal's rate limits; codeSends holds a slot per
+	// one-time code being sent (maxCodeSends).
+	portalLimits *portalGuard
+	codeSends    chan struct{}
 }
 
 // NewServer builds the server, its API routes and its pages. The templates
@@ -104,6 +118,14 @@ func NewServer(svc Services, log *slog.Logger) *Server {
 		limits = *svc.SignInLimits
 	}
 	s.signIn = newSignInGuard(limits)
+	portalLimits := redress.DefaultPortalLimits()
+	if svc.PortalLimits != nil {
+		portalLimits = *svc.PortalLimits
+	}
+	s.portalLimits, s.codeSends = newPortalGuard(portalLimits), make(chan struct{}, maxCodeSends)
+	if s.svc.PortalAuth == nil && s.svc.Portal != nil {
+		s.svc.PortalAuth = s.portalCookieAuth
+	}
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.pattern(), s.staffHandler(rt))
