@@ -143,7 +143,7 @@ func (s *Server) handlePortalSubmitCheck(w http.ResponseWriter, r *http.Request)
 // handlePortalSubmitConfirm registers the confirmed submission with its
 // file, if any, and shows the tracking number and what happens next.
 func (s *Server) handlePortalSubmitConfirm(w http.ResponseWriter, r *http.Request) error {
-	file, release, err := s.evidenceFromRequest(w, r, "file")
+	files, release, err := s.uploadsFromRequest(w, r, "file", redress.PortalMaxFiles)
 	defer release()
 	units, uerr := s.svc.Portal.PortalUnits(r.Context())
 	if uerr != nil {
@@ -161,12 +161,12 @@ func (s *Server) handlePortalSubmitConfirm(w http.ResponseWriter, r *http.Reques
 		return again(err)
 	}
 	sub := submissionFrom(r.PostForm)
-	var content []byte
-	if file != nil {
-		if content, err = io.ReadAll(file.Body); err != nil { // in memory already (evidenceFromRequest)
+	contents := make([][]byte, len(files))
+	for i, file := range files { // every file is checked before the case is registered
+		if contents[i], err = io.ReadAll(file.Body); err != nil { // in memory already (uploadsFromRequest)
 			return err
 		}
-		if _, err := redress.PortalFileType("file", content); err != nil {
+		if _, err := redress.PortalFileType("file", contents[i]); err != nil {
 			return again(err)
 		}
 	}
@@ -180,13 +180,12 @@ func (s *Server) handlePortalSubmitConfirm(w http.ResponseWriter, r *http.Reques
 		}
 		return err
 	}
-	page := &portalPage{Receipt: receipt}
-	d := &pageData{Data: page}
-	if file != nil {
-		ctx := redress.WithCustomer(r.Context(), &redress.PortalCustomer{CaseNo: receipt.No})
-		file.Body = bytes.NewReader(content)
+	d := &pageData{Data: &portalPage{Receipt: receipt}}
+	ctx := redress.WithCustomer(r.Context(), &redress.PortalCustomer{CaseNo: receipt.No})
+	for i, file := range files {
+		file.Body = bytes.NewReader(contents[i])
 		if _, err := s.svc.Portal.AddMaterial(ctx, *file); err != nil {
-			d.Error = pageMessage(err) // the case is registered; the file may be added when tracking
+			d.Error = pageMessage(err) // the case is registered; a file may be added again when tracking
 		}
 	}
 	s.renderPortal(w, r, http.StatusCreated, "portal_done", "portal.done.title", d)

@@ -267,7 +267,7 @@ func TestPortalAnswersTheSameForUnknownNumbers_Issue14Item1(t *testing.T) {
 		body   string
 	}
 	times := [3]time.Duration{time.Hour, time.Hour, time.Hour} // the fastest of each: the least noise of a busy machine
-	for round := range 3 { // a case and phones of its own each round: within every limit
+	for round := range 3 {                                     // a case and phones of its own each round: within every limit
 		phone, other := "1390000222"+string(rune('0'+round)), "1390000333"+string(rune('0'+round))
 		no := c.submit(t, phone)
 		unknown := no[:len(no)-1] + "9"
@@ -457,6 +457,60 @@ func TestPortalReachesNoStaffRoute_Issue14Item1(t *testing.T) {
 			resp.Header.Get("X-Frame-Options") != "DENY" || !strings.Contains(string(raw), `<html lang="zh-CN">`) ||
 			strings.Contains(string(raw), "<script") || strings.Contains(string(raw), "style=") || strings.Contains(string(raw), "http://") {
 			t.Errorf("%s: %d %v", path, resp.StatusCode, resp.Header)
+		}
+	}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
+
+// TestPortalPageFormsNeedTheSessionsCSRFToken_Issue14Item1: the case page's
+// forms carry the session's CSRF token; a form without it, or with another
+// session's, is refused and changes nothing; with it, the case is withdrawn.
+// The number, phone and code are always posted, never put in a URL.
+func TestPortalPageFormsNeedTheSessionsCSRFToken_Issue14Item1(t *testing.T) {
+	t.Parallel()
+	f := newAPI(t)
+	c, other := newPortalClient(t, f), newPortalClient(t, f)
+	no := c.submit(t, "13900008888")
+	c.open(t, no, "13900008888")
+	otherNo := other.submit(t, "13900009999")
+	other.open(t, otherNo, "13900009999")
+	page := func(c *portalClient) string {
+		req, _ := http.NewRequest("GET", f.public.URL+"/portal/case", nil)
+		status, body := c.do(t, req)
+		if status != http.StatusOK {
+			t.Fatalf("case page: %d %s", status, body)
+		}
+		return body
+	}
+	body := page(c)
+	m := csrfField.FindStringSubmatch(body)
+	if m == nil || !strings.Contains(body, no) || strings.Contains(body, otherNo) {
+		t.Fatalf("case page: %s", body)
+	}
+	otherToken := csrfField.FindStringSubmatch(page(other))[1]
+	withdraw := func(token string) (int, string) {
+		req, _ := http.NewRequest("POST", f.public.URL+"/portal/case/withdraw", strings.NewReader("reason=已自行解决&csrf="+token))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return c.do(t, req)
+	}
+	for _, token := range []string{"", otherToken, m[1] + "0"} {
+		if status, _ := withdraw(token); status != http.StatusForbidden {
+			t.Fatalf("withdraw with token %q: %d, want 403", token, status)
+		}
+	}
+	if status, _ := withdraw(m[1]); status != http.StatusSeeOther {
+		t.Fatalf("withdraw with the session's token: %d", status)
+	}
+	_, kase := f.call(t, "mgr", "GET", "/api/v1/cases/"+no, "")
+	if kase["status"] != "withdrawn" || kase["end_reason"] != "已自行解决" {
+		t.Fatalf("after withdrawing: %v %v", kase["status"], kase["end_reason"])
+	}
+	req, _ := http.NewRequest("GET", f.public.URL+"/portal/track", nil)
+	_, track := c.do(t, req)
+	for _, form := range regexp.MustCompile(`<form [^>]*>`).FindAllString(track, -1) {
+		if !strings.Contains(form, `method="post"`) {
+			t.Errorf("a form that would put the number or phone in a URL: %s", form)
 		}
 	}
 }
