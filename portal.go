@@ -252,6 +252,9 @@ const (
 	StageRejected  PortalStage = "rejected"  // 不予受理
 )
 
+// PortalStages lists every stage.
+var PortalStages = []PortalStage{StageReceived, StageHandling, StageAnswered, StageClosed, StageWithdrawn, StageRejected}
+
 // PortalStageOf says where the case is, in the customer's words.
 func PortalStageOf(s Status) PortalStage {
 	switch s {
@@ -295,9 +298,15 @@ func PortalNotices(c *Case) []PortalNotice {
 		if d.Notice == nil || d.Notice.At.IsZero() {
 			continue
 		}
+		if d.Action == string(ActionContact) && c.Contact != nil && d.Notice.At.Equal(c.Contact.Notice.At) {
+			continue // the first contact, listed above
+		}
 		n := PortalNotice{Kind: d.Action, At: d.Notice.At, Method: d.Notice.Method}
-		if d.Action == string(ActionExtend) {
+		switch d.Action {
+		case string(ActionExtend):
 			n.Text, n.Date = d.Reason, d.After
+		case string(ActionContact): // a later contact that agreed a new reply date
+			n.Date = d.After
 		}
 		out = append(out, n)
 	}

@@ -67,6 +67,7 @@ func TestCataloguesComplete(t *testing.T) {
 		{"notice", strs(redress.NoticeMethods)}, {"satisfaction", strs(redress.Satisfactions)}, {"cause", strs(redress.PauseCauses)},
 		{"orgkind", strs(redress.OrgKinds)}, {"risk", strs(redress.RiskLevels)}, {"priority", strs(redress.Priorities)},
 		{"review_kind", strs(redress.ReviewKinds)}, {"review_result", strs(redress.ReviewResults)}, // review
+		{"portal.stage", strs(redress.PortalStages)}, {"portal.stage_hint", strs(redress.PortalStages)}, // the customer portal
 	} {
 		for _, v := range kind.values {
 			used[kind.prefix+"."+v] = true
@@ -102,7 +103,7 @@ func TestCataloguesComplete(t *testing.T) {
 	for _, a := range redress.Actions {
 		used["action."+redress.CaseEventAction(a)] = true
 	}
-	for _, name := range []string{"case.add_evidence", "case.evidence", "case.reveal"} {
+	for _, name := range []string{"case.add_evidence", "case.evidence", "case.reveal", "case.portal_code", "case.portal_track", "case.rate"} {
 		used["action."+name] = true
 	}
 	missing := []string{}

@@ -246,10 +246,13 @@ func (s *Server) writePortalCase(w http.ResponseWriter, ctx context.Context, r *
 	if err != nil {
 		return err
 	}
-	v.StatusText = newT(s.ui.bundle, pageLang(r)).Get("portal.stage." + string(v.Stage))
+	v.StatusText = newT(s.ui.bundle, pageLang(r)).Get(stageKey(v.Stage))
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
+
+// stageKey is the message of a stage in the customer's words.
+func stageKey(stage redress.PortalStage) string { return "portal.stage." + string(stage) }
 
 func (s *Server) handlePortalCase(w http.ResponseWriter, r *http.Request) error {
 	return s.writePortalCase(w, r.Context(), r)
