@@ -232,6 +232,10 @@ func (s *PortalService) Track(ctx context.Context, r redress.PortalTrackRequest)
 			if _, err := tx.ExecContext(ctx, `UPDATE portal_codes SET used_at = ? WHERE id = ?`, timeText(now), codeID); err != nil {
 				return fmt.Errorf("use code: %w", err)
 			}
+			// Sessions are only ever opened here: the ended ones go as a new one comes.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM portal_sessions WHERE expires_at <= ?`, timeText(now)); err != nil {
+				return fmt.Errorf("drop ended portal sessions: %w", err)
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO portal_sessions (digest, case_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 				portalDigest(token), caseID, timeText(now), timeText(now.Add(redress.PortalSessionTTL))); err != nil {
 				return fmt.Errorf("open portal session: %w", err)

@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +19,7 @@ import (
 	"time"
 
 	"redress"
+	"redress/sqldb"
 	"redress/web"
 )
 
@@ -38,6 +42,10 @@ func (g *testSMS) count() int {
 	defer g.mu.Unlock()
 	return len(g.sent)
 }
+
+type nopSMS struct{}
+
+func (nopSMS) Send(context.Context, redress.Notification) error { return nil }
 
 var codeInText = regexp.MustCompile(`验证码为([0-9]{6})`)
 
@@ -266,17 +274,14 @@ func TestPortalAnswersTheSameForUnknownNumbers_Issue14Item1(t *testing.T) {
 		status int
 		body   string
 	}
-	times := [3]time.Duration{time.Hour, time.Hour, time.Hour} // the fastest of each: the least noise of a busy machine
-	for round := range 3 {                                     // a case and phones of its own each round: within every limit
+	for round := range 3 { // a case and phones of its own each round: within every limit
 		phone, other := "1390000222"+string(rune('0'+round)), "1390000333"+string(rune('0'+round))
 		no := c.submit(t, phone)
 		unknown := no[:len(no)-1] + "9"
 		var got []answer
-		for i, req := range []string{`{"no":"` + no + `","phone":"` + phone + `"}`, `{"no":"` + no + `","phone":"` + other + `"}`,
+		for _, req := range []string{`{"no":"` + no + `","phone":"` + phone + `"}`, `{"no":"` + no + `","phone":"` + other + `"}`,
 			`{"no":"` + unknown + `","phone":"` + phone + `"}`} {
-			start := time.Now()
 			status, body := c.post(t, "/api/v1/public/codes", req)
-			times[i] = min(times[i], time.Since(start))
 			got = append(got, answer{status, body})
 		}
 		if got[0] != got[1] || got[1] != got[2] || got[0].status != http.StatusAccepted {
@@ -294,9 +299,38 @@ func TestPortalAnswersTheSameForUnknownNumbers_Issue14Item1(t *testing.T) {
 	if f.sms.count() != 3 {
 		t.Fatalf("%d codes sent, want 3 (the known case and phone only)", f.sms.count())
 	}
+
+	// The times, on a public handler without limits: 25 rounds of the
+	// three, in turn first, compared by their medians (within 4×: a busy
+	// machine is noisy; a send on the request path, a network round trip,
+	// would be far more).
+	open := web.NewServer(web.Services{Portal: sqldb.NewPortalService(f.db), PortalSMS: f.sms, PortalLimits: &redress.PortalLimits{}},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	public := httptest.NewServer(open.PublicHandler())
+	defer public.Close()
+	no := c.submit(t, "13900002299")
+	unknown := no[:len(no)-1] + "9"
+	reqs := []string{`{"no":"` + no + `","phone":"13900002299"}`, `{"no":"` + no + `","phone":"13900003399"}`,
+		`{"no":"` + unknown + `","phone":"13900002299"}`}
+	var times [3][]time.Duration
+	for round := range 25 {
+		for k := range 3 {
+			i := (round + k) % 3
+			start := time.Now()
+			resp, err := http.Post(public.URL+"/api/v1/public/codes", "application/json", strings.NewReader(reqs[i]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			times[i] = append(times[i], time.Since(start))
+		}
+	}
+	median := func(d []time.Duration) time.Duration { slices.Sort(d); return d[len(d)/2] }
+	known := median(times[0])
 	for i, d := range times[1:] {
-		if d > 5*times[0] || times[0] > 5*d {
-			t.Errorf("request %d took %v against %v for the known case: not comparable", i+1, d, times[0])
+		if d := median(d); d > 4*known || known > 4*d {
+			t.Errorf("request %d took %v (median) against %v for the known case: not comparable", i+1, d, known)
 		}
 	}
 }

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"redress/sqldb/sqldbtest"
 )
 
 // smsGateway is a test SMS gateway: it takes the notify/ gateway contract
@@ -63,13 +65,25 @@ func (g *smsGateway) code(t *testing.T, phone string) string {
 // --portal-addr and a test SMS gateway: a customer submits a complaint with
 // a file, confirms the restatement and the consent, gets the tracking
 // number, tracks the case with the code from the SMS, adds material, and
-// after the bank's decision notice rates the handling.
+// after the bank's decision notice rates the handling. It runs on each
+// engine.
 func TestPortalOnAPhone_Issue14Item5(t *testing.T) {
 	t.Parallel()
-	b := newBrowser(t)
+	engines, err := sqldbtest.Engines()
+	if err != nil {
+		t.Fatal(err)
+	}
 	bin := buildBinary(t)
+	for _, e := range engines {
+		t.Run(e.Name, func(t *testing.T) { portalOnAPhone(t, bin, e) })
+	}
+}
+
+func portalOnAPhone(t *testing.T, bin string, e sqldbtest.Engine) {
+	b := newBrowser(t)
 	data := t.TempDir()
-	if code, _, stderr := runCLI(t, bin, data, "user", "add", "--password", "browser-pass-2026", "--login", "wang.fang", "--name", "王芳",
+	dsn := e.NewDatabase(t)
+	if code, _, stderr := runCLI(t, bin, data, "user", "add", "--db", dsn, "--password", "browser-pass-2026", "--login", "wang.fang", "--name", "王芳",
 		"--role", "manager", "--org", "HQ"); code != 0 {
 		t.Fatalf("user add: %s", stderr)
 	}
@@ -79,7 +93,7 @@ func TestPortalOnAPhone_Issue14Item5(t *testing.T) {
 	addr, portalAddr := freeAddr(t), freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	serve := exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--portal-addr", portalAddr, "--data", data)
+	serve := exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--portal-addr", portalAddr, "--data", data, "--db", dsn)
 	serve.Env = append(os.Environ(), "REDRESS_SMS_URL="+sms.URL)
 	var serveErr lockedBuffer
 	serve.Stderr = &serveErr
@@ -91,7 +105,7 @@ func TestPortalOnAPhone_Issue14Item5(t *testing.T) {
 	waitHealthy(t, staff)
 	waitHealthy(t, portal)
 	shots := t.TempDir()
-	if os.Getenv("REDRESS_SCREENSHOTS") != "" {
+	if os.Getenv("REDRESS_SCREENSHOTS") != "" && e.Name == "sqlite" {
 		shots = filepath.Join("..", "..", "docs", "screenshots")
 	}
 	dir := t.TempDir()
