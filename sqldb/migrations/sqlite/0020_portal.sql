@@ -31,8 +31,8 @@ CREATE TABLE portal_consents (
 CREATE TABLE case_ratings (
     id            INTEGER PRIMARY KEY,
     case_id       INTEGER NOT NULL REFERENCES cases (id),
-    source        TEXT NOT NULL CHECK (source IN ('portal')),
-    satisfaction  TEXT NOT NULL CHECK (satisfaction IN ('satisfied', 'basically_satisfied', 'dissatisfied')),
+    source        TEXT NOT NULL,  -- portal (the customer on the portal); return visits may add theirs
+    satisfaction  TEXT NOT NULL,  -- redress.Satisfaction, checked by the code
     comment       TEXT NOT NULL DEFAULT '',
     rated_at      TEXT NOT NULL
 );
