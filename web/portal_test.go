@@ -548,3 +548,42 @@ func TestPortalPageFormsNeedTheSessionsCSRFToken_Issue14Item1(t *testing.T) {
 		}
 	}
 }
+
+// TestPortalPagesInBothLanguages_Issue14Item1 renders every portal page in
+// Chinese and in English, the case page with a decision notice, asks and
+// offers on it: each names its language and shows no message id (a
+// message missing from a catalogue is shown as its id).
+func TestPortalPagesInBothLanguages_Issue14Item1(t *testing.T) {
+	t.Parallel()
+	f := newAPI(t)
+	c := newPortalClient(t, f)
+	no := c.submit(t, "13900001212")
+	c.open(t, no, "13900001212")
+	for _, s := range []struct{ action, rest string }{
+		{"accept", `}`}, {"determine", `,"liability":"no_fault","root_cause":"客户误解收费规则"}`},
+		{"reply", `,"facts":"经核实，年费按合同收取","basis":"领用合约第五条","outcome":"not_upheld","remedies":["review"],
+			"notice_method":"sms","notice_at":"` + time.Now().Add(-time.Hour).Format(time.RFC3339) + `","notice_proof":"短信回执"}`},
+	} {
+		f.act(t, "mgr", no, s.action, s.rest)
+	}
+	rawID := regexp.MustCompile(`\b(portal|problem|field|error)\.[a-z_]+(\.[a-z_]+)*\b`)
+	for _, lang := range []string{"zh-CN", "en"} {
+		for _, page := range []struct{ method, path, form string }{
+			{"GET", "/portal/", ""}, {"GET", "/portal/submit", ""}, {"GET", "/portal/track", ""}, {"GET", "/portal/case", ""},
+			{"POST", "/portal/submit", "kind=petition&org=BJ&subject=x"}, // back with its problems
+			{"POST", "/portal/submit", "kind=complaint&org=BJ&subject=年费&description=多扣&name=李四&id_type=resident_id&id_number=110101199003071234&phone=13900001212"},
+			{"POST", "/portal/track/code", "no=TS20261201-09999&phone=13900001212"},
+		} {
+			req, _ := http.NewRequest(page.method, f.public.URL+page.path, strings.NewReader(page.form))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.AddCookie(&http.Cookie{Name: "redress_lang", Value: lang})
+			status, body := c.do(t, req)
+			if status != http.StatusOK || !strings.Contains(body, `<html lang="`+lang+`">`) {
+				t.Fatalf("%s %s %s: %d", lang, page.method, page.path, status)
+			}
+			if m := rawID.FindString(strings.ReplaceAll(body, "portal.css", "")); m != "" {
+				t.Errorf("%s %s %s shows the message id %s", lang, page.method, page.path, m)
+			}
+		}
+	}
+}
