@@ -195,6 +195,8 @@ const (
 	ProblemFileName = "file_name"
 	// ProblemTooLarge: args: the largest size allowed (20 MiB).
 	ProblemTooLarge = "too_large"
+	// ProblemFileType: a file whose content is not of a type the portal takes.
+	ProblemFileType = "file_type"
 	// ProblemChoice: a value not among those a form offers; args: the values allowed, as a list.
 	ProblemChoice = "choice"
 	// ProblemTooLongBytes: args: the most bytes.
@@ -260,6 +262,7 @@ var problemTexts = map[string]string{
 	ProblemFileName:        "is not a file name",
 	ProblemTooLarge:        "larger than %s",
 	ProblemChoice:          "must be one of %s",
+	ProblemFileType:        "must be a PDF, a picture (JPEG, PNG, GIF, WebP), a recording (MP3, WAV, MP4) or plain text",
 	ProblemTooLongBytes:    "must be at most %s bytes",
 	ProblemTaken:           "already in use",
 	ProblemOrgCode:         "must be 1-32 letters, digits, '-' or '_'",

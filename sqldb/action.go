@@ -209,7 +209,7 @@ func (db *DB) persistAction(ctx context.Context, tx *Tx, c *caseRow, before *red
 	}
 	return db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, c.No), Actor: u.Login,
 		Action: redress.CaseEventAction(req.Action),
-		At:     in.Now, Changes: redress.DiffCase(before, c.Case), Detail: fx.Detail})
+		At:     in.Now, Changes: redress.DiffCase(before, c.Case), Detail: portalDetail(ctx, fx.Detail)})
 }
 
 // syncIDs follows the logins the domain set on the case with the ids the

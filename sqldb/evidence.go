@@ -84,7 +84,7 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, no string, n redress.
 		}
 		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, no), Actor: u.Login, Action: "case.add_evidence", At: now,
 			Changes: []redress.Change{{Field: "evidence.name", After: name}, {Field: "evidence.sha256", After: digest},
-				{Field: "evidence.size", After: strconv.Itoa(len(content))}}, Detail: n.Note})
+				{Field: "evidence.size", After: strconv.Itoa(len(content))}}, Detail: portalDetail(ctx, n.Note)})
 	})
 	if err != nil {
 		return nil, wrap("add evidence", err)

@@ -201,6 +201,11 @@ func (s *UserService) UpdateUser(ctx context.Context, login string, up redress.U
 	if err := up.Validate(); err != nil {
 		return nil, err
 	}
+	if login == redress.PortalLogin {
+		// The portal's system user stays disabled and without a password:
+		// nobody signs in as the customers' door (portal.go).
+		return nil, redress.Errorf(redress.EFORBIDDEN, "user %s is the customer portal's own: it is not edited", login)
+	}
 	hash := ""
 	if up.Password != nil {
 		var err error

@@ -28,6 +28,10 @@ type apiFixture struct {
 	db     *sqldb.DB
 	dsn    string // the database: a SQLite file path, or a PostgreSQL URL
 	tokens map[string]string
+	// public serves the public handler (the customer portal); sms holds the
+	// texts its one-time codes were sent as (portal_test.go).
+	public *httptest.Server
+	sms    *testSMS
 }
 
 // bank is what a template holds besides its database: the secret of each
@@ -74,7 +78,7 @@ func newAPIOf(t *testing.T, key string, more func(admin context.Context, db *sql
 		t.Fatalf("migrating the migrated template must do nothing: %d %v", n, err)
 	}
 	// The template's value is shared by every test: each gets its own copies.
-	f := &apiFixture{db: db, dsn: dsn, tokens: maps.Clone(b.tokens)}
+	f := &apiFixture{db: db, dsn: dsn, tokens: maps.Clone(b.tokens), sms: &testSMS{}}
 	users := map[string]*redress.User{}
 	for login, u := range b.users {
 		copied := *u
@@ -84,12 +88,14 @@ func newAPIOf(t *testing.T, key string, more func(admin context.Context, db *sql
 		Cases: sqldb.NewCaseService(db), Orgs: sqldb.NewOrgService(db), Users: sqldb.NewUserService(db),
 		Tokens: sqldb.NewTokenService(db), Sessions: sqldb.NewSessionService(db), Deadlines: sqldb.NewDeadlineService(db), Evidence: sqldb.NewEvidenceService(db), Settings: sqldb.NewSettingsService(db), ReturnVisits: sqldb.NewReturnVisitService(db), Notices: sqldb.NewCustomerNoticeService(db), Search: sqldb.NewSearchService(db), Stats: sqldb.NewStatsService(db), Exports: sqldb.NewExportService(db), Assessment: sqldb.NewAssessmentService(db), Reports: sqldb.NewReportService(db), UnitReports: sqldb.NewUnitReportService(db), Corrective: sqldb.NewCorrectiveService(db), OpinionBook: sqldb.NewOpinionBookService(db), Lost: sqldb.NewLostService(db), Notifications: sqldb.NewNotificationService(db), Codes: sqldb.NewCodeService(db), Audit: sqldb.NewAuditService(db), Ping: db.Ping,
 		ExportJobs: sqldb.NewExportService(db), ExportDir: filepath.Join(t.TempDir(), "exports"),
+		Portal: sqldb.NewPortalService(db), PortalSMS: f.sms,
 	}, log)
 	if err := server.StartExports(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
-	f.server, f.srv = server, httptest.NewServer(server.Handler())
+	f.server, f.srv, f.public = server, httptest.NewServer(server.Handler()), httptest.NewServer(server.PublicHandler())
 	t.Cleanup(f.srv.Close)
+	t.Cleanup(f.public.Close)
 	return f, users
 }
 

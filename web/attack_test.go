@@ -114,7 +114,11 @@ func (a *attack) state(t *testing.T) state {
 func (a *attack) send(t *testing.T, client *http.Client, login, method, path, contentType, body string) {
 	t.Helper()
 	before := a.state(t)
-	req, err := http.NewRequest(method, a.f.srv.URL+path, strings.NewReader(body))
+	base := a.f.srv.URL
+	if strings.HasPrefix(path, "/api/v1/public/") {
+		base = a.f.public.URL // the customer portal's API is on the public handler
+	}
+	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
 	if err != nil {
 		return // a URL no client can send
 	}
@@ -143,7 +147,8 @@ func (a *attack) send(t *testing.T, client *http.Client, login, method, path, co
 		return
 	}
 	refused := resp.StatusCode >= 400 || (resp.StatusCode == http.StatusOK && strings.Contains(string(raw), `class="error" role="alert"`))
-	signIn := path == "/api/v1/session" || path == "/login"
+	// A refused sign-in or code check is audited (session.failed, case.portal_track).
+	signIn := path == "/api/v1/session" || path == "/login" || strings.HasPrefix(path, "/api/v1/public/track")
 	if refused && !signIn {
 		if after := a.state(t); after != before {
 			a.halfWritten++
@@ -257,7 +262,11 @@ func (a *attack) api(t *testing.T) {
 			}
 			a.send(t, a.client, login, method, base, "application/json; charset=latin1", `{}`)
 			a.send(t, a.client, login, method, base, "text/plain", `{}`)
-			for _, b := range propertyBodies(schemas, js["schema"].(map[string]any), 2) {
+			depth := 2
+			if strings.HasPrefix(pattern, "/api/v1/public/") {
+				depth = 1 // the portal's nested types (the complainant) are the staff API's, attacked there to depth 2
+			}
+			for _, b := range propertyBodies(schemas, js["schema"].(map[string]any), depth) {
 				a.send(t, a.client, login, method, base, "application/json", b)
 			}
 		}

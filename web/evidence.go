@@ -60,6 +60,16 @@ const maxUploads = 8
 // from before its body is read until release is called, when the request is
 // done with the file; release is never nil.
 func (s *Server) evidenceFromRequest(w http.ResponseWriter, r *http.Request, field string) (_ *redress.NewEvidence, release func(), _ error) {
+	files, release, err := s.uploadsFromRequest(w, r, field, 1)
+	if len(files) == 0 {
+		return nil, release, err
+	}
+	return files[0], release, err
+}
+
+// uploadsFromRequest is evidenceFromRequest for up to n files of the same
+// field (the portal's submission); a file beyond n is a problem of field.
+func (s *Server) uploadsFromRequest(w http.ResponseWriter, r *http.Request, field string, n int) (_ []*redress.NewEvidence, release func(), _ error) {
 	release = func() {}
 	r.Body = http.MaxBytesReader(w, r.Body, redress.MaxEvidenceBytes+maxFormFieldBytes+64<<10)
 	mr, err := r.MultipartReader()
@@ -78,7 +88,7 @@ func (s *Server) evidenceFromRequest(w http.ResponseWriter, r *http.Request, fie
 	case <-r.Context().Done():
 		return nil, release, invalid("the request ended while it waited for the upload to be read", nil)
 	}
-	n, form, err := readUpload(mr, field)
+	files, form, err := readUpload(mr, field, n)
 	if form == nil {
 		_, _ = io.Copy(io.Discard, r.Body) // bounded by MaxBytesReader
 		return nil, release, err
@@ -97,24 +107,24 @@ func (s *Server) evidenceFromRequest(w http.ResponseWriter, r *http.Request, fie
 	if err != nil {
 		return nil, release, err
 	}
-	if n != nil {
-		n.Note = form.Get("note")
+	for _, f := range files {
+		f.Note = form.Get("note")
 	}
-	return n, release, nil
+	return files, release, nil
 }
 
-// readUpload reads the parts of a multipart form: the file named field (the
-// first part of that name with a file name) into memory, every other part
-// as a field value.
-func readUpload(mr *multipart.Reader, field string) (*redress.NewEvidence, url.Values, error) {
+// readUpload reads the parts of a multipart form: the files named field (the
+// first n parts of that name with a file name) into memory, every other part
+// as a field value; with n above 1, a further file is a problem of field.
+func readUpload(mr *multipart.Reader, field string, n int) ([]*redress.NewEvidence, url.Values, error) {
 	form := url.Values{}
-	var file *redress.NewEvidence
+	var files []*redress.NewEvidence
 	var tooBig error // the file's problem, once the other fields are read
 	fieldsLeft := int64(maxFormFieldBytes)
 	for parts := 0; ; parts++ {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return file, form, tooBig
+			return files, form, tooBig
 		}
 		if err != nil {
 			return nil, nil, bodyProblem(err, field)
@@ -125,7 +135,10 @@ func readUpload(mr *multipart.Reader, field string) (*redress.NewEvidence, url.V
 		name := part.FormName()
 		switch {
 		case name == "":
-		case name == field && uploadName(part) != "" && file == nil:
+		case name == field && uploadName(part) != "" && len(files) == n && n > 1:
+			tooBig = invalid(fmt.Sprintf("at most %d files", n), map[string]string{field: fmt.Sprintf("at most %d files", n)})
+			_, _ = io.Copy(io.Discard, part)
+		case name == field && uploadName(part) != "" && len(files) < n:
 			var content bytes.Buffer
 			if _, err := content.ReadFrom(io.LimitReader(part, redress.MaxEvidenceBytes+1)); err != nil {
 				return nil, nil, bodyProblem(err, field)
@@ -139,7 +152,7 @@ func readUpload(mr *multipart.Reader, field string) (*redress.NewEvidence, url.V
 				tooBig = tooLarge(field)
 				continue
 			}
-			file = &redress.NewEvidence{Name: uploadName(part), ContentType: part.Header.Get("Content-Type"), Body: &content}
+			files = append(files, &redress.NewEvidence{Name: uploadName(part), ContentType: part.Header.Get("Content-Type"), Body: &content})
 		default:
 			value, err := io.ReadAll(io.LimitReader(part, fieldsLeft+1))
 			if err != nil {

@@ -72,6 +72,7 @@ func TestCataloguesComplete(t *testing.T) {
 		{"visit_reason", strs(redress.ReturnVisitReasons)}, {"visit_from", []string{redress.ReturnVisitFromClose, redress.ReturnVisitFromReply}},
 		{"notice_kind", strs(redress.CustomerNoticeKinds)}, {"notice_status", strs(redress.CustomerNoticeStatuses)}, // notices
 		{"notice_lang", redress.NoticeLangs},
+		{"portal.stage", strs(redress.PortalStages)}, {"portal.stage_hint", strs(redress.PortalStages)}, // the customer portal
 	} {
 		for _, v := range kind.values {
 			used[kind.prefix+"."+v] = true
@@ -107,7 +108,7 @@ func TestCataloguesComplete(t *testing.T) {
 	for _, a := range redress.Actions {
 		used["action."+redress.CaseEventAction(a)] = true
 	}
-	for _, name := range []string{"case.add_evidence", "case.evidence", "case.reveal"} {
+	for _, name := range []string{"case.add_evidence", "case.evidence", "case.reveal", "case.portal_code", "case.portal_track", "case.rate"} {
 		used["action."+name] = true
 	}
 	missing := []string{}

@@ -54,15 +54,6 @@ func (s *Server) handleLostList(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// derefAll copies a list of pointers into a list of values.
-func derefAll[T any](list []*T) []T {
-	out := make([]T, len(list))
-	for i, v := range list {
-		out[i] = *v
-	}
-	return out
-}
-
 func (s *Server) handleLostRegister(w http.ResponseWriter, r *http.Request) error {
 	var n redress.NewLostItem
 	if err := readJSON(w, r, &n); err != nil {

@@ -71,7 +71,7 @@ func (s *Server) openAPI() object {
 	paths := object{}
 	tags := map[string]bool{}
 	pathParam := regexp.MustCompile(`\{(\w+)\}`)
-	for _, rt := range s.routes {
+	for _, rt := range slices.Concat(s.routes, s.portal) { // the portal's API is on the public handler
 		if !rt.api() {
 			continue // a page or a file: not part of the API
 		}
@@ -132,8 +132,11 @@ func (s *Server) openAPI() object {
 			"content": errorAnswer}
 		responses["default"] = object{"description": "500 internal, 503 unavailable", "content": errorAnswer}
 		op["responses"] = responses
-		if rt.access == apiPublic {
+		switch rt.access {
+		case apiPublic, portalPublic:
 			op["security"] = []any{}
+		case portalCustomer:
+			op["security"] = []any{object{"portal": []any{}}}
 		}
 		item, _ := paths[rt.path].(object)
 		if item == nil {
@@ -152,11 +155,13 @@ func (s *Server) openAPI() object {
 			"description": "Complaint and petition case management for banks. JSON in UTF-8; cases are addressed by tracking number. Personal data is always masked.",
 			"license":     object{"name": "Proprietary: the bank's own deployment", "identifier": "LicenseRef-Proprietary"},
 			"contact":     object{"name": "The bank's Redress administrators"}},
-		"servers":    []any{object{"url": "/", "description": "The server that serves this document"}},
-		"tags":       tagList,
-		"paths":      paths,
-		"security":   []any{object{"bearer": []any{}}},
-		"components": object{"schemas": schemas, "securitySchemes": object{"bearer": object{"type": "http", "scheme": "bearer"}}},
+		"servers":  []any{object{"url": "/", "description": "The server that serves this document"}},
+		"tags":     tagList,
+		"paths":    paths,
+		"security": []any{object{"bearer": []any{}}},
+		"components": object{"schemas": schemas, "securitySchemes": object{"bearer": object{"type": "http", "scheme": "bearer"},
+			"portal": object{"type": "apiKey", "in": "cookie", "name": PortalCookie,
+				"description": "The customer portal's session (public handler, --portal-addr): set by POST /api/v1/public/track, one case, 20 minutes"}}},
 	}
 }
 

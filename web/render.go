@@ -43,6 +43,11 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"export_job", // a background export's progress (export_job.go)
 }
 
+// portalNames are the customer portal's pages (portal_page.go), rendered
+// inside portal_layout.html: no staff navigation.
+var portalNames = []string{"portal_home", "portal_submit", "portal_confirm", "portal_done", "portal_track", "portal_code",
+	"portal_case", "portal_error"}
+
 // printNames are rendered inside print.html, for paper.
 var printNames = []string{"print_registration", "print_decision", "print_notice"}
 
@@ -99,7 +104,7 @@ func newUI() (*ui, error) {
 	for _, set := range []struct {
 		layout string
 		names  []string
-	}{{"templates/layout.html", pageNames}, {"templates/print.html", printNames}} {
+	}{{"templates/layout.html", pageNames}, {"templates/print.html", printNames}, {"templates/portal_layout.html", portalNames}} {
 		for _, name := range set.names {
 			t, err := template.New("").Funcs(funcs).ParseFS(uiFiles, set.layout, "templates/partials*.html",
 				"templates/review_partials.html", "templates/"+name+".html")

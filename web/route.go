@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"redress"
 )
@@ -61,7 +62,9 @@ func (rt route) pattern() string { return rt.method + " " + rt.path }
 
 // api reports whether the route is an operation of the JSON API, which the
 // OpenAPI document describes.
-func (rt route) api() bool { return rt.access == apiAuth || rt.access == apiPublic }
+func (rt route) api() bool {
+	return rt.access == apiAuth || rt.access == apiPublic || (rt.summary != "" && strings.HasPrefix(rt.path, "/api/"))
+}
 
 // staffHandler adapts a route of the staff table to http.Handler by its access.
 func (s *Server) staffHandler(rt route) http.Handler {

@@ -84,6 +84,16 @@ type Services struct {
 	ExportDir       string
 	ExportJobLimits *redress.ExportJobLimits
 	AsyncExportRows int
+	// Portal is the customer portal's store (portal.go); nil serves no
+	// portal. When PortalAuth is nil, the portal's session cookie signs the
+	// customer in through it.
+	Portal redress.PortalService
+	// PortalSMS sends the portal's one-time codes (the SMS gateway of
+	// notify/); nil sends none (and logs it).
+	PortalSMS redress.Sender
+	// PortalLimits are the portal's rate limits; nil is
+	// redress.DefaultPortalLimits.
+	PortalLimits *redress.PortalLimits
 }
 
 // SessionCookie is the name of the browser session cookie.
@@ -103,6 +113,10 @@ type Server struct {
 	uploads chan struct{}
 	signIn  *signInGuard // the sign-in rate limits
 	jobs    exportJobs   // the background exports (export_job.go)
+	// portalLimits are the portal's rate limits; codeSends holds a slot per
+	// one-time code being sent (maxCodeSends).
+	portalLimits *portalGuard
+	codeSends    chan struct{}
 }
 
 // NewServer builds the server, its API routes and its pages. The templates
@@ -130,6 +144,14 @@ func NewServer(svc Services, log *slog.Logger) *Server {
 	}
 	if svc.AsyncExportRows > 0 {
 		s.jobs.rows = svc.AsyncExportRows
+	}
+	portalLimits := redress.DefaultPortalLimits()
+	if svc.PortalLimits != nil {
+		portalLimits = *svc.PortalLimits
+	}
+	s.portalLimits, s.codeSends = newPortalGuard(portalLimits), make(chan struct{}, maxCodeSends)
+	if s.svc.PortalAuth == nil && s.svc.Portal != nil {
+		s.svc.PortalAuth = s.portalCookieAuth
 	}
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {

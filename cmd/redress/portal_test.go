@@ -78,7 +78,7 @@ func servePortalAddr(t *testing.T, e sqldbtest.Engine) {
 			t.Fatalf("staff %s: %d", path, resp.StatusCode)
 		}
 	}
-	for _, path := range []string{"/api/v1/me", "/api/v1/cases", "/api/v1/openapi.json", "/admin/users", "/", "/login", "/cases/new"} {
+	for _, path := range []string{"/api/v1/me", "/api/v1/cases", "/api/v1/openapi.json", "/admin/users", "/login", "/cases/new"} { // "/" is the portal's
 		resp := send("GET", portal+path, "", credentials)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusNotFound {

@@ -73,7 +73,17 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		fmt.Fprintf(stdout, "Created user admin with password %s (shown once; change it after signing in)\n", password)
 	}
 	exports := sqldb.NewExportService(db)
+	var portalSMS redress.Sender // the portal's one-time codes go through the bank's SMS gateway
+	if cfg.SMS.URL != "" {
+		sms, err := notify.NewSMSSender(cfg.SMS)
+		if err != nil {
+			return err
+		}
+		portalSMS = sms
+	}
 	server := web.NewServer(web.Services{
+		Portal:        sqldb.NewPortalService(db),
+		PortalSMS:     portalSMS,
 		DueSoonDays:   cfg.DueSoonDays,
 		SignInLimits:  cfg.signInLimits(),
 		Cases:         sqldb.NewCaseService(db),
