@@ -58,6 +58,16 @@ type casePage struct {
 	// and unit, when the user may open one and the case is determined.
 	Corrective     []*redress.CorrectiveAction
 	CorrectiveLink string
+
+	// referral.go: the case's referrals beyond the bank, whether the user
+	// may record one, the form's choices and the mediation body the bank
+	// names (admin data) to fill it with.
+	Referrals                       []redress.Referral
+	MayRefer                        bool
+	ReferralKinds                   []redress.ReferralKind
+	ReferralAnswers                 []redress.ReferralOutcome
+	MediationName, MediationContact string
+
 	// return_visit.go: the attempt's choices, and the survey link just issued.
 	VisitMethods  []redress.ReturnVisitMethod
 	VisitOutcomes []redress.ReturnVisitOutcome
@@ -111,6 +121,9 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 	if err := s.loadCorrective(ctx, p, u); err != nil {
 		return nil, err
 	}
+	if err := s.loadReferrals(ctx, p, u); err != nil {
+		return nil, err
+	}
 	if slices.Contains(p.Actions, redress.ActionAccept) || slices.Contains(p.Actions, redress.ActionAssign) ||
 		slices.Contains(p.Actions, redress.ActionDetermine) || slices.Contains(p.Actions, redress.ActionResolveOnSpot) {
 		if p.Users, err = s.svc.Users.ListUsers(ctx, redress.UserFilter{}); err != nil {
@@ -139,6 +152,30 @@ func (s *Server) loadCorrective(ctx context.Context, p *casePage, u *redress.Use
 		q := url.Values{"source": {string(redress.SourceCases)}, "cases": {p.Case.No}, "root_cause_code": {d.RootCauseCode},
 			"code_b": {p.Case.CodeB}, "org": {org}}
 		p.CorrectiveLink = "/corrective/new?" + q.Encode()
+	}
+	return nil
+}
+
+// loadReferrals reads the case's referrals and, for a user who records
+// them, the form's choices filled with the bank's mediation body.
+func (s *Server) loadReferrals(ctx context.Context, p *casePage, u *redress.User) error {
+	if s.svc.Referrals == nil {
+		return nil
+	}
+	list, err := s.svc.Referrals.Referrals(ctx, p.Case.No)
+	if err != nil {
+		return err
+	}
+	p.Referrals, p.MayRefer = list, redress.MayRefer(u, p.Case)
+	p.ReferralKinds, p.ReferralAnswers = redress.ReferralKinds, redress.ReferralAnswers
+	if p.MayRefer && s.svc.Settings != nil {
+		m, err := s.svc.Settings.MediationBody(ctx)
+		if err != nil {
+			return err
+		}
+		if m != nil {
+			p.MediationName, p.MediationContact = m.Name, m.Contact
+		}
 	}
 	return nil
 }

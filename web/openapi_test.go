@@ -66,7 +66,10 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"POST /api/v1/corrective-actions/{id}/steps": "/api/v1/corrective-actions/1/steps",
 		"GET /api/v1/opinion-book/checks":            "/api/v1/opinion-book/checks?from=2026-11-01&to=2026-11-30",
 		"POST /api/v1/opinion-book/checks":           "/api/v1/opinion-book/checks",
-		"GET /api/v1/lost-items":                     "/api/v1/lost-items", "POST /api/v1/lost-items": "/api/v1/lost-items",
+		"GET /api/v1/cases/{no}/referrals":           "/api/v1/cases/" + no + "/referrals", "POST /api/v1/cases/{no}/referrals": "/api/v1/cases/" + no + "/referrals",
+		"POST /api/v1/cases/{no}/referrals/{id}/answer": "/api/v1/cases/" + no + "/referrals/1/answer",
+		"GET /api/v1/referrals/summary":                 "/api/v1/referrals/summary?from=2026-11-01&to=2026-11-30",
+		"GET /api/v1/lost-items":                        "/api/v1/lost-items", "POST /api/v1/lost-items": "/api/v1/lost-items",
 		"GET /api/v1/lost-items/{id}": "/api/v1/lost-items/1", "POST /api/v1/lost-items/{id}/steps": "/api/v1/lost-items/1/steps",
 		// return visits and notices to the customer
 		"GET /api/v1/settings/return-visits": "/api/v1/settings/return-visits", "PUT /api/v1/settings/return-visits": "/api/v1/settings/return-visits",

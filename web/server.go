@@ -47,6 +47,8 @@ type Services struct {
 	OpinionBook redress.OpinionBookService
 	// Lost keeps the lost-property register.
 	Lost redress.LostService
+	// Referrals keeps the cases' referrals beyond the bank.
+	Referrals redress.ReferralService
 	// Search finds cases by number, name or text.
 	Search redress.SearchService
 	// Evidence keeps the files of cases.
@@ -184,6 +186,7 @@ func (s *Server) routeTable() []route {
 		s.returnVisitRoutes(),    // return visits (回访): the policy, the survey link
 		s.customerNoticeRoutes(), // notices to the customer with their proof
 		s.exportJobRoutes(),      // background exports
+		s.referralRoutes(),       // referrals to mediation, arbitration or a court
 	)
 }
 
