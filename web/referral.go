@@ -19,7 +19,7 @@ func (s *Server) referralRoutes() []route {
 			body: redress.ReferralAnswer{}, out: redress.Referral{}, handle: s.handleReferralAnswer},
 		{method: "GET", path: "/api/v1/referrals/summary", summary: "The referrals of the cases in scope sent in a period, by kind and outcome",
 			query: []param{{"org", "string", "a unit's code (default: the caller's scope)"}, {"from", "string", "YYYY-MM-DD (required)"}, {"to", "string", "YYYY-MM-DD (required)"}},
-			out: redress.ReferralSummary{}, handle: s.handleReferralSummary},
+			out:   redress.ReferralSummary{}, handle: s.handleReferralSummary},
 		{method: "POST", path: "/cases/{no}/referrals", access: pageAuth, handle: s.handleReferralSubmit},
 		{method: "POST", path: "/cases/{no}/referrals/{id}/answer", access: pageAuth, handle: s.handleReferralAnswerSubmit},
 	}
