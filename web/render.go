@@ -37,6 +37,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"inbox",                          // the in-app notifications
 	"assessment", "admin_assessment", // the staff assessment (考核) and its scheme
 	"report_jrt", "report_density", "report_disclosure", "report_unit", "admin_unit_counts", // the regulator's forms (report.go)
+	"admin_user", "admin_org", "account_password", "audit", // admin forms, one's own password, the audit trail
 }
 
 // printNames are rendered inside print.html, for paper.
@@ -77,6 +78,8 @@ func newUI() (*ui, error) {
 		"percent": func(share float64) string { return fmt.Sprintf("%.1f%%", share*100) },
 		"fixed2":  func(f *float64) string { return fmt.Sprintf("%.2f", *f) }, // a ratio as the regulator prints it
 		"lower":   strings.ToLower,
+		// moveChoice is a clock's move-off rule as the policy form's choice.
+		"moveChoice": moveChoice,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
