@@ -35,9 +35,8 @@ var auditPageOnly = []string{"back", "verify"}
 // and the export of the filter through the API's (web/export.go
 // exportAudit, an export.download event).
 func (s *Server) handleAuditPage(w http.ResponseWriter, r *http.Request) error {
-	u := redress.UserFrom(r.Context())
-	if err := redress.Require(u, redress.PermAuditRead); err != nil {
-		return err
+	if u := redress.UserFrom(r.Context()); !redress.Can(u.Role, redress.PermAuditRead) {
+		return redress.Errorf(redress.EFORBIDDEN, "only auditors read the audit trail")
 	}
 	q := r.URL.Query()
 	filterQuery := url.Values{}
@@ -118,4 +117,32 @@ func (t *T) EventAction(stored string) string {
 		return msg
 	}
 	return action
+}
+
+// sessionFailures are the reasons a refused sign-in's audit event gives at
+// the start of its detail (sqldb/session.go), by their message.
+var sessionFailures = []struct{ prefix, key string }{
+	{"wrong password, failure ", "auditdetail.wrong_password"}, {"unknown login", "auditdetail.unknown_login"},
+	{"locked", "auditdetail.locked"}, {"disabled", "auditdetail.disabled"}, {"password changed meanwhile", "auditdetail.changed_meanwhile"},
+}
+
+// EventDetail shows an event's detail: a refused sign-in's reason in the
+// page's language (the address it came from as recorded), any other
+// detail as it was recorded.
+func (t *T) EventDetail(action, detail string) string {
+	if action != "session.failed" {
+		return detail
+	}
+	for _, f := range sessionFailures {
+		rest, ok := strings.CutPrefix(detail, f.prefix)
+		if !ok {
+			continue
+		}
+		n, remote, _ := strings.Cut(strings.TrimSpace(rest), " ")
+		if f.key != "auditdetail.wrong_password" {
+			n, remote = "", strings.TrimSpace(rest)
+		}
+		return strings.TrimSpace(t.Get(f.key, "N", n) + " " + remote)
+	}
+	return detail
 }
