@@ -108,20 +108,8 @@ func (s *OrgService) ListOrgs(ctx context.Context) ([]*redress.OrgUnit, error) {
 	if _, err := redress.RequireUser(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.reads().QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` ORDER BY o.path`)
+	orgs, err := queryOrgs(ctx, s.db.reads(), ` ORDER BY o.path`)
 	if err != nil {
-		return nil, fmt.Errorf("list orgs: %w", err)
-	}
-	defer rows.Close()
-	var orgs []*redress.OrgUnit
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list orgs: %w", err)
-		}
-		orgs = append(orgs, o)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list orgs: %w", err)
 	}
 	sortByTree(orgs)
@@ -273,18 +261,27 @@ func (s *OrgService) UpdateOrg(ctx context.Context, code string, up redress.OrgU
 
 // childOrgs lists the direct children of a unit.
 func (db *DB) childOrgs(ctx context.Context, q querier, id int64) ([]*redress.OrgUnit, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE o.parent_id = ? ORDER BY o.code`, id)
+	orgs, err := queryOrgs(ctx, q, ` WHERE o.parent_id = ? ORDER BY o.code`, id)
 	if err != nil {
 		return nil, fmt.Errorf("list child orgs: %w", err)
 	}
+	return orgs, nil
+}
+
+// queryOrgs reads the units that the rest of a query (where, order) selects.
+func queryOrgs(ctx context.Context, q querier, rest string, args ...any) ([]*redress.OrgUnit, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+orgColumns+orgFrom+rest, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
-	var out []*redress.OrgUnit
+	var orgs []*redress.OrgUnit
 	for rows.Next() {
 		o, err := scanOrg(rows)
 		if err != nil {
-			return nil, fmt.Errorf("list child orgs: %w", err)
+			return nil, err
 		}
-		out = append(out, o)
+		orgs = append(orgs, o)
 	}
-	return out, rows.Err()
+	return orgs, rows.Err()
 }

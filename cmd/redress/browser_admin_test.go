@@ -1,14 +1,10 @@
 package main
 
 import (
-	"context"
-	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"redress/sqldb/sqldbtest"
 )
 
 // signInWith signs in on the sign-in page with a password of the test's choosing.
@@ -32,26 +28,10 @@ func signInWith(base, login, password string) chromedp.Tasks {
 func TestBrowserUserEditResetAndForcedChange_Issue13Item7(t *testing.T) {
 	t.Parallel()
 	b := newBrowser(t)
-	bin := buildBinary(t)
-	data := sqldbtest.TempDir(t)
-	for _, u := range [][]string{
+	base, _ := serveBrowserBank(t, [][]string{
 		{"--login", "it.admin", "--name", "孙立", "--role", "admin", "--org", "HQ"},
 		{"--login", "zhang.lei", "--name", "张磊", "--role", "staff", "--org", "HQ"},
-	} {
-		if code, _, stderr := runCLI(t, bin, data, append([]string{"user", "add", "--password", "browser-pass-2026"}, u...)...); code != 0 {
-			t.Fatalf("user add: %s", stderr)
-		}
-	}
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	serve := exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--data", data)
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); serve.Wait() })
-	base := "http://" + addr
-	waitHealthy(t, base)
+	})
 
 	var oneTime, shown, where, problem, who string
 	b.run(t, "the admin edits the user", signInWith(base, "it.admin", "browser-pass-2026"),
