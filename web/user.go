@@ -207,6 +207,9 @@ type passwordResetAnswer struct {
 }
 
 func (s *Server) handleUserReset(w http.ResponseWriter, r *http.Request) error {
+	if r.URL.RawQuery != "" { // a reset costs a hash: nothing it would ignore is taken as asked
+		return invalid("invalid input", map[string]string{"query": "this operation takes no query parameters"})
+	}
 	login := r.PathValue("login")
 	password, err := s.svc.Users.ResetPassword(r.Context(), login)
 	if err != nil {
@@ -217,9 +220,17 @@ func (s *Server) handleUserReset(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleAdminUserReset resets a user's password and shows the one-time
-// value on this answer only: never in a redirect, a cookie or a log.
+// value on this answer only: never in a redirect, a cookie or a log. Only
+// the form's button resets (reset=yes): a post without it changes nothing.
 func (s *Server) handleAdminUserReset(w http.ResponseWriter, r *http.Request) error {
+	if err := parseSmallForm(w, r); err != nil {
+		return err
+	}
 	login := r.PathValue("login")
+	if r.PostForm.Get("reset") != "yes" { // only the form's button resets
+		http.Redirect(w, r, "/admin/users/"+url.PathEscape(login), http.StatusSeeOther)
+		return nil
+	}
 	password, err := s.svc.Users.ResetPassword(r.Context(), login)
 	switch redress.ErrorCode(err) {
 	case "":
