@@ -80,7 +80,7 @@ func TestPasswordChangeTyped(t *testing.T) {
 		want    map[string]string
 	}{
 		{"fine", PasswordChange{Current: "old-password-1", New: "new-password-2"}, "new-password-2", nil},
-		{"everything at once", PasswordChange{New: "short"}, "other", map[string]string{"current": ProblemRequired, "new": ProblemTooShort, "confirm": ProblemPasswordMismatch}},
+		{"everything at once", PasswordChange{New: "short"}, "other", map[string]string{"current": ProblemRequired, "new": ProblemTooShort, "confirm": ProblemPasswordTwice}},
 		{"the same again", PasswordChange{Current: "same-password-1", New: "same-password-1"}, "same-password-1", map[string]string{"new": ProblemPasswordSame}},
 	} {
 		got := map[string]string{}

@@ -92,7 +92,7 @@ func (in PasswordChange) ValidateTyped(confirm string) error {
 	var p Problems
 	in.check(&p)
 	if confirm != in.New {
-		p.AddKey("confirm", ProblemPasswordMismatch)
+		p.AddKey("confirm", ProblemPasswordTwice)
 	}
 	return p.Err()
 }
