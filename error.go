@@ -239,6 +239,22 @@ const (
 	ProblemBeforeToday = "before_today"
 	// ProblemSearchTerms: a query with no letter, digit or Chinese character.
 	ProblemSearchTerms = "search_terms"
+	// ProblemPasswordWrong: the current password given is not the user's.
+	ProblemPasswordWrong = "password_wrong"
+	// ProblemPasswordSame: a new password equal to the current one.
+	ProblemPasswordSame = "password_same"
+	// ProblemPasswordTwice: the new password typed twice, differently.
+	ProblemPasswordTwice = "password_mismatch"
+	// ProblemResetSelf: an admin resetting their own password (they change it instead).
+	ProblemResetSelf = "reset_self"
+	// ProblemOrgUnderItself: args: the unit's code; a move under the unit itself or one of its descendants.
+	ProblemOrgUnderItself = "org_under_itself"
+	// ProblemOrgChildKind: args: a child's code and kind, which could no longer sit under the unit's new kind.
+	ProblemOrgChildKind = "org_child_kind"
+	// ProblemOrgRoot: head office is the root: it is not moved and keeps its kind.
+	ProblemOrgRoot = "org_root"
+	// ProblemSelfAdmin: an admin removing their own admin role or disabling themselves.
+	ProblemSelfAdmin = "self_admin"
 )
 
 // problemTexts are the English texts of the problem keys, as the API's
@@ -283,6 +299,14 @@ var problemTexts = map[string]string{
 	ProblemAccount:         "must be 10-30 digits",
 	ProblemCreditCode:      "not an 18-character unified social credit code",
 	ProblemSearchTerms:     "give some letters, digits or Chinese characters",
+	ProblemPasswordWrong:   "wrong password",
+	ProblemPasswordSame:    "must differ from the current password",
+	ProblemPasswordTwice:   "the two new passwords differ",
+	ProblemResetSelf:       "reset another user's password; change your own on the change-password page",
+	ProblemOrgUnderItself:  "a unit cannot move under itself or a unit below it (%s)",
+	ProblemOrgChildKind:    "the unit below it, %s (a %s), could no longer sit under this kind",
+	ProblemOrgRoot:         "head office is the root of the tree: it does not move and stays head office",
+	ProblemSelfAdmin:       "you may not remove your own admin role or disable yourself",
 }
 
 // ProblemKeys lists every stable problem key, sorted: the messages a page

@@ -335,6 +335,7 @@ type AuditFilter struct {
 	Action  string
 	CaseNo  string
 	Subject Subject // a kind, or a kind and an id
+	Org     string  // a unit's code: the events of the people of its subtree
 	From    string  // YYYY-MM-DD, Beijing time, inclusive
 	To      string  // YYYY-MM-DD, Beijing time, inclusive
 	Before  int64   // cursor: events with a smaller seq

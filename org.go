@@ -119,6 +119,73 @@ func (n NewOrgUnit) Validate() error {
 	return p.Err()
 }
 
+// OrgUpdate is a change to a unit: its name, its kind, or its parent (a
+// move of its whole subtree); nil fields stay as they are. The code is the
+// unit's identity (cases and the audit trail name it) and does not change.
+type OrgUpdate struct {
+	Name   *string  `json:"name,omitempty"`
+	Kind   *OrgKind `json:"kind,omitempty"`
+	Parent *string  `json:"parent,omitempty"` // the code of the new parent
+}
+
+// Validate checks the fields that need no database.
+func (up OrgUpdate) Validate() error {
+	var p Problems
+	if up.Name != nil {
+		checkText(&p, "name", *up.Name, 1, 100)
+	}
+	if up.Kind != nil && !up.Kind.Valid() {
+		p.AddKey("kind", ProblemChoice, valueList(OrgKinds))
+	}
+	if up.Parent != nil && strings.TrimSpace(*up.Parent) == "" {
+		p.AddKey("parent", ProblemRequired)
+	}
+	if up.Name == nil && up.Kind == nil && up.Parent == nil {
+		p.AddKey("name", ProblemRequired)
+	}
+	return p.Err()
+}
+
+// CheckOrgPlace checks a unit's place in the tree after a change: unit as
+// it will be (its new kind), under parent (nil for none), with the kinds of
+// its direct children. Head office stays the root and stays head office; a
+// unit never moves under itself or a unit below it (its path would contain
+// itself); its kind sits under the parent's; each child's kind still sits
+// under its own. Every problem at once.
+func CheckOrgPlace(unit OrgUnit, wasHQ bool, parent *OrgUnit, children []*OrgUnit) error {
+	var p Problems
+	switch {
+	case wasHQ:
+		if unit.Kind != OrgHQ {
+			p.AddKey("kind", ProblemOrgRoot)
+		}
+		if parent != nil {
+			p.AddKey("parent", ProblemOrgRoot)
+		}
+	case unit.Kind == OrgHQ:
+		p.AddKey("kind", ProblemOneHQ)
+	case parent == nil:
+		p.AddKey("parent", ProblemRequired)
+	case InSubtree(parent.Path, unit.Path):
+		p.AddKey("parent", ProblemOrgUnderItself, parent.Code)
+	case !unit.Kind.CanParent(parent.Kind):
+		p.AddKey("kind", ProblemOrgParent, string(unit.Kind), string(parent.Kind))
+	}
+	for _, c := range children {
+		if !c.Kind.CanParent(unit.Kind) {
+			p.AddKey("kind", ProblemOrgChildKind, c.Code, string(c.Kind))
+			break
+		}
+	}
+	return p.Err()
+}
+
+// MovedPath returns the materialised path of a unit of the subtree that
+// moves from oldRoot to newRoot (both paths of the moved unit itself).
+func MovedPath(path, oldRoot, newRoot string) string {
+	return newRoot + strings.TrimPrefix(path, oldRoot)
+}
+
 // OrgService manages the org tree.
 type OrgService interface {
 	// CreateOrg adds a unit under an existing parent. Admin only.
@@ -127,4 +194,9 @@ type OrgService interface {
 	// ListOrgs returns every unit, parents before children. Any signed-in user.
 	// Errors: EUNAUTHORIZED.
 	ListOrgs(ctx context.Context) ([]*OrgUnit, error)
+	// UpdateOrg renames a unit, changes its kind or moves it, with its whole
+	// subtree, under another parent (CheckOrgPlace), recomputing the paths
+	// of the subtree in one transaction. Admin only; audited org.update.
+	// Errors: EINVALID, EFORBIDDEN, EUNAUTHORIZED, ENOTFOUND.
+	UpdateOrg(ctx context.Context, code string, up OrgUpdate) (*OrgUnit, error)
 }

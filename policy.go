@@ -107,19 +107,19 @@ func (c Clock) Validate() error {
 		p.Add("name", "must be lower-case letters, digits and _, starting with a letter")
 	}
 	if !c.Unit.Valid() {
-		p.Add("unit", "must be calendar or working")
+		p.AddKey("unit", ProblemChoice, valueList([]Unit{UnitCalendar, UnitWorking}))
 	}
 	if c.Days < 0 || c.Days > maxClockDays {
-		p.Add("days", fmt.Sprintf("must be between 0 and %d", maxClockDays))
+		p.AddKey("days", ProblemRange, "0", fmt.Sprint(maxClockDays))
 	}
 	if !c.MoveOff.Valid() {
-		p.Add("move_off", "must be rest_day or statutory")
+		p.AddKey("move_off", ProblemChoice, valueList([]MoveOff{MoveOffRestDay, MoveOffStatutory}))
 	}
 	if (c.Unit == UnitWorking || c.MoveOffHoliday) && strings.TrimSpace(c.Region) == "" {
-		p.Add("region", "required for working days or moving off holidays")
+		p.AddKey("region", ProblemRequired)
 	}
 	if err := p.Err(); err != nil {
-		return &Error{Code: EINVALID, Message: fmt.Sprintf("invalid clock %q", c.Name), Fields: ErrorFields(err)}
+		return &Error{Code: EINVALID, Message: fmt.Sprintf("invalid clock %q", c.Name), Fields: ErrorFields(err), Problems: ErrorProblems(err)}
 	}
 	return nil
 }
@@ -231,6 +231,25 @@ func (p Policy) Validate() error {
 		seen[c.Name] = true
 	}
 	return nil
+}
+
+// ValidateClocks checks every clock of the policy at once, each problem
+// under "<clock>.<field>" (decision.days), for a form that edits the
+// clocks as fields.
+func (p Policy) ValidateClocks() error {
+	var probs Problems
+	for _, c := range p.Clocks {
+		err := c.Validate()
+		keyed := ErrorProblems(err)
+		for field, text := range ErrorFields(err) {
+			if pr, ok := keyed[field]; ok {
+				probs.AddKey(c.Name+"."+field, pr.Key, pr.Args...)
+			} else {
+				probs.Add(c.Name+"."+field, text)
+			}
+		}
+	}
+	return probs.Err()
 }
 
 // Clock returns the clock of the policy with the given name, or an

@@ -71,9 +71,28 @@ type PasswordChange struct {
 // Validate checks the new password.
 func (in PasswordChange) Validate() error {
 	var p Problems
-	checkPassword(&p, "new", in.New)
-	if in.New == in.Current {
-		p.Add("new", "must differ from the current password")
+	in.check(&p)
+	return p.Err()
+}
+
+func (in PasswordChange) check(p *Problems) {
+	if in.Current == "" {
+		p.AddKey("current", ProblemRequired)
+	}
+	checkPassword(p, "new", in.New)
+	if in.New == in.Current && in.New != "" {
+		p.AddKey("new", ProblemPasswordSame)
+	}
+}
+
+// ValidateTyped checks a change as the change-password page takes it, the
+// new password typed twice: every problem at once, the second copy's under
+// "confirm".
+func (in PasswordChange) ValidateTyped(confirm string) error {
+	var p Problems
+	in.check(&p)
+	if confirm != in.New {
+		p.AddKey("confirm", ProblemPasswordTwice)
 	}
 	return p.Err()
 }

@@ -41,18 +41,22 @@ func (r Role) ReadsCases() bool {
 
 // User is a member of staff who signs in to Redress.
 type User struct {
-	ID        int64     `json:"-"`
-	Login     string    `json:"login"`
-	Name      string    `json:"name"`
-	Role      Role      `json:"role"`
-	OrgID     int64     `json:"-"`
-	OrgCode   string    `json:"org"`
-	OrgPath   string    `json:"-"`
-	OrgKind   OrgKind   `json:"-"` // the level of the user's unit: who may approve what
-	Disabled  bool      `json:"disabled"`
-	Email     string    `json:"email,omitempty"`  // work e-mail, for notifications
-	Mobile    string    `json:"mobile,omitempty"` // mobile number for SMS notifications, always masked (138****5678)
-	CreatedAt time.Time `json:"created_at"`
+	ID       int64   `json:"-"`
+	Login    string  `json:"login"`
+	Name     string  `json:"name"`
+	Role     Role    `json:"role"`
+	OrgID    int64   `json:"-"`
+	OrgCode  string  `json:"org"`
+	OrgPath  string  `json:"-"`
+	OrgKind  OrgKind `json:"-"` // the level of the user's unit: who may approve what
+	Disabled bool    `json:"disabled"`
+	Email    string  `json:"email,omitempty"`  // work e-mail, for notifications
+	Mobile   string  `json:"mobile,omitempty"` // mobile number for SMS notifications, always masked (138****5678)
+	// MustChangePassword is set by an administrator's reset: until the user
+	// chooses a password of their own, their browser session reaches only
+	// the change-password page (API tokens are revoked by the reset).
+	MustChangePassword bool      `json:"must_change_password"`
+	CreatedAt          time.Time `json:"created_at"`
 }
 
 var loginPattern = regexp.MustCompile(`^[a-z][a-z0-9_.-]{1,31}$`)
@@ -142,6 +146,13 @@ type UserService interface {
 	// user's sessions; disabling also stops their API tokens.
 	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID.
 	UpdateUser(ctx context.Context, login string, up UserUpdate) (*User, error)
+	// ResetPassword gives another user a new random password, returned this
+	// once and stored only hashed, which they must change at their next
+	// sign-in. Their sessions are closed, their API tokens revoked, and they
+	// are told in-app. Admin only; an admin changes their own password
+	// instead (EINVALID reset_self).
+	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID.
+	ResetPassword(ctx context.Context, login string) (string, error)
 }
 
 // UserUpdate is a change to a user; nil fields stay as they are.

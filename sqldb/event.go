@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -171,6 +172,20 @@ func (s *AuditService) ListEvents(ctx context.Context, f redress.AuditFilter) (*
 		}
 	case f.Subject.ID != "":
 		p.Add("subject_id", "needs subject_kind")
+	}
+	if f.Org != "" {
+		// The events of the people of the unit's subtree, by their unit now.
+		var path string
+		err := s.db.reads().QueryRowContext(ctx, `SELECT path FROM org_units WHERE code = ?`, f.Org).Scan(&path)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			p.AddKey("org", redress.ProblemNoSuchOrg, f.Org)
+		case err != nil:
+			return nil, fmt.Errorf("list events: %w", err)
+		default:
+			where += " AND actor IN (SELECT u.login FROM users u JOIN org_units o ON o.id = u.org_id WHERE o.path LIKE ?)"
+			args = append(args, path+"%")
+		}
 	}
 	if start, _, err := redress.DayRange(f.From, ""); err != nil {
 		p.AddKey("from", redress.ProblemDate)

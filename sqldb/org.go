@@ -108,20 +108,8 @@ func (s *OrgService) ListOrgs(ctx context.Context) ([]*redress.OrgUnit, error) {
 	if _, err := redress.RequireUser(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.reads().QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` ORDER BY o.path`)
+	orgs, err := queryOrgs(ctx, s.db.reads(), ` ORDER BY o.path`)
 	if err != nil {
-		return nil, fmt.Errorf("list orgs: %w", err)
-	}
-	defer rows.Close()
-	var orgs []*redress.OrgUnit
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list orgs: %w", err)
-		}
-		orgs = append(orgs, o)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list orgs: %w", err)
 	}
 	sortByTree(orgs)
@@ -178,4 +166,122 @@ func wrap(what string, err error) error {
 		return e
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// UpdateOrg renames a unit, changes its kind or moves it under another
+// parent. A move rewrites the materialised path of every unit of the moved
+// subtree by one UPDATE in the same transaction as the unit's own row, so
+// the scope of every case and user below follows at once; the root checks
+// the new place (redress.CheckOrgPlace: not under itself or a descendant,
+// kinds in order). Audited org.update with before and after.
+func (s *OrgService) UpdateOrg(ctx context.Context, code string, up redress.OrgUpdate) (*redress.OrgUnit, error) {
+	admin, err := requireRole(ctx, "change org units", redress.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if err := up.Validate(); err != nil {
+		return nil, err
+	}
+	var updated *redress.OrgUnit
+	err = s.db.inTx(ctx, func(tx *Tx) error {
+		o, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE o.code = ?`, code))
+		if errors.Is(err, sql.ErrNoRows) {
+			return redress.Errorf(redress.ENOTFOUND, "no org unit has code %s", code)
+		}
+		if err != nil {
+			return fmt.Errorf("find org %s: %w", code, err)
+		}
+		before := *o
+		next := *o
+		if up.Name != nil {
+			next.Name = *up.Name
+		}
+		if up.Kind != nil {
+			next.Kind = *up.Kind
+		}
+		var parent *redress.OrgUnit
+		if o.ParentID != 0 {
+			if parent, err = s.db.orgByCode(ctx, tx, "parent", o.ParentCode); err != nil {
+				return err
+			}
+		}
+		if up.Parent != nil && *up.Parent != o.ParentCode {
+			if parent, err = s.db.orgByCode(ctx, tx, "parent", *up.Parent); err != nil {
+				return err
+			}
+		}
+		children, err := s.db.childOrgs(ctx, tx, o.ID)
+		if err != nil {
+			return err
+		}
+		if err := redress.CheckOrgPlace(next, before.Kind == redress.OrgHQ, parent, children); err != nil {
+			return err
+		}
+		changes := []redress.Change{}
+		if next.Name != before.Name {
+			changes = append(changes, redress.Change{Field: "name", Before: before.Name, After: next.Name})
+		}
+		if next.Kind != before.Kind {
+			changes = append(changes, redress.Change{Field: "kind", Before: string(before.Kind), After: string(next.Kind)})
+		}
+		if parent != nil && parent.ID != before.ParentID {
+			next.ParentID, next.ParentCode = parent.ID, parent.Code
+			next.Path = redress.OrgPath(parent.Path, o.ID)
+			changes = append(changes, redress.Change{Field: "parent", Before: before.ParentCode, After: parent.Code},
+				redress.Change{Field: "path", Before: before.Path, After: next.Path})
+		}
+		if len(changes) == 0 {
+			updated = o
+			return errNothingToDo
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE org_units SET name = ?, kind = ?, parent_id = ? WHERE id = ?`,
+			next.Name, next.Kind, nullID(next.ParentID), o.ID); err != nil {
+			return fmt.Errorf("update org: %w", err)
+		}
+		if next.Path != before.Path {
+			// Every path of the subtree: the new root's path, then what
+			// followed the old one ("/1/4/9/12/" → "/1/5/9/12/").
+			if _, err := tx.ExecContext(ctx, `UPDATE org_units SET path = ? || SUBSTR(path, ?) WHERE path LIKE ?`,
+				next.Path, len(before.Path)+1, before.Path+"%"); err != nil {
+				return fmt.Errorf("move subtree: %w", err)
+			}
+		}
+		updated = &next
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectOrg, o.Code), Actor: admin.Login,
+			Action: "org.update", At: s.db.now(), Changes: changes})
+	})
+	if errors.Is(err, errNothingToDo) {
+		return updated, nil
+	}
+	if err != nil {
+		return nil, wrap("update org", err)
+	}
+	return updated, nil
+}
+
+// childOrgs lists the direct children of a unit.
+func (db *DB) childOrgs(ctx context.Context, q querier, id int64) ([]*redress.OrgUnit, error) {
+	orgs, err := queryOrgs(ctx, q, ` WHERE o.parent_id = ? ORDER BY o.code`, id)
+	if err != nil {
+		return nil, fmt.Errorf("list child orgs: %w", err)
+	}
+	return orgs, nil
+}
+
+// queryOrgs reads the units that the rest of a query (where, order) selects.
+func queryOrgs(ctx context.Context, q querier, rest string, args ...any) ([]*redress.OrgUnit, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+orgColumns+orgFrom+rest, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var orgs []*redress.OrgUnit
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		orgs = append(orgs, o)
+	}
+	return orgs, rows.Err()
 }

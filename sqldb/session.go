@@ -234,7 +234,7 @@ func (s *SessionService) ChangePassword(ctx context.Context, keepSession string,
 		return fmt.Errorf("change password: %w", err)
 	}
 	if !ok {
-		return fieldError("current", "wrong password")
+		return redress.FieldError(redress.EINVALID, "invalid input", "current", redress.ProblemPasswordWrong)
 	}
 	newHash, err := s.db.hashPassword(ctx, in.New)
 	if err != nil {
@@ -242,13 +242,16 @@ func (s *SessionService) ChangePassword(ctx context.Context, keepSession string,
 	}
 	return s.db.inTx(ctx, func(tx *Tx) error {
 		now := s.db.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, newHash, u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?`, newHash, false, u.ID); err != nil {
 			return fmt.Errorf("change password: %w", err)
 		}
 		if err := s.db.closeSessions(ctx, tx, u.ID, keepSession); err != nil {
 			return err
 		}
 		changes := []redress.Change{{Field: "password", Before: "(set)", After: "(changed)"}}
+		if u.MustChangePassword {
+			changes = append(changes, redress.Change{Field: "must_change_password", Before: "true", After: "false"})
+		}
 		revoked, err := s.db.revokeTokens(ctx, tx, u.ID, now)
 		if err != nil {
 			return err
@@ -271,7 +274,7 @@ func (db *DB) closeSessions(ctx context.Context, tx *Tx, userID int64, keep stri
 func scanUserWith(row interface{ Scan(...any) error }, extra ...any) (*redress.User, error) {
 	var u redress.User
 	var created string
-	dest := append([]any{&u.ID, &u.Login, &u.Name, &u.Role, &u.OrgID, &u.OrgCode, &u.OrgPath, &u.OrgKind, &u.Disabled, &created}, extra...)
+	dest := append([]any{&u.ID, &u.Login, &u.Name, &u.Role, &u.OrgID, &u.OrgCode, &u.OrgPath, &u.OrgKind, &u.Disabled, &u.MustChangePassword, &created}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}

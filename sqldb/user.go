@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -18,7 +19,7 @@ func NewUserService(db *DB) *UserService { return &UserService{db: db} }
 
 var _ redress.UserService = (*UserService)(nil)
 
-const userColumns = `u.id, u.login, u.name, u.role, u.org_id, o.code, o.path, o.kind, u.disabled, u.created_at`
+const userColumns = `u.id, u.login, u.name, u.role, u.org_id, o.code, o.path, o.kind, u.disabled, u.must_change_password, u.created_at`
 
 const userFrom = ` FROM users u JOIN org_units o ON o.id = u.org_id`
 
@@ -254,7 +255,7 @@ func (s *UserService) UpdateUser(ctx context.Context, login string, up redress.U
 		changes = append(changes, contactChanges(u.Email, email, mobile, newMobile)...)
 		u.Email, u.Mobile = email, redress.MaskPhone(newMobile)
 		if u.Login == admin.Login && (u.Role != redress.RoleAdmin || u.Disabled) {
-			return fieldError("role", "you may not remove your own admin role or disable yourself")
+			return redress.FieldError(redress.EINVALID, "invalid input", "role", redress.ProblemSelfAdmin)
 		}
 		mobileEnc := s.db.keyring().Seal(newMobile, mobileAAD(u.Login))
 		_, err = tx.ExecContext(ctx, `UPDATE users SET name = ?, role = ?, org_id = ?, disabled = ?,
@@ -297,6 +298,71 @@ func (s *UserService) UpdateUser(ctx context.Context, login string, up redress.U
 		return nil, wrap("update user", err)
 	}
 	return updated, nil
+}
+
+// ResetPassword gives another user a new random password (oneTimePassword),
+// returned this once and stored only as its hash, and marks it to be
+// changed: until the user chooses their own (ChangePassword), their session
+// reaches only the change-password page. Their sessions are closed and their
+// API tokens revoked, as with any new password, and they are told in-app in
+// the same transaction. The audit event (user.reset_password) records that
+// the password was reset, never the value.
+func (s *UserService) ResetPassword(ctx context.Context, login string) (string, error) {
+	admin := redress.UserFrom(ctx)
+	if err := redress.Require(admin, redress.PermUserManage); err != nil {
+		return "", err
+	}
+	if login == admin.Login {
+		return "", redress.FieldError(redress.EINVALID, "change your own password instead", "password", redress.ProblemResetSelf)
+	}
+	// Who, first: a hash costs 64 MiB, never spent on a login that is no one's.
+	if _, _, err := s.db.userForUpdate(ctx, s.db.reads(), login); err != nil {
+		return "", err
+	}
+	password := oneTimePassword()
+	hash, err := s.db.hashPassword(ctx, password)
+	if err != nil {
+		return "", err
+	}
+	err = s.db.inTx(ctx, func(tx *Tx) error {
+		u, _, err := s.db.userForUpdate(ctx, tx, login)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, must_change_password = ?, failed_logins = 0, locked_until = NULL
+			WHERE id = ?`, hash, true, u.ID)
+		if err != nil {
+			return fmt.Errorf("reset password: %w", err)
+		}
+		if err := s.db.closeSessions(ctx, tx, u.ID, ""); err != nil {
+			return err
+		}
+		now := s.db.now()
+		changes := []redress.Change{{Field: "password", Before: "(set)", After: "(reset)"},
+			{Field: "must_change_password", Before: fmt.Sprint(u.MustChangePassword), After: "true"}}
+		revoked, err := s.db.revokeTokens(ctx, tx, u.ID, now)
+		if err != nil {
+			return err
+		}
+		subject, body := redress.PasswordResetText(admin.Login, now)
+		if _, err := s.db.insertNotifications(ctx, tx, []recipient{{id: u.ID, login: u.Login, orgID: u.OrgID}}, nil,
+			redress.Notification{Kind: redress.NotifyPasswordReset, Subject: subject, Body: body}, now); err != nil {
+			return err
+		}
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectUser, u.Login), Actor: admin.Login,
+			Action: "user.reset_password", At: now, Changes: append(changes, revoked...)})
+	})
+	if err != nil {
+		return "", wrap("reset password", err)
+	}
+	return password, nil
+}
+
+// oneTimePassword is a new random password for a reset: 16 characters of
+// base32 (80 bits) in four groups, easy to read out and to type once.
+func oneTimePassword() string {
+	t := rand.Text()
+	return t[0:4] + "-" + t[4:8] + "-" + t[8:12] + "-" + t[12:16]
 }
 
 // userForUpdate reads a user with their contact details for a change: the

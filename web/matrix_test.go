@@ -276,7 +276,17 @@ func TestPermissionMatrixEndpoints(t *testing.T) {
 				return fmt.Sprintf(`{"code":"M%d","name":"测试网点","kind":"outlet","parent":"BJ"}`, unique())
 			},
 			ok: 201, roles: only(redress.RoleAdmin)},
+		{name: "update org", method: "PATCH", path: fixed("/api/v1/orgs/BJ-01"), body: func(string) string { return `{"name":"中关村网点"}` },
+			ok: 200, roles: only(redress.RoleAdmin)},
 		{name: "users", method: "GET", path: fixed("/api/v1/users"), ok: 200, roles: everyone},
+		{name: "reset password", method: "POST", path: func(string) string {
+			admin := redress.WithUser(context.Background(), &redress.User{Login: "admin", Role: redress.RoleAdmin})
+			login := fmt.Sprintf("reset%d", unique())
+			if _, err := sqldb.NewUserService(m.db).CreateUser(admin, redress.NewUser{Login: login, Name: "被重置", Role: redress.RoleStaff, Org: "BJ-01"}); err != nil {
+				t.Fatal(err)
+			}
+			return "/api/v1/users/" + login + "/password-reset"
+		}, ok: 200, roles: only(redress.RoleAdmin)},
 		{name: "create user", method: "POST", path: fixed("/api/v1/users"),
 			body: func(string) string {
 				return fmt.Sprintf(`{"login":"new%d","name":"新人","role":"staff","org":"BJ-01"}`, unique())

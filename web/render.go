@@ -40,7 +40,8 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"corrective", "corrective_new", "corrective_item", // corrective actions (整改)
 	"register_opinion", "opinion_book", "lost", "lost_item", // the opinion register, the opinion book, lost property
 	"admin_return_visits", "survey", // return visits (回访): the policy; the survey page on its own layout (portal_survey.go)
-	"export_job", // a background export's progress (export_job.go)
+	"export_job",                                           // a background export's progress (export_job.go)
+	"admin_user", "admin_org", "account_password", "audit", // admin forms, one's own password, the audit trail
 }
 
 // portalNames are the customer portal's pages (portal_page.go), rendered
@@ -93,6 +94,8 @@ func newUI() (*ui, error) {
 		"fixed2":  func(f *float64) string { return fmt.Sprintf("%.2f", *f) }, // a ratio as the regulator prints it
 		"lower":   strings.ToLower,
 		"add":     func(a, b int) int { return a + b }, // a register's row number from its index
+		// moveChoice is a clock's move-off rule as the policy form's choice.
+		"moveChoice": moveChoice,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

@@ -104,6 +104,12 @@ func (s *Server) endpoint(rt route) http.Handler {
 				s.writeError(w, r, err)
 				return
 			}
+			// A session whose password an admin reset reaches only the
+			// change; an API token is not held back (the reset revoked them all).
+			if r.Header.Get("Authorization") == "" && !mustChangeAllows(u, r.Method, rt.path) {
+				s.writeError(w, r, redress.Errorf(redress.EFORBIDDEN, "change your password first: POST /api/v1/me/password"))
+				return
+			}
 			r = r.WithContext(redress.WithUser(r.Context(), u))
 		}
 		if err := rt.handle(w, r); err != nil && !writeTooMany(w, err) {
@@ -124,6 +130,10 @@ func (s *Server) page(h func(w http.ResponseWriter, r *http.Request) error) http
 		u, err := s.svc.Sessions.SessionUser(r.Context(), cookie.Value)
 		if err != nil {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if !mustChangeAllows(u, r.Method, r.URL.Path) {
+			http.Redirect(w, r, accountPasswordPath, http.StatusSeeOther)
 			return
 		}
 		r = r.WithContext(redress.WithUser(r.Context(), u))

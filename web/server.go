@@ -178,7 +178,7 @@ func (s *Server) routeTable() []route {
 		s.healthRoutes(), s.openAPIRoutes(), s.staticRoutes(), s.assetRoutes(), s.langRoutes(),
 		s.sessionRoutes(), s.workbenchRoutes(), s.intakeRoutes(), s.caseRoutes(), s.actionRoutes(), s.casePageRoutes(),
 		s.evidenceRoutes(), s.searchRoutes(), s.statsRoutes(), s.statsPageRoutes(), s.notificationRoutes(), s.inboxRoutes(), s.deadlineRoutes(), s.calendarRoutes(), s.policyRoutes(),
-		s.orgRoutes(), s.userRoutes(), s.codeRoutes(), s.tokenRoutes(), s.auditRoutes(),
+		s.orgRoutes(), s.userRoutes(), s.accountRoutes(), s.auditPageRoutes(), s.codeRoutes(), s.tokenRoutes(), s.auditRoutes(),
 		s.settingsRoutes(), s.reviewRequestRoutes(), // review: the mediation body, a request from any unit
 		s.assessmentRoutes(),                                         // the staff assessment (考核)
 		s.reportRoutes(), s.unitCountsRoutes(), s.unitReportRoutes(), // the regulator's forms, the units' counts, the monthly reports

@@ -266,14 +266,19 @@ const firstPage = "."
 // and the previous page is the last of them. Either link is "" when there
 // is no such page.
 func pageLinks(q url.Values, next string) (prev, nextURL string) {
+	return keysetLinks(q, "cursor", next)
+}
+
+// keysetLinks are pageLinks for a list whose cursor is the parameter param.
+func keysetLinks(q url.Values, param, next string) (prev, nextURL string) {
 	var back []string
 	if v := q.Get("back"); v != "" {
 		back = strings.Split(v, ",")
 	}
-	current := q.Get("cursor")
+	current := q.Get(param)
 	if next != "" {
 		n := cloneValues(q)
-		n.Set("cursor", next)
+		n.Set(param, next)
 		n.Set("back", strings.Join(append(append([]string{}, back...), cmp.Or(current, firstPage)), ","))
 		nextURL = "?" + n.Encode()
 	}
@@ -283,9 +288,9 @@ func pageLinks(q url.Values, next string) (prev, nextURL string) {
 		if len(back) > 0 {
 			last, back = back[len(back)-1], back[:len(back)-1]
 		}
-		p.Del("cursor")
+		p.Del(param)
 		if last != firstPage {
-			p.Set("cursor", last)
+			p.Set(param, last)
 		}
 		p.Del("back")
 		if len(back) > 0 {

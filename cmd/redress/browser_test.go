@@ -150,6 +150,33 @@ func act(action string, fill ...chromedp.Action) chromedp.Tasks {
 		chromedp.WaitVisible(".flash", chromedp.ByQuery))
 }
 
+// serveBrowserBank builds the binary, adds the users (user add flags, each
+// with the password browser-pass-2026) to a new database and serves it
+// until the test ends: the server's address and what it logs.
+func serveBrowserBank(t *testing.T, users [][]string) (string, *lockedBuffer) {
+	t.Helper()
+	bin := buildBinary(t)
+	data := sqldbtest.TempDir(t) // the database and the key file
+	for _, u := range users {
+		if code, _, stderr := runCLI(t, bin, data, append([]string{"user", "add", "--password", "browser-pass-2026"}, u...)...); code != 0 {
+			t.Fatalf("user add: %s", stderr)
+		}
+	}
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	serve := exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--data", data)
+	serveErr := &lockedBuffer{} // written by the server while the test reads
+	serve.Stderr = serveErr
+	if err := serve.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); serve.Wait() })
+	base := "http://" + addr
+	waitHealthy(t, base)
+	return base, serveErr
+}
+
 // TestBrowser walks the staff pages in headless Chromium against the built
 // binary: sign-in, registration on two channels, a complaint taken to closed
 // by the three roles involved, hostile text shown as text, a cross-site form
@@ -164,30 +191,12 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("web/static/vendor/%s is missing: run `make assets` (it copies the browser libraries from node_modules), then the tests again", lib)
 		}
 	}
-	bin := buildBinary(t)
-	data := sqldbtest.TempDir(t) // the database and the key file
-	for _, u := range [][]string{
+	base, serveErr := serveBrowserBank(t, [][]string{
 		{"--login", "zhang.lei", "--name", "张磊", "--role", "staff", "--org", "HQ"},
 		{"--login", "wang.fang", "--name", "王芳", "--role", "manager", "--org", "HQ"},
 		{"--login", "li.jianguo", "--name", "李建国", "--role", "branch_head", "--org", "HQ"},
 		{"--login", "it.admin", "--name", "周强", "--role", "admin", "--org", "HQ"},
-	} {
-		if code, _, stderr := runCLI(t, bin, data, append([]string{"user", "add", "--password", "browser-pass-2026"}, u...)...); code != 0 {
-			t.Fatalf("user add: %s", stderr)
-		}
-	}
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	serve := exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--data", data)
-	var serveErr lockedBuffer // written by the server while the test reads
-	serve.Stderr = &serveErr
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); serve.Wait() })
-	base := "http://" + addr
-	waitHealthy(t, base)
+	})
 	// Every run takes the screenshots; `make screenshots` keeps them in
 	// docs/screenshots for the README, other runs in a temporary directory.
 	shots := t.TempDir()
