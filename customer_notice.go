@@ -38,10 +38,14 @@ var CustomerNoticeKinds = []CustomerNoticeKind{NoticeAcceptance, NoticeContact, 
 // NoticeLangs are the languages of the templates.
 var NoticeLangs = []string{"zh-CN", "en"}
 
-// CustomerNoticeMethods are the methods a notice is sent by: SMS through
-// the outbox, a printed letter, a phone call or a talk in person recorded
-// by the staff member.
-var CustomerNoticeMethods = []NoticeMethod{NoticeSMS, NoticeLetter, NoticePhone, NoticeInPerson}
+// CustomerNoticeMethods are the methods a notice is sent by: SMS or e-mail
+// through the outbox, a printed letter, a phone call or a talk in person
+// recorded by the staff member.
+var CustomerNoticeMethods = []NoticeMethod{NoticeSMS, NoticeEmail, NoticeLetter, NoticePhone, NoticeInPerson}
+
+// ExternalNotice reports whether a notice by method leaves the bank as a
+// message (SMS, e-mail), which carries no text typed about the case.
+func ExternalNotice(method NoticeMethod) bool { return method == NoticeSMS || method == NoticeEmail }
 
 // NoticeTemplate is the text of one kind of notice in one language, with
 // placeholders: {bank}, {hotline}, {address} (the bank's profile), {no}

@@ -104,7 +104,7 @@ func (s *CustomerNoticeService) compose(ctx context.Context, q querier, no strin
 	n := &redress.CustomerNotice{Case: c.No, Kind: r.Kind, Method: r.Method, Lang: r.Lang, By: u.Login, At: s.db.now()}
 	for _, t := range ts {
 		if t.Kind == r.Kind && t.Lang == r.Lang {
-			n.Body = redress.RenderNotice(t, facts, *bank, r.Method == redress.NoticeSMS)
+			n.Body = redress.RenderNotice(t, facts, *bank, redress.ExternalNotice(r.Method))
 		}
 	}
 	return c, n, nil
@@ -132,6 +132,11 @@ func (s *CustomerNoticeService) SendNotice(ctx context.Context, no string, r red
 		case redress.NoticeSMS:
 			if c.phoneEnc == "" || c.Complainant.Phone == "" {
 				return redress.Errorf(redress.ECONFLICT, "case %s has no phone number to send an SMS to", no)
+			}
+			n.Status = redress.CustomerNoticePending
+		case redress.NoticeEmail:
+			if c.emailEnc == "" || c.Complainant.Email == "" {
+				return redress.Errorf(redress.ECONFLICT, "case %s has no e-mail address to send a notice to", no)
 			}
 			n.Status = redress.CustomerNoticePending
 		case redress.NoticeLetter:
@@ -254,19 +259,30 @@ type CustomerOutbox struct{ db *DB }
 // NewCustomerOutbox returns the customer outbox of db.
 func NewCustomerOutbox(db *DB) *CustomerOutbox { return &CustomerOutbox{db: db} }
 
-// ClaimNotifications claims up to limit pending SMS notices due at now for
-// claimant until now+lease (as DB.ClaimNotifications does for staff), with
-// To the customer's phone opened from its seal.
+// ClaimNotifications claims up to limit pending SMS and e-mail notices (of
+// the channels given) due at now for claimant until now+lease (as
+// DB.ClaimNotifications does for staff), with To the customer's phone or
+// e-mail address opened from its seal.
 func (o *CustomerOutbox) ClaimNotifications(ctx context.Context, claimant string, channels []redress.NotifyChannel, now time.Time,
 	limit int, lease time.Duration) ([]*redress.Notification, error) {
 	if claimant == "" || limit < 1 || lease <= 0 {
 		return nil, fmt.Errorf("claim customer notices: want a claimant, a positive limit and a positive lease")
 	}
-	if !strings.Contains(fmt.Sprint(channels), string(redress.NotifySMS)) {
+	// The notices of the channels with a sender: SMS to the case's phone,
+	// e-mail to its address.
+	methods := map[redress.NotifyChannel]redress.NoticeMethod{redress.NotifySMS: redress.NoticeSMS, redress.NotifyEmail: redress.NoticeEmail}
+	var wanted []any
+	for _, ch := range channels {
+		if m, ok := methods[ch]; ok {
+			wanted = append(wanted, m)
+		}
+	}
+	if len(wanted) == 0 {
 		return nil, nil
 	}
-	due := `status = ? AND method = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)`
-	dueArgs := []any{redress.CustomerNoticePending, redress.NoticeSMS, timeText(now), timeText(now)}
+	in := strings.TrimSuffix(strings.Repeat("?, ", len(wanted)), ", ")
+	due := `status = ? AND method IN (` + in + `) AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)`
+	dueArgs := append(append([]any{redress.CustomerNoticePending}, wanted...), timeText(now), timeText(now))
 	args := append(append(append([]any{}, dueArgs...), limit, claimant, timeText(now.Add(lease))), dueArgs...)
 	var out []*redress.Notification
 	err := o.db.inTx(ctx, func(tx *Tx) error {
@@ -275,22 +291,29 @@ func (o *CustomerOutbox) ClaimNotifications(ctx context.Context, claimant string
 			return err
 		}
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
-		rows, err := tx.QueryContext(ctx, `SELECT n.id, n.body, n.attempts, n.created_at, c.no, c.c_phone_enc
+		rows, err := tx.QueryContext(ctx, `SELECT n.id, n.method, n.body, n.attempts, n.created_at, c.no, c.c_phone_enc, c.c_email_enc
 			FROM customer_notices n JOIN cases c ON c.id = n.case_id WHERE n.id IN (`+marks+`) ORDER BY n.next_attempt_at, n.id`, ids...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			n := &redress.Notification{Channel: redress.NotifySMS, Kind: "customer_notice", Status: redress.NotifyPending}
-			var created, phone string
-			if err := rows.Scan(&n.ID, &n.Body, &n.Attempts, &created, &n.CaseNo, &phone); err != nil {
+			n := &redress.Notification{Kind: "customer_notice", Status: redress.NotifyPending}
+			var method redress.NoticeMethod
+			var created, phone, email string
+			if err := rows.Scan(&n.ID, &method, &n.Body, &n.Attempts, &created, &n.CaseNo, &phone, &email); err != nil {
 				return err
 			}
 			if n.CreatedAt, err = parseTime(created); err != nil {
 				return err
 			}
-			if n.To, err = o.db.open(phone, piiAAD(n.CaseNo, "phone")); err != nil {
+			sealed, field := phone, "phone"
+			n.Channel = redress.NotifySMS
+			if method == redress.NoticeEmail {
+				// The subject names the case by its number only, as the body does.
+				sealed, field, n.Channel, n.Subject = email, "email", redress.NotifyEmail, "投诉处理告知 / Complaint notice "+n.CaseNo
+			}
+			if n.To, err = o.db.open(sealed, piiAAD(n.CaseNo, field)); err != nil {
 				return fmt.Errorf("notice %d: %w", n.ID, err)
 			}
 			out = append(out, n)

@@ -163,3 +163,47 @@ func TestCustomerNoticeFailedDelivery(t *testing.T) {
 		t.Fatalf("failed notice: %+v", list)
 	}
 }
+
+// TestCustomerNoticeByEmail_Seed002Art5: a notice by e-mail goes to the
+// address on the case through the same outbox loop and e-mail sender, its
+// subject and body naming the case by its number only, and the sender's
+// acceptance is its proof; a case with no address is refused.
+func TestCustomerNoticeByEmail_Seed002Art5(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	notices := NewCustomerNoticeService(f.db)
+	if _, err := NewSettingsService(f.db).SetBankProfile(f.as("admin"), redress.BankProfile{Name: "示例银行北京分行", Hotline: "95500"}); err != nil {
+		t.Fatal(err)
+	}
+	c := f.register(t, "staff.bj") // sampleCase has an e-mail address
+	c = f.act(t, "mgr.bj", c, redress.ActionRequest{Action: redress.ActionAccept})
+	req := redress.NoticeRequest{Kind: redress.NoticeAcceptance, Method: redress.NoticeEmail}
+	sent, err := notices.SendNotice(f.as("staff.bj"), c.No, req)
+	if err != nil || sent.Status != redress.CustomerNoticePending {
+		t.Fatalf("send by e-mail: %+v %v", sent, err)
+	}
+	mail := &smsGateway{}
+	outbox := jobs.NewOutbox(NewCustomerOutbox(f.db), map[redress.NotifyChannel]redress.Sender{redress.NotifyEmail: mail},
+		func() time.Time { return f.clock }, nil)
+	if report, err := outbox.Once(context.Background()); err != nil || report != (jobs.OutboxReport{Sent: 1}) {
+		t.Fatalf("outbox: %+v %v", report, err)
+	}
+	if len(mail.sent) != 1 || mail.sent[0].To != "zhang.san@mail.example" || mail.sent[0].Channel != redress.NotifyEmail ||
+		!strings.Contains(mail.sent[0].Subject, c.No) || strings.Contains(mail.sent[0].Body+mail.sent[0].Subject, "理财") {
+		t.Fatalf("the e-mail: %+v", mail.sent)
+	}
+	list, err := notices.ListNotices(f.as("staff.bj"), c.No)
+	if err != nil || len(list) != 1 || list[0].Status != redress.CustomerNoticeSent || list[0].Proof == "" {
+		t.Fatalf("the notice's proof: %+v %v", list, err)
+	}
+	n := sampleCase()
+	n.Complainant.Email = ""
+	bare, err := f.cases.CreateCase(f.as("staff.bj"), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare = f.act(t, "mgr.bj", bare, redress.ActionRequest{Action: redress.ActionAccept})
+	if _, err := notices.SendNotice(f.as("staff.bj"), bare.No, req); redress.ErrorCode(err) != redress.ECONFLICT {
+		t.Fatalf("a case with no e-mail address: %v", err)
+	}
+}
