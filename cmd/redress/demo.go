@@ -27,7 +27,9 @@ const demoSeed = 2026
 // the copy replaces the file only when complete, so a load that fails or
 // is killed leaves the database as it was, and the next run starts again.
 // It needs the database to itself (no server running on it). On PostgreSQL
-// the bank is loaded in place; a failed load says how to start again.
+// the bank is loaded in place into an empty database, marked as loading
+// until whole; the run after a load that stopped halfway empties the
+// database and loads it again (loadInPlace).
 func cmdDemo(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	cfg.bindStorage(fs)
@@ -43,6 +45,22 @@ func cmdDemo(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 	closeDB := sync.OnceValue(db.Close) // closed early before a staged load
 	defer closeDB()
 	start := time.Now()
+	staged := sqldb.EngineOf(cfg.DB) == "sqlite"
+	if !staged {
+		// A load in place that stopped halfway left a database that held
+		// nothing but the bootstrap before it (loadInPlace checks that):
+		// it is emptied and the bank loaded again.
+		state, err := db.DemoLoadState(ctx)
+		if err != nil {
+			return err
+		}
+		if state == demoLoading {
+			fmt.Fprintln(stdout, "An earlier demo load stopped halfway: the database is emptied and the demo bank loaded again.")
+			if err := db.EmptyPostgres(ctx); err != nil {
+				return err
+			}
+		}
+	}
 	db.Now = func() time.Time { return demo.Epoch(start) }
 	err = bootstrap(ctx, db, cfg, stdout)
 	db.Now = time.Now
@@ -67,22 +85,50 @@ func cmdDemo(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 		return nil
 	}
 	var summary *demo.Summary
-	if sqldb.EngineOf(cfg.DB) == "sqlite" {
+	if staged {
 		if err := closeDB(); err != nil {
 			return fmt.Errorf("demo: close the database: %w", err)
 		}
 		summary, err = loadDemoStaged(ctx, cfg, log, start)
 	} else {
-		summary, err = loadDemo(ctx, db, svc, start)
-		if err != nil {
-			err = fmt.Errorf("%w\nThe database now holds part of the demo bank: drop it (or use a new one) and run redress demo again", err)
-		}
+		summary, err = loadInPlace(ctx, db, svc, start)
 	}
 	if err != nil {
 		return err
 	}
 	printDemoSummary(stdout, summary, time.Since(start))
 	return nil
+}
+
+// The demo command's marker of a load in place (sqldb.DB.DemoLoadState).
+const (
+	demoLoading = "loading"
+	demoWhole   = "loaded"
+)
+
+// loadInPlace loads the demo bank into a PostgreSQL database that holds
+// nothing but the bootstrap, marked as loading until the bank is whole: a
+// load that fails or is killed is resumed by the next run, which empties the
+// database first (cmdDemo), so a half bank never stays.
+func loadInPlace(ctx context.Context, db *sqldb.DB, svc demo.Services, start time.Time) (*demo.Summary, error) {
+	empty, err := db.BootstrapOnly(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !empty {
+		return nil, errors.New("demo: the demo bank loads only into an empty database (this one holds other units, users or cases)")
+	}
+	if err := db.SetDemoLoadState(ctx, demoLoading); err != nil {
+		return nil, err
+	}
+	summary, err := loadDemo(ctx, db, svc, start)
+	if err != nil {
+		return nil, fmt.Errorf("%w\nRun redress demo again: it empties the database and loads the whole bank", err)
+	}
+	if err := db.SetDemoLoadState(ctx, demoWhole); err != nil {
+		return nil, err
+	}
+	return summary, nil
 }
 
 // stagingSuffix names the copy of a SQLite database the demo bank is built
