@@ -50,11 +50,17 @@
     });
   }
 
-  // The registration form validates as it goes: a field left in a bad state
-  // is marked when the user moves on, with the browser's own message.
+  // Every form of the page validates as it goes: a field left in a bad
+  // state (required, pattern, length, range) is marked when the user moves
+  // on, with the browser's own message; the server checks every field again
+  // and shows every problem at once.
   function validateAsYouGo() {
-    var form = document.getElementById("regform");
-    if (!form) return;
+    document.querySelectorAll("main form").forEach(function (form) {
+      validateForm(form);
+    });
+  }
+
+  function validateForm(form) {
     form.querySelectorAll("input, select, textarea").forEach(function (el) {
       el.addEventListener("blur", function () {
         var bad = !el.checkValidity();
