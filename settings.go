@@ -40,6 +40,22 @@ func (b *BankProfile) Validate() error {
 	return p.Err()
 }
 
+// ListPrivacy is the bank's policy on how lists show complainants
+// (DOMAIN.md §6: names in lists as surname + * where a policy says so):
+// ShowNames shows their names in full in lists; by default they are masked
+// (张*), the case page showing them whole. Numbers are always masked.
+type ListPrivacy struct {
+	ShowNames bool `json:"show_names"`
+}
+
+// ListName is a complainant's name as a list shows it under the policy.
+func (p ListPrivacy) ListName(name string) string {
+	if p.ShowNames {
+		return name
+	}
+	return MaskName(name)
+}
+
 // SettingsService keeps the small admin records the pages print.
 type SettingsService interface {
 	// MediationBody returns the mediation body, or nil when none is set.
@@ -54,4 +70,11 @@ type SettingsService interface {
 	// SetBankProfile replaces it (admin only), with an audit event.
 	// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
 	SetBankProfile(ctx context.Context, b BankProfile) (*BankProfile, error)
+	// ListPrivacy returns how lists show complainants (names masked when
+	// never set).
+	// Errors: EUNAUTHORIZED.
+	ListPrivacy(ctx context.Context) (ListPrivacy, error)
+	// SetListPrivacy replaces it (admin only), with an audit event.
+	// Errors: EUNAUTHORIZED, EFORBIDDEN.
+	SetListPrivacy(ctx context.Context, p ListPrivacy) (ListPrivacy, error)
 }

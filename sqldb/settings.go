@@ -59,6 +59,25 @@ func (s *SettingsService) SetBankProfile(ctx context.Context, b redress.BankProf
 	return &b, nil
 }
 
+// settingListPrivacy is the key of the lists' privacy policy.
+const settingListPrivacy = "list_privacy"
+
+// ListPrivacy returns how lists show complainants; never set, names are masked.
+func (s *SettingsService) ListPrivacy(ctx context.Context) (redress.ListPrivacy, error) {
+	var p redress.ListPrivacy
+	_, err := s.read(ctx, settingListPrivacy, &p)
+	return p, err
+}
+
+// SetListPrivacy replaces the lists' privacy policy (admin only), with an
+// audit event system.set_list_privacy.
+func (s *SettingsService) SetListPrivacy(ctx context.Context, p redress.ListPrivacy) (redress.ListPrivacy, error) {
+	if err := s.write(ctx, settingListPrivacy, "system.set_list_privacy", func() error { return nil }, p); err != nil {
+		return redress.ListPrivacy{}, err
+	}
+	return p, nil
+}
+
 // read decodes the setting key into dst, for any signed-in user; found is
 // false when it was never set.
 func (s *SettingsService) read(ctx context.Context, key string, dst any) (found bool, err error) {

@@ -69,7 +69,8 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/cases/{no}/referrals":           "/api/v1/cases/" + no + "/referrals", "POST /api/v1/cases/{no}/referrals": "/api/v1/cases/" + no + "/referrals",
 		"POST /api/v1/cases/{no}/referrals/{id}/answer": "/api/v1/cases/" + no + "/referrals/1/answer",
 		"GET /api/v1/referrals/summary":                 "/api/v1/referrals/summary?from=2026-11-01&to=2026-11-30",
-		"GET /api/v1/lost-items":                        "/api/v1/lost-items", "POST /api/v1/lost-items": "/api/v1/lost-items",
+		"GET /api/v1/settings/privacy":                  "/api/v1/settings/privacy", "PUT /api/v1/settings/privacy": "/api/v1/settings/privacy",
+		"GET /api/v1/lost-items": "/api/v1/lost-items", "POST /api/v1/lost-items": "/api/v1/lost-items",
 		"GET /api/v1/lost-items/{id}": "/api/v1/lost-items/1", "POST /api/v1/lost-items/{id}/steps": "/api/v1/lost-items/1/steps",
 		// return visits and notices to the customer
 		"GET /api/v1/settings/return-visits": "/api/v1/settings/return-visits", "PUT /api/v1/settings/return-visits": "/api/v1/settings/return-visits",

@@ -19,7 +19,12 @@ func (s *Server) settingsRoutes() []route {
 			out: redress.BankProfile{}, handle: s.handleBankProfile},
 		{method: "PUT", path: "/api/v1/settings/bank", summary: "Replace the bank's profile the prints show (admin)",
 			body: redress.BankProfile{}, out: redress.BankProfile{}, handle: s.handleBankProfileSave},
+		{method: "GET", path: "/api/v1/settings/privacy", summary: "How lists show complainants: names masked (张*) unless show_names",
+			out: redress.ListPrivacy{}, handle: s.handleListPrivacy},
+		{method: "PUT", path: "/api/v1/settings/privacy", summary: "Replace how lists show complainants (admin)",
+			body: redress.ListPrivacy{}, out: redress.ListPrivacy{}, handle: s.handleListPrivacySave},
 		{method: "GET", path: "/admin/settings", access: pageAuth, handle: s.handleAdminSettings},
+		{method: "POST", path: "/admin/settings/privacy", access: pageAuth, handle: s.handleAdminPrivacySave},
 		{method: "POST", path: "/admin/settings/bank", access: pageAuth, handle: s.handleAdminBankSave},
 		{method: "POST", path: "/admin/settings/mediation", access: pageAuth, handle: s.handleAdminMediationSave},
 	}
@@ -69,6 +74,36 @@ func (s *Server) handleBankProfileSave(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
+func (s *Server) handleListPrivacy(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.svc.Settings.ListPrivacy(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) handleListPrivacySave(w http.ResponseWriter, r *http.Request) error {
+	var p redress.ListPrivacy
+	if err := readJSON(w, r, &p); err != nil {
+		return err
+	}
+	saved, err := s.svc.Settings.SetListPrivacy(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, saved)
+	return nil
+}
+
+func (s *Server) handleAdminPrivacySave(w http.ResponseWriter, r *http.Request) error {
+	if err := parseSmallForm(w, r); err != nil {
+		return err
+	}
+	_, err := s.svc.Settings.SetListPrivacy(r.Context(), redress.ListPrivacy{ShowNames: r.PostForm.Get("show_names") == "yes"})
+	return s.afterPost(w, r, err, "/admin/settings", func(d *pageData) error { return s.adminSettingsPage(w, r, d) })
+}
+
 func (s *Server) handleAdminBankSave(w http.ResponseWriter, r *http.Request) error {
 	if err := parseSmallForm(w, r); err != nil {
 		return err
@@ -84,6 +119,7 @@ func (s *Server) handleAdminBankSave(w http.ResponseWriter, r *http.Request) err
 type settingsPage struct {
 	Mediation *redress.MediationBody
 	Bank      *redress.BankProfile
+	Privacy   redress.ListPrivacy
 }
 
 func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request) error {
@@ -108,7 +144,11 @@ func (s *Server) adminSettingsPage(w http.ResponseWriter, r *http.Request, d *pa
 	if b == nil {
 		b = &redress.BankProfile{}
 	}
-	d.Title, d.Data = "admin.settings", settingsPage{Mediation: m, Bank: b}
+	privacy, err := s.svc.Settings.ListPrivacy(r.Context())
+	if err != nil {
+		return err
+	}
+	d.Title, d.Data = "admin.settings", settingsPage{Mediation: m, Bank: b, Privacy: privacy}
 	s.render(w, r, http.StatusOK, "admin_settings", d)
 	return nil
 }

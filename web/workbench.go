@@ -20,10 +20,13 @@ func (s *Server) workbenchRoutes() []route {
 
 // dueLine is how a list shows one case's deadline.
 type dueLine struct {
-	Case  *redress.Case
-	Left  string // 剩余 2 个工作日 / 已超期 1 天
-	Late  bool
-	Reply bool // the branch reply is late while the decision is not
+	Case *redress.Case
+	// Complainant is the complainant's name as the list shows it (the
+	// bank's ListPrivacy: 张* unless it shows names).
+	Complainant string
+	Left        string // 剩余 2 个工作日 / 已超期 1 天
+	Late        bool
+	Reply       bool // the branch reply is late while the decision is not
 }
 
 // workbench is the data of the workbench page.
@@ -156,6 +159,15 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 	wb.Names = s.userNames(ctx, handlers(overdue.Cases, soon.Cases, list.Cases)...)
 	wb.Overdue, wb.DueSoon, wb.List = dueLines(t, cals, policies, now, overdue.Cases),
 		dueLines(t, cals, policies, now, soon.Cases), dueLines(t, cals, policies, now, list.Cases)
+	privacy := redress.ListPrivacy{} // names masked unless the bank's policy shows them
+	if s.svc.Settings != nil {
+		if privacy, err = s.svc.Settings.ListPrivacy(ctx); err != nil {
+			return err
+		}
+	}
+	for i := range wb.List {
+		wb.List[i].Complainant = privacy.ListName(wb.List[i].Case.Complainant.Name)
+	}
 	wb.Next = list.NextCursor
 	sort, ok := redress.ParseCaseSort(f.Sort)
 	if !ok {

@@ -103,3 +103,27 @@ func TestWorkbenchQueues(t *testing.T) {
 		t.Errorf("the handler is not shown by name: %s", between(mine, "<tbody>", "</tbody>"))
 	}
 }
+
+// TestWorkbenchListsComplainantMaskedAsPolicySays_Issue13Item2: the list
+// shows each case's complainant and channel; names are masked (张*) by
+// default (DOMAIN.md §6: names in lists as surname + * where a policy says
+// so) and shown whole once the bank's policy says so (admin, audited).
+func TestWorkbenchListsComplainantMaskedAsPolicySays_Issue13Item2(t *testing.T) {
+	t.Parallel()
+	f := newAPIWithPasswords(t)
+	f.create(t)
+	client := pageClient(t, f, "mgr")
+	list := between(pageText(t, f, client, "/"), `id="case-list"`, "</table>")
+	if !strings.Contains(list, "张*") || strings.Contains(list, "张三") || !strings.Contains(list, "现场口头") {
+		t.Fatalf("the list does not show the complainant masked and the channel: %s", list)
+	}
+	if status, _ := f.call(t, "mgr", "PUT", "/api/v1/settings/privacy", `{"show_names":true}`); status != http.StatusForbidden {
+		t.Fatalf("a manager sets the policy: %d", status)
+	}
+	if status, body := f.call(t, "admin", "PUT", "/api/v1/settings/privacy", `{"show_names":true}`); status != http.StatusOK || body["show_names"] != true {
+		t.Fatalf("the admin sets the policy: %d %v", status, body)
+	}
+	if list := between(pageText(t, f, client, "/"), `id="case-list"`, "</table>"); !strings.Contains(list, "张三") {
+		t.Fatalf("the list does not show the name whole under the policy: %s", list)
+	}
+}
