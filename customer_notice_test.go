@@ -93,7 +93,7 @@ func TestNoticeRequestValidate(t *testing.T) {
 	if err := r.Validate(true); err != nil || r.Lang != "zh-CN" {
 		t.Errorf("preview: %v, lang %q", err, r.Lang)
 	}
-	r = NoticeRequest{Kind: "x", Method: NoticeEmail, Lang: "fr"}
+	r = NoticeRequest{Kind: "x", Method: NoticeApp, Lang: "fr"}
 	fields := ErrorFields(r.Validate(true))
 	if fields["kind"] == "" || fields["method"] == "" || fields["lang"] == "" {
 		t.Errorf("problems %v", fields)
