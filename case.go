@@ -133,6 +133,10 @@ type Complainant struct {
 	// masked in every answer (MaskAddress, MaskEmail).
 	Address string `json:"address,omitempty"`
 	Email   string `json:"email,omitempty"`
+	// NoticeBy is how the customer wants to be told (sms, email, letter,
+	// phone, in_person; "" not asked): the notices' default method, which
+	// needs the matching contact (a phone, the e-mail, the address).
+	NoticeBy NoticeMethod `json:"notice_by,omitempty"`
 }
 
 // Respondent is who the complaint is about: a unit and possibly a staff member.
@@ -508,6 +512,26 @@ func (c *Complainant) validate(p *Problems) {
 	c.Email = NormalizeEmail(c.Email)
 	if c.Email != "" && (len(c.Email) > 254 || !emailPattern.MatchString(c.Email)) {
 		p.AddKey("complainant.email", ProblemEmail)
+	}
+	c.validateNoticeBy(p)
+}
+
+// validateNoticeBy checks the customer's chosen notice method: one a
+// notice can be sent by, with the contact it needs.
+func (c *Complainant) validateNoticeBy(p *Problems) {
+	switch c.NoticeBy {
+	case "", NoticeLetter, NoticePhone, NoticeInPerson, NoticeSMS, NoticeEmail:
+	default:
+		p.AddKey("complainant.notice_by", ProblemChoice, valueList(CustomerNoticeMethods))
+		return
+	}
+	switch {
+	case c.NoticeBy == NoticeSMS && c.Phone == "", c.NoticeBy == NoticePhone && c.Phone == "":
+		p.AddKey("complainant.phone", ProblemRequired)
+	case c.NoticeBy == NoticeEmail && c.Email == "":
+		p.AddKey("complainant.email", ProblemRequired)
+	case c.NoticeBy == NoticeLetter && c.Address == "":
+		p.AddKey("complainant.address", ProblemRequired)
 	}
 }
 

@@ -85,3 +85,26 @@ func TestAmounts(t *testing.T) {
 		}
 	}
 }
+
+// TestComplainantNoticeBy_Issue14Item2: the customer's chosen notice method
+// is one a notice goes by, with the contact it needs.
+func TestComplainantNoticeBy_Issue14Item2(t *testing.T) {
+	for _, tt := range []struct {
+		who   Complainant
+		field string
+	}{
+		{Complainant{Name: "张三", NoticeBy: "pigeon"}, "complainant.notice_by"},
+		{Complainant{Name: "张三", NoticeBy: NoticeLetter}, "complainant.address"},
+		{Complainant{Name: "张三", NoticeBy: NoticeEmail}, "complainant.email"},
+		{Complainant{Name: "张三", NoticeBy: NoticeSMS}, "complainant.phone"},
+		{Complainant{Name: "张三", NoticeBy: NoticeLetter, Address: "北京市海淀区中关村大街1号"}, ""},
+		{Complainant{Name: "张三"}, ""},
+	} {
+		var p Problems
+		tt.who.validate(&p)
+		fields := ErrorFields(p.Err())
+		if tt.field == "" && len(fields) != 0 || tt.field != "" && fields[tt.field] == "" {
+			t.Errorf("%+v: problems %v, want %q", tt.who, fields, tt.field)
+		}
+	}
+}

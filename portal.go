@@ -133,7 +133,9 @@ func (s PortalSubmission) NewCase(now time.Time) (NewCase, error) {
 	}
 	// A customer speaks for themselves: the fields of an organisation and an
 	// account are for the staff intake.
-	who := Complainant{Name: s.Complainant.Name, IDType: s.Complainant.IDType, IDNumber: s.Complainant.IDNumber, Phone: phone}
+	// The portal's customer gave a mobile number and no other contact: the
+	// bank's notices go to it by SMS.
+	who := Complainant{Name: s.Complainant.Name, IDType: s.Complainant.IDType, IDNumber: s.Complainant.IDNumber, Phone: phone, NoticeBy: NoticeSMS}
 	n := NewCase{Kind: s.Kind, Channel: PortalChannel, ReceivedAt: now, Complainant: who, Subject: s.Subject,
 		Description: s.Description, Request: s.Request, Amount: s.Amount, Org: strings.TrimSpace(s.Org)}
 	if err := n.Validate(now); err != nil {

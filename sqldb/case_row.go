@@ -60,6 +60,7 @@ var caseColumns = []caseColumn{
 	{"c_address_masked", func(c *caseRow) any { return c.Complainant.Address }, false}, // masked by seal
 	{"c_email_enc", func(c *caseRow) any { return c.emailEnc }, false},
 	{"c_email_masked", func(c *caseRow) any { return c.Complainant.Email }, false},
+	{"c_notice_by", func(c *caseRow) any { return c.Complainant.NoticeBy }, false},
 	{"respondent_org_id", func(c *caseRow) any { return nullID(c.respondentOrgID) }, false},
 	{"respondent_staff_id", func(c *caseRow) any { return nullID(c.respondentStaffID) }, false},
 	{"accusation", func(c *caseRow) any { return c.Accusation }, false},
@@ -292,7 +293,7 @@ const caseSelect = `SELECT c.id, c.no, c.kind, c.channel, c.received_at,
 	c.created_at, c.updated_at,
 	c.regulator_source, c.regulator_forwarded_on, c.regulator_finding, c.regulator_finding_on, c.regulator_finding_ref,
 	c.c_address_enc, c.c_address_masked, c.c_email_enc, c.c_email_masked,
-	c.key_customer, c.return_visit_json
+	c.key_customer, c.return_visit_json, c.c_notice_by
 FROM cases c
 JOIN org_units o ON o.id = c.org_id
 JOIN org_units oo ON oo.id = c.origin_org_id
@@ -330,7 +331,7 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		&created, &updated,
 		&c.RegulatorSource, &c.RegulatorForwardedOn, &c.RegulatorFinding, &c.RegulatorFindingOn, &c.RegulatorFindingRef,
 		&c.addressEnc, &c.Complainant.Address, &c.emailEnc, &c.Complainant.Email,
-		&c.KeyCustomer, &c.returnVisitJSON)
+		&c.KeyCustomer, &c.returnVisitJSON, &c.Complainant.NoticeBy)
 	if err != nil {
 		return nil, err
 	}

@@ -42,3 +42,28 @@ func TestComplainantAddressAndEmail_Issue13Item4(t *testing.T) {
 		t.Fatal("the reveal form does not offer the address (a letter must be posted to it)")
 	}
 }
+
+// TestNoticeByChosenAtRegistration_Issue14Item2: the registration records
+// how the customer wants to be told, refuses a choice without its contact,
+// and the case page's notice form starts from the customer's choice.
+func TestNoticeByChosenAtRegistration_Issue14Item2(t *testing.T) {
+	t.Parallel()
+	f := newAPIWithPasswords(t)
+	client := pageClient(t, f, "mgr")
+	form := url.Values{"kind": {"complaint"}, "channel": {"letter"}, "received_at": {"2026-11-20T09:00"}, "name": {"李四"},
+		"notice_by": {"letter"}, "description": {"来信反映年费问题"}, "subject": {"年费争议"}, "restated": {"yes"}}
+	if _, page := postPage(t, f, client, "/cases/new", form); !strings.Contains(page, `id="err-complainant.address"`) {
+		t.Fatal("a letter chosen without an address is not refused at the address")
+	}
+	body := strings.Replace(createBody, `"phone":"13812345678"}`, `"phone":"13812345678","notice_by":"sms"}`, 1)
+	status, c := f.call(t, "staff", "POST", "/api/v1/cases", body)
+	if status != http.StatusCreated || c["complainant"].(map[string]any)["notice_by"] != "sms" {
+		t.Fatalf("create: %d %v", status, c)
+	}
+	no := c["no"].(string)
+	f.act(t, "mgr", no, "accept", `}`)
+	page := pageText(t, f, client, "/cases/"+no)
+	if !strings.Contains(page, "客户选择的告知方式") || !strings.Contains(between(page, `id="nt-method"`, "</select>"), `value="sms" selected`) {
+		t.Fatalf("the case page does not start the notice from the customer's choice: %s", between(page, `id="nt-method"`, "</select>"))
+	}
+}

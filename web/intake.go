@@ -49,6 +49,8 @@ type newCaseForm struct {
 	Reexamined []*redress.Case
 	Risks      []redress.RiskLevel
 	Prios      []redress.Priority
+	// NoticeMethods are the ways the customer may choose to be told.
+	NoticeMethods []redress.NoticeMethod
 }
 
 func (s *Server) newCaseForm(r *http.Request) (*newCaseForm, error) {
@@ -61,7 +63,7 @@ func (s *Server) newCaseForm(r *http.Request) (*newCaseForm, error) {
 		return nil, err
 	}
 	return &newCaseForm{Kinds: redress.Kinds, Channels: redress.Channels, IDTypes: redress.IDTypes, Codes: codes, Orgs: orgs,
-		Risks: redress.RiskLevels, Prios: redress.Priorities}, nil
+		Risks: redress.RiskLevels, Prios: redress.Priorities, NoticeMethods: redress.CustomerNoticeMethods}, nil
 }
 
 func (s *Server) handleNewCasePage(w http.ResponseWriter, r *http.Request) error {
@@ -192,7 +194,8 @@ func newCaseFromForm(f url.Values) (redress.NewCase, map[string]string) {
 	n := redress.NewCase{Kind: redress.Kind(f.Get("kind")), Channel: redress.Channel(f.Get("channel")),
 		Complainant: redress.Complainant{Name: f.Get("name"), IDType: redress.IDType(f.Get("id_type")), IDNumber: f.Get("id_number"),
 			Phone: f.Get("phone"), Account: f.Get("account"), OrgName: f.Get("org_name"), CreditCode: f.Get("credit_code"),
-			LegalRep: f.Get("legal_rep"), Address: f.Get("address"), Email: f.Get("email")},
+			LegalRep: f.Get("legal_rep"), Address: f.Get("address"), Email: f.Get("email"),
+			NoticeBy: redress.NoticeMethod(f.Get("notice_by"))},
 		Respondent: redress.Respondent{Org: f.Get("respondent_org"), Staff: strings.TrimSpace(f.Get("respondent_staff"))},
 		Accusation: f.Get("accusation") == "yes", KeyCustomer: f.Get("key_customer") == "yes",
 		Subject: f.Get("subject"), Description: f.Get("description"), Request: f.Get("request"),
