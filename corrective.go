@@ -187,8 +187,12 @@ func (e *CorrectiveEffect) FinishEffect() {
 func CorrectiveRef(id int64) string { return fmt.Sprintf("ZG-%06d", id) }
 
 // ParseCorrectiveRef reads a reference (ZG-000012) or a bare number.
-func ParseCorrectiveRef(s string) (int64, bool) {
-	s = strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(s)), "ZG-")
+func ParseCorrectiveRef(s string) (int64, bool) { return parseRef("ZG-", s) }
+
+// parseRef reads a register's reference (its prefix, then the number) or a
+// bare number: the id it names, if any.
+func parseRef(prefix, s string) (int64, bool) {
+	s = strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(s)), prefix)
 	id, err := strconv.ParseInt(s, 10, 64)
 	return id, err == nil && id > 0
 }
@@ -391,6 +395,22 @@ type CorrectiveFilter struct {
 	Overdue bool             // only open ones past their due date
 	Limit   int              // 1–200, default 50
 	Before  int64            // cursor: actions with a smaller id
+}
+
+// Validate checks a list's filter, every problem at once, and sets the
+// default limit (50).
+func (f *CorrectiveFilter) Validate() error {
+	var p Problems
+	if f.Status != "" && !f.Status.Valid() {
+		p.AddKey("status", ProblemChoice, valueList(CorrectiveStatuses))
+	}
+	if f.Limit == 0 {
+		f.Limit = 50
+	}
+	if f.Limit < 1 || f.Limit > 200 {
+		p.AddKey("limit", ProblemRange, "1", "200")
+	}
+	return p.Err()
 }
 
 // CorrectivePage is a page of corrective actions, newest first.

@@ -65,6 +65,9 @@ type LostItem struct {
 // LostRef is the reference of a found item: SW-000012.
 func LostRef(id int64) string { return fmt.Sprintf("SW-%06d", id) }
 
+// ParseLostRef reads a reference (SW-000012) or a bare number.
+func ParseLostRef(s string) (int64, bool) { return parseRef("SW-", s) }
+
 // NewLostItem registers a found item.
 type NewLostItem struct {
 	Org         string    `json:"org"`
@@ -175,6 +178,18 @@ type LostFilter struct {
 	Status LostStatus // "" every status
 	From   string     // found on or after, YYYY-MM-DD
 	To     string     // found on or before, YYYY-MM-DD
+}
+
+// Validate checks the filter's status and dates, every problem at once.
+func (f LostFilter) Validate() error {
+	var p Problems
+	if f.Status != "" && !oneOf(f.Status, LostStatuses) {
+		p.AddKey("status", ProblemChoice, valueList(LostStatuses))
+	}
+	if _, _, err := DayRange(f.From, f.To); err != nil {
+		p.AddKey("from", ProblemDate)
+	}
+	return p.Err()
 }
 
 // LostService keeps the lost-property register. Staff of the outlet (any

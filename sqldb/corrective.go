@@ -247,17 +247,7 @@ func (s *CorrectiveService) ListCorrective(ctx context.Context, f redress.Correc
 	if err != nil {
 		return nil, err
 	}
-	var p redress.Problems
-	if f.Status != "" && !f.Status.Valid() {
-		p.AddKey("status", redress.ProblemChoice, strings.Join(stringsOfStatus(), ", "))
-	}
-	if f.Limit == 0 {
-		f.Limit = 50
-	}
-	if f.Limit < 1 || f.Limit > 200 {
-		p.AddKey("limit", redress.ProblemRange, "1", "200")
-	}
-	if err := p.Err(); err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, err
 	}
 	path := u.OrgPath
@@ -304,14 +294,6 @@ func (s *CorrectiveService) ListCorrective(ctx context.Context, f redress.Correc
 		page.Actions = append(page.Actions, a.CorrectiveAction)
 	}
 	return page, rows.Err()
-}
-
-func stringsOfStatus() []string {
-	out := make([]string, len(redress.CorrectiveStatuses))
-	for i, s := range redress.CorrectiveStatuses {
-		out[i] = string(s)
-	}
-	return out
 }
 
 // Effect counts an action's effect as of today.

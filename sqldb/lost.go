@@ -145,17 +145,10 @@ func (s *LostService) LostItems(ctx context.Context, f redress.LostFilter) ([]*r
 	if err != nil {
 		return nil, err
 	}
-	var p redress.Problems
-	if f.Status != "" && !slicesContains(redress.LostStatuses, f.Status) {
-		p.AddKey("status", redress.ProblemChoice, "kept, returned, police, disposed")
-	}
-	start, end, err := redress.DayRange(f.From, f.To)
-	if err != nil {
-		p.AddKey("from", redress.ProblemDate)
-	}
-	if err := p.Err(); err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, err
 	}
+	start, end, _ := redress.DayRange(f.From, f.To) // checked
 	path := u.OrgPath
 	if f.Org != "" {
 		o, err := s.db.orgByCode(ctx, s.db.reads(), "org", f.Org)
@@ -191,15 +184,6 @@ func (s *LostService) LostItems(ctx context.Context, f redress.LostFilter) ([]*r
 		out = append(out, l)
 	}
 	return out, rows.Err()
-}
-
-func slicesContains[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // StepLost takes a step at the version seen.

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"redress"
@@ -32,9 +31,8 @@ func (s *Server) lostRoutes() []route {
 
 // lostID reads the {id} of a path: a number or a reference SW-000012.
 func lostID(r *http.Request) (int64, error) {
-	v := strings.TrimPrefix(strings.ToUpper(r.PathValue("id")), "SW-")
-	id, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || id < 1 {
+	id, ok := redress.ParseLostRef(r.PathValue("id"))
+	if !ok {
 		return 0, redress.Errorf(redress.ENOTFOUND, "lost item %q not found", r.PathValue("id"))
 	}
 	return id, nil
