@@ -129,6 +129,10 @@ type AssessmentFigures struct {
 	Complaints     int                           `json:"complaints_against"`
 	Upheld         int                           `json:"upheld_against"`
 	Measures       map[AccountabilityMeasure]int `json:"measures"`
+	// Training is the month's training (培训与考核, seed 004 §6): the
+	// sessions held in the month the person attended or missed (a unit: its
+	// own staff's). It stands beside the score and does not enter it.
+	Training TrainingFigures `json:"training"`
 }
 
 // AssessmentScore is a score with what made it: each item's points, and

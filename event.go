@@ -42,6 +42,8 @@ const (
 	SubjectCorrective SubjectKind = "corrective"
 	// SubjectLost is a found item of the lost-property register; id: SW-000012.
 	SubjectLost SubjectKind = "lost"
+	// SubjectTraining is a training session (培训); id: its reference, PX-000012.
+	SubjectTraining SubjectKind = "training"
 )
 
 // Subject is what an audit event is about: a case, a user, a token, ...

@@ -87,6 +87,10 @@ func (s *AssessmentService) Assessment(ctx context.Context, q redress.Assessment
 	if err != nil {
 		return nil, err
 	}
+	trainedPeople, trainedUnits, err := s.db.trainingFigures(ctx, root, from, to)
+	if err != nil {
+		return nil, err
+	}
 	a := &redress.Assessment{Month: q.Month, From: from.String(), To: to.String(), Org: q.Org, Scheme: *scheme, ReturnVisits: true,
 		People: []redress.PersonAssessment{}, Units: []redress.UnitAssessment{}}
 	orgs, err := s.db.reads().QueryContext(ctx, `SELECT id, code, name, path FROM org_units WHERE path LIKE ? ORDER BY path`, root+"%")
@@ -104,6 +108,9 @@ func (s *AssessmentService) Assessment(ctx context.Context, q redress.Assessment
 			f = newAssessed()
 		}
 		figs := f.figures()
+		if t := trainedUnits[x.id]; t != nil {
+			figs.Training = *t
+		}
 		a.Units = append(a.Units, redress.UnitAssessment{Org: x.code, Name: x.name, AssessmentFigures: figs,
 			AssessmentScore: scheme.Score(figs, false)})
 	}
@@ -140,6 +147,9 @@ func (s *AssessmentService) Assessment(ctx context.Context, q redress.Assessment
 			f = newAssessed()
 		}
 		p.AssessmentFigures = f.figures()
+		if t := trainedPeople[id]; t != nil {
+			p.Training = *t
+		}
 		p.AssessmentScore = scheme.Score(p.AssessmentFigures, true)
 		a.People = append(a.People, p)
 	}

@@ -164,6 +164,8 @@ func (s *Server) exportAssessment(w http.ResponseWriter, r *http.Request, f expo
 	}
 	figures = append(figures, export.Column{Title: t.Get("assessment.complaints"), Kind: export.Int},
 		export.Column{Title: t.Get("assessment.upheld"), Kind: export.Int}, export.Column{Title: t.Get("assessment.measures"), Kind: export.Int},
+		export.Column{Title: t.Get("assessment.training_sessions"), Kind: export.Int}, export.Column{Title: t.Get("assessment.training_hours"), Kind: export.Amount},
+		export.Column{Title: t.Get("assessment.training_absent"), Kind: export.Int},
 		export.Column{Title: t.Get("assessment.score"), Kind: export.Amount}, export.Column{Title: t.Get("assessment.veto"), Width: 20})
 	values := func(fig redress.AssessmentFigures, sc redress.AssessmentScore) []any {
 		out := []any{fig.Handled, fig.Closed, fig.ReplyOnTime.Rate, fig.DecisionOnTime.Rate, fig.Overdue, fig.Reopened}
@@ -176,7 +178,8 @@ func (s *Server) exportAssessment(w http.ResponseWriter, r *http.Request, f expo
 				measures += n
 			}
 		}
-		return append(out, fig.Complaints, fig.Upheld, measures, strconv.FormatFloat(sc.Score, 'f', 2, 64), vetoText(t, sc))
+		return append(out, fig.Complaints, fig.Upheld, measures, fig.Training.Sessions, strconv.FormatFloat(fig.Training.Hours, 'f', 2, 64),
+			fig.Training.Absent, strconv.FormatFloat(sc.Score, 'f', 2, 64), vetoText(t, sc))
 	}
 	return s.streamExport(w, r, f, "assessment-"+a.Month, redress.ExportRecord{What: redress.ExportAssessment, Filter: r.URL.RawQuery},
 		func(ew export.Writer) (int, error) {

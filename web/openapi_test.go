@@ -72,6 +72,8 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/settings/privacy":                  "/api/v1/settings/privacy", "PUT /api/v1/settings/privacy": "/api/v1/settings/privacy",
 		"GET /api/v1/lost-items": "/api/v1/lost-items", "POST /api/v1/lost-items": "/api/v1/lost-items",
 		"GET /api/v1/lost-items/{id}": "/api/v1/lost-items/1", "POST /api/v1/lost-items/{id}/steps": "/api/v1/lost-items/1/steps",
+		"GET /api/v1/training/sessions": "/api/v1/training/sessions", "POST /api/v1/training/sessions": "/api/v1/training/sessions",
+		"GET /api/v1/training/sessions/{id}": "/api/v1/training/sessions/1", "POST /api/v1/training/sessions/{id}/attendance": "/api/v1/training/sessions/1/attendance",
 		// return visits and notices to the customer
 		"GET /api/v1/settings/return-visits": "/api/v1/settings/return-visits", "PUT /api/v1/settings/return-visits": "/api/v1/settings/return-visits",
 		"POST /api/v1/cases/{no}/survey":        "/api/v1/cases/" + no + "/survey",
