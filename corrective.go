@@ -183,6 +183,9 @@ func (e *CorrectiveEffect) FinishEffect() {
 	e.Fewer = e.After*beforeDays < e.Before*afterDays
 }
 
+// ExportCorrective names the corrective actions in an export's audit event.
+const ExportCorrective = "corrective"
+
 // CorrectiveRef is the reference people quote for an action: ZG-000012.
 func CorrectiveRef(id int64) string { return fmt.Sprintf("ZG-%06d", id) }
 

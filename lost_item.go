@@ -62,6 +62,9 @@ type LostItem struct {
 	CreatedAt        time.Time  `json:"created_at"`
 }
 
+// ExportLost names the lost-property register in an export's audit event.
+const ExportLost = "lost"
+
 // LostRef is the reference of a found item: SW-000012.
 func LostRef(id int64) string { return fmt.Sprintf("SW-%06d", id) }
 

@@ -41,6 +41,13 @@ type OpinionEntry struct {
 	CaseNo  string         `json:"case_no,omitempty"` // the case it became (outcome case)
 }
 
+// The opinion book's checks and the opinion register (意见登记簿) in an
+// export's audit event.
+const (
+	ExportOpinionBook     = "opinion_book"
+	ExportOpinionRegister = "opinion_register"
+)
+
 // OpinionBookCheck is one day's check of an outlet's opinion book.
 type OpinionBookCheck struct {
 	Org       string         `json:"org"`

@@ -293,7 +293,39 @@ func (s *CorrectiveService) ListCorrective(ctx context.Context, f redress.Correc
 		a.Cases, a.Accountability = []string{}, []redress.CorrectiveAccountability{}
 		page.Actions = append(page.Actions, a.CorrectiveAction)
 	}
-	return page, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list corrective actions: %w", err)
+	}
+	rows.Close()
+	return page, s.db.fillCorrectiveCases(ctx, page.Actions)
+}
+
+// fillCorrectiveCases puts on each action of a page the tracking numbers of
+// its linked cases, in one query.
+func (db *DB) fillCorrectiveCases(ctx context.Context, actions []*redress.CorrectiveAction) error {
+	if len(actions) == 0 {
+		return nil
+	}
+	byID := map[int64]*redress.CorrectiveAction{}
+	args := make([]any, len(actions))
+	for i, a := range actions {
+		byID[a.ID], args[i] = a, a.ID
+	}
+	rows, err := db.reads().QueryContext(ctx, `SELECT action_id, case_no FROM corrective_cases WHERE action_id IN (`+
+		strings.TrimSuffix(strings.Repeat("?, ", len(actions)), ", ")+`) ORDER BY action_id, case_no`, args...)
+	if err != nil {
+		return fmt.Errorf("cases of corrective actions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var no string
+		if err := rows.Scan(&id, &no); err != nil {
+			return fmt.Errorf("cases of corrective actions: %w", err)
+		}
+		byID[id].Cases = append(byID[id].Cases, no)
+	}
+	return rows.Err()
 }
 
 // Effect counts an action's effect as of today.

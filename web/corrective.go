@@ -16,7 +16,8 @@ func (s *Server) correctiveRoutes() []route {
 			query: []param{{"org", "string", "a unit's code: its subtree (default: the caller's scope)"},
 				{"status", "string", "open, done (awaiting verification) or verified"},
 				{"overdue", "boolean", "true: only open actions past their due date"},
-				{"limit", "integer", "1-200, default 50"}, {"before", "integer", "cursor: the next_before of the previous page"}},
+				{"limit", "integer", "1-200, default 50"}, {"before", "integer", "cursor: the next_before of the previous page"},
+				{"format", "string", "json (default), or csv or xlsx: every action of the filter as a file (also by Accept)"}},
 			out: redress.CorrectivePage{}, handle: s.handleCorrectiveList},
 		{method: "POST", path: "/api/v1/corrective-actions", summary: "Open a corrective action from a root cause, cases, a report figure or an incident (managers, unit heads, head office)",
 			status: http.StatusCreated, body: redress.NewCorrectiveAction{}, out: redress.CorrectiveAction{}, handle: s.handleCorrectiveOpen},
@@ -73,6 +74,13 @@ func (s *Server) handleCorrectiveList(w http.ResponseWriter, r *http.Request) er
 	f, err := correctiveFilterFrom(r.URL.Query())
 	if err != nil {
 		return err
+	}
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	if format != "" {
+		return s.exportCorrective(w, r, format, f)
 	}
 	page, err := s.svc.Corrective.ListCorrective(r.Context(), f)
 	if err != nil {

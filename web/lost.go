@@ -14,7 +14,8 @@ func (s *Server) lostRoutes() []route {
 		{method: "GET", path: "/api/v1/lost-items", summary: "The lost-property register in the caller's scope, oldest first (at most 1,000 items)",
 			query: []param{{"org", "string", "an outlet or a unit above it (default: the caller's scope)"},
 				{"status", "string", "kept, returned, police or disposed"},
-				{"from", "string", "found on or after, YYYY-MM-DD"}, {"to", "string", "found on or before, YYYY-MM-DD"}},
+				{"from", "string", "found on or after, YYYY-MM-DD"}, {"to", "string", "found on or before, YYYY-MM-DD"},
+				{"format", "string", "json (default), or csv or xlsx: the register as a file (also by Accept)"}},
 			out: listAnswer[redress.LostItem]{}, handle: s.handleLostList},
 		{method: "POST", path: "/api/v1/lost-items", summary: "Register an item found in an outlet: where and when, who found it, the CCTV reference, where it is kept",
 			status: http.StatusCreated, body: redress.NewLostItem{}, out: redress.LostItem{}, handle: s.handleLostRegister},
@@ -47,6 +48,13 @@ func (s *Server) handleLostList(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.svc.Lost.LostItems(r.Context(), lostFilterFrom(r))
 	if err != nil {
 		return err
+	}
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	if format != "" {
+		return s.exportLost(w, r, format, list)
 	}
 	writeJSON(w, http.StatusOK, listAnswer[redress.LostItem]{Items: derefAll(list)})
 	return nil

@@ -14,7 +14,8 @@ func (s *Server) opinionBookRoutes() []route {
 	return []route{
 		{method: "GET", path: "/api/v1/opinion-book/checks", summary: "The outlets in the caller's scope with their working days in a period, each checked (with what was found) or missed, and the days missed in a row",
 			query: []param{{"org", "string", "a unit's code: the outlets under it (default: the caller's scope)"},
-				{"from", "string", "YYYY-MM-DD (required)"}, {"to", "string", "YYYY-MM-DD (required), at most 92 days after from"}},
+				{"from", "string", "YYYY-MM-DD (required)"}, {"to", "string", "YYYY-MM-DD (required), at most 92 days after from"},
+				{"format", "string", "json (default), or csv or xlsx: a row per outlet and working day as a file (also by Accept)"}},
 			out: listAnswer[redress.OpinionBookOutlet]{}, handle: s.handleOpinionBookList},
 		{method: "POST", path: "/api/v1/opinion-book/checks", summary: "Record a day's check of an outlet's opinion book (complaint managers, unit heads): each entry registered as a case or noted as a suggestion; once per outlet and day",
 			status: http.StatusCreated, body: redress.NewOpinionBookCheck{}, out: redress.OpinionBookCheck{}, handle: s.handleOpinionBookRecord},
@@ -32,6 +33,13 @@ func (s *Server) handleOpinionBookList(w http.ResponseWriter, r *http.Request) e
 	list, err := s.svc.OpinionBook.Outlets(r.Context(), q.Get("org"), from, to)
 	if err != nil {
 		return err
+	}
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	if format != "" {
+		return s.exportOpinionBook(w, r, format, list)
 	}
 	writeJSON(w, http.StatusOK, listAnswer[redress.OpinionBookOutlet]{Items: list})
 	return nil
@@ -62,6 +70,7 @@ type opinionBookPage struct {
 	Outlets  []redress.OpinionBookOutlet
 	MayCheck bool
 	Today    string
+	From     string // the first day shown (the export's period)
 	Rows     []int
 	Outcomes []redress.OpinionOutcome
 }
@@ -76,7 +85,8 @@ func (s *Server) opinionBookPage(w http.ResponseWriter, r *http.Request, d *page
 		return err
 	}
 	today := redress.DateOf(s.now().In(redress.Beijing))
-	p := &opinionBookPage{MayCheck: redress.MayCheckOpinionBook(u.Role), Today: today.String(), Outcomes: redress.OpinionOutcomes}
+	p := &opinionBookPage{MayCheck: redress.MayCheckOpinionBook(u.Role), Today: today.String(), From: today.AddDays(-opinionBookDays).String(),
+		Outcomes: redress.OpinionOutcomes}
 	for i := range opinionEntryRows {
 		p.Rows = append(p.Rows, i)
 	}

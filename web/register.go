@@ -101,6 +101,13 @@ func (s *Server) handleOpinionRegisterPage(w http.ResponseWriter, r *http.Reques
 		logins = append(logins, c.Handler, c.SignedOffBy, c.FirstResponder)
 	}
 	d.People = s.userNames(ctx, logins...)
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	if format != "" {
+		return s.exportOpinionRegister(w, r, format, reg, d.People)
+	}
 	if s.svc.Settings != nil {
 		if d.Bank, err = s.svc.Settings.BankProfile(ctx); err != nil {
 			return err

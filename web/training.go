@@ -117,7 +117,6 @@ type trainingPage struct {
 	Forms    []redress.TrainingForm
 	Statuses []redress.TrainingStatus
 	Session  *redress.TrainingSession
-	Query    string // the filter as a query string, for the export links
 	Today    string
 	MayPlan  bool
 	PassMark int
@@ -133,7 +132,7 @@ func (s *Server) trainingPage(w http.ResponseWriter, r *http.Request, d *pageDat
 		return err
 	}
 	p := &trainingPage{Filter: trainingFilterFrom(r), Topics: redress.TrainingTopics, Forms: redress.TrainingForms,
-		Statuses: redress.TrainingStatuses, MayPlan: u.Role.PlansTraining(), Query: r.URL.RawQuery,
+		Statuses: redress.TrainingStatuses, MayPlan: u.Role.PlansTraining(),
 		Today: redress.Today(s.now()), PassMark: redress.TrainingPassMark}
 	if p.MayPlan {
 		if err := s.trainingChoices(r, u, p); err != nil {
