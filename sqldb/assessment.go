@@ -173,7 +173,7 @@ func (s *AssessmentService) tallyMonth(ctx context.Context, u *redress.User, org
 	for i, a := range reopen {
 		colArgs[i] = a
 	}
-	rows, err := s.db.groupPeriod(ctx, u, redress.StatsQuery{Org: org}, from, to, cols, colArgs, 6)
+	rows, err := s.db.groupPeriod(ctx, u, redress.StatsQuery{Org: org}, from, to, cols, colArgs)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -82,19 +82,24 @@ func (t *tally) add(g *statsGroup) {
 	if s := redress.CaseSatisfaction(redress.Satisfaction(g.satisfaction), g.visitSatisfaction); s != "" {
 		t.visits.ByCaseSatisfaction[string(s)] += n
 	}
-	for name, key := range map[string]string{"status": string(g.status), "kind": string(g.kind), "channel": string(g.channel),
-		"code_a": g.codeA, "code_b": g.codeB, "code_c": g.codeC, "root_cause": g.rootCause} {
-		if key != "" || name == "root_cause" && g.decisionDays >= 0 { // a decided case without a root-cause code counts as ""
-			t.breakdowns[name][key] += n
+	// The breakdowns, by array rather than a map literal: add runs once per
+	// case of a period, twice (the whole and the case's unit).
+	for _, b := range [...]struct{ name, key string }{{"status", string(g.status)}, {"kind", string(g.kind)}, {"channel", string(g.channel)},
+		{"code_a", g.codeA}, {"code_b", g.codeB}, {"code_c", g.codeC}, {"root_cause", g.rootCause}} {
+		if b.key != "" || b.name == "root_cause" && g.decisionDays >= 0 { // a decided case without a root-cause code counts as ""
+			t.breakdowns[b.name][b.key] += n
 		}
 	}
 	a, b, c := redress.JRTCodes(g.channel, g.codeA, g.codeB, g.codeC)
 	t.jrt[[3]string{a, b, c}] += n
 	if g.status == redress.StatusClosed {
 		t.closed += n
-		for limit, dst := range map[int]*int{15: &t.closedIn15, 30: &t.closedIn30, 60: &t.closedIn60} {
-			if g.closedDays >= 0 && g.closedDays <= limit {
-				*dst += n
+		for _, c := range [...]struct {
+			limit int
+			dst   *int
+		}{{15, &t.closedIn15}, {30, &t.closedIn30}, {60, &t.closedIn60}} {
+			if g.closedDays >= 0 && g.closedDays <= c.limit {
+				*c.dst += n
 			}
 		}
 	}
@@ -119,10 +124,13 @@ func (t *tally) add(g *statsGroup) {
 	}
 	t.escalated += g.escalated * n
 	t.repeat += g.repeat * n
-	for clock, flag := range map[string]int{"reply": g.replyOnTime, "decision": g.decisionOnTime} {
-		if flag >= 0 {
-			t.onTime[clock].Ended += n
-			t.onTime[clock].OnTime += flag * n
+	for _, c := range [...]struct {
+		clock string
+		flag  int
+	}{{"reply", g.replyOnTime}, {"decision", g.decisionOnTime}} {
+		if c.flag >= 0 {
+			t.onTime[c.clock].Ended += n
+			t.onTime[c.clock].OnTime += c.flag * n
 		}
 	}
 	if g.decisionDays >= 0 {
