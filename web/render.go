@@ -40,6 +40,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"corrective", "corrective_new", "corrective_item", // corrective actions (整改)
 	"register_opinion", "opinion_book", "lost", "lost_item", // the opinion register, the opinion book, lost property
 	"training", "training_session", // training records
+	"registers",                     // the registers' index
 	"admin_return_visits", "survey", // return visits (回访): the policy; the survey page on its own layout (portal_survey.go)
 	"export_job",                                           // a background export's progress (export_job.go)
 	"admin_user", "admin_org", "account_password", "audit", // admin forms, one's own password, the audit trail
@@ -94,7 +95,9 @@ func newUI() (*ui, error) {
 		"percent": func(share float64) string { return fmt.Sprintf("%.1f%%", share*100) },
 		"fixed2":  func(f *float64) string { return fmt.Sprintf("%.2f", *f) }, // a ratio as the regulator prints it
 		"lower":   strings.ToLower,
-		"add":     func(a, b int) int { return a + b }, // a register's row number from its index
+		// hasPrefix marks the menu entry of a section (the registers' pages).
+		"hasPrefix": strings.HasPrefix,
+		"add":       func(a, b int) int { return a + b }, // a register's row number from its index
 		// picked says whether a form sent value among the values of name
 		// (a multiple choice typed again after a refusal).
 		"picked": func(f url.Values, name, value string) bool { return slices.Contains(f[name], value) },

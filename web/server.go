@@ -190,6 +190,7 @@ func (s *Server) routeTable() []route {
 		s.exportJobRoutes(),      // background exports
 		s.referralRoutes(),       // referrals to mediation, arbitration or a court
 		s.trainingRoutes(),       // training records (培训记录)
+		s.registersHubRoutes(),   // the registers' index (网点台账)
 	)
 }
 
