@@ -51,6 +51,10 @@ type Outbox struct {
 	Batch    int           // notifications claimed at a time
 	Lease    time.Duration // how long a claim holds
 	Interval time.Duration // between runs
+
+	// Observe, when set, hears of each run of the loop: how long it took
+	// and its error (the metrics).
+	Observe func(took time.Duration, err error)
 }
 
 // NewOutbox returns the outbox loop of store, sending through senders (the
@@ -77,7 +81,11 @@ type OutboxReport struct {
 
 // Run sends at once and then every Interval until ctx is done.
 func (o *Outbox) Run(ctx context.Context) {
-	every(ctx, o.Interval, func(ctx context.Context) { _, _ = o.Once(ctx) })
+	every(ctx, o.Interval, func(ctx context.Context) {
+		start := time.Now()
+		_, err := o.Once(ctx)
+		observe(o.Observe, start, err)
+	})
 }
 
 // Once sends what is due: it claims batches until none is left and sends

@@ -42,6 +42,10 @@ type Sweep struct {
 	interval time.Duration
 	now      func() time.Time
 	log      *slog.Logger
+
+	// Observe, when set, hears of each run of the loop: how long it took
+	// (the process's monotonic clock) and its error (the metrics).
+	Observe func(took time.Duration, err error)
 }
 
 // NewSweep returns the sweep loop of store, run every interval (0 means
@@ -56,7 +60,11 @@ func NewSweep(store Sweeper, interval time.Duration, now func() time.Time, log *
 
 // Run sweeps at once and then every interval until ctx is done.
 func (s *Sweep) Run(ctx context.Context) {
-	every(ctx, s.interval, func(ctx context.Context) { _, _ = s.Once(ctx) })
+	every(ctx, s.interval, func(ctx context.Context) {
+		start := time.Now()
+		_, err := s.Once(ctx)
+		observe(s.Observe, start, err)
+	})
 }
 
 // Once sweeps once and logs what happened: the notices and escalations, a
@@ -98,6 +106,13 @@ func every(ctx context.Context, interval time.Duration, fn func(context.Context)
 			return
 		case <-ticker.C:
 		}
+	}
+}
+
+// observe tells o (if any) of a run that began at start.
+func observe(o func(time.Duration, error), start time.Time, err error) {
+	if o != nil {
+		o(time.Since(start), err)
 	}
 }
 

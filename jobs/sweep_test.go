@@ -92,3 +92,28 @@ func TestSweepRunStopsOnCancel(t *testing.T) {
 		t.Fatal("Run did not stop when its context was cancelled")
 	}
 }
+
+// TestRunsAreObserved: each run of the sweep loop is told to its observer
+// with its error (the metrics' job durations and failures).
+func TestRunsAreObserved(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	failing := errors.New("database gone")
+	s := NewSweep(SweepFunc(func(context.Context, time.Time) (*redress.SweepReport, error) { return nil, failing }), time.Hour, nil, nil)
+	seen := make(chan error, 1)
+	s.Observe = func(took time.Duration, err error) {
+		if took < 0 {
+			t.Errorf("a run took %v", took)
+		}
+		seen <- err
+	}
+	go s.Run(ctx)
+	select {
+	case err := <-seen:
+		if !errors.Is(err, failing) {
+			t.Fatalf("observed %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the run was not observed")
+	}
+}

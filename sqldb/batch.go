@@ -44,7 +44,9 @@ type committer struct {
 	quit    chan struct{} // closed by stop
 	exited  chan struct{} // closed when run has returned
 	commits atomic.Int64  // transactions committed, for tests and metrics
-	ran     atomic.Int64  // jobs run
+	// observer hears of each commit (SetBatchObserver); nil: nobody.
+	observer atomic.Pointer[BatchObserver]
+	ran      atomic.Int64 // jobs run
 }
 
 var errCommitterStopped = errors.New("sqldb: the database is closing")
@@ -130,6 +132,7 @@ func (c *committer) drain() {
 // commit runs one batch: each job in a savepoint, one commit for all.
 func (c *committer) commit(batch []*batchJob) {
 	results := make([]error, len(batch))
+	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(batch[0].ctx), batchTimeout)
 	defer cancel()
 	err := c.db.inTx(ctx, func(tx *Tx) error {
@@ -148,6 +151,9 @@ func (c *committer) commit(batch []*batchJob) {
 	})
 	if err == nil {
 		c.commits.Add(1)
+	}
+	if o := c.observer.Load(); o != nil {
+		(*o).ObserveBatch(len(batch), time.Since(start), err)
 	}
 	for i, job := range batch {
 		if err != nil && results[i] == nil {

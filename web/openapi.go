@@ -147,7 +147,11 @@ func (s *Server) openAPI() object {
 	}
 	tagList := []any{}
 	for _, tag := range slices.Sorted(maps.Keys(tags)) {
-		tagList = append(tagList, object{"name": tag, "description": "The operations under /api/v1/" + tag})
+		about := "The operations under /api/v1/" + tag
+		if tag == "server" {
+			about = "The server itself: its health and its metrics"
+		}
+		tagList = append(tagList, object{"name": tag, "description": about})
 	}
 	return object{
 		"openapi": "3.1.0",
@@ -166,11 +170,11 @@ func (s *Server) openAPI() object {
 }
 
 // operationTag groups an operation by the first segment of its path after
-// /api/v1/ (cases, users, stats, …); /healthz is "health".
+// /api/v1/ (cases, users, stats, …); /healthz and /metrics are "server".
 func operationTag(path string) string {
 	rest, ok := strings.CutPrefix(path, "/api/v1/")
 	if !ok {
-		return "health"
+		return "server"
 	}
 	tag, _, _ := strings.Cut(rest, "/")
 	return strings.TrimSuffix(tag, ".json")

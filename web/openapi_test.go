@@ -28,7 +28,8 @@ func TestOpenAPIIsTrue(t *testing.T) {
 	}
 	no := f.create(t)["no"].(string)
 	operations := map[string]string{ // every operation, with a path that exercises it
-		"GET /healthz": "/healthz", "GET /api/v1/openapi.json": "/api/v1/openapi.json",
+		"GET /healthz": "/healthz",
+		"GET /metrics": "/metrics", "GET /api/v1/openapi.json": "/api/v1/openapi.json",
 		"POST /api/v1/cases": "/api/v1/cases", "GET /api/v1/cases": "/api/v1/cases",
 		"GET /api/v1/cases/{no}": "/api/v1/cases/" + no, "POST /api/v1/cases/{no}/{action}": "/api/v1/cases/" + no + "/note",
 		"GET /api/v1/cases/{no}/events": "/api/v1/cases/" + no + "/events", "GET /api/v1/actions": "/api/v1/actions",

@@ -55,6 +55,10 @@ type Services struct {
 	Search redress.SearchService
 	// Evidence keeps the files of cases.
 	Evidence redress.EvidenceService
+	// Metrics serves the metrics (package prom) at /metrics to an admin; nil:
+	// the server keeps none. Requests hears of every answered request.
+	Metrics  http.Handler
+	Requests RequestObserver
 	// Notifications lists and acknowledges the acting user's in-app notifications.
 	Notifications redress.NotificationService
 	Ping          func(ctx context.Context) error // the database answers
@@ -159,14 +163,14 @@ func NewServer(svc Services, log *slog.Logger) *Server {
 	}
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
-		s.mux.Handle(rt.pattern(), s.staffHandler(rt))
+		s.mux.Handle(rt.pattern(), s.observed(rt, s.staffHandler(rt)))
 	}
 	s.mux.Handle("/api/", s.endpoint(route{access: apiPublic, handle: func(w http.ResponseWriter, r *http.Request) error {
 		return redress.Errorf(redress.ENOTFOUND, "no API operation %s %s", r.Method, r.URL.Path)
 	}}))
 	s.portal = s.portalRoutes()
 	for _, rt := range s.portal {
-		s.public.Handle(rt.pattern(), s.portalHandler(rt))
+		s.public.Handle(rt.pattern(), s.observed(rt, s.portalHandler(rt)))
 	}
 	s.public.Handle("/", s.portalHandler(route{access: portalPublic, handle: func(w http.ResponseWriter, r *http.Request) error {
 		return redress.Errorf(redress.ENOTFOUND, "no page %s %s", r.Method, r.URL.Path)
@@ -191,6 +195,7 @@ func (s *Server) routeTable() []route {
 		s.referralRoutes(),       // referrals to mediation, arbitration or a court
 		s.trainingRoutes(),       // training records (培训记录)
 		s.registersHubRoutes(),   // the registers' index (网点台账)
+		s.metricsRoutes(),        // the metrics (Prometheus), to an admin
 	)
 }
 

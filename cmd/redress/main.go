@@ -31,7 +31,7 @@ import (
 const usage = `redress: complaint and petition case management for banks
 
 Usage:
-  redress serve [--addr 127.0.0.1:8080] [--portal-addr ADDR] [--data ./data] [--db DSN]
+  redress serve [--addr 127.0.0.1:8080] [--portal-addr ADDR] [--metrics-addr 127.0.0.1:PORT] [--data ./data] [--db DSN]
   redress migrate [--data DIR] [--db DSN]
   redress demo [--data DIR] [--db DSN]
   redress user add --login L --name N --role ROLE --org CODE [--password P]
@@ -46,11 +46,13 @@ Usage:
 Every command takes --data and --db. --db is a SQLite file path (default
 <data>/redress.db) or a postgres:// URL; the key file stays in --data.
 --portal-addr serves the public handler (the customer portal) on a second
-address; it is off when empty.
+address; it is off when empty. --metrics-addr serves /metrics and the Go
+profiles (/debug/pprof/) to an admin's token on a loopback address; /metrics
+is also on the staff address, to an admin.
 backup copies a SQLite database while it serves, with the key file; restore
 refuses to replace an existing database without --force. PostgreSQL is
 backed up with pg_dump and pg_restore (see the README).
-Environment: REDRESS_ADDR, REDRESS_PORTAL_ADDR, REDRESS_DATA, REDRESS_DB,
+Environment: REDRESS_ADDR, REDRESS_PORTAL_ADDR, REDRESS_METRICS_ADDR, REDRESS_DATA, REDRESS_DB,
 REDRESS_KEY_FILE, REDRESS_ADMIN_PASSWORD.
 `
 

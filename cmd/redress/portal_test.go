@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"strings"
@@ -13,9 +14,11 @@ import (
 	"redress/sqldb/sqldbtest"
 )
 
-// TestServePortalAddr runs serve with --portal-addr in this process: the
-// public handler answers on its own address, a staff session cookie and API
-// token from the staff address open nothing there, and both listeners stop
+// TestServePortalAddr runs serve with --portal-addr and --metrics-addr in
+// this process: the public handler answers on its own address, a staff
+// session cookie and API token from the staff address open nothing there;
+// the operators' address serves the metrics (with the sweep's run) and the
+// profiles to the admin's token only (issue 17 item 5); every listener stops
 // with the server.
 func TestServePortalAddr(t *testing.T) {
 	engines, err := sqldbtest.Engines()
@@ -30,13 +33,13 @@ func TestServePortalAddr(t *testing.T) {
 func servePortalAddr(t *testing.T, e sqldbtest.Engine) {
 	const password = "portal-test-password-1"
 	t.Setenv("REDRESS_ADMIN_PASSWORD", password)
-	addr, portalAddr := freeAddr(t), freeAddr(t)
+	addr, portalAddr, metricsAddr := freeAddr(t), freeAddr(t), freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stdout, stderr bytes.Buffer // read once serve has returned
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr, "--portal-addr", portalAddr, "--data", t.TempDir(), "--db", e.NewDatabase(t)}, &stdout, &stderr)
+		done <- run(ctx, []string{"serve", "--addr", addr, "--portal-addr", portalAddr, "--metrics-addr", metricsAddr, "--data", t.TempDir(), "--db", e.NewDatabase(t)}, &stdout, &stderr)
 	}()
 	staff, portal := "http://"+addr, "http://"+portalAddr
 	waitHealthy(t, staff)
@@ -85,6 +88,23 @@ func servePortalAddr(t *testing.T, e sqldbtest.Engine) {
 			t.Errorf("portal %s: %d, want 404", path, resp.StatusCode)
 		}
 	}
+	ops := "http://" + metricsAddr
+	for path, want := range map[string]int{"/metrics": http.StatusUnauthorized, "/debug/pprof/": http.StatusUnauthorized} {
+		if resp := send("GET", ops+path, "", nil); resp.StatusCode != want {
+			t.Errorf("%s without a token: %d", path, resp.StatusCode)
+		}
+	}
+	resp = send("GET", ops+"/metrics", "", map[string]string{"Authorization": "Bearer " + issued.Token})
+	var metrics bytes.Buffer
+	metrics.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(metrics.String(), `redress_job_duration_seconds_count{job="sweep"} 1`) ||
+		!strings.Contains(metrics.String(), `redress_http_requests_total{method="POST",route="/api/v1/session",status="201"} 1`) {
+		t.Errorf("the operators' metrics: %d %.2000s", resp.StatusCode, metrics.String())
+	}
+	if resp := send("GET", ops+"/debug/pprof/cmdline", "", map[string]string{"Authorization": "Bearer " + issued.Token}); resp.StatusCode != http.StatusOK {
+		t.Errorf("the profiles: %d", resp.StatusCode)
+	}
 	resp = send("GET", portal+"/static/app.css", "", nil)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -103,10 +123,22 @@ func servePortalAddr(t *testing.T, e sqldbtest.Engine) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop")
 	}
-	for _, a := range []string{addr, portalAddr} {
+	for _, a := range []string{addr, portalAddr, metricsAddr} {
 		if c, err := net.DialTimeout("tcp", a, time.Second); err == nil {
 			c.Close()
 			t.Errorf("%s still accepts connections after serve stopped", a)
+		}
+	}
+}
+
+// TestMetricsAddrIsLoopback: the operators' address takes the loopback
+// interface only; anything else is a usage error naming the flag.
+func TestMetricsAddrIsLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{"": true, "127.0.0.1:9090": true, "[::1]:9090": true, "localhost:9090": true,
+		"0.0.0.0:9090": false, ":9090": false, "10.1.2.3:9090": false, "example.com:9090": false, "127.0.0.1": false} {
+		err := checkLoopback(addr)
+		if (err == nil) != ok || (err != nil && (!errors.Is(err, errUsage) || !strings.Contains(err.Error(), "--metrics-addr"))) {
+			t.Errorf("%q: %v", addr, err)
 		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"redress"
 	"redress/jobs"
 	"redress/notify"
+	"redress/prom"
 	"redress/sqldb"
 	"redress/web"
 )
@@ -34,6 +35,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (REDRESS_ADDR)")
 	portalAddr := envOr("REDRESS_PORTAL_ADDR", "")
 	fs.StringVar(&portalAddr, "portal-addr", portalAddr, "listen address of the public handler, for the customer portal; empty: not served (REDRESS_PORTAL_ADDR)")
+	metricsAddr := envOr("REDRESS_METRICS_ADDR", "")
+	fs.StringVar(&metricsAddr, "metrics-addr", metricsAddr, "loopback listen address of the operators' handler: /metrics and /debug/pprof/, to an admin; empty: not served (REDRESS_METRICS_ADDR)")
 	fs.DurationVar(&cfg.SweepInterval, "sweep-interval", cfg.SweepInterval, "how often to sweep the deadlines (REDRESS_SWEEP_INTERVAL)")
 	fs.IntVar(&cfg.DueSoonDays, "due-soon-days", cfg.DueSoonDays, "due-soon window in working days (REDRESS_DUE_SOON_DAYS)")
 	fs.IntVar(&cfg.HashMemoryMiB, "hash-memory", cfg.HashMemoryMiB, "MiB the password hashes running at once may take, 64 MiB each (REDRESS_HASH_MEMORY)")
@@ -47,6 +50,9 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		return err
 	}
 	if err := cfg.checkSignIn(); err != nil {
+		return err
+	}
+	if err := checkLoopback(metricsAddr); err != nil {
 		return err
 	}
 	cfg.resolve()
@@ -73,6 +79,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		fmt.Fprintf(stdout, "Created user admin with password %s (shown once; change it after signing in)\n", password)
 	}
 	exports := sqldb.NewExportService(db)
+	metrics := prom.New(db)
+	db.SetBatchObserver(metrics)
 	var portalSMS redress.Sender // the portal's one-time codes go through the bank's SMS gateway
 	if cfg.SMS.URL != "" {
 		sms, err := notify.NewSMSSender(cfg.SMS)
@@ -114,6 +122,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Notifications: sqldb.NewNotificationService(db),
 		Ping:          db.Ping,
 		Now:           db.Now,
+		Metrics:       metrics.Handler(),
+		Requests:      metrics,
 	}, log)
 	// Background exports: jobs the last run left running are marked failed;
 	// expired files are deleted every 10 minutes.
@@ -135,9 +145,23 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		servers = append(servers, newHTTPServer(server.PublicHandler()))
 		listeners = append(listeners, portal)
 	}
+	if metricsAddr != "" {
+		ops, err := net.Listen("tcp", metricsAddr)
+		if err != nil {
+			for _, l := range listeners {
+				l.Close()
+			}
+			return fmt.Errorf("listen on the metrics address: %w", err)
+		}
+		opsServer := newHTTPServer(server.OpsHandler())
+		opsServer.WriteTimeout = 0 // a CPU profile or trace runs as long as it is asked to (seconds=)
+		servers = append(servers, opsServer)
+		listeners = append(listeners, ops)
+		fmt.Fprintf(stdout, "Redress is serving /metrics and /debug/pprof/ at http://%s\n", ops.Addr())
+	}
 	go reloadKeysOnChange(ctx, db, cfg.KeyFile, log)
 	jobsCtx, stopJobs := context.WithCancel(ctx)
-	waitJobs, err := startJobs(jobsCtx, cfg, db, log)
+	waitJobs, err := startJobs(jobsCtx, cfg, db, log, metrics)
 	if err != nil {
 		stopJobs()
 		return err
@@ -168,6 +192,28 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		return serveErr
 	}
 	fmt.Fprintln(stdout, "Redress stopped")
+	return nil
+}
+
+// observeJob is a job loop's observer that records its runs in the metrics.
+func observeJob(metrics *prom.Metrics, job string) func(time.Duration, error) {
+	return func(took time.Duration, err error) { metrics.ObserveJob(job, took, err) }
+}
+
+// checkLoopback refuses a metrics address that is not on the loopback
+// interface: the profiles and the metrics are for the operators on the
+// host, never for the network ("" is no address).
+func checkLoopback(addr string) error {
+	if addr == "" {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%w: --metrics-addr %q: want host:port on the loopback interface (127.0.0.1:9090)", errUsage, addr)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("%w: --metrics-addr %q is not a loopback address: the metrics and profiles are served on 127.0.0.1 or ::1 only", errUsage, addr)
+	}
 	return nil
 }
 
@@ -217,7 +263,7 @@ func reloadKeysOnChange(ctx context.Context, db *sqldb.DB, path string, log *slo
 // startJobs starts the background jobs: the deadline sweep always, and the
 // outbox when e-mail or SMS is configured (in-app notifications need no
 // sender). It returns a function that waits for them to stop once ctx ends.
-func startJobs(ctx context.Context, cfg Config, db *sqldb.DB, log *slog.Logger) (func(), error) {
+func startJobs(ctx context.Context, cfg Config, db *sqldb.DB, log *slog.Logger, metrics *prom.Metrics) (func(), error) {
 	senders := map[redress.NotifyChannel]redress.Sender{}
 	if cfg.Email.Host != "" {
 		email, err := notify.NewEmailSender(cfg.Email)
@@ -245,14 +291,17 @@ func startJobs(ctx context.Context, cfg Config, db *sqldb.DB, log *slog.Logger) 
 	sweep := jobs.NewSweep(jobs.SweepFunc(func(ctx context.Context, now time.Time) (*redress.SweepReport, error) {
 		return db.Sweep(ctx, now, opts)
 	}), cfg.SweepInterval, db.Now, log)
+	sweep.Observe = observeJob(metrics, "sweep")
 	var wg sync.WaitGroup
 	wg.Go(func() { sweep.Run(ctx) })
 	if len(senders) > 0 {
 		outbox := jobs.NewOutbox(db, senders, db.Now, log)
+		outbox.Observe = observeJob(metrics, "outbox")
 		wg.Go(func() { outbox.Run(ctx) })
 		// The customers' SMS notices go through the same loop and senders,
 		// from their own table: the delivery result is each notice's proof.
 		customers := jobs.NewOutbox(sqldb.NewCustomerOutbox(db), senders, db.Now, log)
+		customers.Observe = observeJob(metrics, "customer_outbox")
 		wg.Go(func() { customers.Run(ctx) })
 	}
 	log.Info("sign-in limits", slog.Int("hash_slots", db.HashSlots()), slog.Int("per_address_a_minute", cfg.SignInsPerAddress),
