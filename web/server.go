@@ -187,6 +187,7 @@ func (s *Server) routeTable() []route {
 		s.customerNoticeRoutes(), // notices to the customer with their proof
 		s.exportJobRoutes(),      // background exports
 		s.referralRoutes(),       // referrals to mediation, arbitration or a court
+		s.caseFileRoutes(),       // the case file (卷宗): one ZIP for a court, the regulator or the archive
 	)
 }
 
