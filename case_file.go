@@ -165,7 +165,9 @@ func CaseFileTimeline(events []*Event) []CaseFileTimelineEvent {
 // VerifyCaseFile checks a case file as its recipient would: every file the
 // manifest lists has its size and SHA-256 (open returns a file's content by
 // its name), timeline.json's events are the manifest's, each event's
-// canonical form hashes to its hash and holds its previous hash, and
+// canonical form hashes to its hash, holds its previous hash and is the
+// form of its fields as listed (so the text a reader reads is the text
+// hashed), and
 // events that follow each other in the chain are linked. It returns every
 // problem found; none means nothing listed was altered.
 func VerifyCaseFile(m *CaseFileManifest, open func(name string) (io.ReadCloser, error)) []string {
@@ -193,12 +195,7 @@ func VerifyCaseFile(m *CaseFileManifest, open func(name string) (io.ReadCloser, 
 		return append(problems, "timeline.json: "+err.Error())
 	}
 	defer r.Close()
-	var timeline []struct {
-		Seq       int64  `json:"seq"`
-		PrevHash  string `json:"prev_hash"`
-		Hash      string `json:"hash"`
-		Canonical string `json:"canonical"`
-	}
+	var timeline []CaseFileTimelineEvent
 	if err := json.NewDecoder(r).Decode(&timeline); err != nil {
 		return append(problems, "timeline.json: "+err.Error())
 	}
@@ -206,6 +203,9 @@ func VerifyCaseFile(m *CaseFileManifest, open func(name string) (io.ReadCloser, 
 		problems = append(problems, fmt.Sprintf("timeline.json holds %d events, the manifest %d", len(timeline), len(m.Events)))
 	}
 	for i, e := range timeline {
+		if e.Event == nil {
+			e.Event = &Event{}
+		}
 		seq := strconv.FormatInt(e.Seq, 10)
 		var form struct {
 			Prev string `json:"p"`
@@ -219,6 +219,8 @@ func VerifyCaseFile(m *CaseFileManifest, open func(name string) (io.ReadCloser, 
 			problems = append(problems, "event "+seq+": its canonical form does not hash to its hash")
 		case json.Unmarshal([]byte(e.Canonical), &form) != nil || form.Prev != e.PrevHash || form.Seq != e.Seq:
 			problems = append(problems, "event "+seq+": its canonical form is not of its place in the chain")
+		case string(e.Event.CanonicalForm()) != e.Canonical:
+			problems = append(problems, "event "+seq+": its fields are not those its canonical form holds")
 		case i > 0 && timeline[i-1].Seq == e.Seq-1 && timeline[i-1].Hash != e.PrevHash:
 			problems = append(problems, "event "+seq+": does not follow event "+strconv.FormatInt(e.Seq-1, 10))
 		case i > 0 && timeline[i-1].Seq >= e.Seq:
@@ -278,6 +280,7 @@ for prev, e in zip([None] + events, events):
     assert hashlib.sha256(e["canonical"].encode("utf-8")).hexdigest() == e["hash"], e["seq"]
     c = json.loads(e["canonical"])
     assert c["s"] == e["seq"] and c["p"] == e["prev_hash"], e["seq"]
+    assert (c["a"], c["x"], c["n"], c["d"]) == (e["actor"], e["action"], e.get("detail", ""), e["changes"]), e["seq"]
     if prev and prev["seq"] == e["seq"] - 1:
         assert e["prev_hash"] == prev["hash"], e["seq"]
 print("OK:", len(m["files"]), "files,", len(events), "events")
