@@ -14,6 +14,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -281,68 +282,86 @@ type Cell struct {
 
 // Table adds a ruled table: widths are the columns' shares of the text
 // width; each row's cells span the columns in order. A row taller than a
-// page continues on the next.
+// page continues on the next; a first row of headings only is repeated at
+// the top of each page the table continues on.
 func (d *Doc) Table(widths []float64, rows [][]Cell) {
 	total := 0.0
 	for _, w := range widths {
 		total += w
 	}
+	var head []Cell
+	if len(rows) > 1 && !slices.ContainsFunc(rows[0], func(c Cell) bool { return !c.Head }) {
+		head = rows[0]
+	}
 	d.setSize(10)
-	lh := d.lineHeight()
-	for _, row := range rows {
-		xs, ws, lines := make([]float64, len(row)), make([]float64, len(row)), make([][]string, len(row))
-		x, col, minH := margin, 0, 0.0
-		for i, c := range row {
-			span := max(c.Span, 1)
-			w := 0.0
-			for k := col; k < col+span && k < len(widths); k++ {
-				w += widths[k] / total * textWidth
-			}
-			col += span
-			xs[i], ws[i], lines[i] = x, w, d.wrap(c.Text, w-2*cellPad)
-			x += w
-			minH = max(minH, c.Height)
-		}
-		for first := true; ; first = false {
-			n := 0
-			for _, l := range lines {
-				n = max(n, len(l))
-			}
-			h := max(float64(n)*lh+2*cellPad, minH)
-			if !first && n == 0 {
-				break
-			}
-			if d.f.GetY()+min(h, lh+2*cellPad) > bottom {
-				d.f.AddPage()
-				d.f.SetY(margin)
-			}
-			fit := int((bottom - d.f.GetY() - 2*cellPad) / lh)
-			if fit >= n {
-				fit = n
-			} else {
-				h = float64(fit)*lh + 2*cellPad
-			}
-			y := d.f.GetY()
-			for i, c := range row {
-				style := "D"
-				if c.Head {
-					d.f.SetFillColor(238, 238, 238)
-					style = "FD"
-				}
-				d.f.Rect(xs[i], y, ws[i], h, style)
-				for j := 0; j < fit && j < len(lines[i]); j++ {
-					d.line(xs[i]+cellPad, y+cellPad+float64(j)*lh+lh*0.72, ws[i]-2*cellPad, lines[i][j], Left)
-				}
-				lines[i] = lines[i][min(fit, len(lines[i])):]
-			}
-			d.f.SetY(y + h)
-			if fit == n {
-				break
-			}
+	for i, row := range rows {
+		if i == 0 {
+			d.row(widths, total, row, nil)
+		} else {
+			d.row(widths, total, row, head)
 		}
 	}
 	d.setSize(11)
 	d.Space(3)
+}
+
+// row draws one row of a table, continued on the next page (under head,
+// when there is one) where the page ends.
+func (d *Doc) row(widths []float64, total float64, row, head []Cell) {
+	lh := d.lineHeight()
+	xs, ws, lines := make([]float64, len(row)), make([]float64, len(row)), make([][]string, len(row))
+	x, col, minH := margin, 0, 0.0
+	for i, c := range row {
+		span := max(c.Span, 1)
+		w := 0.0
+		for k := col; k < col+span && k < len(widths); k++ {
+			w += widths[k] / total * textWidth
+		}
+		col += span
+		xs[i], ws[i], lines[i] = x, w, d.wrap(c.Text, w-2*cellPad)
+		x += w
+		minH = max(minH, c.Height)
+	}
+	for first := true; ; first = false {
+		n := 0
+		for _, l := range lines {
+			n = max(n, len(l))
+		}
+		if !first && n == 0 {
+			return
+		}
+		h := max(float64(n)*lh+2*cellPad, minH)
+		if d.f.GetY()+min(h, lh+2*cellPad) > bottom {
+			d.f.AddPage()
+			d.f.SetY(margin)
+			if head != nil {
+				d.row(widths, total, head, nil)
+			}
+		}
+		fit := int((bottom - d.f.GetY() - 2*cellPad) / lh)
+		if fit >= n {
+			fit = n
+		} else {
+			h = float64(fit)*lh + 2*cellPad
+		}
+		y := d.f.GetY()
+		for i, c := range row {
+			style := "D"
+			if c.Head {
+				d.f.SetFillColor(238, 238, 238)
+				style = "FD"
+			}
+			d.f.Rect(xs[i], y, ws[i], h, style)
+			for j := 0; j < fit && j < len(lines[i]); j++ {
+				d.line(xs[i]+cellPad, y+cellPad+float64(j)*lh+lh*0.72, ws[i]-2*cellPad, lines[i][j], Left)
+			}
+			lines[i] = lines[i][min(fit, len(lines[i])):]
+		}
+		d.f.SetY(y + h)
+		if fit == n {
+			return
+		}
+	}
 }
 
 // Write finishes the document and writes it to w.

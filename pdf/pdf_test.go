@@ -124,3 +124,31 @@ func TestWrapBreaksChineseAnywhereAndLatinAtSpaces(t *testing.T) {
 		}
 	}
 }
+
+// TestTableRepeatsItsHeadingsOnEachPage: a timeline's table that runs
+// over pages shows its headings at the top of each.
+func TestTableRepeatsItsHeadingsOnEachPage(t *testing.T) {
+	t.Parallel()
+	d := New(Meta{})
+	rows := [][]Cell{{{Text: "序号", Head: true}, {Text: "说明", Head: true}}}
+	for range 80 {
+		rows = append(rows, []Cell{{Text: "1"}, {Text: "受理\n登记"}})
+	}
+	d.Table([]float64{1, 4}, rows)
+	var b bytes.Buffer
+	if err := d.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	pages, heads := 0, 0
+	for _, s := range streams(t, b.Bytes()) {
+		if bytes.Contains(s, []byte(" Tj")) {
+			pages++
+			if bytes.Contains(s, []byte{0x5E, 0x8F, 0x53, 0xF7}) { // 序号
+				heads++
+			}
+		}
+	}
+	if pages < 3 || heads != pages {
+		t.Errorf("%d pages, %d with the headings", pages, heads)
+	}
+}

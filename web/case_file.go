@@ -224,8 +224,8 @@ func timelineCSV(w io.Writer, t *T, events []*redress.Event) error {
 		return err
 	}
 	cols := []export.Column{{Title: t.Get("audit.seq")}, {Title: t.Get("audit.at")}, {Title: t.Get("audit.actor")},
-		{Title: "action"}, {Title: t.Get("audit.action")}, {Title: t.Get("event.changes")}, {Title: t.Get("audit.detail")},
-		{Title: "prev_hash"}, {Title: t.Get("audit.hash")}}
+		{Title: t.Get("casefile.action_code")}, {Title: t.Get("audit.action")}, {Title: t.Get("event.changes")}, {Title: t.Get("audit.detail")},
+		{Title: t.Get("casefile.prev_hash")}, {Title: t.Get("audit.hash")}}
 	if err := ew.Table(t.Get("field.timeline"), cols); err != nil {
 		return err
 	}
