@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -84,9 +85,17 @@ func CheckCaseFileEvidence(files []*Evidence) error {
 
 // CaseFileEvidenceName is an evidence file's name in the ZIP: under
 // evidence/, its number first, so two files of one name stay apart (the
-// name itself is EvidenceName's: one path segment, never "." or "..").
+// name itself is EvidenceName's: one path segment, never "." or ".."),
+// with the characters Windows refuses in a file name (<>:"|?*) as "_", so
+// that every system unpacks it.
 func CaseFileEvidenceName(e *Evidence) string {
-	return fmt.Sprintf("evidence/%04d-%s", e.ID, e.Name)
+	name := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`<>:"|?*`, r) {
+			return '_'
+		}
+		return r
+	}, e.Name)
+	return fmt.Sprintf("evidence/%04d-%s", e.ID, name)
 }
 
 // CaseFileEntry is one file of a case file as its manifest lists it.

@@ -49,6 +49,9 @@ func TestCheckCaseFileEvidence_Issue16Item4(t *testing.T) {
 	if a, b := CaseFileEvidenceName(&Evidence{ID: 1, Name: "凭证.pdf"}), CaseFileEvidenceName(&Evidence{ID: 12, Name: "凭证.pdf"}); a != "evidence/0001-凭证.pdf" || a == b {
 		t.Errorf("evidence names %q %q", a, b)
 	}
+	if got := CaseFileEvidenceName(&Evidence{ID: 7, Name: `a<b>:c|d?e*.txt`}); got != "evidence/0007-a_b__c_d_e_.txt" {
+		t.Errorf("a name Windows refuses: %q", got)
+	}
 }
 
 // TestCanonicalFormIsWhatTheHashCovers: the canonical form a case file
