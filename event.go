@@ -236,6 +236,18 @@ type hashedEvent struct {
 // Form, which includes PrevHash and Seq; "" (which matches no hash) for a
 // form it does not know.
 func (e *Event) ComputeHash() string {
+	canonical := e.CanonicalForm()
+	if canonical == nil {
+		return ""
+	}
+	sum := sha256.Sum256(canonical)
+	return hex.EncodeToString(sum[:])
+}
+
+// CanonicalForm returns the bytes the event's hash is the SHA-256 of (a
+// case file hands them to its recipient, who need not rebuild them); nil
+// for a form it does not know.
+func (e *Event) CanonicalForm() []byte {
 	changes := append([]Change{}, e.Changes...)
 	sort.SliceStable(changes, func(i, j int) bool { return changes[i].Field < changes[j].Field })
 	form := hashedEvent{Prev: e.PrevHash, Seq: e.Seq, CaseNo: e.CaseNo, Actor: e.Actor, Action: e.Action,
@@ -246,14 +258,13 @@ func (e *Event) ComputeHash() string {
 		kind, id := string(e.Subject.Kind), e.Subject.ID
 		form.Form, form.SubjectKind, form.SubjectID = &e.Form, &kind, &id
 	default:
-		return ""
+		return nil
 	}
 	canonical, err := json.Marshal(form)
 	if err != nil { // only strings and numbers: cannot fail
 		panic("redress: marshal event: " + err.Error())
 	}
-	sum := sha256.Sum256(canonical)
-	return hex.EncodeToString(sum[:])
+	return canonical
 }
 
 // Seal sets the event's place in the chain after prev (nil for the first

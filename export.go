@@ -38,6 +38,14 @@ type ExportService interface {
 	// a time (the filter's Limit is ignored; its Cursor pages). Errors as
 	// CaseService.ListCases.
 	CaseSheet(ctx context.Context, f CaseFilter) (*CaseSheetPage, error)
+	// CaseFile reads what a case file (卷宗, case_file.go) holds of the
+	// case in one snapshot: the case, its personal data in full for a role
+	// CaseFileInFull, its audit events and the chain's head. Errors as
+	// CaseService.Case.
+	CaseFile(ctx context.Context, no string) (*CaseFile, error)
+	// RecordCaseFile appends the audit event case.export_file of a case
+	// file downloaded by the user in ctx. Errors: EUNAUTHORIZED.
+	RecordCaseFile(ctx context.Context, no string, r CaseFileRecord) error
 }
 
 // ExportPageLimit is how many rows one page of an export reads: large, so

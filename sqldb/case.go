@@ -245,20 +245,7 @@ func (s *CaseService) CaseEvents(ctx context.Context, no string) ([]*redress.Eve
 	if _, err := s.db.loadCase(ctx, s.db.reads(), u, no); err != nil {
 		return nil, wrap("case events", err)
 	}
-	rows, err := s.db.reads().QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE case_no = ? ORDER BY seq`, no)
-	if err != nil {
-		return nil, fmt.Errorf("case events: %w", err)
-	}
-	defer rows.Close()
-	events := []*redress.Event{}
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("case events: %w", err)
-		}
-		events = append(events, e)
-	}
-	return events, rows.Err()
+	return caseEvents(ctx, s.db.reads(), no)
 }
 
 // Reveal returns one protected field in full and audits who, when and why.

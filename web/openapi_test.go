@@ -48,6 +48,7 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/policies": "/api/v1/policies", "PUT /api/v1/policies/{name}": "/api/v1/policies/complaint",
 		"POST /api/v1/cases/{no}/evidence": "/api/v1/cases/" + no + "/evidence", "GET /api/v1/cases/{no}/evidence": "/api/v1/cases/" + no + "/evidence",
 		"GET /api/v1/cases/{no}/evidence/{id}": "/api/v1/cases/" + no + "/evidence/1",
+		"GET /api/v1/cases/{no}/file":          "/api/v1/cases/" + no + "/file",
 		"GET /api/v1/search":                   "/api/v1/search?q=理财",
 		"GET /api/v1/stats":                    "/api/v1/stats?from=2026-11-01&to=2026-11-30",
 		"GET /api/v1/settings/mediation":       "/api/v1/settings/mediation", "PUT /api/v1/settings/mediation": "/api/v1/settings/mediation",

@@ -196,6 +196,7 @@ func (s *Server) routeTable() []route {
 		s.trainingRoutes(),       // training records (培训记录)
 		s.registersHubRoutes(),   // the registers' index (网点台账)
 		s.metricsRoutes(),        // the metrics (Prometheus), to an admin
+		s.caseFileRoutes(),       // the case file (卷宗): one ZIP for a court, the regulator or the archive
 	)
 }
 
