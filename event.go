@@ -42,6 +42,10 @@ const (
 	SubjectCorrective SubjectKind = "corrective"
 	// SubjectLost is a found item of the lost-property register; id: SW-000012.
 	SubjectLost SubjectKind = "lost"
+	// SubjectIncident is an emergency incident (突发事件); id: TF-000012.
+	SubjectIncident SubjectKind = "incident"
+	// SubjectPlan is a unit's emergency plan (应急预案); id: the unit's code.
+	SubjectPlan SubjectKind = "emergency_plan"
 )
 
 // Subject is what an audit event is about: a case, a user, a token, ...
