@@ -176,10 +176,16 @@ type NewEmergencyPlan struct {
 }
 
 // Validate checks a plan as typed, every problem at once, and sets the
-// default time limits: a leader, a team leader and deputy, a team member
-// from each department, no one twice in the team.
+// default time limits: a leader, a team leader and deputy (two people), a
+// team member from each department. It may be called again (the store's
+// CheckPlan does).
 func (n *NewEmergencyPlan) Validate() error {
 	var p Problems
+	n.validate(&p)
+	return p.Err()
+}
+
+func (n *NewEmergencyPlan) validate(p *Problems) {
 	n.Org, n.Leader, n.TeamLeader, n.TeamDeputy = strings.TrimSpace(n.Org), strings.TrimSpace(n.Leader), strings.TrimSpace(n.TeamLeader), strings.TrimSpace(n.TeamDeputy)
 	for field, v := range map[string]string{"org": n.Org, "leader": n.Leader, "team_leader": n.TeamLeader, "team_deputy": n.TeamDeputy} {
 		if v == "" {
@@ -194,7 +200,6 @@ func (n *NewEmergencyPlan) Validate() error {
 		p.AddKey("team_members", ProblemRange, "1", strconv.Itoa(MaxPlanMembers))
 	}
 	depts := map[PlanDept]bool{}
-	seen := map[string]bool{n.TeamLeader: true, n.TeamDeputy: true}
 	members := n.TeamMembers[:0:0]
 	for _, m := range n.TeamMembers {
 		m.Login = strings.TrimSpace(m.Login)
@@ -206,10 +211,6 @@ func (n *NewEmergencyPlan) Validate() error {
 			continue
 		}
 		depts[m.Dept] = true
-		if seen[m.Login] {
-			continue
-		}
-		seen[m.Login] = true
 		members = append(members, m)
 	}
 	n.TeamMembers = members
@@ -231,7 +232,6 @@ func (n *NewEmergencyPlan) Validate() error {
 	if n.RegulatorHours < 1 || n.RegulatorHours > MaxRegulatorHours {
 		p.AddKey("regulator_hours", ProblemRange, "1", strconv.Itoa(MaxRegulatorHours))
 	}
-	return p.Err()
 }
 
 func trimLogins(list []string) []string {
@@ -244,13 +244,15 @@ func trimLogins(list []string) []string {
 	return out
 }
 
-// CheckPlanUsers checks the people a plan names against the users they
-// are (by login; nil when unknown) and the unit's path: every one active and
+// CheckPlan checks a plan as Validate does and the people it names against
+// the users they are (by login; nil when unknown) and the unit's path, every
+// problem at once: every one active and
 // of the unit, a unit below it or above it; the leader a branch head (行长
 // 担任组长); the team leader a branch head or manager (行长或指定副行长); the
 // deputy a manager (客服部经理).
-func CheckPlanUsers(n *NewEmergencyPlan, orgPath string, users map[string]*User) error {
+func CheckPlan(n *NewEmergencyPlan, orgPath string, users map[string]*User) error {
 	var p Problems
+	n.validate(&p)
 	of := func(login string) *User {
 		u := users[login]
 		if u == nil || u.Disabled || !(InSubtree(u.OrgPath, orgPath) || InSubtree(orgPath, u.OrgPath)) {
@@ -609,10 +611,10 @@ func IncidentRule(i *Incident, u *User, req IncidentRequest) error {
 		switch {
 		case s == nil:
 			p.AddKey("step", ProblemChoice, valueList(ChainFor(i.Kind)))
-		case !slices.Contains(s.To, u.Login):
-			return Errorf(EFORBIDDEN, "step %s of %s is acknowledged by its recipients", req.Step, i.Ref)
 		case s.NotifiedAt == nil:
 			return Errorf(ECONFLICT, "step %s of %s has not been reported yet", req.Step, i.Ref)
+		case !slices.Contains(s.To, u.Login):
+			return Errorf(EFORBIDDEN, "step %s of %s is acknowledged by its recipients", req.Step, i.Ref)
 		case s.AckAt != nil:
 			return Errorf(ECONFLICT, "step %s of %s was acknowledged by %s", req.Step, i.Ref, s.AckBy)
 		}

@@ -134,10 +134,10 @@ func TestEmergencyPlanValidate_Seed003_组织机构(t *testing.T) {
 		"mgr2": {Login: "mgr2", Role: RoleManager, OrgPath: "/1/9/"}, "cs": {Login: "cs", OrgPath: "/1/2/3/"}, "guard": {Login: "guard", OrgPath: "/1/2/", Disabled: true},
 		"ops": {Login: "ops", OrgPath: "/1/"}}
 	n := good()
-	fields := ErrorFields(CheckPlanUsers(&n, "/1/2/", users))
+	fields := ErrorFields(CheckPlan(&n, "/1/2/", users))
 	for _, f := range []string{"team_leader", "team_deputy", "team_members"} {
 		if fields[f] == "" {
-			t.Errorf("CheckPlanUsers: no problem on %s (a staff team leader, a deputy of another unit, a disabled member): %v", f, fields)
+			t.Errorf("CheckPlan: no problem on %s (a staff team leader, a deputy of another unit, a disabled member): %v", f, fields)
 		}
 	}
 	if fields["leader"] != "" {

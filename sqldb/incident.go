@@ -654,9 +654,9 @@ func (s *IncidentService) SavePlan(ctx context.Context, n redress.NewEmergencyPl
 	if !redress.MayEditPlan(u.Role) {
 		return nil, redress.Errorf(redress.EFORBIDDEN, "role %s does not edit emergency plans", u.Role)
 	}
-	if err := n.Validate(); err != nil {
+	if err := n.Validate(); redress.ErrorCode(err) != redress.EINVALID && err != nil {
 		return nil, err
-	}
+	} // the problems come back with those of the users, all at once (CheckPlan)
 	now := s.db.now()
 	var orgID int64
 	var version int
@@ -684,7 +684,7 @@ func (s *IncidentService) SavePlan(ctx context.Context, n redress.NewEmergencyPl
 			}
 			users[login] = found
 		}
-		if err := redress.CheckPlanUsers(&n, o.Path, users); err != nil {
+		if err := redress.CheckPlan(&n, o.Path, users); err != nil {
 			return err
 		}
 		body, err := json.Marshal(n)

@@ -42,6 +42,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"admin_return_visits", "survey", // return visits (回访): the policy; the survey page on its own layout (portal_survey.go)
 	"export_job",                                           // a background export's progress (export_job.go)
 	"admin_user", "admin_org", "account_password", "audit", // admin forms, one's own password, the audit trail
+	"incidents", "incident", "incident_print", "admin_emergency_plan", // emergency incidents (突发事件) and plans
 }
 
 // portalNames are the customer portal's pages (portal_page.go), rendered
@@ -90,10 +91,11 @@ func newUI() (*ui, error) {
 		// asset is the content-named URL of a static file (asset.go).
 		"asset": u.assetURL,
 		// percent shows a share (0 to 1) as a percentage with one decimal.
-		"percent": func(share float64) string { return fmt.Sprintf("%.1f%%", share*100) },
-		"fixed2":  func(f *float64) string { return fmt.Sprintf("%.2f", *f) }, // a ratio as the regulator prints it
-		"lower":   strings.ToLower,
-		"add":     func(a, b int) int { return a + b }, // a register's row number from its index
+		"percent":     func(share float64) string { return fmt.Sprintf("%.1f%%", share*100) },
+		"fixed2":      func(f *float64) string { return fmt.Sprintf("%.2f", *f) }, // a ratio as the regulator prints it
+		"lower":       strings.ToLower,
+		"add":         func(a, b int) int { return a + b }, // a register's row number from its index
+		"majorCauses": func() []redress.MajorCause { return redress.MajorCauses },
 		// moveChoice is a clock's move-off rule as the policy form's choice.
 		"moveChoice": moveChoice,
 		"dict": func(kv ...any) map[string]any {
