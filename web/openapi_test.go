@@ -72,6 +72,9 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/settings/privacy":                  "/api/v1/settings/privacy", "PUT /api/v1/settings/privacy": "/api/v1/settings/privacy",
 		"GET /api/v1/lost-items": "/api/v1/lost-items", "POST /api/v1/lost-items": "/api/v1/lost-items",
 		"GET /api/v1/lost-items/{id}": "/api/v1/lost-items/1", "POST /api/v1/lost-items/{id}/steps": "/api/v1/lost-items/1/steps",
+		"GET /api/v1/incidents": "/api/v1/incidents", "POST /api/v1/incidents": "/api/v1/incidents",
+		"GET /api/v1/incidents/{id}": "/api/v1/incidents/1", "POST /api/v1/incidents/{id}/commands": "/api/v1/incidents/1/commands",
+		"GET /api/v1/emergency-plans/{org}": "/api/v1/emergency-plans/BJ", "PUT /api/v1/emergency-plans/{org}": "/api/v1/emergency-plans/BJ",
 		// return visits and notices to the customer
 		"GET /api/v1/settings/return-visits": "/api/v1/settings/return-visits", "PUT /api/v1/settings/return-visits": "/api/v1/settings/return-visits",
 		"POST /api/v1/cases/{no}/survey":        "/api/v1/cases/" + no + "/survey",
