@@ -1,6 +1,7 @@
 package web
 
 import (
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -132,9 +133,9 @@ func planVersion(q url.Values) (int, error) {
 		return 0, nil
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
+	if err != nil || n < 1 || n > math.MaxInt32 { // the column's range on every engine
 		var p redress.Problems
-		p.AddKey("version", redress.ProblemRange, "1", strconv.Itoa(1<<31-1))
+		p.AddKey("version", redress.ProblemRange, "1", strconv.Itoa(math.MaxInt32))
 		return 0, p.Err()
 	}
 	return n, nil

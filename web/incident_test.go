@@ -29,6 +29,14 @@ func TestVisitOf25AnswersMajorComplaint_Order2020No3Art29_Seed003(t *testing.T) 
 	if status, inForce := f.call(t, "staff", "GET", "/api/v1/emergency-plans/BJ-01", ""); status != http.StatusOK || inForce["org"] != "BJ" {
 		t.Fatalf("the outlet's plan in force: %d %v", status, inForce)
 	}
+	for _, version := range []string{"0", "x", "2147483648", "9223372036854775807"} {
+		if status, body := f.call(t, "mgr", "GET", "/api/v1/emergency-plans/BJ?version="+version, ""); status != http.StatusBadRequest {
+			t.Errorf("version %s: %d %v", version, status, body)
+		}
+	}
+	if status, body := f.call(t, "mgr", "GET", "/api/v1/emergency-plans/BJ?version=2", ""); status != http.StatusNotFound {
+		t.Errorf("a version not saved: %d %v", status, body)
+	}
 
 	body := strings.Replace(createBody, `"channel":"counter"`, `"channel":"visit","visit":{"visitors":25,"representatives":5,"id_checked":true,"security_checked":true}`, 1)
 	status, c := f.call(t, "staff", "POST", "/api/v1/cases", body)
