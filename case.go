@@ -357,6 +357,14 @@ type Case struct {
 	RegulatorFinding     RegulatorFinding `json:"regulator_finding,omitempty"`
 	RegulatorFindingOn   string           `json:"regulator_finding_on,omitempty"`
 	RegulatorFindingRef  string           `json:"regulator_finding_ref,omitempty"`
+
+	// MajorCause is the cause of a major complaint the registration named
+	// (incident.go); MajorComplaint is set when the case is one (by its
+	// visitors or its cause, CBIRC Order 2020 No.3 Art.29), and Incident, on
+	// the registration's answer, is the emergency incident it opened.
+	MajorCause     MajorCause `json:"major_cause,omitempty"`
+	MajorComplaint bool       `json:"major_complaint"`
+	Incident       string     `json:"incident,omitempty"`
 }
 
 // Contact is the first contact with the customer: who recorded it and
@@ -416,6 +424,10 @@ type NewCase struct {
 	RegulatorForwardedOn string          `json:"regulator_forwarded_on,omitempty"`
 	// Visit registers a visit in person (channel visit or counter).
 	Visit *Visit `json:"visit,omitempty"`
+	// MajorCause names what makes the case a major complaint beside its
+	// number of visitors: disaster_accident, public_health,
+	// regulator_declared (CBIRC Order 2020 No.3 Art.29); "" none.
+	MajorCause MajorCause `json:"major_cause,omitempty"`
 }
 
 // Validate checks everything about a new case that needs no database, given
@@ -468,6 +480,7 @@ func (n *NewCase) Validate(now time.Time) error {
 			n.Visit.validate(&p)
 		}
 	}
+	n.validateMajorCause(&p) // incident.go
 	return p.Err()
 }
 

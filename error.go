@@ -255,6 +255,9 @@ const (
 	ProblemOrgRoot = "org_root"
 	// ProblemSelfAdmin: an admin removing their own admin role or disabling themselves.
 	ProblemSelfAdmin = "self_admin"
+	// ProblemPersonalData: a description that should hold no personal data
+	// (an incident's people) holds an ID number or a mobile number.
+	ProblemPersonalData = "personal_data"
 )
 
 // problemTexts are the English texts of the problem keys, as the API's
@@ -298,6 +301,7 @@ var problemTexts = map[string]string{
 	ProblemPhone:           "not a mainland mobile or landline number",
 	ProblemAccount:         "must be 10-30 digits",
 	ProblemCreditCode:      "not an 18-character unified social credit code",
+	ProblemPersonalData:    "must not hold an ID number or a mobile number: describe the people, do not identify them",
 	ProblemSearchTerms:     "give some letters, digits or Chinese characters",
 	ProblemPasswordWrong:   "wrong password",
 	ProblemPasswordSame:    "must differ from the current password",

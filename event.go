@@ -44,6 +44,10 @@ const (
 	SubjectLost SubjectKind = "lost"
 	// SubjectTraining is a training session (培训); id: its reference, PX-000012.
 	SubjectTraining SubjectKind = "training"
+	// SubjectIncident is an emergency incident (突发事件); id: TF-000012.
+	SubjectIncident SubjectKind = "incident"
+	// SubjectPlan is a unit's emergency plan (应急预案); id: the unit's code.
+	SubjectPlan SubjectKind = "emergency_plan"
 )
 
 // Subject is what an audit event is about: a case, a user, a token, ...

@@ -388,6 +388,9 @@ type SweepReport struct {
 	// date noticed for the first time: their owners and the managers above
 	// were told.
 	CorrectiveOverdue int
+	// IncidentsEscalated counts the steps of emergency incidents' report
+	// chains whose acknowledgement was overdue, escalated for the first time.
+	IncidentsEscalated int
 	// OpinionBooksMissed counts the outlets whose opinion book has gone
 	// unchecked for redress.OpinionBookEscalateDays working days, newly
 	// noticed.

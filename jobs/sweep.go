@@ -77,11 +77,12 @@ func (s *Sweep) Once(ctx context.Context) (*redress.SweepReport, error) {
 			s.log.WarnContext(ctx, "holiday schedule missing: deadlines in that year are counted in calendar days until an administrator adds it",
 				slog.String("calendar", year))
 		}
-		if report.DueSoon+report.Overdue+report.Escalated+report.CorrectiveOverdue+report.OpinionBooksMissed > 0 {
+		if report.DueSoon+report.Overdue+report.Escalated+report.CorrectiveOverdue+report.OpinionBooksMissed+report.IncidentsEscalated > 0 {
 			s.log.InfoContext(ctx, "deadline sweep", slog.String("today", report.Today.String()),
 				slog.Int("due_soon", report.DueSoon), slog.Int("overdue", report.Overdue),
 				slog.Int("escalated", report.Escalated), slog.Int("notifications", report.Notifications),
 				slog.Int("corrective_overdue", report.CorrectiveOverdue), slog.Int("opinion_books_missed", report.OpinionBooksMissed),
+				slog.Int("incidents_escalated", report.IncidentsEscalated),
 				slog.String("calendar_missing", strings.Join(report.MissingYears, ",")))
 		}
 	}

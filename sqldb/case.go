@@ -58,9 +58,19 @@ func (s *CaseService) CreateCase(ctx context.Context, n redress.NewCase) (*redre
 		if err != nil {
 			return err
 		}
-		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, created.No), Actor: u.Login,
+		if err := s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, created.No), Actor: u.Login,
 			Action: redress.CaseEventAction(redress.ActionRegister),
-			At:     now, Changes: redress.DiffCase(nil, created.Case)})
+			At:     now, Changes: redress.DiffCase(nil, created.Case)}); err != nil {
+			return err
+		}
+		// A major complaint (Order 3 Art.29) opens its emergency incident at
+		// once, in the same transaction: the chain is notified with the case.
+		org := &redress.OrgUnit{ID: created.orgID, Code: created.Org, Path: created.OrgPath}
+		inc, err := s.db.proposeMajorComplaint(ctx, tx, u, org, created.visitOrZero().Visitors, created.MajorCause, created.ReceivedAt, []string{created.No}, now)
+		if inc != nil {
+			created.Incident = inc.Ref
+		}
+		return err
 	})
 	if err != nil {
 		return nil, wrap("register case", err)

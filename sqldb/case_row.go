@@ -86,6 +86,7 @@ var caseColumns = []caseColumn{
 	{"visit_id_checked", func(c *caseRow) any { return c.visitOrZero().IDChecked }, false},
 	{"visit_security_checked", func(c *caseRow) any { return c.visitOrZero().SecurityChecked }, false},
 	{"key_customer", func(c *caseRow) any { return c.KeyCustomer }, false},
+	{"major_cause", func(c *caseRow) any { return c.MajorCause }, false},
 
 	{"org_id", func(c *caseRow) any { return c.orgID }, true},
 	{"handler_id", func(c *caseRow) any { return nullID(c.handlerID) }, true},
@@ -256,7 +257,10 @@ func newCaseRow(n *redress.NewCase, no string, now time.Time) *caseRow {
 		RegulatorSource: n.RegulatorSource, RegulatorForwardedOn: n.RegulatorForwardedOn,
 		Visit: n.Visit, CreatedAt: now.In(redress.Beijing), UpdatedAt: now.In(redress.Beijing),
 		Findings: []redress.Entry{}, Notes: []redress.Entry{}, Conflicts: []redress.Entry{},
-		DeadlineHistory: []redress.DeadlineChange{}}}
+		DeadlineHistory: []redress.DeadlineChange{}, MajorCause: n.MajorCause}}
+	if _, major := n.MajorComplaintOf(); major {
+		redress.MarkMajorComplaint(c.Case) // incident.go: the branch head's level, urgent
+	}
 	if n.Amount != "" {
 		fen, _ := redress.ParseAmount(n.Amount) // validated
 		c.amountFen = sql.NullInt64{Int64: fen, Valid: true}
@@ -293,7 +297,7 @@ const caseSelect = `SELECT c.id, c.no, c.kind, c.channel, c.received_at,
 	c.created_at, c.updated_at,
 	c.regulator_source, c.regulator_forwarded_on, c.regulator_finding, c.regulator_finding_on, c.regulator_finding_ref,
 	c.c_address_enc, c.c_address_masked, c.c_email_enc, c.c_email_masked,
-	c.key_customer, c.return_visit_json, c.c_notice_by
+	c.key_customer, c.return_visit_json, c.c_notice_by, c.major_cause
 FROM cases c
 JOIN org_units o ON o.id = c.org_id
 JOIN org_units oo ON oo.id = c.origin_org_id
@@ -331,7 +335,7 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		&created, &updated,
 		&c.RegulatorSource, &c.RegulatorForwardedOn, &c.RegulatorFinding, &c.RegulatorFindingOn, &c.RegulatorFindingRef,
 		&c.addressEnc, &c.Complainant.Address, &c.emailEnc, &c.Complainant.Email,
-		&c.KeyCustomer, &c.returnVisitJSON, &c.Complainant.NoticeBy)
+		&c.KeyCustomer, &c.returnVisitJSON, &c.Complainant.NoticeBy, &c.MajorCause)
 	if err != nil {
 		return nil, err
 	}
@@ -384,6 +388,7 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		visit.Visitors = int(visitors.Int64)
 		c.Visit = &visit
 	}
+	_, c.MajorComplaint = redress.MajorComplaint(int(visitors.Int64), c.MajorCause)
 	c.Findings, c.Notes, c.Conflicts = []redress.Entry{}, []redress.Entry{}, []redress.Entry{}
 	c.DeadlineHistory = []redress.DeadlineChange{}
 	return c, nil

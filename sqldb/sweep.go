@@ -85,7 +85,8 @@ var errNothingToDo = errors.New("nothing to do")
 // alert, once per region and year, that the schedule must be added.
 //
 // Open corrective actions past their due date are noticed too, once per
-// action and due date (sweepCorrective), and outlets that have missed their
+// action and due date (sweepCorrective), the overdue acknowledgements of
+// an emergency incident's report chain once per step (sweepIncidents), and outlets that have missed their
 // opinion book's check for redress.OpinionBookEscalateDays working days in a
 // row, once per streak (sweepOpinionBooks), when opts.OpinionBooks.
 //
@@ -127,6 +128,11 @@ func (db *DB) Sweep(ctx context.Context, now time.Time, opts SweepOptions) (*red
 	}
 	n, err := db.sweepCorrective(ctx, now)
 	report.CorrectiveOverdue = n
+	if err != nil {
+		errs = append(errs, err)
+	}
+	n, err = db.sweepIncidents(ctx, now) // incident.go
+	report.IncidentsEscalated = n
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -434,10 +440,16 @@ func (db *DB) deadlineRecipients(ctx context.Context, tx *Tx, c *caseRow) ([]rec
 // up from the unit with the given path, that has any besides the user
 // excluded; failing that, the head-office service users.
 func (db *DB) nearestManagers(ctx context.Context, tx *Tx, path string, excluded int64) ([]recipient, error) {
+	return db.nearestWithRole(ctx, tx, path, redress.RoleManager, excluded)
+}
+
+// nearestWithRole is nearestManagers for the users of any role: those of
+// the nearest unit up from path that has any; failing that, head office.
+func (db *DB) nearestWithRole(ctx context.Context, tx *Tx, path string, role redress.Role, excluded int64) ([]recipient, error) {
 	units := ancestors(path)
 	if len(units) > 0 {
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(units)), ", ")
-		args := []any{redress.RoleManager, excluded}
+		args := []any{role, excluded}
 		for _, id := range units {
 			args = append(args, id)
 		}

@@ -172,7 +172,7 @@ func (a *attack) send(t *testing.T, client *http.Client, login, method, path, co
 // reach as deep as they can (a destructive one names nothing that exists).
 func (a *attack) pathValues(method string) map[string]string {
 	v := map[string]string{"no": a.no, "action": "accept", "login": "staff", "id": "999999", "region": "CN",
-		"year": "2026", "name": "complaint", "form": "registration", "lang": "en"}
+		"year": "2026", "name": "complaint", "form": "registration", "lang": "en", "org": "BJ"}
 	if method == "GET" {
 		v["id"] = "1"
 	}

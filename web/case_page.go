@@ -56,7 +56,9 @@ type casePage struct {
 	// Corrective lists the corrective actions (整改) linking the case;
 	// CorrectiveLink opens one from it, filled with its cause, business
 	// and unit, when the user may open one and the case is determined.
-	Corrective     []*redress.CorrectiveAction
+	Corrective []*redress.CorrectiveAction
+	// Incidents are the emergency incidents (突发事件) linking the case.
+	Incidents      []*redress.Incident
 	CorrectiveLink string
 
 	// referral.go: the case's referrals beyond the bank, whether the user
@@ -120,6 +122,11 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 	}
 	if err := s.loadCorrective(ctx, p, u); err != nil {
 		return nil, err
+	}
+	if s.svc.Incidents != nil { // incident.go
+		if p.Incidents, err = s.svc.Incidents.IncidentsOfCase(ctx, no); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.loadReferrals(ctx, p, u); err != nil {
 		return nil, err
@@ -356,6 +363,9 @@ func (s *Server) handleReceiptPage(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	d := &pageData{Title: "receipt.heading", Data: c, About: c}
+	if err := s.caseIncident(r.Context(), c); err != nil {
+		return err
+	}
 	if err := s.printNames(r.Context(), d, c); err != nil {
 		return err
 	}
@@ -403,5 +413,22 @@ func (s *Server) handlePrintPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.render(w, r, http.StatusOK, name, d)
+	return nil
+}
+
+// caseIncident sets the case's incident to the first emergency incident
+// linking it that the reader may see (the receipt after registering names
+// the incident a major complaint opened).
+func (s *Server) caseIncident(ctx context.Context, c *redress.Case) error {
+	if s.svc.Incidents == nil || !c.MajorComplaint {
+		return nil
+	}
+	list, err := s.svc.Incidents.IncidentsOfCase(ctx, c.No)
+	if err != nil {
+		return err
+	}
+	if len(list) > 0 {
+		c.Incident = list[0].Ref
+	}
 	return nil
 }

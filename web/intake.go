@@ -201,7 +201,8 @@ func newCaseFromForm(f url.Values) (redress.NewCase, map[string]string) {
 		Subject: f.Get("subject"), Description: f.Get("description"), Request: f.Get("request"),
 		Amount: strings.TrimSpace(f.Get("amount")), CodeA: f.Get("code_a"), CodeB: f.Get("code_b"), CodeC: f.Get("code_c"),
 		Risk: redress.RiskLevel(f.Get("risk")), Priority: redress.Priority(f.Get("priority")), Org: f.Get("org"),
-		RegulatorRef: strings.TrimSpace(f.Get("regulator_ref")), RegulatorDue: f.Get("regulator_due")}
+		RegulatorRef: strings.TrimSpace(f.Get("regulator_ref")), RegulatorDue: f.Get("regulator_due"),
+		MajorCause: redress.MajorCause(f.Get("major_cause"))}
 	regulatorFromForm(f, &n) // regulator.go
 	if n.Complainant.IDNumber == "" {
 		n.Complainant.IDType = ""

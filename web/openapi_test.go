@@ -76,6 +76,9 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/lost-items/{id}": "/api/v1/lost-items/1", "POST /api/v1/lost-items/{id}/steps": "/api/v1/lost-items/1/steps",
 		"GET /api/v1/training/sessions": "/api/v1/training/sessions", "POST /api/v1/training/sessions": "/api/v1/training/sessions",
 		"GET /api/v1/training/sessions/{id}": "/api/v1/training/sessions/1", "POST /api/v1/training/sessions/{id}/attendance": "/api/v1/training/sessions/1/attendance",
+		"GET /api/v1/incidents": "/api/v1/incidents", "POST /api/v1/incidents": "/api/v1/incidents",
+		"GET /api/v1/incidents/{id}": "/api/v1/incidents/1", "POST /api/v1/incidents/{id}/commands": "/api/v1/incidents/1/commands",
+		"GET /api/v1/emergency-plans/{org}": "/api/v1/emergency-plans/BJ", "PUT /api/v1/emergency-plans/{org}": "/api/v1/emergency-plans/BJ",
 		// return visits and notices to the customer
 		"GET /api/v1/settings/return-visits": "/api/v1/settings/return-visits", "PUT /api/v1/settings/return-visits": "/api/v1/settings/return-visits",
 		"POST /api/v1/cases/{no}/survey":        "/api/v1/cases/" + no + "/survey",

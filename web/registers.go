@@ -25,6 +25,7 @@ var branchRegisters = []registerEntry{
 	{"/corrective", "nav.corrective", "registers.about.corrective"},
 	{"/registers/lost", "nav.lost", "registers.about.lost"},
 	{"/registers/training", "nav.training", "registers.about.training"},
+	{"/incidents", "nav.incidents", "registers.about.incidents"},
 }
 
 func (s *Server) handleRegistersPage(w http.ResponseWriter, r *http.Request) error {

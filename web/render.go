@@ -44,6 +44,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"admin_return_visits", "survey", // return visits (回访): the policy; the survey page on its own layout (portal_survey.go)
 	"export_job",                                           // a background export's progress (export_job.go)
 	"admin_user", "admin_org", "account_password", "audit", // admin forms, one's own password, the audit trail
+	"incidents", "incident", "incident_print", "admin_emergency_plan", // emergency incidents (突发事件) and plans
 }
 
 // portalNames are the customer portal's pages (portal_page.go), rendered
@@ -100,7 +101,8 @@ func newUI() (*ui, error) {
 		"add":       func(a, b int) int { return a + b }, // a register's row number from its index
 		// picked says whether a form sent value among the values of name
 		// (a multiple choice typed again after a refusal).
-		"picked": func(f url.Values, name, value string) bool { return slices.Contains(f[name], value) },
+		"picked":      func(f url.Values, name, value string) bool { return slices.Contains(f[name], value) },
+		"majorCauses": func() []redress.MajorCause { return redress.MajorCauses },
 		// moveChoice is a clock's move-off rule as the policy form's choice.
 		"moveChoice": moveChoice,
 		"dict": func(kv ...any) map[string]any {

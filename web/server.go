@@ -49,6 +49,8 @@ type Services struct {
 	Lost redress.LostService
 	// Training keeps the training register (培训记录).
 	Training redress.TrainingService
+	// Incidents keeps the emergency incidents (突发事件) and plans (应急预案).
+	Incidents redress.IncidentService
 	// Referrals keeps the cases' referrals beyond the bank.
 	Referrals redress.ReferralService
 	// Search finds cases by number, name or text.
@@ -197,6 +199,7 @@ func (s *Server) routeTable() []route {
 		s.registersHubRoutes(),   // the registers' index (网点台账)
 		s.metricsRoutes(),        // the metrics (Prometheus), to an admin
 		s.caseFileRoutes(),       // the case file (卷宗): one ZIP for a court, the regulator or the archive
+		s.incidentRoutes(),       // emergency incidents and the emergency plans
 	)
 }
 

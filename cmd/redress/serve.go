@@ -111,6 +111,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Corrective:    sqldb.NewCorrectiveService(db),
 		OpinionBook:   sqldb.NewOpinionBookService(db),
 		Lost:          sqldb.NewLostService(db),
+		Incidents:     sqldb.NewIncidentService(db),
 		Referrals:     sqldb.NewReferralService(db),
 		Training:      sqldb.NewTrainingService(db),
 		Exports:       exports,
