@@ -339,9 +339,9 @@ func ErasureRefusal(found, open, held int) error {
 	case found == 0:
 		return Errorf(ENOTFOUND, "no case of this person is kept")
 	case held > 0:
-		return Errorf(ECONFLICT, "a legal hold stands on this person or %d of their cases: nothing is erased until it is released", held)
+		return Reasonf(ECONFLICT, ReasonErasureHeld, strconv.Itoa(held))
 	case open > 0:
-		return Errorf(ECONFLICT, "%d of this person's cases are still open: they are erased once closed", open)
+		return Reasonf(ECONFLICT, ReasonErasureOpen, strconv.Itoa(open))
 	}
 	return nil
 }

@@ -150,11 +150,11 @@ func TestEveryPageInItsLanguage_Issue13Item5(t *testing.T) {
 		"mgr": {"/", "/cases/new", "/cases/new?channel=visit", "/cases/new?kind=petition", "/cases/" + no, "/cases/" + no + "/receipt",
 			"/cases/" + no + "/print/registration", "/cases/" + pno, "/cases/" + pno + "/receipt", "/admin/tokens", "/search?q=%E7%90%86%E8%B4%A2", "/search?q=%E7%90%86",
 			"/search?q=" + url.QueryEscape(strings.Repeat("理", 51)), "/reviews/new", "/corrective", "/corrective/new", "/corrective?status=nope",
-			"/registers/opinion", "/registers/opinion?month=2026-13", "/registers/opinion?org=BJ-01&month=2026-11", "/registers/opinion-book", "/registers/lost", "/registers/lost?status=nope"},
+			"/registers/opinion", "/registers/opinion?month=2026-13", "/registers/opinion?org=BJ-01&month=2026-11", "/registers/opinion-book", "/registers/lost", "/registers/lost?status=nope", "/holds"},
 		"staff": {"/", "/cases/new"},
 		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings",
 			"/cases/" + no, "/", "/admin/users/mgr", "/admin/users/admin", "/admin/users/nobody", "/admin/orgs/BJ", "/admin/orgs/HQ",
-			"/admin/orgs/NOPE", "/account/password", "/audit"},
+			"/admin/orgs/NOPE", "/account/password", "/audit", "/admin/retention"},
 		"auditor": {"/audit", "/audit?verify=1", "/audit?from=2026-13-01&to=x&org=ZZ&subject_id=x", "/audit?bogus=1&limit=x",
 			"/audit?subject_kind=case&actor=mgr", "/audit?limit=3", "/account/password"},
 	}

@@ -49,6 +49,9 @@ type Services struct {
 	Lost redress.LostService
 	// Referrals keeps the cases' referrals beyond the bank.
 	Referrals redress.ReferralService
+	// Retention keeps the retention periods and legal holds, and runs the
+	// retention job and erasures.
+	Retention redress.RetentionService
 	// Search finds cases by number, name or text.
 	Search redress.SearchService
 	// Evidence keeps the files of cases.
@@ -187,6 +190,7 @@ func (s *Server) routeTable() []route {
 		s.customerNoticeRoutes(), // notices to the customer with their proof
 		s.exportJobRoutes(),      // background exports
 		s.referralRoutes(),       // referrals to mediation, arbitration or a court
+		s.retentionRoutes(),      // retention, legal holds, erasure
 	)
 }
 

@@ -104,6 +104,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		OpinionBook:   sqldb.NewOpinionBookService(db),
 		Lost:          sqldb.NewLostService(db),
 		Referrals:     sqldb.NewReferralService(db),
+		Retention:     sqldb.NewRetentionService(db),
 		Exports:       exports,
 		ExportJobs:    exports,
 		ExportDir:     filepath.Join(cfg.Data, "exports"), // background exports' files, 0700
