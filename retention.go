@@ -366,6 +366,9 @@ type RetentionReport struct {
 	Events int `json:"events"`
 	// Files is how many evidence files' contents were deleted.
 	Files int `json:"files"`
+	// Skipped is how many records counted changed before their turn (a case
+	// reopened, a hold placed): left alone, the next run looks again.
+	Skipped int `json:"skipped"`
 }
 
 // Total is the records that expire in all.

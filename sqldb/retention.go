@@ -24,21 +24,24 @@ var _ redress.RetentionService = (*RetentionService)(nil)
 // settingRetentionPolicy is the key of the retention policy in settings.
 const settingRetentionPolicy = "retention_policy"
 
-// retentionTarget is one kind of record the job expires: how to find what
-// expired before a cutoff (ids, a hold not keeping it), how to count what a
-// hold keeps, and how to anonymise one record in its own transaction. A new
+// retentionTarget is one kind of record the job expires: which records
+// ended before a cutoff and no hold keeps (id, from), how many a hold keeps
+// (held), and how to anonymise one record in its own transaction. A new
 // register (the reception log, incidents) adds one line to retentionTargets.
 type retentionTarget struct {
 	kind redress.RetentionKind
-	// expired and held are SQL taking the cutoff (timeText, or a Beijing
-	// date for a register kept by day) and answering ids / one count.
-	expired, held string
-	// date: the cutoff is a Beijing date (YYYY-MM-DD), not a time.
-	date bool
+	// id is the record's id as SQL; from is "FROM … WHERE …" of the records
+	// expired and not held, taking the cutoff (timeText, or a Beijing date
+	// when date is set); held counts what a hold keeps, taking the cutoff.
+	id, from, held string
+	date           bool
 	// anonymise anonymises one record; it reports the events redacted and
 	// the files deleted.
 	anonymise func(db *DB, ctx context.Context, tx *Tx, id int64, actor string, now time.Time) (events, files int, err error)
 }
+
+// noHold counts nothing for a register no hold reaches.
+const noHold = `SELECT 0 WHERE ? <> ''`
 
 // caseHeldSQL is true of a case (alias c) that a standing hold, on it or on
 // its complainant's ID or phone, keeps; or that an undecided review or an
@@ -77,23 +80,20 @@ var evidenceSQL = ` FROM evidence e JOIN cases c ON c.id = e.case_id WHERE e.pur
 
 // retentionTargets are the kinds the job expires, in the order of
 // redress.RetentionKinds.
-var retentionTargets = func() []retentionTarget {
-	return []retentionTarget{
-		{kind: redress.RetainComplaint, expired: `SELECT c.id` + closedCaseSQL(false) + ` AND NOT ` + caseHeldSQL + ` ORDER BY c.id`,
-			held: `SELECT COUNT(*)` + closedCaseSQL(false) + ` AND ` + caseHeldSQL, anonymise: anonymiseCaseByID},
-		{kind: redress.RetainPetition, expired: `SELECT c.id` + closedCaseSQL(true) + ` AND NOT ` + caseHeldSQL + ` ORDER BY c.id`,
-			held: `SELECT COUNT(*)` + closedCaseSQL(true) + ` AND ` + caseHeldSQL, anonymise: anonymiseCaseByID},
-		{kind: redress.RetainEvidence, expired: `SELECT e.id` + evidenceSQL + ` AND NOT ` + caseHeldSQL + ` ORDER BY e.id`,
-			held: `SELECT COUNT(*)` + evidenceSQL + ` AND ` + caseHeldSQL, anonymise: purgeEvidence},
-		{kind: redress.RetainLost, expired: `SELECT id FROM lost_items WHERE anonymised_at IS NULL AND closed_at IS NOT NULL AND closed_at < ? ORDER BY id`,
-			held: `SELECT 0 WHERE ? <> ''`, anonymise: anonymiseLost},
-		{kind: redress.RetainOpinionBook, date: true,
-			expired: `SELECT org_id * 100000000 + CAST(REPLACE(day, '-', '') AS BIGINT) FROM opinion_book_checks WHERE anonymised_at IS NULL AND day < ? ORDER BY org_id, day`,
-			held:    `SELECT 0 WHERE ? <> ''`, anonymise: anonymiseOpinionCheck},
-		{kind: redress.RetainAudit, expired: `SELECT seq FROM events WHERE subject_kind = 'session' AND redacted = '' AND detail <> '' AND at < ? ORDER BY seq`,
-			held: `SELECT 0 WHERE ? <> ''`, anonymise: redactSessionEvent},
-	}
-}()
+var retentionTargets = []retentionTarget{
+	{kind: redress.RetainComplaint, id: "c.id", from: closedCaseSQL(false) + ` AND NOT ` + caseHeldSQL,
+		held: `SELECT COUNT(*)` + closedCaseSQL(false) + ` AND ` + caseHeldSQL, anonymise: anonymiseCaseByID},
+	{kind: redress.RetainPetition, id: "c.id", from: closedCaseSQL(true) + ` AND NOT ` + caseHeldSQL,
+		held: `SELECT COUNT(*)` + closedCaseSQL(true) + ` AND ` + caseHeldSQL, anonymise: anonymiseCaseByID},
+	{kind: redress.RetainEvidence, id: "e.id", from: evidenceSQL + ` AND NOT ` + caseHeldSQL,
+		held: `SELECT COUNT(*)` + evidenceSQL + ` AND ` + caseHeldSQL, anonymise: purgeEvidence},
+	{kind: redress.RetainLost, id: "id", from: ` FROM lost_items WHERE anonymised_at IS NULL AND closed_at IS NOT NULL AND closed_at < ?`,
+		held: noHold, anonymise: anonymiseLost},
+	{kind: redress.RetainOpinionBook, date: true, id: "(org_id * 100000000 + CAST(REPLACE(day, '-', '') AS BIGINT))",
+		from: ` FROM opinion_book_checks WHERE anonymised_at IS NULL AND day < ?`, held: noHold, anonymise: anonymiseOpinionCheck},
+	{kind: redress.RetainAudit, id: "seq", from: ` FROM events WHERE subject_kind = 'session' AND redacted = '' AND detail <> '' AND at < ?`,
+		held: noHold, anonymise: redactSessionEvent},
+}
 
 // RetentionPolicy returns the policy in force (every signed-in user: the
 // case page says how long a case is kept).
@@ -172,7 +172,7 @@ func (db *DB) runRetention(ctx context.Context, actor string, dryRun bool) (*red
 		if err := db.reads().QueryRowContext(ctx, t.held, arg).Scan(&count.Held); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, fmt.Errorf("retention %s: count held: %w", t.kind, err)
 		}
-		ids, err := db.retentionIDs(ctx, t.expired, arg)
+		ids, err := db.retentionIDs(ctx, `SELECT `+t.id+t.from+` ORDER BY `+t.id, arg)
 		if err != nil {
 			return nil, fmt.Errorf("retention %s: %w", t.kind, err)
 		}
@@ -185,12 +185,24 @@ func (db *DB) runRetention(ctx context.Context, actor string, dryRun bool) (*red
 			if err := ctx.Err(); err != nil {
 				return report, err
 			}
+			// Checked again in the transaction: a case reopened, or a hold
+			// placed, since the list was read is left alone (Skipped).
 			err := db.inTx(ctx, func(tx *Tx) error {
+				var still int
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*)`+t.from+` AND `+t.id+` = ?`, arg, id).Scan(&still); err != nil {
+					return err
+				}
+				if still == 0 {
+					return errRetentionSkip
+				}
 				events, files, err := t.anonymise(db, ctx, tx, id, actor, now)
 				report.Events, report.Files = report.Events+events, report.Files+files
 				return err
 			})
-			if err != nil {
+			switch {
+			case errors.Is(err, errRetentionSkip) || redress.ErrorCode(err) == redress.ECONFLICT:
+				report.Skipped++
+			case err != nil:
 				return report, fmt.Errorf("retention %s %d: %w", t.kind, id, err)
 			}
 		}
@@ -202,18 +214,24 @@ func (db *DB) runRetention(ctx context.Context, actor string, dryRun bool) (*red
 	for _, k := range report.Kinds {
 		changes = append(changes, redress.Change{Field: string(k.Kind), After: strconv.Itoa(k.Expired)})
 	}
+	if report.Skipped > 0 {
+		changes = append(changes, redress.Change{Field: "skipped", After: strconv.Itoa(report.Skipped)})
+	}
 	changes = append(changes, redress.Change{Field: "events_redacted", After: strconv.Itoa(report.Events)},
 		redress.Change{Field: "files_deleted", After: strconv.Itoa(report.Files)})
 	err = db.inTx(ctx, func(tx *Tx) error {
 		return db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectRetention, ""), Actor: actor,
 			Action: "retention.run", At: now, Changes: changes,
-			Detail: fmt.Sprintf("%d records anonymised, %d events redacted, %d files deleted", report.Total(), report.Events, report.Files)})
+			Detail: fmt.Sprintf("%d records anonymised, %d skipped, %d events redacted, %d files deleted", report.Total()-report.Skipped, report.Skipped, report.Events, report.Files)})
 	})
 	if err != nil {
 		return report, fmt.Errorf("retention: %w", err)
 	}
 	return report, nil
 }
+
+// errRetentionSkip rolls back the anonymisation of a record that no longer expires.
+var errRetentionSkip = errors.New("retention: no longer expired")
 
 // retentionIDs reads the ids a target's query answers.
 func (db *DB) retentionIDs(ctx context.Context, query string, arg string) ([]int64, error) {
