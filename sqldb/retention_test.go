@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"redress"
 )
@@ -52,9 +53,12 @@ func retentionBank(t *testing.T, f *fixture) map[string]*redress.Case {
 	open.Complainant = redress.Complainant{Name: "王五", IDType: redress.IDResident, IDNumber: "110101197001012222", Phone: "13700002222"}
 	petition := sampleCase()
 	petition.Kind = redress.KindPetition
+	petition.ReceivedAt = petition.ReceivedAt.Add(20 * time.Hour)
+	repeat := sampleCase()
+	repeat.ReceivedAt = repeat.ReceivedAt.Add(5 * time.Hour)
 	cases := map[string]*redress.Case{
 		"first":    closeOne(sampleCase(), "%PDF-1.4 张三的身份证"),
-		"repeat":   closeOne(sampleCase(), ""),
+		"repeat":   closeOne(repeat, ""),
 		"petition": closeOne(petition, ""),
 		"other":    closeOne(other, "%PDF-1.4 李四"),
 	}
@@ -131,6 +135,9 @@ func TestRetentionAnonymisesAndKeepsFigures_DOMAIN6_PIPLArt19And47(t *testing.T)
 	}
 	f.clock = fixtureClock.AddDate(4, 0, 0)
 	before := statsNow(t, f)
+	if st, _ := f.statsOf("auditor", redress.StatsQuery{From: "2026-11-01", To: "2026-11-30"}); st.Repeat != 2 {
+		t.Fatalf("张三's second complaint and petition are repeats: %d", st.Repeat)
+	}
 	head := f.count(t, `SELECT seq FROM audit_head`)
 	dry, err = svc.RunRetention(f.as("admin"), true)
 	if err != nil {
