@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -245,17 +247,19 @@ func (s *RetentionService) Erase(ctx context.Context, r redress.ErasureRequest) 
 		if err := redress.ErasureRefusal(found, open, held); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT no FROM cases WHERE anonymised_at IS NULL AND `+column+` = ? ORDER BY id`, value)
+		rows, err := tx.QueryContext(ctx, `SELECT no, c_id_number_idx, c_phone_idx FROM cases WHERE anonymised_at IS NULL AND `+column+` = ? ORDER BY id`, value)
 		if err != nil {
 			return fmt.Errorf("erasure: %w", err)
 		}
+		indexes := map[string]bool{index: true} // the person's holds: by either number their cases carry
 		for rows.Next() {
-			var no string
-			if err := rows.Scan(&no); err != nil {
+			var no, id, phone string
+			if err := rows.Scan(&no, &id, &phone); err != nil {
 				rows.Close()
 				return err
 			}
 			result.Cases = append(result.Cases, no)
+			indexes["id:"+id], indexes["phone:"+phone] = id != "", phone != ""
 		}
 		rows.Close()
 		for _, no := range result.Cases {
@@ -275,6 +279,17 @@ func (s *RetentionService) Erase(ctx context.Context, r redress.ErasureRequest) 
 				return err
 			}
 			result.Events, result.Files = result.Events+n, result.Files+files
+		}
+		// The person's own holds, all released (a standing one refused the erasure).
+		for _, idx := range slices.Sorted(maps.Keys(indexes)) {
+			if !indexes[idx] {
+				continue
+			}
+			n, err := s.db.anonymiseHolds(ctx, tx, `person_idx = ?`, idx, u.Login, now)
+			if err != nil {
+				return err
+			}
+			result.Events += n
 		}
 		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectRetention, ""), Actor: u.Login,
 			Action: "retention.erase", At: now, Changes: []redress.Change{{Field: "cases", After: strings.Join(result.Cases, ",")},

@@ -304,7 +304,48 @@ func (db *DB) anonymiseCase(ctx context.Context, tx *Tx, no, actor, why string, 
 	if err := db.writeSearchDocument(ctx, tx, c.ID, redress.SearchDocument(c.Case), false); err != nil {
 		return 0, err
 	}
-	return db.redactEvents(ctx, tx, redress.NewSubject(redress.SubjectCase, no), actor, "case.anonymise", why, now)
+	held, err := db.anonymiseHolds(ctx, tx, `case_id = ?`, c.ID, actor, now)
+	if err != nil {
+		return 0, err
+	}
+	n, err := db.redactEvents(ctx, tx, redress.NewSubject(redress.SubjectCase, no), actor, "case.anonymise", why, now)
+	return n + held, err
+}
+
+// anonymiseHolds redacts the reasons of the released holds matching where
+// (a reason may name the person: 张三诉…), the masked number and blind index
+// of a complainant's hold, and the holds' events, each witnessed by
+// hold.anonymise. Only released holds come here: a standing one keeps its
+// record from expiring.
+func (db *DB) anonymiseHolds(ctx context.Context, tx *Tx, where string, arg any, actor string, now time.Time) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM legal_holds WHERE released_at IS NOT NULL AND `+where+` ORDER BY id`, arg)
+	if err != nil {
+		return 0, fmt.Errorf("anonymise holds: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	events := 0
+	for _, id := range ids {
+		r := redress.RetentionRedacted
+		if _, err := tx.ExecContext(ctx, `UPDATE legal_holds SET reason = ?, release_reason = ?, person_idx = '',
+			person_masked = CASE WHEN person_masked = '' THEN '' ELSE ? END WHERE id = ?`, r, r, r, id); err != nil {
+			return 0, fmt.Errorf("anonymise hold %d: %w", id, err)
+		}
+		n, err := db.redactEvents(ctx, tx, redress.NewSubject(redress.SubjectHold, redress.HoldRef(id)), actor, "hold.anonymise", "retention", now)
+		if err != nil {
+			return 0, err
+		}
+		events += n
+	}
+	return events, nil
 }
 
 // caseRecordTexts are the free texts of the records around a case, by

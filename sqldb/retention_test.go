@@ -362,6 +362,21 @@ func TestHoldsAndErasure_PIPLArt47(t *testing.T) {
 		t.Fatal("not erased")
 	}
 	f.verify(t)
+	// 张三's erasure, the hold released: his hold's reason and masked number go with his cases.
+	if _, err := svc.Erase(f.as("hq.svc"), erase); redress.ErrorCode(err) != redress.ECONFLICT {
+		t.Fatalf("张三 still has an open case: %v", err)
+	}
+	f.exec(t, `UPDATE cases SET status = 'withdrawn', closed_at = ? WHERE status NOT IN ('closed', 'withdrawn', 'rejected')`, timeText(f.clock))
+	if done, err = svc.Erase(f.as("hq.svc"), erase); err != nil || len(done.Cases) != 4 {
+		t.Fatalf("张三's erasure: %+v %v", done, err)
+	}
+	if n := f.count(t, `SELECT COUNT(*) FROM legal_holds WHERE person_masked LIKE '110%' OR reason = '监管调查' OR person_idx <> ''`); n != 0 {
+		t.Fatal("the person's hold kept its reason or number")
+	}
+	if n := f.count(t, `SELECT COUNT(*) FROM events WHERE subject_kind = 'hold' AND (changes LIKE '%110*%' OR detail = '监管调查')`); n != 0 {
+		t.Fatal("the hold's events kept the masked number or the reason")
+	}
+	f.verify(t)
 	// A case hold is shown with its case and blocks nothing else.
 	holds, err := svc.Holds(f.as("staff.bj"), cases["other"].No)
 	if err != nil || len(holds) != 0 {
