@@ -338,6 +338,10 @@ type Case struct {
 	CreatedAt      time.Time      `json:"created_at"`
 	UpdatedAt      time.Time      `json:"updated_at"`
 
+	// AnonymisedAt is when retention or an erasure anonymised the case
+	// (retention.go AnonymiseCase), nil while its personal data is kept.
+	AnonymisedAt *time.Time `json:"anonymised_at,omitempty"`
+
 	// ReturnVisit is the return visit of the closed case (回访,
 	// return_visit.go), nil when the policy gave it none.
 	ReturnVisit *ReturnVisit `json:"return_visit,omitempty"`

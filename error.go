@@ -65,6 +65,13 @@ const (
 	// ReasonNotStorable: args: the fields, path values or parameters whose
 	// text no engine stores (not UTF-8, or a NUL), as a list.
 	ReasonNotStorable = "not_storable"
+	// ReasonErasureHeld: args: how many of the person's cases a legal hold
+	// keeps (PIPL Art.47 para 2: nothing is erased while it stands).
+	ReasonErasureHeld = "erasure_held"
+	// ReasonErasureOpen: args: how many of the person's cases are open.
+	ReasonErasureOpen = "erasure_open"
+	// ReasonAnonymised: args: the case number; an anonymised case takes no action.
+	ReasonAnonymised = "anonymised"
 )
 
 // What a last day moved off is (ReasonMovedOff's third argument).
@@ -81,6 +88,9 @@ var reasonTexts = map[string]string{
 	ReasonNoCaseContents:   "role %s does not read complaint contents",
 	ReasonNoSchedule:       "no %s holiday schedule for %s: %s was not checked against holidays; an admin must add that year's calendar",
 	ReasonNotStorable:      "text that cannot be stored (not UTF-8, or a NUL character) in %s",
+	ReasonErasureHeld:      "a legal hold stands on this person or %s of their cases: nothing is erased until it is released",
+	ReasonErasureOpen:      "%s of this person's cases are still open: they are erased once closed",
+	ReasonAnonymised:       "case %s was anonymised at the end of its retention period: it takes no action",
 	ReasonMovedOff:         "the last day, %s, is a %s day off (%s): the deadline moves off %s days to %s (民法典 Art.203)",
 }
 

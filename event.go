@@ -48,6 +48,10 @@ const (
 	SubjectIncident SubjectKind = "incident"
 	// SubjectPlan is a unit's emergency plan (应急预案); id: the unit's code.
 	SubjectPlan SubjectKind = "emergency_plan"
+	// SubjectHold is a legal hold; id: LH-000012.
+	SubjectHold SubjectKind = "hold"
+	// SubjectRetention is the retention policy and job; no id.
+	SubjectRetention SubjectKind = "retention"
 )
 
 // Subject is what an audit event is about: a case, a user, a token, ...
@@ -143,6 +147,11 @@ type Event struct {
 	Form     int       `json:"form"` // the canonical form its hash covers: EventFormLegacy or EventFormSubject
 	PrevHash string    `json:"prev_hash"`
 	Hash     string    `json:"hash"`
+	// Redacted is set when anonymisation redacted the event's personal
+	// values (RedactEvent): the hash of its content as redacted. Hash stays
+	// the original, which links the chain; a later event of the
+	// anonymisation witnesses Redacted (RedactionWitness).
+	Redacted string `json:"redacted,omitempty"`
 }
 
 // GenesisHash is the previous hash of the first event.
@@ -296,6 +305,8 @@ type ChainVerifier struct {
 	prevSeq  int64
 	prevHash string
 	report   AuditReport
+	// redacted are the redacted events not witnessed yet: seq → redacted hash.
+	redacted map[int64]string
 }
 
 // NewChainVerifier returns a verifier expecting the first event.
@@ -314,13 +325,39 @@ func (v *ChainVerifier) Check(e *Event) bool {
 		v.fail(v.prevSeq+1, "event "+strconv.FormatInt(v.prevSeq+1, 10)+" is missing or out of order (found "+strconv.FormatInt(e.Seq, 10)+")")
 	case e.PrevHash != v.prevHash:
 		v.fail(e.Seq, "event "+strconv.FormatInt(e.Seq, 10)+" does not follow the previous event (chain broken: deleted or reordered)")
-	case e.ComputeHash() != e.Hash:
+	case e.Redacted == "" && e.ComputeHash() != e.Hash, e.Redacted != "" && e.ComputeHash() != e.Redacted:
 		v.fail(e.Seq, "event "+strconv.FormatInt(e.Seq, 10)+" was altered (its content does not match its hash)")
+	case !v.witness(e):
+		v.fail(e.Seq, "event "+strconv.FormatInt(e.Seq, 10)+" witnesses a redaction that is not the one stored")
 	case e.Form == EventFormLegacy && e.Subject != e.legacySubject():
 		v.fail(e.Seq, "event "+strconv.FormatInt(e.Seq, 10)+" was altered (its subject is not the one its action and content name)")
 	}
+	if v.report.OK && e.Redacted != "" {
+		if v.redacted == nil {
+			v.redacted = map[int64]string{}
+		}
+		v.redacted[e.Seq] = e.Redacted
+	}
 	v.prevSeq, v.prevHash = e.Seq, e.Hash
 	return v.report.OK
+}
+
+// witness checks the redactions an event witnesses (RedactionWitness): each
+// names an earlier redacted event, its original hash and its redacted hash
+// as stored. A witnessed event is settled; Finish fails on one that is not.
+func (v *ChainVerifier) witness(e *Event) bool {
+	for _, c := range e.Changes {
+		seqText, ok := strings.CutPrefix(c.Field, redactionWitnessPrefix)
+		if !ok {
+			continue
+		}
+		seq, err := strconv.ParseInt(seqText, 10, 64)
+		if err != nil || seq >= e.Seq || v.redacted[seq] != c.After {
+			return false
+		}
+		delete(v.redacted, seq)
+	}
+	return true
 }
 
 // Finish compares the last event with the head recorded beside the chain,
@@ -333,6 +370,16 @@ func (v *ChainVerifier) Finish(headSeq int64, headHash string) AuditReport {
 		r.FirstBad = v.prevSeq + 1
 		r.Problem = "the chain ends at event " + strconv.FormatInt(v.prevSeq, 10) +
 			" but the recorded head is event " + strconv.FormatInt(headSeq, 10) + " (events deleted from the end)"
+	}
+	if r.OK && len(v.redacted) > 0 {
+		first := int64(0)
+		for seq := range v.redacted {
+			if first == 0 || seq < first {
+				first = seq
+			}
+		}
+		r.OK, r.FirstBad = false, first
+		r.Problem = "event " + strconv.FormatInt(first, 10) + " is marked redacted but no anonymisation witnesses it (altered)"
 	}
 	return r
 }

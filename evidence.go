@@ -28,6 +28,8 @@ type Evidence struct {
 	Note        string    `json:"note,omitempty"`
 	UploadedBy  string    `json:"uploaded_by"`
 	UploadedAt  time.Time `json:"uploaded_at"`
+	// DeletedAt is when retention deleted the content (the SHA-256 is kept).
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 }
 
 // NewEvidence is a file to add to a case.

@@ -62,6 +62,9 @@ func Permit(a Action, c *Case, u *User) (Status, error) {
 //   - a regulator's finding is recorded only on a case the regulator forwarded;
 //   - a return visit is recorded only while one waits, never by the staff member complained about.
 func CaseRules(a Action, c *Case, u *User) error {
+	if c.AnonymisedAt != nil {
+		return Reasonf(ECONFLICT, ReasonAnonymised, c.No)
+	}
 	if c.ConflictedBy(u.Login) && a != ActionNote {
 		return Errorf(EFORBIDDEN, "you declared a conflict of interest on case %s and may not act on it", c.No)
 	}

@@ -20,21 +20,30 @@ const (
 	PermCalendarManage Permission = "calendar.manage"
 	PermTokenManage    Permission = "token.manage" // list and revoke every user's API tokens
 	PermSelfService    Permission = "self.service" // own tokens, own password, own sessions
+	// PermRetentionManage allows setting the retention periods and running
+	// the retention job (its counts hold no complaint contents).
+	PermRetentionManage Permission = "retention.manage"
+	// PermLegalHold allows placing and releasing a legal hold on a case in scope.
+	PermLegalHold Permission = "hold.manage"
+	// PermErasure allows a complainant's hold and erasure (PIPL Art.47), across
+	// every case of the person: head office's consumer-protection function.
+	PermErasure Permission = "erasure.manage"
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{PermCaseRead, PermCaseReveal, PermAuditRead, PermAuditVerify, PermOrgManage,
-	PermUserRead, PermUserManage, PermCodeManage, PermCalendarManage, PermTokenManage, PermSelfService}
+	PermUserRead, PermUserManage, PermCodeManage, PermCalendarManage, PermTokenManage, PermSelfService,
+	PermRetentionManage, PermLegalHold, PermErasure}
 
 // rolePermissions is the role × permission table.
 var rolePermissions = map[Role][]Permission{
 	RoleStaff:      {PermCaseRead, PermUserRead, PermSelfService},
-	RoleManager:    {PermCaseRead, PermCaseReveal, PermUserRead, PermSelfService},
+	RoleManager:    {PermCaseRead, PermCaseReveal, PermUserRead, PermSelfService, PermLegalHold},
 	RoleBranchHead: {PermCaseRead, PermCaseReveal, PermUserRead, PermSelfService},
-	RoleHQService:  {PermCaseRead, PermCaseReveal, PermAuditVerify, PermUserRead, PermSelfService},
+	RoleHQService:  {PermCaseRead, PermCaseReveal, PermAuditVerify, PermUserRead, PermSelfService, PermLegalHold, PermErasure},
 	RoleAuditor:    {PermCaseRead, PermAuditRead, PermAuditVerify, PermUserRead, PermSelfService},
 	RoleAdmin: {PermAuditVerify, PermOrgManage, PermUserRead, PermUserManage, PermCodeManage, PermCalendarManage,
-		PermTokenManage, PermSelfService},
+		PermTokenManage, PermSelfService, PermRetentionManage},
 }
 
 // Can reports whether the role holds the permission.

@@ -130,6 +130,31 @@ var caseColumns = []caseColumn{
 	{"return_visit_due", func(c *caseRow) any { return c.returnVisitOrZero().Due }, true},
 	{"return_visit_satisfaction", func(c *caseRow) any { return c.returnVisitOrZero().Satisfaction }, true},
 	{"updated_at", func(c *caseRow) any { return timeText(c.UpdatedAt) }, true},
+	{"anonymised_at", func(c *caseRow) any { return nullTimeText(c.AnonymisedAt) }, true},
+}
+
+// anonymisedColumns are the columns anonymisation writes (retention.go):
+// the personal data and free texts redress.AnonymiseCase empties, sealed
+// and indexed again from nothing, the JSON re-encoded, the mark and the version.
+var anonymisedColumns = []string{"c_name", "c_id_number_enc", "c_id_number_idx", "c_phone_enc", "c_phone_idx",
+	"c_account_enc", "c_account_idx", "c_org_name", "c_credit_code", "c_legal_rep", "c_address_enc", "c_address_masked",
+	"c_email_enc", "c_email_masked", "subject", "description", "request", "end_reason", "responsible_party", "root_cause",
+	"accountability", "reply_json", "contact_json", "return_visit_json", "version", "anonymised_at"}
+
+// caseAnonymise is the UPDATE of anonymisedColumns, conditional on the
+// version read; anonymiseValues are its arguments.
+var caseAnonymise = `UPDATE cases SET ` + strings.Join(anonymisedColumns, " = ?, ") + ` = ? WHERE id = ? AND version = ?`
+
+func (c *caseRow) anonymiseValues(oldVersion int) []any {
+	args := make([]any, 0, len(anonymisedColumns)+2)
+	for _, name := range anonymisedColumns {
+		for _, col := range caseColumns {
+			if col.name == name {
+				args = append(args, col.value(c))
+			}
+		}
+	}
+	return append(args, c.ID, oldVersion)
 }
 
 func (c *caseRow) returnVisitOrZero() redress.ReturnVisit {
@@ -297,7 +322,7 @@ const caseSelect = `SELECT c.id, c.no, c.kind, c.channel, c.received_at,
 	c.created_at, c.updated_at,
 	c.regulator_source, c.regulator_forwarded_on, c.regulator_finding, c.regulator_finding_on, c.regulator_finding_ref,
 	c.c_address_enc, c.c_address_masked, c.c_email_enc, c.c_email_masked,
-	c.key_customer, c.return_visit_json, c.c_notice_by, c.major_cause
+	c.key_customer, c.return_visit_json, c.c_notice_by, c.major_cause, c.anonymised_at
 FROM cases c
 JOIN org_units o ON o.id = c.org_id
 JOIN org_units oo ON oo.id = c.origin_org_id
@@ -311,7 +336,7 @@ LEFT JOIN users acc ON acc.id = c.accountable_staff_id`
 func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 	c := &caseRow{Case: &redress.Case{}}
 	var received, created, updated string
-	var repliedAt, signedOffAt, closedAt, satisfiedAt sql.NullString
+	var repliedAt, signedOffAt, closedAt, satisfiedAt, anonymisedAt sql.NullString
 	var d redress.Determination
 	var visitors sql.NullInt64
 	var visit redress.Visit
@@ -335,7 +360,7 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		&created, &updated,
 		&c.RegulatorSource, &c.RegulatorForwardedOn, &c.RegulatorFinding, &c.RegulatorFindingOn, &c.RegulatorFindingRef,
 		&c.addressEnc, &c.Complainant.Address, &c.emailEnc, &c.Complainant.Email,
-		&c.KeyCustomer, &c.returnVisitJSON, &c.Complainant.NoticeBy, &c.MajorCause)
+		&c.KeyCustomer, &c.returnVisitJSON, &c.Complainant.NoticeBy, &c.MajorCause, &anonymisedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -358,6 +383,9 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		return nil, err
 	}
 	if c.ReplySatisfiedAt, err = parseNullTime(satisfiedAt); err != nil {
+		return nil, err
+	}
+	if c.AnonymisedAt, err = parseNullTime(anonymisedAt); err != nil {
 		return nil, err
 	}
 	if c.contactJSON != "" {

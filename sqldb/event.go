@@ -39,9 +39,9 @@ func (db *DB) appendEvent(ctx context.Context, tx *Tx, e *redress.Event) error {
 		return fmt.Errorf("encode changes: %w", err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO events (`+eventColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Seq, string(e.Subject.Kind), e.Subject.ID, e.CaseNo, e.Actor, e.Action, timeText(e.At), string(changes), e.Detail,
-		e.Form, e.PrevHash, e.Hash)
+		e.Form, e.PrevHash, e.Hash, "")
 	if err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
@@ -52,13 +52,13 @@ func (db *DB) appendEvent(ctx context.Context, tx *Tx, e *redress.Event) error {
 	return nil
 }
 
-const eventColumns = `seq, subject_kind, subject_id, case_no, actor, action, at, changes, detail, form, prev_hash, hash`
+const eventColumns = `seq, subject_kind, subject_id, case_no, actor, action, at, changes, detail, form, prev_hash, hash, redacted`
 
 func scanEvent(rows *sql.Rows) (*redress.Event, error) {
 	var e redress.Event
 	var at, changes string
 	if err := rows.Scan(&e.Seq, &e.Subject.Kind, &e.Subject.ID, &e.CaseNo, &e.Actor, &e.Action, &at, &changes, &e.Detail,
-		&e.Form, &e.PrevHash, &e.Hash); err != nil {
+		&e.Form, &e.PrevHash, &e.Hash, &e.Redacted); err != nil {
 		return nil, fmt.Errorf("scan event: %w", err)
 	}
 	var err error

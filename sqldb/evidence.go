@@ -70,8 +70,9 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, no string, n redress.
 		if c.Status.Archived() {
 			return redress.Errorf(redress.ECONFLICT, "case %s is %s: its file is archived; reopen it to add evidence", no, c.Status)
 		}
+		// A content deleted at retention (purged_at) is stored again.
 		_, err = tx.ExecContext(ctx, `INSERT INTO evidence_blobs (sha256, size, content) VALUES (?, ?, ?)
-			ON CONFLICT (sha256) DO NOTHING`, digest, len(content), s.db.keyring().SealBytes(content, blobAAD(digest)))
+			ON CONFLICT (sha256) DO UPDATE SET content = excluded.content, purged_at = NULL WHERE evidence_blobs.purged_at IS NOT NULL`, digest, len(content), s.db.keyring().SealBytes(content, blobAAD(digest)))
 		if err != nil {
 			return fmt.Errorf("store evidence: %w", err)
 		}
@@ -92,13 +93,14 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, no string, n redress.
 	return added, nil
 }
 
-const evidenceSelect = `SELECT e.id, e.name, e.content_type, b.size, e.sha256, e.note, u.login, e.uploaded_at
+const evidenceSelect = `SELECT e.id, e.name, e.content_type, b.size, e.sha256, e.note, u.login, e.uploaded_at, e.purged_at
 	FROM evidence e JOIN evidence_blobs b ON b.sha256 = e.sha256 JOIN users u ON u.id = e.uploaded_by`
 
 func scanEvidence(row interface{ Scan(...any) error }, no string) (*redress.Evidence, error) {
 	e := &redress.Evidence{CaseNo: no}
 	var at string
-	if err := row.Scan(&e.ID, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.Note, &e.UploadedBy, &at); err != nil {
+	var purged sql.NullString
+	if err := row.Scan(&e.ID, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.Note, &e.UploadedBy, &at, &purged); err != nil {
 		return nil, err
 	}
 	// A name stored before redress.EvidenceName was the rule (with a bidi
@@ -109,6 +111,9 @@ func scanEvidence(row interface{ Scan(...any) error }, no string) (*redress.Evid
 		e.Name = "evidence-" + strconv.FormatInt(e.ID, 10)
 	}
 	var err error
+	if e.DeletedAt, err = parseNullTime(purged); err != nil {
+		return nil, err
+	}
 	e.UploadedAt, err = parseTime(at)
 	return e, err
 }
@@ -158,6 +163,9 @@ func (s *EvidenceService) EvidenceContent(ctx context.Context, no string, id int
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("evidence: %w", err)
+	}
+	if e.DeletedAt != nil {
+		return nil, nil, redress.Errorf(redress.ENOTFOUND, "evidence %d of case %s was deleted at the end of its retention period (its SHA-256 is kept)", id, no)
 	}
 	var sealed []byte
 	if err := s.db.reads().QueryRowContext(ctx, `SELECT content FROM evidence_blobs WHERE sha256 = ?`, e.SHA256).Scan(&sealed); err != nil {

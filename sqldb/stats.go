@@ -91,7 +91,7 @@ func (db *DB) statsColumns(today string) (string, []any) {
 		CASE WHEN ` + overdue + ` THEN 1 ELSE 0 END,
 		CASE WHEN c.regulator_ref <> '' THEN 1 ELSE 0 END, c.regulator_source, c.regulator_finding,
 		CASE WHEN c.level >= 3 THEN 1 ELSE 0 END,
-		CASE WHEN (c.c_id_number_idx <> '' AND EXISTS (SELECT 1 FROM cases p
+		CASE WHEN c.repeat_kept = 1 OR (c.c_id_number_idx <> '' AND EXISTS (SELECT 1 FROM cases p
 				WHERE p.c_id_number_idx = c.c_id_number_idx AND p.received_at < c.received_at))
 			OR (c.c_phone_idx <> '' AND EXISTS (SELECT 1 FROM cases p
 				WHERE p.c_phone_idx = c.c_phone_idx AND p.received_at < c.received_at)) THEN 1 ELSE 0 END,

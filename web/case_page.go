@@ -70,6 +70,10 @@ type casePage struct {
 	ReferralAnswers                 []redress.ReferralOutcome
 	MediationName, MediationContact string
 
+	// retention.go: the case's legal holds and whether the user may place one.
+	Holds   []redress.LegalHold
+	MayHold bool
+
 	// return_visit.go: the attempt's choices, and the survey link just issued.
 	VisitMethods  []redress.ReturnVisitMethod
 	VisitOutcomes []redress.ReturnVisitOutcome
@@ -129,6 +133,9 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 		}
 	}
 	if err := s.loadReferrals(ctx, p, u); err != nil {
+		return nil, err
+	}
+	if err := s.loadHolds(r, p, u); err != nil { // retention.go
 		return nil, err
 	}
 	if slices.Contains(p.Actions, redress.ActionAccept) || slices.Contains(p.Actions, redress.ActionAssign) ||

@@ -79,6 +79,12 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/incidents": "/api/v1/incidents", "POST /api/v1/incidents": "/api/v1/incidents",
 		"GET /api/v1/incidents/{id}": "/api/v1/incidents/1", "POST /api/v1/incidents/{id}/commands": "/api/v1/incidents/1/commands",
 		"GET /api/v1/emergency-plans/{org}": "/api/v1/emergency-plans/BJ", "PUT /api/v1/emergency-plans/{org}": "/api/v1/emergency-plans/BJ",
+		// retention, legal holds, erasure
+		"GET /api/v1/retention/policy": "/api/v1/retention/policy", "PUT /api/v1/retention/policy": "/api/v1/retention/policy",
+		"GET /api/v1/retention/dry-run": "/api/v1/retention/dry-run", "POST /api/v1/retention/run": "/api/v1/retention/run",
+		"POST /api/v1/retention/erasure": "/api/v1/retention/erasure", "GET /api/v1/holds": "/api/v1/holds", "POST /api/v1/holds": "/api/v1/holds",
+		"POST /api/v1/holds/{id}/release": "/api/v1/holds/1/release",
+		"GET /api/v1/cases/{no}/holds":    "/api/v1/cases/" + no + "/holds", "POST /api/v1/cases/{no}/holds": "/api/v1/cases/" + no + "/holds",
 		// return visits and notices to the customer
 		"GET /api/v1/settings/return-visits": "/api/v1/settings/return-visits", "PUT /api/v1/settings/return-visits": "/api/v1/settings/return-visits",
 		"POST /api/v1/cases/{no}/survey":        "/api/v1/cases/" + no + "/survey",

@@ -45,6 +45,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"export_job",                                           // a background export's progress (export_job.go)
 	"admin_user", "admin_org", "account_password", "audit", // admin forms, one's own password, the audit trail
 	"incidents", "incident", "incident_print", "admin_emergency_plan", // emergency incidents (突发事件) and plans
+	"admin_retention", "holds", // retention and legal holds (retention.go)
 }
 
 // portalNames are the customer portal's pages (portal_page.go), rendered

@@ -53,6 +53,9 @@ type Services struct {
 	Incidents redress.IncidentService
 	// Referrals keeps the cases' referrals beyond the bank.
 	Referrals redress.ReferralService
+	// Retention keeps the retention periods and legal holds, and runs the
+	// retention job and erasures.
+	Retention redress.RetentionService
 	// Search finds cases by number, name or text.
 	Search redress.SearchService
 	// Evidence keeps the files of cases.
@@ -200,6 +203,7 @@ func (s *Server) routeTable() []route {
 		s.metricsRoutes(),        // the metrics (Prometheus), to an admin
 		s.caseFileRoutes(),       // the case file (卷宗): one ZIP for a court, the regulator or the archive
 		s.incidentRoutes(),       // emergency incidents and the emergency plans
+		s.retentionRoutes(),      // retention, legal holds, erasure
 	)
 }
 

@@ -312,7 +312,7 @@ func TestBrowser(t *testing.T) {
 	checkEveryPage(t, b, base, "/", "/cases/"+no, "/cases/"+letterNo, "/cases/new", "/cases/new?channel=letter", "/cases/"+no+"/receipt",
 		"/cases/"+no+"/print/registration", "/cases/"+no+"/print/decision", "/search?q=%E7%90%86%E8%B4%A2", "/stats", "/inbox",
 		"/assessment", "/reports/jrt", "/reports/density", "/reports/disclosure", "/reports/unit", "/reviews/new", "/?sort=due_desc", "/?queue=mine",
-		"/search", "/corrective", "/corrective/new", "/registers/opinion", "/registers/opinion-book", "/registers/lost", "/registers/training", "/registers", "/incidents", "/admin/emergency-plan")
+		"/search", "/corrective", "/corrective/new", "/registers/opinion", "/registers/opinion-book", "/registers/lost", "/registers/training", "/registers", "/incidents", "/admin/emergency-plan", "/holds")
 
 	// A page on another origin posts a registration form to Redress with the
 	// manager's cookie: refused.
@@ -353,7 +353,7 @@ func TestBrowser(t *testing.T) {
 	}
 	b.run(t, "admin signs in", signOut(), signIn(base, "it.admin"))
 	checkEveryPage(t, b, base, "/admin/users", "/admin/orgs", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/settings",
-		"/admin/tokens", "/admin/unit-counts", "/admin/assessment")
+		"/admin/tokens", "/admin/unit-counts", "/admin/assessment", "/admin/retention")
 	for _, secret := range []string{"13812345678", "110101199003071234"} {
 		if strings.Contains(serveErr.String(), secret) {
 			t.Fatalf("the server log holds %s", secret)

@@ -7,6 +7,7 @@
 //	redress token create issue an API token (printed once)
 //	redress audit verify check the audit hash chain
 //	redress keys rotate  re-encrypt personal data under a new key version
+//	redress retention    anonymise what its retention period let expire (--dry-run: count it)
 //	redress backup       copy a live SQLite database and its key file into one file
 //	redress restore      bring a backup back into a fresh data directory
 //	redress deadline     print a deadline by the PRC working-day calendar
@@ -38,6 +39,7 @@ Usage:
   redress token create --login L [--label TEXT] [--expires-days N]
   redress audit verify
   redress keys rotate
+  redress retention [--dry-run]
   redress backup --to FILE
   redress restore --from FILE [--force]
   redress deadline --from YYYY-MM-DD --days N [--working] [--region CN]
@@ -52,6 +54,8 @@ is also on the staff address, to an admin.
 backup copies a SQLite database while it serves, with the key file; restore
 refuses to replace an existing database without --force. PostgreSQL is
 backed up with pg_dump and pg_restore (see the README).
+retention anonymises the records whose period (admin data) ended, while a
+server serves; --dry-run counts them by kind and changes nothing.
 Environment: REDRESS_ADDR, REDRESS_PORTAL_ADDR, REDRESS_METRICS_ADDR, REDRESS_DATA, REDRESS_DB,
 REDRESS_KEY_FILE, REDRESS_ADMIN_PASSWORD.
 `
@@ -101,6 +105,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdBackup(ctx, cfg, args[1:], stdout, stderr)
 	case "restore":
 		return cmdRestore(ctx, cfg, args[1:], stdout, stderr)
+	case "retention":
+		return cmdRetention(ctx, cfg, args[1:], stdout, stderr)
 	case "user", "token", "audit", "keys":
 		if len(args) < 2 {
 			return fmt.Errorf("%w: %s needs a subcommand", errUsage, cmd)

@@ -114,6 +114,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Incidents:     sqldb.NewIncidentService(db),
 		Referrals:     sqldb.NewReferralService(db),
 		Training:      sqldb.NewTrainingService(db),
+		Retention:     sqldb.NewRetentionService(db),
 		Exports:       exports,
 		ExportJobs:    exports,
 		ExportDir:     filepath.Join(cfg.Data, "exports"), // background exports' files, 0700
