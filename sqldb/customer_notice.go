@@ -87,6 +87,9 @@ func (s *CustomerNoticeService) compose(ctx context.Context, q querier, no strin
 	if !redress.MayRegister(u.Role) {
 		return nil, nil, redress.Errorf(redress.EFORBIDDEN, "role %s may not send notices to customers", u.Role)
 	}
+	if err := redress.ArchiveRule(c.Case, redress.WriteCustomerNotice); err != nil { // archive.go
+		return nil, nil, err
+	}
 	facts, ok := redress.NoticeFactsOf(c.Case, r.Kind)
 	if !ok {
 		return nil, nil, redress.Errorf(redress.ECONFLICT, "case %s has no %s to tell the customer of yet", no, r.Kind)
@@ -123,6 +126,18 @@ func (s *CustomerNoticeService) PreviewNotice(ctx context.Context, no string, r 
 func (s *CustomerNoticeService) SendNotice(ctx context.Context, no string, r redress.NoticeRequest) (*redress.CustomerNotice, error) {
 	var out *redress.CustomerNotice
 	err := s.db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		out, err = s.send(ctx, tx, no, r)
+		return err
+	})
+	return out, wrap("send notice", err)
+}
+
+// send is SendNotice inside tx: a merge (repeat.go) tells the customer in
+// its own transaction.
+func (s *CustomerNoticeService) send(ctx context.Context, tx *Tx, no string, r redress.NoticeRequest) (*redress.CustomerNotice, error) {
+	var out *redress.CustomerNotice
+	err := func() error {
 		c, n, err := s.compose(ctx, tx, no, &r, false)
 		if err != nil {
 			return err
@@ -155,8 +170,8 @@ func (s *CustomerNoticeService) SendNotice(ctx context.Context, no string, r red
 		}
 		out = n
 		return s.noticeEvent(ctx, tx, u, n, "sent "+string(n.Kind)+" by "+string(n.Method))
-	})
-	return out, wrap("send notice", err)
+	}()
+	return out, err
 }
 
 // noticeEvent records a notice's audit event case.notice.
