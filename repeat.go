@@ -208,6 +208,20 @@ type RepeatCandidates struct {
 	Refusal    string            `json:"refusal,omitempty"`
 }
 
+// SameComplainant reports whether a candidate shares the draft's
+// complainant (ID, account or phone): the registration page stops for the
+// receiver to confirm only then, as it did before the other reasons.
+func (r *RepeatCandidates) SameComplainant() bool {
+	for _, c := range r.Candidates {
+		for _, m := range c.Reasons {
+			if m.Reason == RepeatSameID || m.Reason == RepeatSameAccount || m.Reason == RepeatSamePhone {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // ScoreRepeat scores a candidate: the points of each reason that holds
 // (a similar text in proportion to the similarity, when it reaches
 // MinTextSimilarity). A candidate without any reason scores 0 and is no

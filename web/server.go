@@ -68,6 +68,10 @@ type Services struct {
 	ReturnVisits redress.ReturnVisitService
 	// Notices sends the notices to customers and keeps their proof.
 	Notices redress.CustomerNoticeService
+	// Repeats finds repeat complaints and merges them (repeat.go); Archive
+	// answers an archived file as it was at closing (archive.go).
+	Repeats redress.RepeatService
+	Archive redress.ArchiveService
 	// Settings keeps the small admin records the pages print (the mediation
 	// body of the decision letter); nil prints none.
 	Settings redress.SettingsService
@@ -187,6 +191,7 @@ func (s *Server) routeTable() []route {
 		s.customerNoticeRoutes(), // notices to the customer with their proof
 		s.exportJobRoutes(),      // background exports
 		s.referralRoutes(),       // referrals to mediation, arbitration or a court
+		s.repeatRoutes(),         // repeat complaints and merges, the archived file
 	)
 }
 

@@ -104,6 +104,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		OpinionBook:   sqldb.NewOpinionBookService(db),
 		Lost:          sqldb.NewLostService(db),
 		Referrals:     sqldb.NewReferralService(db),
+		Repeats:       sqldb.NewRepeatService(db),
+		Archive:       sqldb.NewArchiveService(db),
 		Exports:       exports,
 		ExportJobs:    exports,
 		ExportDir:     filepath.Join(cfg.Data, "exports"), // background exports' files, 0700
