@@ -57,6 +57,7 @@ var archivedAdditions = []CaseWrite{
 	ActionWrite(ActionRecordRegulatorFinding), // the regulator's finding of a forwarded case
 	ActionWrite(ActionReopen),                 // leaves the archive
 	WriteCustomerNotice, WriteReferral, WriteReferralAnswer, WriteRating, WriteSurveyAnswer, WriteLinkFrom,
+	WriteCorrectiveLink, WriteKeyRotation,
 }
 
 // ArchiveAllows reports whether an archived file takes the write.
