@@ -350,3 +350,44 @@ func TestLinkShowsOnBothCases_Order3Art18(t *testing.T) {
 	}
 	_ = context.Background()
 }
+
+// TestRepeatFiguresInStatistics_Order3Art18 counts the repeat figures
+// through the statistics engine's one grouped pass, worked out by hand:
+// in November complainant X (ID) brings two cases, the second after the
+// first was closed; Y (phone only) one; Z (account only) two. So 3
+// complainants, 2 of them with two or more cases (0.6667); 1 case of the 5
+// after a closed one (0.2); 2 cases had an earlier one.
+func TestRepeatFiguresInStatistics_Order3Art18(t *testing.T) {
+	t.Parallel()
+	f := repeatFixture(t)
+	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, redress.Beijing) }
+	with := func(received time.Time, p redress.Complainant) *redress.Case {
+		return f.registerWith(t, "staff.bj", func(n *redress.NewCase) {
+			n.ReceivedAt, n.Complainant = received, p
+			if p.IDNumber != "" {
+				n.Complainant.IDType = redress.IDResident
+			}
+		})
+	}
+	x := redress.Complainant{Name: "张三", IDNumber: "110101199003071234"}
+	x1 := with(day(2, 9), x)
+	x1 = f.act(t, "mgr.bj", x1, redress.ActionRequest{Action: redress.ActionAccept})
+	x1 = f.act(t, "mgr.bj", x1, redress.ActionRequest{Action: redress.ActionDetermine, Determination: determined})
+	x1 = f.act(t, "mgr.bj", x1, redress.ActionRequest{Action: redress.ActionReply, Reply: replyAt(f.clock)})
+	x1 = f.act(t, "head.bj", x1, redress.ActionRequest{Action: redress.ActionSignOff})
+	f.act(t, "mgr.bj", x1, redress.ActionRequest{Action: redress.ActionClose}) // closed 11-21 10:00
+	f.clock = day(23, 10)
+	with(day(22, 9), x)
+	with(day(5, 9), redress.Complainant{Name: "李四", Phone: "13900000001"})
+	z := redress.Complainant{Name: "王五", Account: "6222020000000000001"}
+	with(day(6, 9), z)
+	with(day(7, 9), z)
+	st, err := NewStatsService(f.db).Stats(f.as("mgr.bj"), redress.StatsQuery{From: "2026-11-01", To: "2026-11-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := redress.RepeatStats{Complainants: 3, RepeatComplainants: 2, RepeatComplainantShare: 0.6667, AfterClosed: 1, AfterClosedShare: 0.2}
+	if st.Received != 5 || st.Repeat != 2 || st.Repeats != want {
+		t.Fatalf("received %d, repeat %d, repeats %+v; want 5, 2, %+v", st.Received, st.Repeat, st.Repeats, want)
+	}
+}

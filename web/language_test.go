@@ -150,7 +150,8 @@ func TestEveryPageInItsLanguage_Issue13Item5(t *testing.T) {
 		"mgr": {"/", "/cases/new", "/cases/new?channel=visit", "/cases/new?kind=petition", "/cases/" + no, "/cases/" + no + "/receipt",
 			"/cases/" + no + "/print/registration", "/cases/" + pno, "/cases/" + pno + "/receipt", "/admin/tokens", "/search?q=%E7%90%86%E8%B4%A2", "/search?q=%E7%90%86",
 			"/search?q=" + url.QueryEscape(strings.Repeat("理", 51)), "/reviews/new", "/corrective", "/corrective/new", "/corrective?status=nope",
-			"/registers/opinion", "/registers/opinion?month=2026-13", "/registers/opinion?org=BJ-01&month=2026-11", "/registers/opinion-book", "/registers/lost", "/registers/lost?status=nope"},
+			"/registers/opinion", "/registers/opinion?month=2026-13", "/registers/opinion?org=BJ-01&month=2026-11", "/registers/opinion-book", "/registers/lost", "/registers/lost?status=nope",
+			"/cases/" + withdrawnCase(t, f) + "/archive"}, // repeat.go: the archived file as at closing
 		"staff": {"/", "/cases/new"},
 		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings",
 			"/cases/" + no, "/", "/admin/users/mgr", "/admin/users/admin", "/admin/users/nobody", "/admin/orgs/BJ", "/admin/orgs/HQ",

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -159,4 +160,48 @@ func TestArchivedFileViewAndRefusal_Order3Art18(t *testing.T) {
 	if status, _ := getPage(t, f, mgr, "/cases/TS20991231-99999/archive"); status != http.StatusNotFound {
 		t.Errorf("an archive page of no case: %d", status)
 	}
+}
+
+// TestRepeatFiguresOnTheStatisticsPage_Order3Art18: the 统计分析 page and
+// its export show the repeat figures of the statistics engine: two cases
+// of one complainant in November make 1 complainant of 1 with two or more.
+func TestRepeatFiguresOnTheStatisticsPage_Order3Art18(t *testing.T) {
+	t.Parallel()
+	f := newAPIWithPasswords(t)
+	f.create(t)
+	f.create(t)
+	status, st := f.call(t, "mgr", "GET", "/api/v1/stats?from=2026-11-01&to=2026-11-30", "")
+	if status != http.StatusOK || fmt.Sprint(st["repeats"]) != "map[after_closed:0 after_closed_share:0 complainants:1 repeat_complainant_share:1 repeat_complainants:1]" {
+		t.Fatalf("stats: %d %v", status, st["repeats"])
+	}
+	page := pageText(t, f, pageClient(t, f, "mgr"), "/stats?period=month&value=2026-11")
+	if card := between(page, `id="stats-repeat-complainants"`, "</div>"); !strings.Contains(card, "100") || !strings.Contains(card, "1 / 1") {
+		t.Errorf("the page's repeat figure: %s", card)
+	}
+	if !strings.Contains(page, `id="stats-repeat-after-closed"`) {
+		t.Error("the page does not show the repeats after a closed case")
+	}
+	req, _ := http.NewRequest("GET", f.srv.URL+"/api/v1/stats?from=2026-11-01&to=2026-11-30&format=csv", nil)
+	req.Header.Set("Authorization", "Bearer "+f.tokens["mgr"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(raw), "期内两件及以上的投诉人数,1") || !strings.Contains(string(raw), "办结后再次投诉,0") {
+		t.Errorf("the export lacks the repeat figures: %s", raw)
+	}
+}
+
+// withdrawnCase registers a case and withdraws it: an archived file, for
+// the tests that walk every page.
+func withdrawnCase(t *testing.T, f *apiFixture) string {
+	t.Helper()
+	c := f.create(t)
+	no := c["no"].(string)
+	if status, body := f.call(t, "staff", "POST", "/api/v1/cases/"+no+"/withdraw", fmt.Sprintf(`{"version":%v,"reason":"客户撤回"}`, c["version"])); status != http.StatusOK {
+		t.Fatalf("withdraw: %d %v", status, body)
+	}
+	return no
 }
