@@ -136,42 +136,37 @@ func (s *CustomerNoticeService) SendNotice(ctx context.Context, no string, r red
 // send is SendNotice inside tx: a merge (repeat.go) tells the customer in
 // its own transaction.
 func (s *CustomerNoticeService) send(ctx context.Context, tx *Tx, no string, r redress.NoticeRequest) (*redress.CustomerNotice, error) {
-	var out *redress.CustomerNotice
-	err := func() error {
-		c, n, err := s.compose(ctx, tx, no, &r, false)
-		if err != nil {
-			return err
+	c, n, err := s.compose(ctx, tx, no, &r, false)
+	if err != nil {
+		return nil, err
+	}
+	n.Proof = r.Proof
+	switch r.Method {
+	case redress.NoticeSMS:
+		if c.phoneEnc == "" || c.Complainant.Phone == "" {
+			return nil, redress.Errorf(redress.ECONFLICT, "case %s has no phone number to send an SMS to", no)
 		}
-		n.Proof = r.Proof
-		switch r.Method {
-		case redress.NoticeSMS:
-			if c.phoneEnc == "" || c.Complainant.Phone == "" {
-				return redress.Errorf(redress.ECONFLICT, "case %s has no phone number to send an SMS to", no)
-			}
-			n.Status = redress.CustomerNoticePending
-		case redress.NoticeEmail:
-			if c.emailEnc == "" || c.Complainant.Email == "" {
-				return redress.Errorf(redress.ECONFLICT, "case %s has no e-mail address to send a notice to", no)
-			}
-			n.Status = redress.CustomerNoticePending
-		case redress.NoticeLetter:
-			n.Status = redress.CustomerNoticePrinted
-		default:
-			n.Status = redress.CustomerNoticeRecorded
-			at := n.At
-			n.SentAt = &at
+		n.Status = redress.CustomerNoticePending
+	case redress.NoticeEmail:
+		if c.emailEnc == "" || c.Complainant.Email == "" {
+			return nil, redress.Errorf(redress.ECONFLICT, "case %s has no e-mail address to send a notice to", no)
 		}
-		u := redress.UserFrom(ctx)
-		if err := tx.QueryRowContext(ctx, `INSERT INTO customer_notices (case_id, kind, method, lang, body, status, proof, by_id,
-			created_at, sent_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			c.ID, n.Kind, n.Method, n.Lang, n.Body, n.Status, n.Proof, u.ID, timeText(n.At), nullTimeText(n.SentAt),
-			timeText(n.At)).Scan(&n.ID); err != nil {
-			return fmt.Errorf("record notice: %w", err)
-		}
-		out = n
-		return s.noticeEvent(ctx, tx, u, n, "sent "+string(n.Kind)+" by "+string(n.Method))
-	}()
-	return out, err
+		n.Status = redress.CustomerNoticePending
+	case redress.NoticeLetter:
+		n.Status = redress.CustomerNoticePrinted
+	default:
+		n.Status = redress.CustomerNoticeRecorded
+		at := n.At
+		n.SentAt = &at
+	}
+	u := redress.UserFrom(ctx)
+	if err := tx.QueryRowContext(ctx, `INSERT INTO customer_notices (case_id, kind, method, lang, body, status, proof, by_id,
+		created_at, sent_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.ID, n.Kind, n.Method, n.Lang, n.Body, n.Status, n.Proof, u.ID, timeText(n.At), nullTimeText(n.SentAt),
+		timeText(n.At)).Scan(&n.ID); err != nil {
+		return nil, fmt.Errorf("record notice: %w", err)
+	}
+	return n, s.noticeEvent(ctx, tx, u, n, "sent "+string(n.Kind)+" by "+string(n.Method))
 }
 
 // noticeEvent records a notice's audit event case.notice.

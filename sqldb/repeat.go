@@ -280,19 +280,36 @@ func (s *RepeatService) pair(ctx context.Context, tx *Tx, u *redress.User, no, o
 	return c, o, nil
 }
 
-// Merge merges case no into r.Into (redress.MergeRule: Order 2020 No.3
-// Art.18), tells the complainant by a customer notice of kind merged, and
-// records case.merge on both cases.
-func (s *RepeatService) Merge(ctx context.Context, no string, r redress.MergeRequest) (*redress.Case, error) {
+// change runs one repeat write of case no for a registrar: the request's
+// own check, then write in a transaction, then the case as it now is.
+func (s *RepeatService) change(ctx context.Context, what, no string, validate func() error,
+	write func(tx *Tx, u *redress.User) error) (*redress.Case, error) {
 	u, err := s.registrar(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Validate(); err != nil {
+	if err := validate(); err != nil {
 		return nil, err
 	}
 	var out *caseRow
 	err = s.db.inTx(ctx, func(tx *Tx) error {
+		if err := write(tx, u); err != nil {
+			return err
+		}
+		out, err = s.db.loadCase(ctx, tx, u, no)
+		return err
+	})
+	if err != nil {
+		return nil, wrap(what, err)
+	}
+	return out.Case, nil
+}
+
+// Merge merges case no into r.Into (redress.MergeRule: Order 2020 No.3
+// Art.18), tells the complainant by a customer notice of kind merged, and
+// records case.merge on both cases.
+func (s *RepeatService) Merge(ctx context.Context, no string, r redress.MergeRequest) (*redress.Case, error) {
+	return s.change(ctx, "merge case", no, r.Validate, func(tx *Tx, u *redress.User) error {
 		c, survivor, err := s.pair(ctx, tx, u, no, r.Into, r.Version)
 		if err != nil {
 			return err
@@ -315,30 +332,15 @@ func (s *RepeatService) Merge(ctx context.Context, no string, r redress.MergeReq
 			return err
 		}
 		notices := &CustomerNoticeService{db: s.db}
-		if _, err := notices.send(ctx, tx, c.No, redress.NoticeRequest{Kind: redress.NoticeMerged, Method: r.Notice, Proof: r.Proof}); err != nil {
-			return err
-		}
-		out, err = s.db.loadCase(ctx, tx, u, no)
+		_, err = notices.send(ctx, tx, c.No, redress.NoticeRequest{Kind: redress.NoticeMerged, Method: r.Notice, Proof: r.Proof})
 		return err
 	})
-	if err != nil {
-		return nil, wrap("merge case", err)
-	}
-	return out.Case, nil
 }
 
 // Unmerge ends the merge of case no (redress.UnmergeRule): its own clocks
 // run again. Recorded as case.unmerge on both cases.
 func (s *RepeatService) Unmerge(ctx context.Context, no string, r redress.UnmergeRequest) (*redress.Case, error) {
-	u, err := s.registrar(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	var out *caseRow
-	err = s.db.inTx(ctx, func(tx *Tx) error {
+	return s.change(ctx, "unmerge case", no, r.Validate, func(tx *Tx, u *redress.User) error {
 		c, _, err := s.pair(ctx, tx, u, no, "", r.Version)
 		if err != nil {
 			return err
@@ -356,18 +358,10 @@ func (s *RepeatService) Unmerge(ctx context.Context, no string, r redress.Unmerg
 		if err := s.rewrite(ctx, tx, c, &before, u, now, "case.unmerge", "merge into "+survivor+" ended — "+r.Reason); err != nil {
 			return err
 		}
-		if err := s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, survivor), Actor: u.Login,
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, survivor), Actor: u.Login,
 			Action: "case.unmerge", At: now, Detail: "merge of " + c.No + " ended — " + r.Reason,
-			Changes: []redress.Change{{Field: "merged", Before: c.No}}}); err != nil {
-			return err
-		}
-		out, err = s.db.loadCase(ctx, tx, u, no)
-		return err
+			Changes: []redress.Change{{Field: "merged", Before: c.No}}})
 	})
-	if err != nil {
-		return nil, wrap("unmerge case", err)
-	}
-	return out.Case, nil
 }
 
 // rewrite persists a merge or unmerge of c: its version, the row, and the
@@ -421,15 +415,7 @@ func (db *DB) closeMerged(ctx context.Context, tx *Tx, survivor *caseRow, actor 
 // Link records case no as a repeat of r.To (redress.LinkRule), audited as
 // case.link on the case; it changes no version.
 func (s *RepeatService) Link(ctx context.Context, no string, r redress.LinkRequest) (*redress.Case, error) {
-	u, err := s.registrar(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	var out *caseRow
-	err = s.db.inTx(ctx, func(tx *Tx) error {
+	return s.change(ctx, "link case", no, r.Validate, func(tx *Tx, u *redress.User) error {
 		c, earlier, err := s.pair(ctx, tx, u, no, r.To, 0)
 		if err != nil {
 			return err
@@ -448,18 +434,10 @@ func (s *RepeatService) Link(ctx context.Context, no string, r redress.LinkReque
 			ON CONFLICT (case_id, linked_id) DO NOTHING`, c.ID, earlier.ID, u.ID, timeText(now), r.Reason); err != nil {
 			return fmt.Errorf("link case: %w", err)
 		}
-		if err := s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, c.No), Actor: u.Login,
+		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, c.No), Actor: u.Login,
 			Action: "case.link", At: now, Detail: "a repeat of " + earlier.No + optionalDash(r.Reason),
-			Changes: []redress.Change{{Field: "repeat_of", After: earlier.No}}}); err != nil {
-			return err
-		}
-		out, err = s.db.loadCase(ctx, tx, u, no)
-		return err
+			Changes: []redress.Change{{Field: "repeat_of", After: earlier.No}}})
 	})
-	if err != nil {
-		return nil, wrap("link case", err)
-	}
-	return out.Case, nil
 }
 
 func optionalDash(s string) string {
