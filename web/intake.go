@@ -130,7 +130,7 @@ func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) err
 	if len(fields) > 0 {
 		return again("invalid input", fields)
 	}
-	if f.Get("repeat_ok") != "yes" {
+	if f.Get("repeat_ok") != "yes" && s.svc.Repeats != nil {
 		// Possible repeats (redress repeat.go): the same complainant, a
 		// similar text, the same respondent, within the window, best first;
 		// the form stops for the receiver when one shares the complainant.
