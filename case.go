@@ -369,6 +369,19 @@ type Case struct {
 	MajorCause     MajorCause `json:"major_cause,omitempty"`
 	MajorComplaint bool       `json:"major_complaint"`
 	Incident       string     `json:"incident,omitempty"`
+	// Repeat complaints (repeat.go): the surviving case this one is merged
+	// into and when, and the survivor's decision due date its clocks follow
+	// meanwhile; the cases merged into this one; the earlier cases it was
+	// linked to as a repeat and the later ones linked to it.
+	MergedInto string     `json:"merged_into,omitempty"`
+	MergedAt   *time.Time `json:"merged_at,omitempty"`
+	MergedDue  string     `json:"merged_due,omitempty"`
+	Merged     []string   `json:"merged,omitempty"`
+	RepeatOf   []string   `json:"repeat_of,omitempty"`
+	RepeatedBy []string   `json:"repeated_by,omitempty"`
+	// ArchivedAt is when the case's file was archived (归档: closed,
+	// withdrawn or rejected); nil while it is open (archive.go).
+	ArchivedAt *time.Time `json:"archived_at,omitempty"`
 }
 
 // Contact is the first contact with the customer: who recorded it and

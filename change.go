@@ -47,7 +47,13 @@ func caseFields(c *Case) map[string]string {
 		f["root_cause_code"], f["accountability_measure"], f["accountable_staff"] =
 			d.RootCauseCode, string(d.AccountabilityMeasure), d.AccountableStaff
 	}
-	regulatorFields(c, f) // regulator.go
+	regulatorFields(c, f)   // regulator.go
+	if c.MergedInto != "" { // repeat.go
+		f["merged_into"] = c.MergedInto
+	}
+	if c.ArchivedAt != nil { // archive.go
+		f["archived_at"] = timeOrEmpty(c.ArchivedAt)
+	}
 	if r := c.Reply; r != nil {
 		remedies := make([]string, len(r.Remedies))
 		for i, x := range r.Remedies {

@@ -29,11 +29,12 @@ const (
 	NoticeResume       CustomerNoticeKind = "resume"        // 恢复告知
 	NoticeDecision     CustomerNoticeKind = "decision"      // 处理决定（救济途径）
 	NoticeReviewResult CustomerNoticeKind = "review_result" // 核查/复查/复核结果
+	NoticeMerged       CustomerNoticeKind = "merged"        // 合并处理告知 (Order 2020 No.3 Art.18, repeat.go)
 )
 
 // CustomerNoticeKinds lists every kind.
 var CustomerNoticeKinds = []CustomerNoticeKind{NoticeAcceptance, NoticeContact, NoticeExtension, NoticePause, NoticeResume,
-	NoticeDecision, NoticeReviewResult}
+	NoticeDecision, NoticeReviewResult, NoticeMerged}
 
 // NoticeLangs are the languages of the templates.
 var NoticeLangs = []string{"zh-CN", "en"}
@@ -100,6 +101,7 @@ func DefaultNoticeTemplates() []NoticeTemplate {
 		NoticeResume:       "【{bank}】您的投诉（编号 {no}）已恢复处理，处理期限至 {date}。客户投诉电话 {hotline}。",
 		NoticeDecision:     "【{bank}】您的投诉（编号 {no}）已于 {date} 作出处理决定。如不满意，您可{remedies}。客户投诉电话 {hotline}，地址 {address}。",
 		NoticeReviewResult: "【{bank}】您就投诉（编号 {no}）申请的复核已于 {date} 作出结果，详见书面告知。客户投诉电话 {hotline}。",
+		NoticeMerged:       "【{bank}】您的投诉（编号 {no}）与您此前就同一事项的投诉合并处理，处理期限至 {date}。客户投诉电话 {hotline}。",
 	}
 	en := map[CustomerNoticeKind]string{
 		NoticeAcceptance:   "{bank}: your complaint {no} has been accepted; we will answer by {date}. Complaint hotline {hotline}.",
@@ -109,6 +111,7 @@ func DefaultNoticeTemplates() []NoticeTemplate {
 		NoticeResume:       "{bank}: handling of your complaint {no} has resumed; we will answer by {date}. Complaint hotline {hotline}.",
 		NoticeDecision:     "{bank}: a decision on your complaint {no} was made on {date}. If you are not satisfied you may {remedies}. Complaint hotline {hotline}, {address}.",
 		NoticeReviewResult: "{bank}: the review you asked for on complaint {no} was decided on {date}; see the written notice. Complaint hotline {hotline}.",
+		NoticeMerged:       "{bank}: your complaint {no} is handled together with your earlier complaint on the same matter; we will answer by {date}. Complaint hotline {hotline}.",
 	}
 	var out []NoticeTemplate
 	for _, k := range CustomerNoticeKinds {
@@ -173,6 +176,9 @@ func NoticeFactsOf(c *Case, kind CustomerNoticeKind) (NoticeFacts, bool) {
 		}
 		f.Date = DateOf(*r.DecidedAt).String()
 		return f, true
+	case NoticeMerged: // repeat.go: the survivor's due date, which the merged case's clocks follow
+		f.Date = c.MergedDue
+		return f, c.MergedInto != "" && c.MergedDue != ""
 	}
 	return f, false
 }

@@ -211,7 +211,7 @@ func (c *Case) ClockRunning(clock DueClock) bool {
 		r := c.OpenReview()
 		return r != nil && r.Due != ""
 	}
-	if !c.Status.Open() {
+	if !c.Status.Open() || c.MergedInto != "" { // a merged case's clocks follow its survivor's (repeat.go)
 		return false
 	}
 	switch clock {

@@ -68,6 +68,12 @@ func CaseRules(a Action, c *Case, u *User) error {
 	if c.ConflictedBy(u.Login) && a != ActionNote {
 		return Errorf(EFORBIDDEN, "you declared a conflict of interest on case %s and may not act on it", c.No)
 	}
+	if err := ArchiveRule(c, ActionWrite(a)); err != nil { // archive.go
+		return err
+	}
+	if err := mergeCaseRule(a, c); err != nil { // repeat.go
+		return err
+	}
 	switch a {
 	case ActionSignOff:
 		if c.IsHandler(u) {

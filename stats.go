@@ -87,6 +87,9 @@ type Stats struct {
 	// whose complainant (the same ID or phone number) had an earlier case.
 	Escalated int `json:"escalated"`
 	Repeat    int `json:"repeat"`
+	// Repeats are the repeat complaints' figures (repeat.go): complainants
+	// with two or more cases in the period, and cases after a closed one.
+	Repeats RepeatStats `json:"repeats"`
 	// OnTime is, per clock (reply, decision), how many cases' clocks have
 	// ended (answered, or run out while open) and how many of those were
 	// answered by their last day.
@@ -137,6 +140,23 @@ type PeriodTotals struct {
 	Repeat      int    `json:"repeat"`
 	OpenOverdue int    `json:"open_overdue"`
 	Regulator   int    `json:"regulator_forwarded"`
+	// Repeats are the period's repeat figures.
+	Repeats RepeatStats `json:"repeats"`
+}
+
+// RepeatStats are the repeat figures of a period (repeat.go). A
+// complainant is identified by their ID number, else their phone, else
+// their account (the blind indexes); a case with none of them is its own
+// complainant. Complainants counts those who brought a case in the period,
+// RepeatComplainants those of them with two or more, and their share;
+// AfterClosed the cases received whose complainant had a case closed
+// before, and their share of the cases received.
+type RepeatStats struct {
+	Complainants           int     `json:"complainants"`
+	RepeatComplainants     int     `json:"repeat_complainants"`
+	RepeatComplainantShare float64 `json:"repeat_complainant_share"`
+	AfterClosed            int     `json:"after_closed"`
+	AfterClosedShare       float64 `json:"after_closed_share"`
 }
 
 // UnitStats are the main figures of one child unit in the period.

@@ -225,3 +225,13 @@ func LastMonth(today Date) string {
 	d := NewDate(today.Year(), today.Month(), 1).AddDays(-1)
 	return fmt.Sprintf("%04d-%02d", d.Year(), int(d.Month()))
 }
+
+// NewRepeatStats makes the repeat figures from the weighted counts of
+// complainants (each case 1/k of its complainant of k cases in the period,
+// summed, so the sums are whole up to rounding), the cases after a closed
+// one, and the cases received.
+func NewRepeatStats(complainants, repeatComplainants float64, afterClosed, received int) RepeatStats {
+	c, r := int(math.Round(complainants)), int(math.Round(repeatComplainants))
+	return RepeatStats{Complainants: c, RepeatComplainants: r, RepeatComplainantShare: Share(r, c),
+		AfterClosed: afterClosed, AfterClosedShare: Share(afterClosed, received)}
+}

@@ -173,6 +173,7 @@ func (db *DB) persistAction(ctx context.Context, tx *Tx, c *caseRow, before *red
 			return fmt.Errorf("declare conflict: %w", err)
 		}
 	}
+	archived := redress.FollowArchive(c.Case, before.Status, in.Now) // archive.go
 	if req.Action != redress.ActionNote {
 		c.Version++
 		c.UpdatedAt = in.Now
@@ -207,9 +208,20 @@ func (db *DB) persistAction(ctx context.Context, tx *Tx, c *caseRow, before *red
 			return err
 		}
 	}
-	return db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, c.No), Actor: u.Login,
+	if err := db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, c.No), Actor: u.Login,
 		Action: redress.CaseEventAction(req.Action),
-		At:     in.Now, Changes: redress.DiffCase(before, c.Case), Detail: portalDetail(ctx, fx.Detail)})
+		At:     in.Now, Changes: redress.DiffCase(before, c.Case), Detail: portalDetail(ctx, fx.Detail)}); err != nil {
+		return err
+	}
+	if !archived {
+		return nil
+	}
+	if c.Status == redress.StatusClosed { // repeat.go: the cases merged into it close with it
+		if err := db.closeMerged(ctx, tx, c, u, in.Now); err != nil {
+			return err
+		}
+	}
+	return db.saveArchive(ctx, tx, c.No, in.Now)
 }
 
 // syncIDs follows the logins the domain set on the case with the ids the

@@ -25,7 +25,7 @@ func statusIn(column string, statuses []redress.Status) (string, []any) {
 // ended before today" (the argument), as redress.Case.MarkOverdue has it.
 func overdueSQL(today string) (string, []any) {
 	open, args := statusIn("c.status", redress.OpenStatuses)
-	return open + " AND c.paused_since IS NULL AND c.decision_due < ?", append(args, today)
+	return open + " AND c.paused_since IS NULL AND c.merged_into_id IS NULL AND c.decision_due < ?", append(args, today)
 }
 
 // caseFilterSQL returns the WHERE conditions (each starting with AND) and

@@ -28,6 +28,7 @@ type caseRow struct {
 	amountFen, redressFen                sql.NullInt64
 	replyJSON, contactJSON               string
 	returnVisitJSON                      string // the return visit (redress.ReturnVisit), "" when none
+	mergedIntoID                         int64  // the surviving case's id (repeat.go), 0 when not merged
 }
 
 // caseColumn is one column of the cases table as written: its name, its
@@ -129,6 +130,9 @@ var caseColumns = []caseColumn{
 	{"return_visit_status", func(c *caseRow) any { return c.returnVisitOrZero().Status }, true},
 	{"return_visit_due", func(c *caseRow) any { return c.returnVisitOrZero().Due }, true},
 	{"return_visit_satisfaction", func(c *caseRow) any { return c.returnVisitOrZero().Satisfaction }, true},
+	{"merged_into_id", func(c *caseRow) any { return nullID(c.mergedIntoID) }, true},
+	{"merged_at", func(c *caseRow) any { return nullTimeText(c.MergedAt) }, true},
+	{"archived_at", func(c *caseRow) any { return nullTimeText(c.ArchivedAt) }, true},
 	{"updated_at", func(c *caseRow) any { return timeText(c.UpdatedAt) }, true},
 	{"anonymised_at", func(c *caseRow) any { return nullTimeText(c.AnonymisedAt) }, true},
 }
@@ -322,7 +326,8 @@ const caseSelect = `SELECT c.id, c.no, c.kind, c.channel, c.received_at,
 	c.created_at, c.updated_at,
 	c.regulator_source, c.regulator_forwarded_on, c.regulator_finding, c.regulator_finding_on, c.regulator_finding_ref,
 	c.c_address_enc, c.c_address_masked, c.c_email_enc, c.c_email_masked,
-	c.key_customer, c.return_visit_json, c.c_notice_by, c.major_cause, c.anonymised_at
+	c.key_customer, c.return_visit_json, c.c_notice_by, c.major_cause, c.anonymised_at,
+	COALESCE(c.merged_into_id, 0), COALESCE(mi.no, ''), COALESCE(mi.decision_due, ''), c.merged_at, c.archived_at
 FROM cases c
 JOIN org_units o ON o.id = c.org_id
 JOIN org_units oo ON oo.id = c.origin_org_id
@@ -331,12 +336,13 @@ LEFT JOIN users h ON h.id = c.handler_id
 LEFT JOIN org_units ro ON ro.id = c.respondent_org_id
 LEFT JOIN users rs ON rs.id = c.respondent_staff_id
 LEFT JOIN users so ON so.id = c.signed_off_by_id
-LEFT JOIN users acc ON acc.id = c.accountable_staff_id`
+LEFT JOIN users acc ON acc.id = c.accountable_staff_id
+LEFT JOIN cases mi ON mi.id = c.merged_into_id`
 
 func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 	c := &caseRow{Case: &redress.Case{}}
 	var received, created, updated string
-	var repliedAt, signedOffAt, closedAt, satisfiedAt, anonymisedAt sql.NullString
+	var repliedAt, signedOffAt, closedAt, satisfiedAt, anonymisedAt, mergedAt, archivedAt sql.NullString
 	var d redress.Determination
 	var visitors sql.NullInt64
 	var visit redress.Visit
@@ -360,8 +366,15 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		&created, &updated,
 		&c.RegulatorSource, &c.RegulatorForwardedOn, &c.RegulatorFinding, &c.RegulatorFindingOn, &c.RegulatorFindingRef,
 		&c.addressEnc, &c.Complainant.Address, &c.emailEnc, &c.Complainant.Email,
-		&c.KeyCustomer, &c.returnVisitJSON, &c.Complainant.NoticeBy, &c.MajorCause, &anonymisedAt)
+		&c.KeyCustomer, &c.returnVisitJSON, &c.Complainant.NoticeBy, &c.MajorCause, &anonymisedAt,
+		&c.mergedIntoID, &c.MergedInto, &c.MergedDue, &mergedAt, &archivedAt)
 	if err != nil {
+		return nil, err
+	}
+	if c.MergedAt, err = parseNullTime(mergedAt); err != nil {
+		return nil, err
+	}
+	if c.ArchivedAt, err = parseNullTime(archivedAt); err != nil {
 		return nil, err
 	}
 	if c.ReceivedAt, err = parseTime(received); err != nil {
@@ -550,6 +563,9 @@ func (db *DB) loadCaseDetails(ctx context.Context, q querier, c *caseRow) error 
 		return err
 	}
 	if err := db.loadReviews(ctx, q, c); err != nil { // review.go
+		return err
+	}
+	if err := db.loadRepeatLinks(ctx, q, c); err != nil { // repeat.go
 		return err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT e.kind, u.login, e.at, e.text

@@ -87,6 +87,9 @@ func (s *CustomerNoticeService) compose(ctx context.Context, q querier, no strin
 	if !redress.MayRegister(u.Role) {
 		return nil, nil, redress.Errorf(redress.EFORBIDDEN, "role %s may not send notices to customers", u.Role)
 	}
+	if err := redress.ArchiveRule(c.Case, redress.WriteCustomerNotice); err != nil { // archive.go
+		return nil, nil, err
+	}
 	facts, ok := redress.NoticeFactsOf(c.Case, r.Kind)
 	if !ok {
 		return nil, nil, redress.Errorf(redress.ECONFLICT, "case %s has no %s to tell the customer of yet", no, r.Kind)
@@ -123,40 +126,47 @@ func (s *CustomerNoticeService) PreviewNotice(ctx context.Context, no string, r 
 func (s *CustomerNoticeService) SendNotice(ctx context.Context, no string, r redress.NoticeRequest) (*redress.CustomerNotice, error) {
 	var out *redress.CustomerNotice
 	err := s.db.inTx(ctx, func(tx *Tx) error {
-		c, n, err := s.compose(ctx, tx, no, &r, false)
-		if err != nil {
-			return err
-		}
-		n.Proof = r.Proof
-		switch r.Method {
-		case redress.NoticeSMS:
-			if c.phoneEnc == "" || c.Complainant.Phone == "" {
-				return redress.Errorf(redress.ECONFLICT, "case %s has no phone number to send an SMS to", no)
-			}
-			n.Status = redress.CustomerNoticePending
-		case redress.NoticeEmail:
-			if c.emailEnc == "" || c.Complainant.Email == "" {
-				return redress.Errorf(redress.ECONFLICT, "case %s has no e-mail address to send a notice to", no)
-			}
-			n.Status = redress.CustomerNoticePending
-		case redress.NoticeLetter:
-			n.Status = redress.CustomerNoticePrinted
-		default:
-			n.Status = redress.CustomerNoticeRecorded
-			at := n.At
-			n.SentAt = &at
-		}
-		u := redress.UserFrom(ctx)
-		if err := tx.QueryRowContext(ctx, `INSERT INTO customer_notices (case_id, kind, method, lang, body, status, proof, by_id,
-			created_at, sent_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			c.ID, n.Kind, n.Method, n.Lang, n.Body, n.Status, n.Proof, u.ID, timeText(n.At), nullTimeText(n.SentAt),
-			timeText(n.At)).Scan(&n.ID); err != nil {
-			return fmt.Errorf("record notice: %w", err)
-		}
-		out = n
-		return s.noticeEvent(ctx, tx, u, n, "sent "+string(n.Kind)+" by "+string(n.Method))
+		var err error
+		out, err = s.send(ctx, tx, no, r)
+		return err
 	})
 	return out, wrap("send notice", err)
+}
+
+// send is SendNotice inside tx: a merge (repeat.go) tells the customer in
+// its own transaction.
+func (s *CustomerNoticeService) send(ctx context.Context, tx *Tx, no string, r redress.NoticeRequest) (*redress.CustomerNotice, error) {
+	c, n, err := s.compose(ctx, tx, no, &r, false)
+	if err != nil {
+		return nil, err
+	}
+	n.Proof = r.Proof
+	switch r.Method {
+	case redress.NoticeSMS:
+		if c.phoneEnc == "" || c.Complainant.Phone == "" {
+			return nil, redress.Errorf(redress.ECONFLICT, "case %s has no phone number to send an SMS to", no)
+		}
+		n.Status = redress.CustomerNoticePending
+	case redress.NoticeEmail:
+		if c.emailEnc == "" || c.Complainant.Email == "" {
+			return nil, redress.Errorf(redress.ECONFLICT, "case %s has no e-mail address to send a notice to", no)
+		}
+		n.Status = redress.CustomerNoticePending
+	case redress.NoticeLetter:
+		n.Status = redress.CustomerNoticePrinted
+	default:
+		n.Status = redress.CustomerNoticeRecorded
+		at := n.At
+		n.SentAt = &at
+	}
+	u := redress.UserFrom(ctx)
+	if err := tx.QueryRowContext(ctx, `INSERT INTO customer_notices (case_id, kind, method, lang, body, status, proof, by_id,
+		created_at, sent_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.ID, n.Kind, n.Method, n.Lang, n.Body, n.Status, n.Proof, u.ID, timeText(n.At), nullTimeText(n.SentAt),
+		timeText(n.At)).Scan(&n.ID); err != nil {
+		return nil, fmt.Errorf("record notice: %w", err)
+	}
+	return n, s.noticeEvent(ctx, tx, u, n, "sent "+string(n.Kind)+" by "+string(n.Method))
 }
 
 // noticeEvent records a notice's audit event case.notice.

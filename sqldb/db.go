@@ -5,6 +5,7 @@ package sqldb
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"embed"
 	"errors"
@@ -30,6 +31,10 @@ var migrations embed.FS
 // several servers, may share one database: everything they coordinate on
 // lives in it.
 type DB struct {
+	// pseudonymKey keys the pseudonyms of anonymised cases' blind indexes
+	// (retention.go pseudonym): random, in memory only, never stored.
+	pseudonymKey [32]byte
+
 	write   *sql.DB
 	read    *sql.DB
 	dialect dialect
@@ -76,6 +81,9 @@ func Open(ctx context.Context, dsn string, keys *redress.Keyring, log *slog.Logg
 		return nil, err
 	}
 	db := &DB{write: write, read: read, dialect: d, log: log, Now: time.Now}
+	if _, err := rand.Read(db.pseudonymKey[:]); err != nil {
+		return nil, fmt.Errorf("sqldb: open: %w", err)
+	}
 	db.batch = newCommitter(db)
 	db.hashes = newHashGate(DefaultHashMemory)
 	db.keys.Store(keys)

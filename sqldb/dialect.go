@@ -228,6 +228,18 @@ func (d dialect) searchMatch(terms []string) (from, where, order string, arg any
 	return `case_fts JOIN cases c ON c.id = case_fts.rowid`, `case_fts MATCH ?`, `case_fts.rowid DESC`, `"` + phrase + `"`
 }
 
+// searchAny is searchMatch for the documents holding any of the terms
+// (repeat candidates by a similar text). The terms are SearchTerms (Han
+// bigrams, words of letters and digits), so neither quoting can break.
+func (d dialect) searchAny(terms []string) (from, where, order string, arg any) {
+	if d.name == "postgres" {
+		return `case_search s JOIN cases c ON c.id = s.case_id`, `s.body @@ to_tsquery('simple', ?)`, `s.case_id DESC`,
+			"'" + strings.Join(terms, "' | '") + "'"
+	}
+	return `case_fts JOIN cases c ON c.id = case_fts.rowid`, `case_fts MATCH ?`, `case_fts.rowid DESC`,
+		`"` + strings.Join(terms, `" OR "`) + `"`
+}
+
 // beijingDate is the SQL for the Beijing date (YYYY-MM-DD) of a stored time
 // (fixed-width UTC text); Beijing keeps UTC+8 all year.
 func (d dialect) beijingDate(col string) string {

@@ -67,8 +67,8 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, no string, n redress.
 		if err != nil {
 			return err
 		}
-		if c.Status.Archived() {
-			return redress.Errorf(redress.ECONFLICT, "case %s is %s: its file is archived; reopen it to add evidence", no, c.Status)
+		if err := redress.ArchiveRule(c.Case, redress.WriteEvidence); err != nil { // archive.go: reopen it to add evidence
+			return err
 		}
 		// A content deleted at retention (purged_at) is stored again.
 		_, err = tx.ExecContext(ctx, `INSERT INTO evidence_blobs (sha256, size, content) VALUES (?, ?, ?)
@@ -128,14 +128,19 @@ func (s *EvidenceService) ListEvidence(ctx context.Context, no string) ([]*redre
 	if err != nil {
 		return nil, wrap("list evidence", err)
 	}
-	rows, err := s.db.reads().QueryContext(ctx, evidenceSelect+` WHERE e.case_id = ? ORDER BY e.id`, c.ID)
+	return s.db.evidenceOf(ctx, s.db.reads(), c)
+}
+
+// evidenceOf lists a case's files, oldest first.
+func (db *DB) evidenceOf(ctx context.Context, q querier, c *caseRow) ([]*redress.Evidence, error) {
+	rows, err := q.QueryContext(ctx, evidenceSelect+` WHERE e.case_id = ? ORDER BY e.id`, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("list evidence: %w", err)
 	}
 	defer rows.Close()
 	out := []*redress.Evidence{}
 	for rows.Next() {
-		e, err := scanEvidence(rows, no)
+		e, err := scanEvidence(rows, c.No)
 		if err != nil {
 			return nil, fmt.Errorf("list evidence: %w", err)
 		}

@@ -85,6 +85,16 @@ var guardStates = []caseState{
 		guardReview(t, f, c, "staff2.bj")
 	}},
 	// --- end review ---
+	// repeat.go: a merged case is handled on its survivor; a survivor is not withdrawn or rejected.
+	{name: "merged into another case", set: func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+		survivor := f.register(t, "staff.bj")
+		f.exec(t, `UPDATE cases SET merged_into_id = (SELECT id FROM cases WHERE no = ?), merged_at = ? WHERE id = ?`,
+			survivor.No, timeText(f.clock), c.ID)
+	}},
+	{name: "a survivor with a case merged into it", set: func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
+		merged := f.register(t, "staff.bj")
+		f.exec(t, `UPDATE cases SET merged_into_id = ?, merged_at = ? WHERE no = ?`, c.ID, timeText(f.clock), merged.No)
+	}},
 	// return_visit.go: a closed case's return visit waits.
 	{name: "return visit waiting", set: func(t *testing.T, f *fixture, c *redress.Case, _ *redress.User) {
 		f.exec(t, `UPDATE cases SET return_visit_json = ?, return_visit_status = 'open', return_visit_due = '2026-11-24' WHERE id = ?`,

@@ -67,6 +67,9 @@ func (s *PortalService) Rate(ctx context.Context, r redress.PortalRating) error 
 		if !redress.PortalOffers(c.Case, "", rated != nil, redress.DateOf(now.In(redress.Beijing))).Rate {
 			return redress.Errorf(redress.ECONFLICT, "case %s cannot be rated now: it is rated once, after the decision notice", c.No)
 		}
+		if err := redress.ArchiveRule(c.Case, redress.WriteRating); err != nil { // archive.go
+			return err
+		}
 		if err := s.db.saveRating(ctx, tx, c.ID, "portal", r); err != nil {
 			return err
 		}

@@ -85,6 +85,9 @@ func (s *ReferralService) Refer(ctx context.Context, no string, n redress.NewRef
 		if !redress.MayRefer(u, c.Case) {
 			return redress.Errorf(redress.EFORBIDDEN, "%s does not refer case %s: its handler or a manager does", u.Login, no)
 		}
+		if err := redress.ArchiveRule(c.Case, redress.WriteReferral); err != nil { // archive.go
+			return err
+		}
 		if err := n.Validate(s.db.today()); err != nil {
 			return err
 		}
@@ -121,6 +124,9 @@ func (s *ReferralService) AnswerReferral(ctx context.Context, no string, id int6
 		}
 		if !redress.MayRefer(u, c.Case) {
 			return redress.Errorf(redress.EFORBIDDEN, "%s does not answer the referrals of case %s", u.Login, no)
+		}
+		if err := redress.ArchiveRule(c.Case, redress.WriteReferralAnswer); err != nil { // archive.go
+			return err
 		}
 		r, err := scanReferral(tx.QueryRowContext(ctx, referralSelect+` WHERE id = ? AND case_id = ?`+s.db.dialect.forUpdate, id, c.ID))
 		if errors.Is(err, sql.ErrNoRows) {

@@ -2,7 +2,10 @@ package sqldb
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -284,9 +287,15 @@ func (db *DB) anonymiseCase(ctx context.Context, tx *Tx, no, actor, why string, 
 	if err != nil {
 		return 0, fmt.Errorf("keep the repeat count of %s: %w", no, err)
 	}
+	var idx [3]string
+	if err := tx.QueryRowContext(ctx, `SELECT c_id_number_idx, c_phone_idx, c_account_idx FROM cases WHERE id = ?`, c.ID).
+		Scan(&idx[0], &idx[1], &idx[2]); err != nil {
+		return 0, fmt.Errorf("anonymise %s: %w", no, err)
+	}
 	oldVersion := c.Version
 	redress.AnonymiseCase(c.Case, now)
-	c.seal(db.keyring()) // the numbers are empty: nothing sealed, no index left
+	c.seal(db.keyring()) // the numbers are empty: nothing sealed
+	c.idIndex, c.phoneIndex, c.accountIndex = db.pseudonym(idx[0]), db.pseudonym(idx[1]), db.pseudonym(idx[2])
 	c.Version++
 	if err := c.encodeState(); err != nil {
 		return 0, err
@@ -542,4 +551,21 @@ func redactSessionEvent(db *DB, ctx context.Context, tx *Tx, seq int64, actor st
 	err = db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectRetention, ""), Actor: actor,
 		Action: "retention.redact_event", At: now, Changes: witnesses, Detail: "audit_event"})
 	return len(witnesses), 0, err
+}
+
+// pseudonym stands for a blind index on an anonymised case: the statistics
+// of people (complainants with two or more cases, cases after a closed one;
+// sqldb/stats.go) group cases by the blind indexes, so each index becomes a
+// keyed hash under a secret this process holds in memory only and never
+// stores. The cases of one person anonymised by one run keep counting as one
+// person, and nothing links a pseudonym back to a number once the run ends:
+// the keyring's blind index of a guessed number no longer finds it. ""
+// stays "" (no number, no index).
+func (db *DB) pseudonym(index string) string {
+	if index == "" {
+		return ""
+	}
+	mac := hmac.New(sha256.New, db.pseudonymKey[:])
+	mac.Write([]byte(index))
+	return "anon:" + hex.EncodeToString(mac.Sum(nil)[:16])
 }

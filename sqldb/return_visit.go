@@ -225,6 +225,9 @@ func (s *ReturnVisitService) AnswerSurvey(ctx context.Context, token string, a r
 		if err != nil {
 			return err
 		}
+		if err := redress.ArchiveRule(c.Case, redress.WriteSurveyAnswer); err != nil { // archive.go
+			return err
+		}
 		before := *c.Case
 		before.ReturnVisit = clone(c.ReturnVisit)
 		if c.ReturnVisit == nil {

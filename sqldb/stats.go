@@ -80,8 +80,13 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 
 // statsColumns are what a period's cases are grouped by: every attribute a
 // figure counts. The day counts are -1 when they do not apply; the on-time
-// flags are 1 (kept), 0 (missed) or -1 (the clock has not ended).
-func (db *DB) statsColumns(today string) (string, []any) {
+// flags are 1 (kept), 0 (missed) or -1 (the clock has not ended). The
+// repeat columns (redress repeat.go) identify a complainant by the blind
+// index of the ID number, else of the phone, else of the account: whether
+// they had an earlier case, whether one of those was closed before this
+// one came in, and how many cases they brought in the period [start, end)
+// (bank-wide; 1 for a case with none of the three).
+func (db *DB) statsColumns(today string, start, end time.Time) (string, []any) {
 	overdue, overdueArgs := overdueSQL(today)
 	open, openArgs := statusIn("c.status", redress.OpenStatuses)
 	d := db.dialect
@@ -91,10 +96,7 @@ func (db *DB) statsColumns(today string) (string, []any) {
 		CASE WHEN ` + overdue + ` THEN 1 ELSE 0 END,
 		CASE WHEN c.regulator_ref <> '' THEN 1 ELSE 0 END, c.regulator_source, c.regulator_finding,
 		CASE WHEN c.level >= 3 THEN 1 ELSE 0 END,
-		CASE WHEN c.repeat_kept = 1 OR (c.c_id_number_idx <> '' AND EXISTS (SELECT 1 FROM cases p
-				WHERE p.c_id_number_idx = c.c_id_number_idx AND p.received_at < c.received_at))
-			OR (c.c_phone_idx <> '' AND EXISTS (SELECT 1 FROM cases p
-				WHERE p.c_phone_idx = c.c_phone_idx AND p.received_at < c.received_at)) THEN 1 ELSE 0 END,
+		CASE WHEN c.repeat_kept = 1 OR ` + earlierCase("p.received_at < c.received_at") + ` THEN 1 ELSE 0 END,
 		CASE WHEN c.reply_due = '' THEN -1
 			WHEN c.reply_satisfied_at IS NOT NULL THEN CASE WHEN ` + d.beijingDate("c.reply_satisfied_at") + ` <= c.reply_due THEN 1 ELSE 0 END
 			WHEN ` + open + ` AND c.reply_due < ? THEN 0 ELSE -1 END,
@@ -102,16 +104,39 @@ func (db *DB) statsColumns(today string) (string, []any) {
 			WHEN c.replied_at IS NOT NULL THEN CASE WHEN ` + d.beijingDate("c.replied_at") + ` <= c.decision_due THEN 1 ELSE 0 END
 			WHEN ` + overdue + ` THEN 0 ELSE -1 END,
 		CASE WHEN c.replied_at IS NULL THEN -1 ELSE ` + d.daysBetween("c.received_at", "c.replied_at") + ` END,
-		c.org_id, c.return_visit_status, c.return_visit_satisfaction`
+		c.org_id, c.return_visit_status, c.return_visit_satisfaction,
+		CASE WHEN ` + earlierCase("p.closed_at IS NOT NULL AND p.closed_at < c.received_at") + ` THEN 1 ELSE 0 END,
+		CASE WHEN c.c_id_number_idx <> '' THEN (SELECT COUNT(*) FROM cases p WHERE p.c_id_number_idx = c.c_id_number_idx
+				AND p.received_at >= ? AND p.received_at < ?)
+			WHEN c.c_phone_idx <> '' THEN (SELECT COUNT(*) FROM cases p WHERE p.c_id_number_idx = '' AND p.c_phone_idx = c.c_phone_idx
+				AND p.received_at >= ? AND p.received_at < ?)
+			WHEN c.c_account_idx <> '' THEN (SELECT COUNT(*) FROM cases p WHERE p.c_id_number_idx = '' AND p.c_phone_idx = ''
+				AND p.c_account_idx = c.c_account_idx AND p.received_at >= ? AND p.received_at < ?)
+			ELSE 1 END`
 	args := append(append(append(append([]any{}, overdueArgs...), openArgs...), today), overdueArgs...)
+	for range 3 {
+		args = append(args, timeText(start), timeText(end))
+	}
 	return cols, args
+}
+
+// earlierCase is the SQL condition that the case c's complainant (the same
+// ID number, phone or account: the blind indexes) has another case p
+// meeting cond.
+func earlierCase(cond string) string {
+	var ors []string
+	for _, col := range []string{"c_id_number_idx", "c_phone_idx", "c_account_idx"} {
+		ors = append(ors, `(c.`+col+` <> '' AND EXISTS (SELECT 1 FROM cases p WHERE p.`+col+` = c.`+col+` AND p.id <> c.id AND `+cond+`))`)
+	}
+	return "(" + strings.Join(ors, " OR ") + ")"
 }
 
 // targets are where the statsColumns of a row are scanned to, in order.
 func (g *statsGroup) targets() []any {
 	return []any{&g.status, &g.kind, &g.channel, &g.codeA, &g.codeB, &g.codeC, &g.rootCause, &g.outcome, &g.satisfaction,
 		&g.closedDays, &g.overdue, &g.regulator, &g.source, &g.finding, &g.escalated, &g.repeat,
-		&g.replyOnTime, &g.decisionOnTime, &g.decisionDays, &g.orgID, &g.visitStatus, &g.visitSatisfaction}
+		&g.replyOnTime, &g.decisionOnTime, &g.decisionDays, &g.orgID, &g.visitStatus, &g.visitSatisfaction,
+		&g.afterClosed, &g.complainantCases}
 }
 
 // tallyPeriod sums the cases received from–to in scope (and in q's unit's
@@ -146,7 +171,7 @@ func (s *StatsService) tallyPeriod(ctx context.Context, u *redress.User, q redre
 // each case. It is a row per case, not a GROUP BY: the day counts among the
 // columns make nearly every case a group of its own (13,742 groups of 13,752
 // cases in a quarter of the bench's bank), so grouping only added a sort of
-// every row on 22 columns, half the pass's time; tally sums the rows in Go.
+// every row on all its columns, half the pass's time; tally sums the rows in Go.
 func (db *DB) groupPeriod(ctx context.Context, u *redress.User, q redress.StatsQuery, from, to redress.Date,
 	moreCols string, moreArgs []any) (*sql.Rows, error) {
 	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: q.Org, Kind: q.Kind}
@@ -154,7 +179,8 @@ func (db *DB) groupPeriod(ctx context.Context, u *redress.User, q redress.StatsQ
 	if err != nil {
 		return nil, err
 	}
-	cols, colArgs := db.statsColumns(redress.Today(db.now()))
+	start, end, _ := redress.DayRange(from.String(), to.String()) // valid dates
+	cols, colArgs := db.statsColumns(redress.Today(db.now()), start, end)
 	rows, err := db.reads().QueryContext(ctx, `SELECT `+cols+moreCols+`, 1, COALESCE(c.redress_fen, 0)
 		FROM cases c WHERE 1 = 1`+where, append(append(colArgs, moreArgs...), args...)...)
 	if err != nil {

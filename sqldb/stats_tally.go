@@ -21,8 +21,12 @@ type statsGroup struct {
 	orgID                       int64
 	visitStatus                 redress.ReturnVisitStatus // "" when the case has no return visit
 	visitSatisfaction           redress.Satisfaction
-	n                           int
-	fen                         int64
+	// afterClosed is 1 when the complainant had a case closed before this
+	// one came in; complainantCases is how many cases they brought in the
+	// period (redress repeat.go).
+	afterClosed, complainantCases int
+	n                             int
+	fen                           int64
 }
 
 // tally is what groups of cases add up to: every figure of redress.Stats
@@ -31,16 +35,22 @@ type tally struct {
 	received, closed, closedIn15, closedIn30, closedIn60 int
 	openOverdue, upheld, partlyUpheld, regulator         int
 	escalated, repeat                                    int
-	redressFen                                           int64
-	byStatus                                             map[redress.Status]int
-	byKind                                               map[redress.Kind]int
-	byChannel                                            map[redress.Channel]int
-	bySatisfaction                                       map[string]int
-	visits                                               redress.ReturnVisitStats
-	bySource                                             map[redress.RegulatorSource]int
-	regulatorValid, regulatorInvalid, regulatorNone      int
-	onTime                                               map[string]*redress.ClockOnTime
-	decisionDays                                         map[int]int
+	// repeatAfterClosed counts the cases whose complainant had a case closed
+	// before; complainants and repeatComplainants are the period's
+	// complainants and those with two or more cases, each case counting
+	// 1/k of its complainant of k cases (summed, then rounded).
+	repeatAfterClosed                               int
+	complainants, repeatComplainants                float64
+	redressFen                                      int64
+	byStatus                                        map[redress.Status]int
+	byKind                                          map[redress.Kind]int
+	byChannel                                       map[redress.Channel]int
+	bySatisfaction                                  map[string]int
+	visits                                          redress.ReturnVisitStats
+	bySource                                        map[redress.RegulatorSource]int
+	regulatorValid, regulatorInvalid, regulatorNone int
+	onTime                                          map[string]*redress.ClockOnTime
+	decisionDays                                    map[int]int
 	// breakdowns are the counts by status, kind, channel, code_a, code_b,
 	// code_c and root_cause, as strings, for redress.Figures.
 	breakdowns map[string]map[string]int
@@ -124,6 +134,12 @@ func (t *tally) add(g *statsGroup) {
 	}
 	t.escalated += g.escalated * n
 	t.repeat += g.repeat * n
+	t.repeatAfterClosed += g.afterClosed * n
+	k := max(g.complainantCases, 1) // the complainant's cases in the period
+	t.complainants += float64(n) / float64(k)
+	if k >= 2 {
+		t.repeatComplainants += float64(n) / float64(k)
+	}
 	for _, c := range [...]struct {
 		clock string
 		flag  int
@@ -147,6 +163,9 @@ func (t *tally) merge(o *tally) {
 	t.upheld += o.upheld
 	t.escalated += o.escalated
 	t.repeat += o.repeat
+	t.repeatAfterClosed += o.repeatAfterClosed
+	t.complainants += o.complainants
+	t.repeatComplainants += o.repeatComplainants
 	t.openOverdue += o.openOverdue
 	for clock, c := range o.onTime {
 		t.onTime[clock].Ended += c.Ended
@@ -169,7 +188,8 @@ func (t *tally) stats() *redress.Stats {
 		PartlyUpheld: t.partlyUpheld, RedressPaid: redress.FormatAmount(t.redressFen), Regulator: t.regulator,
 		RegulatorBySource: t.bySource, RegulatorValid: t.regulatorValid, RegulatorInvalid: t.regulatorInvalid,
 		RegulatorNoFinding: t.regulatorNone, Escalated: t.escalated, Repeat: t.repeat,
-		OnTime: map[string]redress.ClockOnTime{"reply": t.onTimeOf("reply"), "decision": t.onTimeOf("decision")}}
+		Repeats: t.repeatFigures(),
+		OnTime:  map[string]redress.ClockOnTime{"reply": t.onTimeOf("reply"), "decision": t.onTimeOf("decision")}}
 	st.DaysToDecision.Mean, st.DaysToDecision.Median = redress.MeanAndMedian(t.decisionDays)
 	for _, n := range t.decisionDays {
 		st.DaysToDecision.Cases += n
@@ -180,7 +200,12 @@ func (t *tally) stats() *redress.Stats {
 // totals is the tally as a comparison period's main counts.
 func (t *tally) totals(from, to redress.Date) redress.PeriodTotals {
 	return redress.PeriodTotals{From: from.String(), To: to.String(), Received: t.received, Closed: t.closed, Upheld: t.upheld,
-		Escalated: t.escalated, Repeat: t.repeat, OpenOverdue: t.openOverdue, Regulator: t.regulator}
+		Escalated: t.escalated, Repeat: t.repeat, OpenOverdue: t.openOverdue, Regulator: t.regulator, Repeats: t.repeatFigures()}
+}
+
+// repeatFigures are the tally's repeat figures (redress.RepeatStats).
+func (t *tally) repeatFigures() redress.RepeatStats {
+	return redress.NewRepeatStats(t.complainants, t.repeatComplainants, t.repeatAfterClosed, t.received)
 }
 
 // unit is the tally as one unit's figures, its share of received.

@@ -145,7 +145,12 @@ func TestStatsFiguresByHand_Order3Art26(t *testing.T) {
 	if st.DaysToDecision != (redress.DaysStats{Cases: 1, Mean: wantDays, Median: wantDays}) {
 		t.Errorf("days to decision: %+v, want %v", st.DaysToDecision, wantDays)
 	}
-	if st.Prior != (redress.PeriodTotals{From: "2026-10-02", To: "2026-10-31", Received: 1, OpenOverdue: 1}) ||
+	// One complainant brought the three November cases (and one in the prior period): 1 of 1 with two or more.
+	if st.Repeats != (redress.RepeatStats{Complainants: 1, RepeatComplainants: 1, RepeatComplainantShare: 1}) {
+		t.Errorf("repeat figures: %+v", st.Repeats)
+	}
+	if st.Prior != (redress.PeriodTotals{From: "2026-10-02", To: "2026-10-31", Received: 1, OpenOverdue: 1,
+		Repeats: redress.RepeatStats{Complainants: 1}}) ||
 		st.LastYear != (redress.PeriodTotals{From: "2025-11-01", To: "2025-11-30"}) {
 		t.Errorf("prior %+v, last year %+v", st.Prior, st.LastYear)
 	}

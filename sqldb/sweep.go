@@ -283,6 +283,7 @@ func (db *DB) sweepCandidates(ctx context.Context, clock redress.DueClock, w swe
 		from, running = "cases c JOIN case_reviews r ON r.case_id = c.id", "r.decided_at IS NULL"
 	} else {
 		running, args = statusIn("c.status", redress.OpenStatuses)
+		running += " AND c.merged_into_id IS NULL" // a merged case's clocks follow its survivor's (redress.Case.ClockRunning)
 	}
 	args = append(args, w.end.String(), clock, w.today.String(), limit)
 	rows, err := db.reads().QueryContext(ctx, `SELECT c.id, c.no, `+col+` FROM `+from+`
@@ -386,6 +387,9 @@ func (db *DB) sweepNotice(ctx context.Context, now time.Time, w sweepWindow, clo
 // escalateOverdue raises an overdue case one level for the system, bumps its
 // version and writes the audit event, inside tx.
 func (db *DB) escalateOverdue(ctx context.Context, tx *Tx, now time.Time, c *caseRow, clock redress.DueClock, due redress.Date) error {
+	if err := redress.ArchiveRule(c.Case, redress.WriteEscalation); err != nil { // archive.go
+		return err
+	}
 	before := *c.Case
 	oldVersion := c.Version
 	if err := db.raiseLevel(ctx, tx, c); err != nil {

@@ -72,6 +72,7 @@ func TestCataloguesComplete(t *testing.T) {
 		{"visit_reason", strs(redress.ReturnVisitReasons)}, {"visit_from", []string{redress.ReturnVisitFromClose, redress.ReturnVisitFromReply}},
 		{"notice_kind", strs(redress.CustomerNoticeKinds)}, {"notice_status", strs(redress.CustomerNoticeStatuses)}, // notices
 		{"notice_lang", redress.NoticeLangs},
+		{"repeat_reason", strs(redress.RepeatReasons)},                                                  // repeat complaints
 		{"portal.stage", strs(redress.PortalStages)}, {"portal.stage_hint", strs(redress.PortalStages)}, // the customer portal
 	} {
 		for _, v := range kind.values {

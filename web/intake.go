@@ -43,12 +43,12 @@ type newCaseForm struct {
 	IDTypes  []redress.IDType
 	Codes    []*redress.Code
 	Orgs     []*redress.OrgUnit
-	Repeats  []*redress.Case // earlier cases of the same complainant
-	// Reexamined are those of the repeats whose 复核 opinion was given: the
-	// same matter is not accepted again (信访工作条例 Art.36).
-	Reexamined []*redress.Case
-	Risks      []redress.RiskLevel
-	Prios      []redress.Priority
+	// Repeats are the earlier cases this one may repeat, each with why it
+	// matched; a re-examined petition's carries its refusal (信访工作条例
+	// Art.36: the same matter is not accepted again).
+	Repeats *redress.RepeatCandidates
+	Risks   []redress.RiskLevel
+	Prios   []redress.Priority
 	// NoticeMethods are the ways the customer may choose to be told.
 	NoticeMethods []redress.NoticeMethod
 }
@@ -130,27 +130,15 @@ func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) err
 	if len(fields) > 0 {
 		return again("invalid input", fields)
 	}
-	if f.Get("repeat_ok") != "yes" && (n.Complainant.Phone != "" || n.Complainant.IDNumber != "") {
-		page, err := s.svc.Cases.ListCases(r.Context(), redress.CaseFilter{Phone: n.Complainant.Phone, Limit: 5})
-		if err == nil && n.Complainant.Phone == "" {
-			page.Cases = nil
-		}
-		if n.Complainant.IDNumber != "" {
-			if byID, err2 := s.svc.Cases.ListCases(r.Context(), redress.CaseFilter{IDNumber: n.Complainant.IDNumber, Limit: 5}); err2 == nil {
-				page = mergePages(page, byID)
-			}
-		}
-		if page != nil && len(page.Cases) > 0 {
-			form.Repeats = page.Cases
-			for _, c := range page.Cases {
-				if c.Kind != redress.KindPetition {
-					continue
-				}
-				if full, err := s.svc.Cases.Case(r.Context(), c.No); err == nil && full.Reexamined() {
-					form.Reexamined = append(form.Reexamined, full)
-				}
-			}
+	if f.Get("repeat_ok") != "yes" && s.svc.Repeats != nil {
+		// Possible repeats (redress repeat.go): the same complainant, a
+		// similar text, the same respondent, within the window, best first;
+		// the form stops for the receiver when one shares the complainant.
+		if found, err := s.svc.Repeats.RepeatCandidates(r.Context(), redress.RepeatDraftOf(n)); err == nil && found.SameComplainant() {
+			form.Repeats = found
 			return again("", nil)
+		} else if err != nil && redress.ErrorCode(err) != redress.EINVALID {
+			return err
 		}
 	}
 	c, err := s.svc.Cases.CreateCase(r.Context(), n)
@@ -170,22 +158,6 @@ func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) err
 	}
 	http.Redirect(w, r, "/cases/"+url.PathEscape(c.No)+"/receipt", http.StatusSeeOther)
 	return nil
-}
-
-func mergePages(a, b *redress.CasePage) *redress.CasePage {
-	if a == nil {
-		return b
-	}
-	seen := map[string]bool{}
-	for _, c := range a.Cases {
-		seen[c.No] = true
-	}
-	for _, c := range b.Cases {
-		if !seen[c.No] {
-			a.Cases = append(a.Cases, c)
-		}
-	}
-	return a
 }
 
 // newCaseFromForm reads the registration form.

@@ -152,7 +152,8 @@ func TestEveryPageInItsLanguage_Issue13Item5(t *testing.T) {
 			"/search?q=" + url.QueryEscape(strings.Repeat("理", 51)), "/reviews/new", "/corrective", "/corrective/new", "/corrective?status=nope",
 			"/incidents", "/incidents?status=nope", "/admin/emergency-plan",
 			"/registers/opinion", "/registers/opinion?month=2026-13", "/registers/opinion?org=BJ-01&month=2026-11", "/registers/opinion-book", "/registers/lost", "/registers/lost?status=nope",
-			"/registers/training", "/registers/training?topic=nope", "/registers/training/PX-000009", "/registers", "/holds"},
+			"/registers/training", "/registers/training?topic=nope", "/registers/training/PX-000009", "/registers", "/holds",
+			"/cases/" + withdrawnCase(t, f) + "/archive"}, // repeat.go: the archived file as at closing
 		"staff": {"/", "/cases/new"},
 		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings",
 			"/cases/" + no, "/", "/admin/users/mgr", "/admin/users/admin", "/admin/users/nobody", "/admin/orgs/BJ", "/admin/orgs/HQ",

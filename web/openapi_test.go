@@ -71,7 +71,12 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"GET /api/v1/cases/{no}/referrals":           "/api/v1/cases/" + no + "/referrals", "POST /api/v1/cases/{no}/referrals": "/api/v1/cases/" + no + "/referrals",
 		"POST /api/v1/cases/{no}/referrals/{id}/answer": "/api/v1/cases/" + no + "/referrals/1/answer",
 		"GET /api/v1/referrals/summary":                 "/api/v1/referrals/summary?from=2026-11-01&to=2026-11-30",
-		"GET /api/v1/settings/privacy":                  "/api/v1/settings/privacy", "PUT /api/v1/settings/privacy": "/api/v1/settings/privacy",
+		// repeat complaints and the archive (repeat.go)
+		"POST /api/v1/cases/repeats": "/api/v1/cases/repeats", "GET /api/v1/cases/{no}/repeats": "/api/v1/cases/" + no + "/repeats",
+		"POST /api/v1/cases/{no}/merge": "/api/v1/cases/" + no + "/merge", "POST /api/v1/cases/{no}/unmerge": "/api/v1/cases/" + no + "/unmerge",
+		"POST /api/v1/cases/{no}/link": "/api/v1/cases/" + no + "/link", "GET /api/v1/cases/{no}/archive": "/api/v1/cases/" + no + "/archive",
+		"GET /api/v1/settings/repeats": "/api/v1/settings/repeats", "PUT /api/v1/settings/repeats": "/api/v1/settings/repeats",
+		"GET /api/v1/settings/privacy": "/api/v1/settings/privacy", "PUT /api/v1/settings/privacy": "/api/v1/settings/privacy",
 		"GET /api/v1/lost-items": "/api/v1/lost-items", "POST /api/v1/lost-items": "/api/v1/lost-items",
 		"GET /api/v1/lost-items/{id}": "/api/v1/lost-items/1", "POST /api/v1/lost-items/{id}/steps": "/api/v1/lost-items/1/steps",
 		"GET /api/v1/training/sessions": "/api/v1/training/sessions", "POST /api/v1/training/sessions": "/api/v1/training/sessions",

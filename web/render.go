@@ -34,6 +34,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"admin_calendar", "admin_policies", "admin_tokens", "error",
 	"admin_settings", "review_request", // review: the mediation body of the decision letter, a request from any unit
 	"stats",                          // the statistics page (统计分析)
+	"case_archive",                   // the archived file as at closing (归档)
 	"inbox",                          // the in-app notifications
 	"assessment", "admin_assessment", // the staff assessment (考核) and its scheme
 	"report_jrt", "report_density", "report_disclosure", "report_unit", "admin_unit_counts", // the regulator's forms (report.go)

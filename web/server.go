@@ -79,6 +79,10 @@ type Services struct {
 	ReturnVisits redress.ReturnVisitService
 	// Notices sends the notices to customers and keeps their proof.
 	Notices redress.CustomerNoticeService
+	// Repeats finds repeat complaints and merges them (repeat.go); Archive
+	// answers an archived file as it was at closing (archive.go).
+	Repeats redress.RepeatService
+	Archive redress.ArchiveService
 	// Settings keeps the small admin records the pages print (the mediation
 	// body of the decision letter); nil prints none.
 	Settings redress.SettingsService
@@ -204,6 +208,7 @@ func (s *Server) routeTable() []route {
 		s.caseFileRoutes(),       // the case file (卷宗): one ZIP for a court, the regulator or the archive
 		s.incidentRoutes(),       // emergency incidents and the emergency plans
 		s.retentionRoutes(),      // retention, legal holds, erasure
+		s.repeatRoutes(),         // repeat complaints and merges, the archived file
 	)
 }
 

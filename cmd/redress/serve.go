@@ -115,6 +115,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Referrals:     sqldb.NewReferralService(db),
 		Training:      sqldb.NewTrainingService(db),
 		Retention:     sqldb.NewRetentionService(db),
+		Repeats:       sqldb.NewRepeatService(db),
+		Archive:       sqldb.NewArchiveService(db),
 		Exports:       exports,
 		ExportJobs:    exports,
 		ExportDir:     filepath.Join(cfg.Data, "exports"), // background exports' files, 0700
