@@ -36,16 +36,17 @@ var CustomerNoticeKinds = []CustomerNoticeKind{NoticeAcceptance, NoticeContact, 
 	NoticeDecision, NoticeReviewResult}
 
 // The kinds of template that are no notice a staff member sends: the
-// footer of the printed receipt (受理回执) and the SMS survey link of a
-// return visit (回访短信), queued when the visit is planned.
+// footer of the printed documents (the receipt 受理回执, the decision letter
+// 处理决定书: seed 002 Art.5, 客户投诉电话 on every document) and the SMS
+// survey link of a return visit (回访短信), queued when the visit is planned.
 const (
-	NoticeReceipt CustomerNoticeKind = "receipt" // 受理回执
-	NoticeSurvey  CustomerNoticeKind = "survey"  // 回访满意度调查短信
+	NoticeFooter CustomerNoticeKind = "footer" // 文书页脚
+	NoticeSurvey CustomerNoticeKind = "survey" // 回访满意度调查短信
 )
 
 // NoticeTemplateKinds lists every kind of template: the notices, the
-// receipt and the survey link.
-var NoticeTemplateKinds = append(append([]CustomerNoticeKind{}, CustomerNoticeKinds...), NoticeReceipt, NoticeSurvey)
+// documents' footer and the survey link.
+var NoticeTemplateKinds = append(append([]CustomerNoticeKind{}, CustomerNoticeKinds...), NoticeFooter, NoticeSurvey)
 
 // NoticeLangs are the languages of the templates.
 var NoticeLangs = []string{"zh-CN", "en"}
@@ -117,7 +118,7 @@ func DefaultNoticeTemplates() []NoticeTemplate {
 		NoticeResume:       "【{bank}】您的投诉（编号 {no}）已恢复处理，处理期限至 {date}。客户投诉电话 {hotline}。",
 		NoticeDecision:     "【{bank}】您的投诉（编号 {no}）已于 {date} 作出处理决定。如不满意，您可{remedies}。客户投诉电话 {hotline}，地址 {address}。",
 		NoticeReviewResult: "【{bank}】您就投诉（编号 {no}）申请的复核已于 {date} 作出结果，详见书面告知。客户投诉电话 {hotline}。",
-		NoticeReceipt:      "请凭编号 {no} 查询处理进度。客户投诉电话 {hotline}。{address}",
+		NoticeFooter:       "请凭编号 {no} 查询处理进度。{bank}客户投诉电话 {hotline}。{address}",
 		NoticeSurvey:       "【{bank}】您的投诉（编号 {no}）已办结，请在 {link} 评价我行的处理（链接限用一次）。客户投诉电话 {hotline}。",
 	}
 	en := map[CustomerNoticeKind]string{
@@ -128,7 +129,7 @@ func DefaultNoticeTemplates() []NoticeTemplate {
 		NoticeResume:       "{bank}: handling of your complaint {no} has resumed; we will answer by {date}. Complaint hotline {hotline}.",
 		NoticeDecision:     "{bank}: a decision on your complaint {no} was made on {date}. If you are not satisfied you may {remedies}. Complaint hotline {hotline}, {address}.",
 		NoticeReviewResult: "{bank}: the review you asked for on complaint {no} was decided on {date}; see the written notice. Complaint hotline {hotline}.",
-		NoticeReceipt:      "Quote the number {no} to follow your case. Complaint hotline {hotline}. {address}",
+		NoticeFooter:       "Quote the number {no} to follow your case. {bank} complaint hotline {hotline}. {address}",
 		NoticeSurvey:       "{bank}: your complaint {no} is closed; please rate how we handled it at {link} (the link works once). Complaint hotline {hotline}.",
 	}
 	var out []NoticeTemplate
@@ -153,7 +154,7 @@ type NoticeFacts struct {
 // paused and its reason (pause), the decision date after resuming
 // (resume), the decision notice's date and remedies (decision), the latest
 // review's decision date (review result), the reply due date (the
-// receipt), the return visit's due date (the survey SMS). ok is false when the case has
+// documents' footer), the return visit's due date (the survey SMS). ok is false when the case has
 // nothing to tell of that kind yet.
 func NoticeFactsOf(c *Case, kind CustomerNoticeKind) (NoticeFacts, bool) {
 	f := NoticeFacts{No: c.No}
@@ -195,7 +196,7 @@ func NoticeFactsOf(c *Case, kind CustomerNoticeKind) (NoticeFacts, bool) {
 		}
 		f.Date = DateOf(*r.DecidedAt).String()
 		return f, true
-	case NoticeReceipt:
+	case NoticeFooter:
 		f.Date = c.ReplyDue
 		return f, true
 	case NoticeSurvey:
@@ -332,4 +333,16 @@ type CustomerNoticeService interface {
 	// ListNotices lists the case's notices, oldest first.
 	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 	ListNotices(ctx context.Context, no string) ([]*CustomerNotice, error)
+}
+
+// SampleNoticeFacts are the facts the admin page previews a template with:
+// a tracking number, a date, a reason and the remedies, none of a real case.
+var SampleNoticeFacts = NoticeFacts{No: "TS20261120-00042", Date: "2026-12-20", Reason: "需调取外部证据（示例）",
+	Remedies: []Remedy{RemedyReview, RemedyMediation}}
+
+// PreviewNoticeTemplate renders a template as a letter of the sample
+// facts with the bank's profile, the survey link as a sample link: what
+// the admin sees before saving.
+func PreviewNoticeTemplate(t NoticeTemplate, bank BankProfile) string {
+	return FillSurveyLink(RenderNotice(t, SampleNoticeFacts, bank, false), bank.PortalURL, "0123456789abcdef…")
 }

@@ -450,7 +450,15 @@ func (o *CustomerOutbox) FinishNotification(ctx context.Context, id int64, claim
 	switch d.Status {
 	case redress.NotifySent:
 		sentAt = timeText(d.At)
-		proof = "SMS gateway accepted " + d.At.In(redress.Beijing).Format("2006-01-02 15:04:05")
+		var method redress.NoticeMethod
+		if err := o.db.reads().QueryRowContext(ctx, `SELECT method FROM customer_notices WHERE id = ?`, id).Scan(&method); err != nil {
+			return fmt.Errorf("finish customer notice %d: %w", id, err)
+		}
+		proof = "SMS gateway accepted "
+		if method == redress.NoticeEmail {
+			proof = "mail server accepted "
+		}
+		proof += d.At.In(redress.Beijing).Format("2006-01-02 15:04:05")
 	case redress.NotifyPending:
 		next = d.RetryAt
 	case redress.NotifyFailed, redress.NotifyDead:

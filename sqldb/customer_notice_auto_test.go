@@ -98,17 +98,25 @@ func TestLifecycleGivesEachNoticeByChosenMethod_Order2020No3Art13_Seed002Art5(t 
 			}
 			switch method {
 			case redress.NoticeSMS, redress.NoticeEmail:
-				gateway := &smsGateway{}
+				gateway, box := &smsGateway{}, &smtpBox{} // the test SMS gateway; a real SMTP server on loopback
 				outbox := jobs.NewOutbox(NewCustomerOutbox(f.db), map[redress.NotifyChannel]redress.Sender{redress.NotifySMS: gateway,
-					redress.NotifyEmail: gateway}, func() time.Time { return f.clock }, nil)
+					redress.NotifyEmail: startSMTPSender(t, box)}, func() time.Time { return f.clock }, nil)
 				if report, err := outbox.Once(context.Background()); err != nil || report.Sent != len(lifecycleKinds) {
 					t.Fatalf("outbox: %+v %v", report, err)
 				}
-				to := map[redress.NoticeMethod]string{redress.NoticeSMS: "13812345678", redress.NoticeEmail: "zhang.san@mail.example"}[method]
+				var to []string
 				for _, sent := range gateway.sent {
-					if sent.To != to {
-						t.Errorf("sent to %q", sent.To)
+					to = append(to, sent.To)
+				}
+				for _, m := range box.messages() {
+					to = append(to, m.to)
+					if m.caseNo != c.No || !strings.Contains(m.body, "95500") {
+						t.Errorf("the e-mail: %+v", m)
 					}
+				}
+				want := map[redress.NoticeMethod]string{redress.NoticeSMS: "13812345678", redress.NoticeEmail: "zhang.san@mail.example"}[method]
+				if len(to) != len(lifecycleKinds) || strings.Count(strings.Join(to, " "), want) != len(lifecycleKinds) {
+					t.Errorf("sent to %q, want %s each time", to, want)
 				}
 			case redress.NoticeLetter:
 				for _, n := range list {
@@ -131,8 +139,15 @@ func TestLifecycleGivesEachNoticeByChosenMethod_Order2020No3Art13_Seed002Art5(t 
 			want := map[redress.NoticeMethod]redress.CustomerNoticeStatus{redress.NoticeSMS: redress.CustomerNoticeSent,
 				redress.NoticeEmail: redress.CustomerNoticeSent, redress.NoticeLetter: redress.CustomerNoticePosted,
 				redress.NoticePhone: redress.CustomerNoticeRecorded, redress.NoticeInPerson: redress.CustomerNoticeRecorded}[method]
-			for _, n := range list {
-				if n.Status != want || n.Proof == "" || n.SentAt == nil || redress.NoticeTask(n) {
+			proof := map[redress.NoticeMethod]string{redress.NoticeSMS: "SMS gateway accepted 2026-11-21", redress.NoticeEmail: "mail server accepted 2026-11-21",
+				redress.NoticeLetter: "挂号信 XA", redress.NoticePhone: "记录 ", redress.NoticeInPerson: "记录 "}[method]
+			for i, n := range list {
+				if i == 0 && (method == redress.NoticePhone || method == redress.NoticeInPerson) {
+					proof = "电话录音 R-2"
+				} else if i == 1 && (method == redress.NoticePhone || method == redress.NoticeInPerson) {
+					proof = "记录 "
+				}
+				if n.Status != want || !strings.HasPrefix(n.Proof, proof) || n.SentAt == nil || redress.NoticeTask(n) {
 					t.Errorf("notice %s: %+v", n.Kind, n)
 				}
 			}

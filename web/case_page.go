@@ -359,6 +359,9 @@ func (s *Server) handleReceiptPage(w http.ResponseWriter, r *http.Request) error
 	if err := s.printNames(r.Context(), d, c); err != nil {
 		return err
 	}
+	if err := s.printFooter(r, d, c); err != nil { // notice_template.go
+		return err
+	}
 	s.render(w, r, http.StatusOK, "receipt", d)
 	return nil
 }
@@ -400,6 +403,9 @@ func (s *Server) handlePrintPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := &pageData{Title: map[string]string{"print_registration": "print.registration", "print_decision": "print.decision"}[name], Data: p, About: p.Case}
 	if err := s.printNames(r.Context(), d, p.Case); err != nil {
+		return err
+	}
+	if err := s.printFooter(r, d, p.Case); err != nil { // notice_template.go
 		return err
 	}
 	s.render(w, r, http.StatusOK, name, d)

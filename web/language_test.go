@@ -152,7 +152,7 @@ func TestEveryPageInItsLanguage_Issue13Item5(t *testing.T) {
 			"/search?q=" + url.QueryEscape(strings.Repeat("理", 51)), "/reviews/new", "/corrective", "/corrective/new", "/corrective?status=nope",
 			"/registers/opinion", "/registers/opinion?month=2026-13", "/registers/opinion?org=BJ-01&month=2026-11", "/registers/opinion-book", "/registers/lost", "/registers/lost?status=nope"},
 		"staff": {"/", "/cases/new"},
-		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings",
+		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings", "/admin/notice-templates",
 			"/cases/" + no, "/", "/admin/users/mgr", "/admin/users/admin", "/admin/users/nobody", "/admin/orgs/BJ", "/admin/orgs/HQ",
 			"/admin/orgs/NOPE", "/account/password", "/audit"},
 		"auditor": {"/audit", "/audit?verify=1", "/audit?from=2026-13-01&to=x&org=ZZ&subject_id=x", "/audit?bogus=1&limit=x",

@@ -40,6 +40,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"corrective", "corrective_new", "corrective_item", // corrective actions (整改)
 	"register_opinion", "opinion_book", "lost", "lost_item", // the opinion register, the opinion book, lost property
 	"admin_return_visits", "survey", // return visits (回访): the policy; the survey page on its own layout (portal_survey.go)
+	"admin_notice_templates",                               // the templates of the notices to customers (notice_template.go)
 	"export_job",                                           // a background export's progress (export_job.go)
 	"admin_user", "admin_org", "account_password", "audit", // admin forms, one's own password, the audit trail
 }
@@ -144,6 +145,8 @@ type pageData struct {
 	Units  map[string]string
 	// Bank is the bank's profile a print heads with (nil when not set).
 	Bank *redress.BankProfile
+	// Footer is a print's footer from the templates in force (printFooter).
+	Footer string
 	// About is the case a page or print is about: its tracking number
 	// follows the title, worded for its kind (受理回执 / 受理告知书).
 	About *redress.Case
