@@ -79,7 +79,10 @@ type casePage struct {
 	NoticePreview   *redress.CustomerNotice
 	NoticeKinds     []redress.CustomerNoticeKind
 	NoticeMethodsTo []redress.NoticeMethod
-	NoticeLangs     []string
+	// NoticeTasks marks the notices waiting for a staff member: a letter to
+	// print and post, a call or a talk to record (redress.NoticeTask).
+	NoticeTasks map[int64]bool
+	NoticeLangs []string
 }
 
 func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
@@ -114,6 +117,10 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 			return nil, err
 		}
 		p.NoticeKinds, p.NoticeMethodsTo, p.NoticeLangs = redress.CustomerNoticeKinds, redress.CustomerNoticeMethods, redress.NoticeLangs
+		p.NoticeTasks = map[int64]bool{}
+		for _, n := range p.CustomerNotices {
+			p.NoticeTasks[n.ID] = redress.NoticeTask(n)
+		}
 	}
 	if err := s.loadDeterminationChoices(ctx, p, pageLang(r)); err != nil {
 		return nil, err
