@@ -1,6 +1,8 @@
 package redress
 
 import (
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -136,4 +138,31 @@ func SurveySendAt(v *ReturnVisit, now time.Time) time.Time {
 // base (BankProfile.PortalURL) into a survey SMS's {link}.
 func FillSurveyLink(body, base, token string) string {
 	return strings.ReplaceAll(body, "{link}", strings.TrimSuffix(base, "/")+"/survey/"+token)
+}
+
+// portalNoticeKinds name the notice kinds as the portal lists them (the
+// actions of the deadline history).
+var portalNoticeKinds = map[CustomerNoticeKind]string{NoticeAcceptance: "accept", NoticeContact: "contact", NoticeExtension: "extend",
+	NoticePause: "pause", NoticeResume: "resume", NoticeDecision: "decision", NoticeReviewResult: "review_result"}
+
+// WithSentNotices adds to the notices a case records (PortalNotices) the
+// ones the bank sent through the system and delivered (an SMS or e-mail
+// the gateway accepted, a letter posted, a call or a talk recorded), with
+// the text the customer received, oldest first; one the case already
+// records of the same kind and method is not listed twice. The survey SMS
+// is no notice of the case.
+func WithSentNotices(recorded []PortalNotice, sent []*CustomerNotice) []PortalNotice {
+	out := append([]PortalNotice{}, recorded...)
+	for _, n := range sent {
+		kind, ok := portalNoticeKinds[n.Kind]
+		delivered := n.Status == CustomerNoticeSent || n.Status == CustomerNoticePosted || n.Status == CustomerNoticeRecorded
+		if !ok || !delivered || n.SentAt == nil || slices.ContainsFunc(recorded, func(p PortalNotice) bool {
+			return p.Kind == kind && p.Method == n.Method
+		}) {
+			continue
+		}
+		out = append(out, PortalNotice{Kind: kind, At: *n.SentAt, Method: n.Method, Text: n.Body})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out
 }

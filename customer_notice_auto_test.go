@@ -143,3 +143,30 @@ func TestNoticeTask(t *testing.T) {
 		}
 	}
 }
+
+// TestWithSentNotices: the portal lists the notices delivered through the
+// system with the text received, in time order, not those still waiting,
+// not the survey SMS, and not one the case records of the same kind and method.
+func TestWithSentNotices(t *testing.T) {
+	t.Parallel()
+	at := func(h int) *time.Time { v := time.Date(2026, 11, 21, h, 0, 0, 0, Beijing); return &v }
+	recorded := []PortalNotice{{Kind: "extend", At: *at(12), Method: NoticePhone}}
+	sent := []*CustomerNotice{
+		{Kind: NoticeAcceptance, Method: NoticeSMS, Status: CustomerNoticeSent, SentAt: at(10), Body: "已受理"},
+		{Kind: NoticeExtension, Method: NoticePhone, Status: CustomerNoticeRecorded, SentAt: at(12), Body: "延期"},
+		{Kind: NoticeExtension, Method: NoticeLetter, Status: CustomerNoticePosted, SentAt: at(13), Body: "延期函"},
+		{Kind: NoticeDecision, Method: NoticeSMS, Status: CustomerNoticePending, Body: "待发"},
+		{Kind: NoticeDecision, Method: NoticeEmail, Status: CustomerNoticeDead, SentAt: at(14), Body: "失败"},
+		{Kind: NoticeSurvey, Method: NoticeSMS, Status: CustomerNoticeSent, SentAt: at(15), Body: "{link}"},
+	}
+	got := WithSentNotices(recorded, sent)
+	want := []string{"accept sms 已受理", "extend phone ", "extend letter 延期函"}
+	if len(got) != len(want) {
+		t.Fatalf("%+v", got)
+	}
+	for i, n := range got {
+		if s := n.Kind + " " + string(n.Method) + " " + n.Text; s != want[i] {
+			t.Errorf("%d: %q, want %q", i, s, want[i])
+		}
+	}
+}

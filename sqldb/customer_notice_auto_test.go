@@ -118,6 +118,20 @@ func TestLifecycleGivesEachNoticeByChosenMethod_Order2020No3Art13_Seed002Art5(t 
 				if len(to) != len(lifecycleKinds) || strings.Count(strings.Join(to, " "), want) != len(lifecycleKinds) {
 					t.Errorf("sent to %q, want %s each time", to, want)
 				}
+				// The customer tracking the case on the portal sees each notice as received.
+				view, err := NewPortalService(f.db).PortalCase(redress.WithCustomer(context.Background(), &redress.PortalCustomer{CaseNo: c.No}))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := 0
+				for _, pn := range view.Notices {
+					if pn.Method == method && strings.Contains(pn.Text, "95500") {
+						got++
+					}
+				}
+				if got != len(lifecycleKinds) {
+					t.Errorf("the portal lists %d of the %d notices sent: %+v", got, len(lifecycleKinds), view.Notices)
+				}
 			case redress.NoticeLetter:
 				for _, n := range list {
 					if _, err := notices.RecordPosting(f.as("staff.bj"), c.No, n.ID, "挂号信 XA"+string(n.Kind)); err != nil {
