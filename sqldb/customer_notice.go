@@ -36,17 +36,9 @@ func (s *CustomerNoticeService) NoticeTemplates(ctx context.Context) ([]redress.
 
 func (s *CustomerNoticeService) templates(ctx context.Context, q querier) ([]redress.NoticeTemplate, error) {
 	out := redress.DefaultNoticeTemplates()
-	var raw string
-	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, settingNoticeTemplates).Scan(&raw)
-	if errors.Is(err, sql.ErrNoRows) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read notice templates: %w", err)
-	}
 	var set []redress.NoticeTemplate
-	if err := json.Unmarshal([]byte(raw), &set); err != nil {
-		return nil, fmt.Errorf("read notice templates: %w", err)
+	if _, err := readSetting(ctx, q, settingNoticeTemplates, &set); err != nil {
+		return nil, err
 	}
 	for _, t := range set {
 		for i := range out {
@@ -127,19 +119,29 @@ func (db *DB) renderNotice(ctx context.Context, q querier, c *caseRow, kind redr
 
 // bankProfile reads the bank's profile through q, nil when none is set.
 func (db *DB) bankProfile(ctx context.Context, q querier) (*redress.BankProfile, error) {
-	var raw string
-	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, settingBankProfile).Scan(&raw)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read bank profile: %w", err)
-	}
 	b := &redress.BankProfile{}
-	if err := json.Unmarshal([]byte(raw), b); err != nil {
-		return nil, fmt.Errorf("read bank profile: %w", err)
+	if found, err := readSetting(ctx, q, settingBankProfile, b); err != nil || !found {
+		return nil, err
 	}
 	return b, nil
+}
+
+// readSetting decodes the setting key into dst through q (inside a
+// transaction, unlike SettingsService.read); found is false when it was
+// never set.
+func readSetting(ctx context.Context, q querier, key string, dst any) (found bool, err error) {
+	var raw string
+	err = q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read setting %s: %w", key, err)
+	}
+	if err := json.Unmarshal([]byte(raw), dst); err != nil {
+		return false, fmt.Errorf("read setting %s: %w", key, err)
+	}
+	return true, nil
 }
 
 // insertNotice records a notice of the case for its occasion, by the user

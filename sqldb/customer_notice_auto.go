@@ -44,10 +44,14 @@ func (db *DB) lifecycleNotices(ctx context.Context, tx *Tx, no string, action re
 	return db.autoNotice(ctx, tx, c, kind, method, u, now, now)
 }
 
-// autoNotice records one notice the lifecycle gives, unless its occasion
-// was told already or the bank has no profile to name.
+// autoNotice records one notice the lifecycle gives, unless the case has
+// nothing of the kind to tell, its occasion was told already or the bank
+// has no profile to name: the action itself never fails for its notice.
 func (db *DB) autoNotice(ctx context.Context, tx *Tx, c *caseRow, kind redress.CustomerNoticeKind, method redress.NoticeMethod,
 	u *redress.User, now, sendAt time.Time) error {
+	if _, ok := redress.NoticeFactsOf(c.Case, kind); !ok {
+		return nil
+	}
 	occasion := redress.NoticeOccasion(c.Case, kind)
 	if id, _, _, err := liveNotice(ctx, tx, c.ID, kind, occasion, ""); err != nil || id != 0 {
 		return err

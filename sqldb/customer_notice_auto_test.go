@@ -266,15 +266,7 @@ func TestSurveySMSQueuedOnPlannedVisit_Seed004(t *testing.T) {
 	// A customer who chose letters is not sent the SMS.
 	n := sampleCase()
 	n.KeyCustomer, n.Complainant.NoticeBy = true, redress.NoticeLetter
-	l, err := f.cases.CreateCase(f.as("staff.bj"), n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l = f.act(t, "mgr.bj", l, redress.ActionRequest{Action: redress.ActionAccept})
-	l = f.act(t, "mgr.bj", l, redress.ActionRequest{Action: redress.ActionDetermine, Determination: determined})
-	l = f.act(t, "mgr.bj", l, redress.ActionRequest{Action: redress.ActionReply, Reply: replyAt(f.clock)})
-	l = f.act(t, "head.bj", l, redress.ActionRequest{Action: redress.ActionSignOff})
-	l = f.act(t, "mgr.bj", l, redress.ActionRequest{Action: redress.ActionClose, Satisfaction: redress.SatisfactionSatisfied})
+	l := f.closeCaseOf(t, n, redress.SatisfactionSatisfied)
 	if n := f.count(t, `SELECT COUNT(*) FROM customer_notices WHERE case_id = ? AND kind = 'survey'`, l.ID); l.ReturnVisit == nil || n != 0 {
 		t.Fatalf("%d survey SMS to a customer who chose letters", n)
 	}
