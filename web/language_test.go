@@ -106,6 +106,13 @@ func englishData(t *testing.T, f *apiFixture) []string {
 	for _, c := range codes {
 		data = append(data, c.NameEN)
 	}
+	// The English templates of the notices to customers, as typed and as
+	// previewed (the fixture sets no bank profile), on their admin page.
+	for _, tpl := range redress.DefaultNoticeTemplates() {
+		if tpl.Lang == "en" {
+			data = append(data, tpl.Body, redress.PreviewNoticeTemplate(tpl, redress.BankProfile{}))
+		}
+	}
 	// The longest first, so that a text is removed before a text it holds.
 	sort.Slice(data, func(i, j int) bool { return len(data[i]) > len(data[j]) })
 	return data
