@@ -36,6 +36,19 @@ const (
 var CustomerNoticeKinds = []CustomerNoticeKind{NoticeAcceptance, NoticeContact, NoticeExtension, NoticePause, NoticeResume,
 	NoticeDecision, NoticeReviewResult, NoticeMerged}
 
+// The kinds of template that are no notice a staff member sends: the
+// footer of the printed documents (the receipt 受理回执, the decision letter
+// 处理决定书: seed 002 Art.5, 客户投诉电话 on every document) and the SMS
+// survey link of a return visit (回访短信), queued when the visit is planned.
+const (
+	NoticeFooter CustomerNoticeKind = "footer" // 文书页脚
+	NoticeSurvey CustomerNoticeKind = "survey" // 回访满意度调查短信
+)
+
+// NoticeTemplateKinds lists every kind of template: the notices, the
+// documents' footer and the survey link.
+var NoticeTemplateKinds = append(append([]CustomerNoticeKind{}, CustomerNoticeKinds...), NoticeFooter, NoticeSurvey)
+
 // NoticeLangs are the languages of the templates.
 var NoticeLangs = []string{"zh-CN", "en"}
 
@@ -52,7 +65,8 @@ func ExternalNotice(method NoticeMethod) bool { return method == NoticeSMS || me
 // placeholders: {bank}, {hotline}, {address} (the bank's profile), {no}
 // (the tracking number), {date} (the date the notice is about), {reason}
 // (an extension's or a pause's reason: on a letter or a call only, never in
-// an SMS) and {remedies} (the decision's remedies, by name).
+// an SMS), {remedies} (the decision's remedies, by name) and, in the survey
+// SMS alone, {link} (the survey link, filled when the SMS is sent).
 type NoticeTemplate struct {
 	Kind CustomerNoticeKind `json:"kind"`
 	Lang string             `json:"lang"`
@@ -60,18 +74,19 @@ type NoticeTemplate struct {
 }
 
 // noticePlaceholders are the placeholders a template may use.
-var noticePlaceholders = []string{"{bank}", "{hotline}", "{address}", "{no}", "{date}", "{reason}", "{remedies}"}
+var noticePlaceholders = []string{"{bank}", "{hotline}", "{address}", "{no}", "{date}", "{reason}", "{remedies}", "{link}"}
 
 // ValidateNoticeTemplates checks a set of templates: one per known kind
 // and language at most, a text of 10–1000 characters that names the
-// hotline (seed 002 Art.5), no unknown placeholder.
+// hotline (seed 002 Art.5), no unknown placeholder; the survey SMS, and it
+// alone, carries the link.
 func ValidateNoticeTemplates(ts []NoticeTemplate) error {
 	var p Problems
 	seen := map[string]bool{}
 	for _, t := range ts {
 		key := string(t.Kind) + "." + t.Lang
 		field := "templates." + key
-		if !oneOf(t.Kind, CustomerNoticeKinds) || !oneOf(t.Lang, NoticeLangs) || seen[key] {
+		if !oneOf(t.Kind, NoticeTemplateKinds) || !oneOf(t.Lang, NoticeLangs) || seen[key] {
 			p.AddKey(field, ProblemUnknown, key)
 			continue
 		}
@@ -79,6 +94,9 @@ func ValidateNoticeTemplates(ts []NoticeTemplate) error {
 		checkText(&p, field, t.Body, 10, 1000)
 		if !strings.Contains(t.Body, "{hotline}") {
 			p.Add(field, "must name the complaint hotline ({hotline})")
+		}
+		if (t.Kind == NoticeSurvey) != strings.Contains(t.Body, "{link}") {
+			p.Add(field, "{link} belongs in the survey SMS, which must carry it")
 		}
 		rest := t.Body
 		for _, ph := range noticePlaceholders {
@@ -102,6 +120,8 @@ func DefaultNoticeTemplates() []NoticeTemplate {
 		NoticeDecision:     "【{bank}】您的投诉（编号 {no}）已于 {date} 作出处理决定。如不满意，您可{remedies}。客户投诉电话 {hotline}，地址 {address}。",
 		NoticeReviewResult: "【{bank}】您就投诉（编号 {no}）申请的复核已于 {date} 作出结果，详见书面告知。客户投诉电话 {hotline}。",
 		NoticeMerged:       "【{bank}】您的投诉（编号 {no}）与您此前就同一事项的投诉合并处理，处理期限至 {date}。客户投诉电话 {hotline}。",
+		NoticeFooter:       "请凭编号 {no} 查询处理进度。{bank}客户投诉电话 {hotline}。{address}",
+		NoticeSurvey:       "【{bank}】您的投诉（编号 {no}）已办结，请在 {link} 评价我行的处理（链接限用一次）。客户投诉电话 {hotline}。",
 	}
 	en := map[CustomerNoticeKind]string{
 		NoticeAcceptance:   "{bank}: your complaint {no} has been accepted; we will answer by {date}. Complaint hotline {hotline}.",
@@ -112,9 +132,11 @@ func DefaultNoticeTemplates() []NoticeTemplate {
 		NoticeDecision:     "{bank}: a decision on your complaint {no} was made on {date}. If you are not satisfied you may {remedies}. Complaint hotline {hotline}, {address}.",
 		NoticeReviewResult: "{bank}: the review you asked for on complaint {no} was decided on {date}; see the written notice. Complaint hotline {hotline}.",
 		NoticeMerged:       "{bank}: your complaint {no} is handled together with your earlier complaint on the same matter; we will answer by {date}. Complaint hotline {hotline}.",
+		NoticeFooter:       "Quote the number {no} to follow your case. {bank} complaint hotline {hotline}. {address}",
+		NoticeSurvey:       "{bank}: your complaint {no} is closed; please rate how we handled it at {link} (the link works once). Complaint hotline {hotline}.",
 	}
 	var out []NoticeTemplate
-	for _, k := range CustomerNoticeKinds {
+	for _, k := range NoticeTemplateKinds {
 		out = append(out, NoticeTemplate{Kind: k, Lang: "zh-CN", Body: zh[k]}, NoticeTemplate{Kind: k, Lang: "en", Body: en[k]})
 	}
 	return out
@@ -134,7 +156,8 @@ type NoticeFacts struct {
 // date and its reason (extension, from the last deadline change), the day
 // paused and its reason (pause), the decision date after resuming
 // (resume), the decision notice's date and remedies (decision), the latest
-// review's decision date (review result). ok is false when the case has
+// review's decision date (review result), the reply due date (the
+// documents' footer), the return visit's due date (the survey SMS). ok is false when the case has
 // nothing to tell of that kind yet.
 func NoticeFactsOf(c *Case, kind CustomerNoticeKind) (NoticeFacts, bool) {
 	f := NoticeFacts{No: c.No}
@@ -179,6 +202,15 @@ func NoticeFactsOf(c *Case, kind CustomerNoticeKind) (NoticeFacts, bool) {
 	case NoticeMerged: // repeat.go: the survivor's due date, which the merged case's clocks follow
 		f.Date = c.MergedDue
 		return f, c.MergedInto != "" && c.MergedDue != ""
+	case NoticeFooter:
+		f.Date = c.ReplyDue
+		return f, true
+	case NoticeSurvey:
+		if c.ReturnVisit == nil {
+			return f, false
+		}
+		f.Date = c.ReturnVisit.Due
+		return f, true
 	}
 	return f, false
 }
@@ -307,4 +339,16 @@ type CustomerNoticeService interface {
 	// ListNotices lists the case's notices, oldest first.
 	// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 	ListNotices(ctx context.Context, no string) ([]*CustomerNotice, error)
+}
+
+// SampleNoticeFacts are the facts the admin page previews a template with:
+// a tracking number, a date, a reason and the remedies, none of a real case.
+var SampleNoticeFacts = NoticeFacts{No: "TS20261120-00042", Date: "2026-12-20", Reason: "需调取外部证据（示例）",
+	Remedies: []Remedy{RemedyReview, RemedyMediation}}
+
+// PreviewNoticeTemplate renders a template as a letter of the sample
+// facts with the bank's profile, the survey link as a sample link: what
+// the admin sees before saving.
+func PreviewNoticeTemplate(t NoticeTemplate, bank BankProfile) string {
+	return FillSurveyLink(RenderNotice(t, SampleNoticeFacts, bank, false), bank.PortalURL, "0123456789abcdef…")
 }

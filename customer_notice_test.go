@@ -33,7 +33,7 @@ func TestValidateNoticeTemplates(t *testing.T) {
 	if err := ValidateNoticeTemplates(DefaultNoticeTemplates()); err != nil {
 		t.Fatalf("defaults: %v", err)
 	}
-	if n := len(DefaultNoticeTemplates()); n != len(CustomerNoticeKinds)*len(NoticeLangs) {
+	if n := len(DefaultNoticeTemplates()); n != len(NoticeTemplateKinds)*len(NoticeLangs) {
 		t.Fatalf("%d defaults", n)
 	}
 	bad := []NoticeTemplate{

@@ -1,6 +1,9 @@
 package redress
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // MediationBody is the mediation body (调解组织) the decision letter names
 // as the customer's remedy besides 核查, arbitration and the courts: admin
@@ -28,6 +31,10 @@ type BankProfile struct {
 	TrackAt string `json:"track_at,omitempty"`
 	// Address is where the customer writes to or comes to (the notices).
 	Address string `json:"address,omitempty"`
+	// PortalURL is the portal's address as the customer reaches it
+	// (https://…, no path): the survey SMS links to it; without it no survey
+	// link goes out by itself.
+	PortalURL string `json:"portal_url,omitempty"`
 }
 
 // Validate checks a bank profile: a name and a hotline.
@@ -37,6 +44,9 @@ func (b *BankProfile) Validate() error {
 	checkText(&p, "hotline", b.Hotline, 3, 50)
 	checkText(&p, "track_at", b.TrackAt, 0, 200)
 	checkText(&p, "address", b.Address, 0, 200)
+	if b.PortalURL != "" && !portalURL(b.PortalURL) {
+		p.Add("portal_url", "must be an address like https://portal.example.com, with no path, query or space")
+	}
 	return p.Err()
 }
 
@@ -77,4 +87,25 @@ type SettingsService interface {
 	// SetListPrivacy replaces it (admin only), with an audit event.
 	// Errors: EUNAUTHORIZED, EFORBIDDEN.
 	SetListPrivacy(ctx context.Context, p ListPrivacy) (ListPrivacy, error)
+}
+
+// portalURL reports whether s is an http(s) origin a link may be built on:
+// a scheme, a host of letters, digits, dots, hyphens and a port, nothing else.
+func portalURL(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	if rest == "" || len(s) > 200 {
+		return false
+	}
+	for _, r := range rest {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == ':') {
+			return false
+		}
+	}
+	return true
 }

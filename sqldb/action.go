@@ -99,6 +99,9 @@ func (s *CaseService) act(ctx context.Context, no string, req redress.ActionRequ
 		if err := s.db.persistAction(ctx, tx, c, &before, fx, in); err != nil {
 			return err
 		}
+		if err := s.db.lifecycleNotices(ctx, tx, no, req.Action, u, in.Now); err != nil { // customer_notice_auto.go
+			return err
+		}
 		effect = fx
 		if !commit {
 			return errDryRun // accepted; the case as the action left it is not read back

@@ -36,17 +36,9 @@ func (s *CustomerNoticeService) NoticeTemplates(ctx context.Context) ([]redress.
 
 func (s *CustomerNoticeService) templates(ctx context.Context, q querier) ([]redress.NoticeTemplate, error) {
 	out := redress.DefaultNoticeTemplates()
-	var raw string
-	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, settingNoticeTemplates).Scan(&raw)
-	if errors.Is(err, sql.ErrNoRows) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read notice templates: %w", err)
-	}
 	var set []redress.NoticeTemplate
-	if err := json.Unmarshal([]byte(raw), &set); err != nil {
-		return nil, fmt.Errorf("read notice templates: %w", err)
+	if _, err := readSetting(ctx, q, settingNoticeTemplates, &set); err != nil {
+		return nil, err
 	}
 	for _, t := range set {
 		for i := range out {
@@ -90,27 +82,99 @@ func (s *CustomerNoticeService) compose(ctx context.Context, q querier, no strin
 	if err := redress.ArchiveRule(c.Case, redress.WriteCustomerNotice); err != nil { // archive.go
 		return nil, nil, err
 	}
-	facts, ok := redress.NoticeFactsOf(c.Case, r.Kind)
-	if !ok {
-		return nil, nil, redress.Errorf(redress.ECONFLICT, "case %s has no %s to tell the customer of yet", no, r.Kind)
-	}
-	bank := &redress.BankProfile{}
-	if found, err := (&SettingsService{db: s.db}).read(ctx, settingBankProfile, bank); err != nil {
-		return nil, nil, err
-	} else if !found {
-		return nil, nil, redress.Errorf(redress.ECONFLICT, "set the bank's profile (name, complaint hotline) first: every notice names them")
-	}
-	ts, err := s.templates(ctx, q)
+	n, err := s.db.renderNotice(ctx, q, c, r.Kind, r.Method, r.Lang)
 	if err != nil {
 		return nil, nil, err
 	}
-	n := &redress.CustomerNotice{Case: c.No, Kind: r.Kind, Method: r.Method, Lang: r.Lang, By: u.Login, At: s.db.now()}
+	n.By = u.Login
+	return c, n, nil
+}
+
+// renderNotice renders a notice of kind by method in lang for the case:
+// the template in force filled with the bank's profile and the case's
+// facts (ECONFLICT when the case has nothing of the kind to tell yet, or
+// no profile is set: every notice names the bank and its hotline).
+func (db *DB) renderNotice(ctx context.Context, q querier, c *caseRow, kind redress.CustomerNoticeKind, method redress.NoticeMethod,
+	lang string) (*redress.CustomerNotice, error) {
+	facts, ok := redress.NoticeFactsOf(c.Case, kind)
+	if !ok {
+		return nil, redress.Errorf(redress.ECONFLICT, "case %s has no %s to tell the customer of yet", c.No, kind)
+	}
+	bank, err := db.bankProfile(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if bank == nil {
+		return nil, redress.Errorf(redress.ECONFLICT, "set the bank's profile (name, complaint hotline) first: every notice names them")
+	}
+	ts, err := (&CustomerNoticeService{db: db}).templates(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	n := &redress.CustomerNotice{Case: c.No, Kind: kind, Method: method, Lang: lang, At: db.now()}
 	for _, t := range ts {
-		if t.Kind == r.Kind && t.Lang == r.Lang {
-			n.Body = redress.RenderNotice(t, facts, *bank, redress.ExternalNotice(r.Method))
+		if t.Kind == kind && t.Lang == lang {
+			n.Body = redress.RenderNotice(t, facts, *bank, redress.ExternalNotice(method))
 		}
 	}
-	return c, n, nil
+	return n, nil
+}
+
+// bankProfile reads the bank's profile through q, nil when none is set.
+func (db *DB) bankProfile(ctx context.Context, q querier) (*redress.BankProfile, error) {
+	b := &redress.BankProfile{}
+	if found, err := readSetting(ctx, q, settingBankProfile, b); err != nil || !found {
+		return nil, err
+	}
+	return b, nil
+}
+
+// readSetting decodes the setting key into dst through q (inside a
+// transaction, unlike SettingsService.read); found is false when it was
+// never set.
+func readSetting(ctx context.Context, q querier, key string, dst any) (found bool, err error) {
+	var raw string
+	err = q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read setting %s: %w", key, err)
+	}
+	if err := json.Unmarshal([]byte(raw), dst); err != nil {
+		return false, fmt.Errorf("read setting %s: %w", key, err)
+	}
+	return true, nil
+}
+
+// insertNotice records a notice of the case for its occasion, by the user
+// byID; an SMS or e-mail waits for the outbox until sendAt.
+func (db *DB) insertNotice(ctx context.Context, tx *Tx, caseID int64, n *redress.CustomerNotice, occasion string, byID int64,
+	sendAt time.Time) error {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO customer_notices (case_id, kind, method, lang, body, status, proof, by_id,
+		created_at, sent_at, next_attempt_at, occasion) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		caseID, n.Kind, n.Method, n.Lang, n.Body, n.Status, n.Proof, byID, timeText(n.At), nullTimeText(n.SentAt),
+		timeText(sendAt), occasion).Scan(&n.ID); err != nil {
+		return fmt.Errorf("record notice: %w", err)
+	}
+	return nil
+}
+
+// liveNotice finds the notice of the case already told for the occasion
+// by method (any method when method is ""), unless it failed or was given
+// up: id 0 when there is none.
+func liveNotice(ctx context.Context, q querier, caseID int64, kind redress.CustomerNoticeKind, occasion string,
+	method redress.NoticeMethod) (id int64, m redress.NoticeMethod, status redress.CustomerNoticeStatus, err error) {
+	err = q.QueryRowContext(ctx, `SELECT id, method, status FROM customer_notices WHERE case_id = ? AND kind = ? AND occasion = ?
+		AND (method = ? OR ? = '') AND status NOT IN (?, ?) ORDER BY id LIMIT 1`,
+		caseID, kind, occasion, method, method, redress.CustomerNoticeFailed, redress.CustomerNoticeDead).Scan(&id, &m, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", "", nil
+	}
+	if err != nil {
+		return 0, "", "", fmt.Errorf("find notice: %w", err)
+	}
+	return id, m, status, nil
 }
 
 // PreviewNotice renders the notice without sending or recording it.
@@ -122,7 +186,10 @@ func (s *CustomerNoticeService) PreviewNotice(ctx context.Context, no string, r 
 // SendNotice renders the notice and records it with the case's audit
 // event case.notice: an SMS pending for the customer outbox (the phone on
 // the case), a letter printed (its posting recorded later), a call or a
-// talk recorded with the staff member's proof.
+// talk recorded with the staff member's proof. The same occasion is told
+// once by each method (redress.NoticeOccasion): a call or a talk the
+// lifecycle left as a task is recorded by it; any other notice already
+// told is a conflict naming it.
 func (s *CustomerNoticeService) SendNotice(ctx context.Context, no string, r redress.NoticeRequest) (*redress.CustomerNotice, error) {
 	var out *redress.CustomerNotice
 	err := s.db.inTx(ctx, func(tx *Tx) error {
@@ -160,13 +227,45 @@ func (s *CustomerNoticeService) send(ctx context.Context, tx *Tx, no string, r r
 		n.SentAt = &at
 	}
 	u := redress.UserFrom(ctx)
-	if err := tx.QueryRowContext(ctx, `INSERT INTO customer_notices (case_id, kind, method, lang, body, status, proof, by_id,
-		created_at, sent_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		c.ID, n.Kind, n.Method, n.Lang, n.Body, n.Status, n.Proof, u.ID, timeText(n.At), nullTimeText(n.SentAt),
-		timeText(n.At)).Scan(&n.ID); err != nil {
-		return nil, fmt.Errorf("record notice: %w", err)
+	occasion := redress.NoticeOccasion(c.Case, r.Kind)
+	id, _, status, err := liveNotice(ctx, tx, c.ID, r.Kind, occasion, r.Method)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case id != 0 && n.Status == redress.CustomerNoticeRecorded && status == redress.CustomerNoticePending:
+		// The task the lifecycle left: the call or talk is recorded now.
+		if _, err := tx.ExecContext(ctx, `UPDATE customer_notices SET status = ?, proof = ?, sent_at = ?, by_id = ? WHERE id = ?`,
+			n.Status, n.Proof, timeText(n.At), u.ID, id); err != nil {
+			return nil, fmt.Errorf("record notice: %w", err)
+		}
+		out, err := s.byID(ctx, tx, c, id)
+		if err != nil {
+			return nil, err
+		}
+		return out, s.noticeEvent(ctx, tx, u, out, "recorded "+string(n.Kind)+" by "+string(n.Method))
+	case id != 0:
+		return nil, redress.Errorf(redress.ECONFLICT, "the customer of case %s is already told this %s by %s (notice %d, %s)",
+			no, r.Kind, r.Method, id, status)
+	}
+	if err := s.db.insertNotice(ctx, tx, c.ID, n, occasion, u.ID, n.At); err != nil {
+		return nil, err
 	}
 	return n, s.noticeEvent(ctx, tx, u, n, "sent "+string(n.Kind)+" by "+string(n.Method))
+}
+
+// byID reads one notice of the case.
+func (s *CustomerNoticeService) byID(ctx context.Context, q querier, c *caseRow, id int64) (*redress.CustomerNotice, error) {
+	notices, err := s.list(ctx, q, c)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range notices {
+		if n.ID == id {
+			return n, nil
+		}
+	}
+	return nil, redress.Errorf(redress.ENOTFOUND, "case %s has no notice %d", c.No, id)
 }
 
 // noticeEvent records a notice's audit event case.notice.
@@ -176,8 +275,8 @@ func (s *CustomerNoticeService) noticeEvent(ctx context.Context, tx *Tx, u *redr
 		Changes: []redress.Change{{Field: "notice", After: string(n.Kind) + " " + string(n.Method) + " " + string(n.Status)}}})
 }
 
-// RecordPosting records that a printed letter was posted, with its proof
-// (挂号信号 …).
+// RecordPosting records that a letter (printed by hand, or queued by the
+// lifecycle for printing) was posted, with its proof (挂号信号 …).
 func (s *CustomerNoticeService) RecordPosting(ctx context.Context, no string, id int64, proof string) (*redress.CustomerNotice, error) {
 	if err := redress.ValidatePostingProof(proof); err != nil {
 		return nil, err
@@ -196,22 +295,17 @@ func (s *CustomerNoticeService) RecordPosting(ctx context.Context, no string, id
 			return err
 		}
 		now := s.db.now()
-		res, err := tx.ExecContext(ctx, `UPDATE customer_notices SET status = ?, proof = ?, sent_at = ? WHERE id = ? AND case_id = ? AND status = ?`,
-			redress.CustomerNoticePosted, proof, timeText(now), id, c.ID, redress.CustomerNoticePrinted)
+		res, err := tx.ExecContext(ctx, `UPDATE customer_notices SET status = ?, proof = ?, sent_at = ? WHERE id = ? AND case_id = ?
+			AND method = ? AND status IN (?, ?)`, redress.CustomerNoticePosted, proof, timeText(now), id, c.ID, redress.NoticeLetter,
+			redress.CustomerNoticePrinted, redress.CustomerNoticePending)
 		if err != nil {
 			return fmt.Errorf("record posting: %w", err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return redress.Errorf(redress.ECONFLICT, "notice %d of case %s is no printed letter waiting to be posted", id, no)
 		}
-		notices, err := s.list(ctx, tx, c)
-		if err != nil {
+		if out, err = s.byID(ctx, tx, c, id); err != nil {
 			return err
-		}
-		for _, n := range notices {
-			if n.ID == id {
-				out = n
-			}
 		}
 		return s.noticeEvent(ctx, tx, u, out, "posted")
 	})
@@ -301,19 +395,23 @@ func (o *CustomerOutbox) ClaimNotifications(ctx context.Context, claimant string
 			return err
 		}
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
-		rows, err := tx.QueryContext(ctx, `SELECT n.id, n.method, n.body, n.attempts, n.created_at, c.no, c.c_phone_enc, c.c_email_enc
+		rows, err := tx.QueryContext(ctx, `SELECT n.id, n.kind, n.method, n.body, n.attempts, n.created_at, c.no, c.c_phone_enc, c.c_email_enc
 			FROM customer_notices n JOIN cases c ON c.id = n.case_id WHERE n.id IN (`+marks+`) ORDER BY n.next_attempt_at, n.id`, ids...)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
+		var claimed []*redress.Notification
+		var surveys = map[int64]bool{}
 		for rows.Next() {
 			n := &redress.Notification{Kind: "customer_notice", Status: redress.NotifyPending}
+			var kind redress.CustomerNoticeKind
 			var method redress.NoticeMethod
 			var created, phone, email string
-			if err := rows.Scan(&n.ID, &method, &n.Body, &n.Attempts, &created, &n.CaseNo, &phone, &email); err != nil {
+			if err := rows.Scan(&n.ID, &kind, &method, &n.Body, &n.Attempts, &created, &n.CaseNo, &phone, &email); err != nil {
+				rows.Close()
 				return err
 			}
+			surveys[n.ID] = kind == redress.NoticeSurvey
 			if n.CreatedAt, err = parseTime(created); err != nil {
 				return err
 			}
@@ -324,11 +422,31 @@ func (o *CustomerOutbox) ClaimNotifications(ctx context.Context, claimant string
 				sealed, field, n.Channel, n.Subject = email, "email", redress.NotifyEmail, "投诉处理告知 / Complaint notice "+n.CaseNo
 			}
 			if n.To, err = o.db.open(sealed, piiAAD(n.CaseNo, field)); err != nil {
+				rows.Close()
 				return fmt.Errorf("notice %d: %w", n.ID, err)
+			}
+			claimed = append(claimed, n)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return err
+		}
+		for _, n := range claimed {
+			if surveys[n.ID] { // the survey SMS: its token is issued now (customer_notice_auto.go)
+				body, ok, err := o.db.surveyLink(ctx, tx, n.CaseNo, n.Body, now)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					if err := dropNotice(ctx, tx, n.ID, "the return visit no longer waits for an answer"); err != nil {
+						return err
+					}
+					continue
+				}
+				n.Body = body
 			}
 			out = append(out, n)
 		}
-		return rows.Err()
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim customer notices: %w", err)
@@ -345,7 +463,15 @@ func (o *CustomerOutbox) FinishNotification(ctx context.Context, id int64, claim
 	switch d.Status {
 	case redress.NotifySent:
 		sentAt = timeText(d.At)
-		proof = "SMS gateway accepted " + d.At.In(redress.Beijing).Format("2006-01-02 15:04:05")
+		var method redress.NoticeMethod
+		if err := o.db.reads().QueryRowContext(ctx, `SELECT method FROM customer_notices WHERE id = ?`, id).Scan(&method); err != nil {
+			return fmt.Errorf("finish customer notice %d: %w", id, err)
+		}
+		proof = "SMS gateway accepted "
+		if method == redress.NoticeEmail {
+			proof = "mail server accepted "
+		}
+		proof += d.At.In(redress.Beijing).Format("2006-01-02 15:04:05")
 	case redress.NotifyPending:
 		next = d.RetryAt
 	case redress.NotifyFailed, redress.NotifyDead:

@@ -346,7 +346,13 @@ func (s *PortalService) PortalCase(ctx context.Context) (*redress.PortalView, er
 		}
 		reviewBy = window.Date.String()
 	}
-	return redress.NewPortalView(c.Case, orgName, files, rating, reviewBy, redress.DateOf(now.In(redress.Beijing))), nil
+	v := redress.NewPortalView(c.Case, orgName, files, rating, reviewBy, redress.DateOf(now.In(redress.Beijing)))
+	sent, err := (&CustomerNoticeService{db: s.db}).list(ctx, q, c) // the notices sent through the system (customer_notice.go)
+	if err != nil {
+		return nil, err
+	}
+	v.Notices = redress.WithSentNotices(v.Notices, sent)
+	return v, nil
 }
 
 // portalFiles lists the files the customer added (not the bank's own).

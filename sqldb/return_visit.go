@@ -99,7 +99,7 @@ func (db *DB) persistReturnVisit(ctx context.Context, tx *Tx, c *caseRow, fx *re
 		if err != nil {
 			return err
 		}
-		if fx.SurveyToken, err = db.issueSurveyToken(ctx, tx, c, in.Now, time.Duration(policy.SurveyDays)*24*time.Hour); err != nil {
+		if fx.SurveyToken, err = db.issueSurveyToken(ctx, tx, c.ID, in.Now, time.Duration(policy.SurveyDays)*24*time.Hour); err != nil {
 			return err
 		}
 	}
@@ -122,7 +122,7 @@ func surveyDigest(nonce string) string {
 
 // issueSurveyToken makes a token for the case and stores its nonce's digest
 // and expiry.
-func (db *DB) issueSurveyToken(ctx context.Context, tx *Tx, c *caseRow, now time.Time, valid time.Duration) (string, error) {
+func (db *DB) issueSurveyToken(ctx context.Context, tx *Tx, caseID int64, now time.Time, valid time.Duration) (string, error) {
 	nonce := make([]byte, redress.SurveyNonceBytes)
 	if _, err := rand.Read(nonce); err != nil {
 		return "", fmt.Errorf("survey token: %w", err)
@@ -130,7 +130,7 @@ func (db *DB) issueSurveyToken(ctx context.Context, tx *Tx, c *caseRow, now time
 	expires := now.Add(valid).Truncate(time.Second)
 	token := redress.NewSurveyToken(nonce, expires, db.surveyMAC)
 	_, err := tx.ExecContext(ctx, `INSERT INTO survey_tokens (case_id, nonce_hash, expires_at, created_at) VALUES (?, ?, ?, ?)`,
-		c.ID, surveyDigest(hex.EncodeToString(nonce)), timeText(expires), timeText(now))
+		caseID, surveyDigest(hex.EncodeToString(nonce)), timeText(expires), timeText(now))
 	if err != nil {
 		return "", fmt.Errorf("survey token: %w", err)
 	}

@@ -23,6 +23,12 @@ func (f *fixture) closeCase(t *testing.T, key bool, s redress.Satisfaction) *red
 	t.Helper()
 	n := sampleCase()
 	n.KeyCustomer = key
+	return f.closeCaseOf(t, n, s)
+}
+
+// closeCaseOf walks the new case n as closeCase does.
+func (f *fixture) closeCaseOf(t *testing.T, n redress.NewCase, s redress.Satisfaction) *redress.Case {
+	t.Helper()
 	c, err := f.cases.CreateCase(f.as("staff.bj"), n)
 	if err != nil {
 		t.Fatal(err)

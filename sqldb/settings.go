@@ -84,18 +84,7 @@ func (s *SettingsService) read(ctx context.Context, key string, dst any) (found 
 	if _, err := redress.RequireUser(ctx); err != nil {
 		return false, err
 	}
-	var raw string
-	err = s.db.reads().QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&raw)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("read setting %s: %w", key, err)
-	}
-	if err := json.Unmarshal([]byte(raw), dst); err != nil {
-		return false, fmt.Errorf("read setting %s: %w", key, err)
-	}
-	return true, nil
+	return readSetting(ctx, s.db.reads(), key, dst) // customer_notice.go
 }
 
 // write replaces the setting key with value (admin only) once validate

@@ -85,7 +85,10 @@ type casePage struct {
 	NoticePreview   *redress.CustomerNotice
 	NoticeKinds     []redress.CustomerNoticeKind
 	NoticeMethodsTo []redress.NoticeMethod
-	NoticeLangs     []string
+	// NoticeTasks marks the notices waiting for a staff member: a letter to
+	// print and post, a call or a talk to record (redress.NoticeTask).
+	NoticeTasks map[int64]bool
+	NoticeLangs []string
 }
 
 func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
@@ -120,6 +123,10 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 			return nil, err
 		}
 		p.NoticeKinds, p.NoticeMethodsTo, p.NoticeLangs = redress.CustomerNoticeKinds, redress.CustomerNoticeMethods, redress.NoticeLangs
+		p.NoticeTasks = map[int64]bool{}
+		for _, n := range p.CustomerNotices {
+			p.NoticeTasks[n.ID] = redress.NoticeTask(n)
+		}
 	}
 	if err := s.loadDeterminationChoices(ctx, p, pageLang(r)); err != nil {
 		return nil, err
@@ -376,6 +383,9 @@ func (s *Server) handleReceiptPage(w http.ResponseWriter, r *http.Request) error
 	if err := s.printNames(r.Context(), d, c); err != nil {
 		return err
 	}
+	if err := s.printFooter(r, d, c); err != nil { // notice_template.go
+		return err
+	}
 	s.render(w, r, http.StatusOK, "receipt", d)
 	return nil
 }
@@ -417,6 +427,9 @@ func (s *Server) handlePrintPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := &pageData{Title: map[string]string{"print_registration": "print.registration", "print_decision": "print.decision"}[name], Data: p, About: p.Case}
 	if err := s.printNames(r.Context(), d, p.Case); err != nil {
+		return err
+	}
+	if err := s.printFooter(r, d, p.Case); err != nil { // notice_template.go
 		return err
 	}
 	s.render(w, r, http.StatusOK, name, d)

@@ -11,7 +11,7 @@ import (
 // proof: the templates as admin data, and per case the list, a preview, a
 // notice sent and a letter's posting, by API and from the case page.
 func (s *Server) customerNoticeRoutes() []route {
-	return []route{
+	return append([]route{
 		{method: "GET", path: "/api/v1/settings/notice-templates", summary: "The templates of the notices to customers (zh-CN and en)",
 			out: listAnswer[redress.NoticeTemplate]{}, handle: s.handleNoticeTemplates},
 		{method: "PUT", path: "/api/v1/settings/notice-templates", summary: "Replace templates of the notices to customers (admin)",
@@ -27,7 +27,7 @@ func (s *Server) customerNoticeRoutes() []route {
 		{method: "POST", path: "/cases/{no}/notices", access: pageAuth, handle: s.handleNoticeSubmit},
 		{method: "POST", path: "/cases/{no}/notices/{id}/posted", access: pageAuth, handle: s.handleNoticePostedSubmit},
 		{method: "GET", path: "/cases/{no}/notices/{id}/print", access: pageAuth, handle: s.handleNoticePrint},
-	}
+	}, s.noticeTemplateRoutes()...) // notice_template.go
 }
 
 // noticeTemplatesBody is the templates an admin sets.

@@ -106,6 +106,13 @@ func englishData(t *testing.T, f *apiFixture) []string {
 	for _, c := range codes {
 		data = append(data, c.NameEN)
 	}
+	// The English templates of the notices to customers, as typed and as
+	// previewed (the fixture sets no bank profile), on their admin page.
+	for _, tpl := range redress.DefaultNoticeTemplates() {
+		if tpl.Lang == "en" {
+			data = append(data, tpl.Body, redress.PreviewNoticeTemplate(tpl, redress.BankProfile{}))
+		}
+	}
 	// The longest first, so that a text is removed before a text it holds.
 	sort.Slice(data, func(i, j int) bool { return len(data[i]) > len(data[j]) })
 	return data
@@ -155,7 +162,7 @@ func TestEveryPageInItsLanguage_Issue13Item5(t *testing.T) {
 			"/registers/training", "/registers/training?topic=nope", "/registers/training/PX-000009", "/registers", "/holds",
 			"/cases/" + withdrawnCase(t, f) + "/archive"}, // repeat.go: the archived file as at closing
 		"staff": {"/", "/cases/new"},
-		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings",
+		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings", "/admin/notice-templates",
 			"/cases/" + no, "/", "/admin/users/mgr", "/admin/users/admin", "/admin/users/nobody", "/admin/orgs/BJ", "/admin/orgs/HQ",
 			"/admin/orgs/NOPE", "/account/password", "/audit", "/admin/emergency-plan?org=BJ", "/admin/retention"},
 		"auditor": {"/audit", "/audit?verify=1", "/audit?from=2026-13-01&to=x&org=ZZ&subject_id=x", "/audit?bogus=1&limit=x",

@@ -29,23 +29,31 @@ const maxPortalJSON = 128 << 10
 // is answered the same and its code is not sent (the customer asks again).
 const maxCodeSends = 16
 
-// portalGuard holds the portal's rate limits (redress.PortalLimits).
+// portalGuard holds the portal's rate limits (redress.PortalLimits), each
+// named, and the limiter that counts them: the store's, shared by every
+// server on the database and kept across restarts (Services.RateLimits),
+// or this server's memory when there is none (portal_limit.go).
 type portalGuard struct {
-	submitAddress, submitPhone             *redress.Limiter
-	codeAddress, codePhone, codeCase       *redress.Limiter
-	trackAddress, trackCase, actPerSession *redress.Limiter
+	submitAddress, submitPhone             *portalLimit
+	codeAddress, codePhone, codeCase       *portalLimit
+	trackAddress, trackCase, actPerSession *portalLimit
+	counter                                redress.RateLimiter
 }
 
-func newPortalGuard(l redress.PortalLimits) *portalGuard {
-	n := func(l redress.Limit) *redress.Limiter { return redress.NewLimiter(l, limiterKeys) }
-	return &portalGuard{submitAddress: n(l.SubmitPerAddress), submitPhone: n(l.SubmitPerPhone),
-		codeAddress: n(l.CodePerAddress), codePhone: n(l.CodePerPhone), codeCase: n(l.CodePerCase),
-		trackAddress: n(l.TrackPerAddress), trackCase: n(l.TrackPerCase), actPerSession: n(l.ActPerSession)}
+func newPortalGuard(l redress.PortalLimits, counter redress.RateLimiter) *portalGuard {
+	if counter == nil {
+		counter = newMemoryLimits()
+	}
+	n := func(name string, l redress.Limit) *portalLimit { return &portalLimit{name: name, limit: l} }
+	return &portalGuard{submitAddress: n("submit_address", l.SubmitPerAddress), submitPhone: n("submit_phone", l.SubmitPerPhone),
+		codeAddress: n("code_address", l.CodePerAddress), codePhone: n("code_phone", l.CodePerPhone), codeCase: n("code_case", l.CodePerCase),
+		trackAddress: n("track_address", l.TrackPerAddress), trackCase: n("track_case", l.TrackPerCase),
+		actPerSession: n("act_session", l.ActPerSession), counter: counter}
 }
 
-// limitKey is one limiter and the key it counts.
+// limitKey is one limit and the key it counts.
 type limitKey struct {
-	l   *redress.Limiter
+	l   *portalLimit
 	key string
 }
 
@@ -55,7 +63,11 @@ type limitKey struct {
 func (s *Server) allowPortal(r *http.Request, message string, keys ...limitKey) error {
 	now := s.now()
 	for _, k := range keys {
-		if ok, after := k.l.Allow(cutBytes(k.key, 64), now); !ok {
+		ok, after, err := s.portalLimits.counter.Allow(r.Context(), k.l.name, cutBytes(k.key, 64), k.l.limit, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
 			t := newT(s.ui.bundle, pageLang(r))
 			minutes := int((after + time.Minute - 1) / time.Minute)
 			return redress.TooMany(after, "%s", t.Get(message, "N", max(minutes, 1)))

@@ -51,7 +51,7 @@ func TestPrintsCarryTheBank(t *testing.T) {
 	no := f.create(t)["no"].(string)
 	client := pageClient(t, f, "mgr")
 	receipt := pageText(t, f, client, "/cases/"+no+"/receipt")
-	for _, want := range []string{"某某银行股份有限公司", "投诉热线：95599", "手机银行“投诉进度”或任一网点"} {
+	for _, want := range []string{"某某银行股份有限公司", "客户投诉电话 95599", "手机银行“投诉进度”或任一网点"} {
 		if !strings.Contains(receipt, want) {
 			t.Errorf("the receipt does not say %q", want)
 		}

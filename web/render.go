@@ -43,6 +43,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"training", "training_session", // training records
 	"registers",                     // the registers' index
 	"admin_return_visits", "survey", // return visits (回访): the policy; the survey page on its own layout (portal_survey.go)
+	"admin_notice_templates",                               // the templates of the notices to customers (notice_template.go)
 	"export_job",                                           // a background export's progress (export_job.go)
 	"admin_user", "admin_org", "account_password", "audit", // admin forms, one's own password, the audit trail
 	"incidents", "incident", "incident_print", "admin_emergency_plan", // emergency incidents (突发事件) and plans
@@ -155,6 +156,8 @@ type pageData struct {
 	Units  map[string]string
 	// Bank is the bank's profile a print heads with (nil when not set).
 	Bank *redress.BankProfile
+	// Footer is a print's footer from the templates in force (printFooter).
+	Footer string
 	// About is the case a page or print is about: its tracking number
 	// follows the title, worded for its kind (受理回执 / 受理告知书).
 	About *redress.Case

@@ -111,6 +111,10 @@ type Services struct {
 	// PortalLimits are the portal's rate limits; nil is
 	// redress.DefaultPortalLimits.
 	PortalLimits *redress.PortalLimits
+	// RateLimits counts the portal's limits for every server on the
+	// database, across restarts (sqldb.RateLimits); nil counts them in this
+	// server's memory alone.
+	RateLimits redress.RateLimiter
 }
 
 // SessionCookie is the name of the browser session cookie.
@@ -166,7 +170,7 @@ func NewServer(svc Services, log *slog.Logger) *Server {
 	if svc.PortalLimits != nil {
 		portalLimits = *svc.PortalLimits
 	}
-	s.portalLimits, s.codeSends = newPortalGuard(portalLimits), make(chan struct{}, maxCodeSends)
+	s.portalLimits, s.codeSends = newPortalGuard(portalLimits, svc.RateLimits), make(chan struct{}, maxCodeSends)
 	if s.svc.PortalAuth == nil && s.svc.Portal != nil {
 		s.svc.PortalAuth = s.portalCookieAuth
 	}

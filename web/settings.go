@@ -110,7 +110,8 @@ func (s *Server) handleAdminBankSave(w http.ResponseWriter, r *http.Request) err
 	}
 	f := r.PostForm
 	_, err := s.svc.Settings.SetBankProfile(r.Context(),
-		redress.BankProfile{Name: f.Get("name"), Hotline: f.Get("hotline"), TrackAt: f.Get("track_at"), Address: f.Get("address")})
+		redress.BankProfile{Name: f.Get("name"), Hotline: f.Get("hotline"), TrackAt: f.Get("track_at"), Address: f.Get("address"),
+			PortalURL: f.Get("portal_url")})
 	return s.afterPost(w, r, err, "/admin/settings", func(d *pageData) error { return s.adminSettingsPage(w, r, d) })
 }
 

@@ -104,6 +104,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Settings:      sqldb.NewSettingsService(db),
 		ReturnVisits:  sqldb.NewReturnVisitService(db),
 		Notices:       sqldb.NewCustomerNoticeService(db),
+		RateLimits:    sqldb.NewRateLimits(db), // the portal's limits, shared by every server on the database
 		Search:        sqldb.NewSearchService(db),
 		Stats:         sqldb.NewStatsService(db),
 		Reports:       sqldb.NewReportService(db),
