@@ -42,6 +42,8 @@ const (
 	SubjectCorrective SubjectKind = "corrective"
 	// SubjectLost is a found item of the lost-property register; id: SW-000012.
 	SubjectLost SubjectKind = "lost"
+	// SubjectImport is a run of the history import; id: the run's number.
+	SubjectImport SubjectKind = "import"
 )
 
 // Subject is what an audit event is about: a case, a user, a token, ...

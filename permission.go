@@ -20,11 +20,15 @@ const (
 	PermCalendarManage Permission = "calendar.manage"
 	PermTokenManage    Permission = "token.manage" // list and revoke every user's API tokens
 	PermSelfService    Permission = "self.service" // own tokens, own password, own sessions
+	// PermCaseImport imports a bank's history of cases from a spreadsheet
+	// (import.go): the admin, who loads the bank's data, sees only the
+	// rejected rows' numbers, fields and reasons, never their contents.
+	PermCaseImport Permission = "case.import"
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{PermCaseRead, PermCaseReveal, PermAuditRead, PermAuditVerify, PermOrgManage,
-	PermUserRead, PermUserManage, PermCodeManage, PermCalendarManage, PermTokenManage, PermSelfService}
+	PermUserRead, PermUserManage, PermCodeManage, PermCalendarManage, PermTokenManage, PermSelfService, PermCaseImport}
 
 // rolePermissions is the role × permission table.
 var rolePermissions = map[Role][]Permission{
@@ -34,7 +38,7 @@ var rolePermissions = map[Role][]Permission{
 	RoleHQService:  {PermCaseRead, PermCaseReveal, PermAuditVerify, PermUserRead, PermSelfService},
 	RoleAuditor:    {PermCaseRead, PermAuditRead, PermAuditVerify, PermUserRead, PermSelfService},
 	RoleAdmin: {PermAuditVerify, PermOrgManage, PermUserRead, PermUserManage, PermCodeManage, PermCalendarManage,
-		PermTokenManage, PermSelfService},
+		PermTokenManage, PermSelfService, PermCaseImport},
 }
 
 // Can reports whether the role holds the permission.

@@ -86,6 +86,8 @@ var caseColumns = []caseColumn{
 	{"visit_id_checked", func(c *caseRow) any { return c.visitOrZero().IDChecked }, false},
 	{"visit_security_checked", func(c *caseRow) any { return c.visitOrZero().SecurityChecked }, false},
 	{"key_customer", func(c *caseRow) any { return c.KeyCustomer }, false},
+	{"external_no", func(c *caseRow) any { return nullText(c.ExternalNo) }, false},
+	{"import_run", func(c *caseRow) any { return nullID(c.ImportRun) }, false},
 
 	{"org_id", func(c *caseRow) any { return c.orgID }, true},
 	{"handler_id", func(c *caseRow) any { return nullID(c.handlerID) }, true},
@@ -293,7 +295,7 @@ const caseSelect = `SELECT c.id, c.no, c.kind, c.channel, c.received_at,
 	c.created_at, c.updated_at,
 	c.regulator_source, c.regulator_forwarded_on, c.regulator_finding, c.regulator_finding_on, c.regulator_finding_ref,
 	c.c_address_enc, c.c_address_masked, c.c_email_enc, c.c_email_masked,
-	c.key_customer, c.return_visit_json, c.c_notice_by
+	c.key_customer, c.return_visit_json, c.c_notice_by, COALESCE(c.external_no, ''), COALESCE(c.import_run, 0)
 FROM cases c
 JOIN org_units o ON o.id = c.org_id
 JOIN org_units oo ON oo.id = c.origin_org_id
@@ -331,7 +333,7 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		&created, &updated,
 		&c.RegulatorSource, &c.RegulatorForwardedOn, &c.RegulatorFinding, &c.RegulatorFindingOn, &c.RegulatorFindingRef,
 		&c.addressEnc, &c.Complainant.Address, &c.emailEnc, &c.Complainant.Email,
-		&c.KeyCustomer, &c.returnVisitJSON, &c.Complainant.NoticeBy)
+		&c.KeyCustomer, &c.returnVisitJSON, &c.Complainant.NoticeBy, &c.ExternalNo, &c.ImportRun)
 	if err != nil {
 		return nil, err
 	}
