@@ -269,6 +269,8 @@ const (
 	ProblemImportDateOrder = "import_date_order"
 	// ProblemImportDuplicate: args: the earlier row; an external number twice in one file.
 	ProblemImportDuplicate = "import_duplicate"
+	// ProblemImportFileType: an import file that is not a CSV or XLSX file (by name and content).
+	ProblemImportFileType = "import_file_type"
 )
 
 // problemTexts are the English texts of the problem keys, as the API's
@@ -328,6 +330,7 @@ var problemTexts = map[string]string{
 	ProblemImportOpenDated:     "an open case has no decision or closing date",
 	ProblemImportDateOrder:     "is before the date it follows (received, decided, closed)",
 	ProblemImportDuplicate:     "the external number appears already in row %s",
+	ProblemImportFileType:      "must be a .csv or .xlsx file, as its name says",
 }
 
 // ProblemKeys lists every stable problem key, sorted: the messages a page

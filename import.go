@@ -161,6 +161,9 @@ func (m *ImportMapping) ExternalNo(cells []string) string {
 	return CutText(m.value(cells, ImportExternalNo), 4*ImportExternalNoLimit)
 }
 
+// Cell returns a row's trimmed cell of a field ("" when the file has none).
+func (m *ImportMapping) Cell(cells []string, f ImportField) string { return m.value(cells, f) }
+
 // ImportedCase is one row of an import file as read: the registration, the
 // status it had reached and its dates, and the bank's own number.
 type ImportedCase struct {
@@ -354,6 +357,9 @@ type ImportReject struct {
 	ExternalNo string `json:"external_no"`
 	Field      string `json:"field"`
 	Reason     string `json:"reason"`
+	// Problem is the reason by its stable key and arguments, "key|arg|…"
+	// (error.go), from which the pages word it; "" when it has none.
+	Problem string `json:"problem,omitempty"`
 }
 
 // ImportRejectsOf lists the problems of a rejected row from its error, a
@@ -368,9 +374,13 @@ func ImportRejectsOf(row int64, externalNo string, err error) []ImportReject {
 		names = append(names, f)
 	}
 	slices.Sort(names)
+	keyed := ErrorProblems(err)
 	out := make([]ImportReject, len(names))
 	for i, f := range names {
 		out[i] = ImportReject{Row: row, ExternalNo: externalNo, Field: f, Reason: fields[f]}
+		if p, ok := keyed[f]; ok {
+			out[i].Problem = strings.Join(append([]string{p.Key}, p.Args...), "|")
+		}
 	}
 	return out
 }

@@ -145,7 +145,7 @@ func (s *ImportService) ImportRejects(ctx context.Context, id int64, yield func(
 	if _, err := s.ImportRun(ctx, id); err != nil {
 		return err
 	}
-	rows, err := s.db.reads().QueryContext(ctx, `SELECT row_no, external_no, field, reason FROM import_rejects
+	rows, err := s.db.reads().QueryContext(ctx, `SELECT row_no, external_no, field, reason, problem FROM import_rejects
 		WHERE run_id = ? ORDER BY row_no, field`, id)
 	if err != nil {
 		return fmt.Errorf("import rejects: %w", err)
@@ -153,7 +153,7 @@ func (s *ImportService) ImportRejects(ctx context.Context, id int64, yield func(
 	defer rows.Close()
 	for rows.Next() {
 		var r redress.ImportReject
-		if err := rows.Scan(&r.Row, &r.ExternalNo, &r.Field, &r.Reason); err != nil {
+		if err := rows.Scan(&r.Row, &r.ExternalNo, &r.Field, &r.Reason, &r.Problem); err != nil {
 			return fmt.Errorf("import rejects: %w", err)
 		}
 		if err := yield(r); err != nil {
@@ -252,18 +252,23 @@ func (db *DB) runImport(ctx context.Context, u *redress.User, run *redress.Impor
 		run.Rows++
 		inBatch++
 		ic, err := mapping.ReadImportRow(cells, now)
-		if err == nil {
-			if first, dup := seen[ic.ExternalNo]; dup {
-				err = redress.FieldError(redress.EINVALID, "invalid input", string(redress.ImportExternalNo),
-					redress.ProblemImportDuplicate, strconv.FormatInt(first, 10))
-			} else if _, ok := l.units[ic.Org]; !ok {
-				err = redress.FieldError(redress.EINVALID, "invalid input", string(redress.ImportOrg), redress.ProblemNoSuchOrg, ic.Org)
+		var problems []redress.ImportReject
+		if err != nil {
+			problems = redress.ImportRejectsOf(row, mapping.ExternalNo(cells), err)
+		} else if first, dup := seen[ic.ExternalNo]; dup {
+			problems = redress.ImportRejectsOf(row, ic.ExternalNo, redress.FieldError(redress.EINVALID, "invalid input",
+				string(redress.ImportExternalNo), redress.ProblemImportDuplicate, strconv.FormatInt(first, 10)))
+		}
+		if org := mapping.Cell(cells, redress.ImportOrg); org != "" {
+			if _, ok := l.units[org]; !ok {
+				problems = append(problems, redress.ImportRejectsOf(row, mapping.ExternalNo(cells), redress.FieldError(redress.EINVALID,
+					"invalid input", string(redress.ImportOrg), redress.ProblemNoSuchOrg, org))...)
 			}
 		}
 		switch {
-		case err != nil:
+		case len(problems) > 0:
 			run.Rejected++
-			rejects = append(rejects, redress.ImportRejectsOf(row, mapping.ExternalNo(cells), err)...)
+			rejects = append(rejects, problems...)
 		case known[ic.ExternalNo]:
 			seen[ic.ExternalNo] = row
 			run.Skipped++
@@ -329,8 +334,8 @@ func (db *DB) externalNumbers(ctx context.Context) (map[string]bool, error) {
 func (db *DB) writeImportProgress(ctx context.Context, run *redress.ImportRun, rejects []redress.ImportReject) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		for _, r := range rejects {
-			_, err := tx.ExecContext(ctx, `INSERT INTO import_rejects (run_id, row_no, external_no, field, reason)
-				VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, run.ID, r.Row, r.ExternalNo, r.Field, r.Reason)
+			_, err := tx.ExecContext(ctx, `INSERT INTO import_rejects (run_id, row_no, external_no, field, reason, problem)
+				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, run.ID, r.Row, r.ExternalNo, r.Field, r.Reason, r.Problem)
 			if err != nil {
 				return fmt.Errorf("record rejected row %d: %w", r.Row, err)
 			}

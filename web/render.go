@@ -42,6 +42,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"admin_return_visits", "survey", // return visits (回访): the policy; the survey page on its own layout (portal_survey.go)
 	"export_job",                                           // a background export's progress (export_job.go)
 	"admin_user", "admin_org", "account_password", "audit", // admin forms, one's own password, the audit trail
+	"admin_import", "admin_import_run", // the import of a bank's history (import.go)
 }
 
 // portalNames are the customer portal's pages (portal_page.go), rendered

@@ -86,6 +86,8 @@ type Services struct {
 	ExportDir       string
 	ExportJobLimits *redress.ExportJobLimits
 	AsyncExportRows int
+	// Imports imports a bank's history (import.go); nil turns the import off.
+	Imports redress.ImportService
 	// Portal is the customer portal's store (portal.go); nil serves no
 	// portal. When PortalAuth is nil, the portal's session cookie signs the
 	// customer in through it.
@@ -119,6 +121,8 @@ type Server struct {
 	// one-time code being sent (maxCodeSends).
 	portalLimits *portalGuard
 	codeSends    chan struct{}
+	// imports holds the one slot of an import run (import.go).
+	imports chan struct{}
 }
 
 // NewServer builds the server, its API routes and its pages. The templates
@@ -135,6 +139,7 @@ func NewServer(svc Services, log *slog.Logger) *Server {
 		s.now = time.Now
 	}
 	s.uploads = make(chan struct{}, maxUploads)
+	s.imports = make(chan struct{}, 1)
 	limits := redress.DefaultSignInLimits()
 	if svc.SignInLimits != nil {
 		limits = *svc.SignInLimits
@@ -187,6 +192,7 @@ func (s *Server) routeTable() []route {
 		s.customerNoticeRoutes(), // notices to the customer with their proof
 		s.exportJobRoutes(),      // background exports
 		s.referralRoutes(),       // referrals to mediation, arbitration or a court
+		s.importRoutes(),         // the import of a bank's history
 	)
 }
 

@@ -106,6 +106,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Referrals:     sqldb.NewReferralService(db),
 		Exports:       exports,
 		ExportJobs:    exports,
+		Imports:       sqldb.NewImportService(db),
 		ExportDir:     filepath.Join(cfg.Data, "exports"), // background exports' files, 0700
 		Assessment:    sqldb.NewAssessmentService(db),
 		Codes:         sqldb.NewCodeService(db),

@@ -26,6 +26,7 @@ CREATE TABLE import_rejects (
     row_no       INTEGER NOT NULL,        -- the row in the file; the header is row 1
     external_no  TEXT NOT NULL,
     field        TEXT NOT NULL,
-    reason       TEXT NOT NULL,
+    reason       TEXT NOT NULL,           -- in English, as the API words it
+    problem      TEXT NOT NULL DEFAULT '', -- the reason's key and arguments, key|arg|… (error.go)
     PRIMARY KEY (run_id, row_no, field)
 );
