@@ -24,7 +24,7 @@ func TestPagesAccessible(t *testing.T) {
 	no := c["no"].(string)
 	pages := map[string][]string{
 		"mgr":   {"/", "/?status=registered&kind=complaint", "/cases/new", "/cases/new?channel=visit", "/cases/" + no, "/cases/" + no + "/receipt", "/cases/" + no + "/print/registration", "/admin/tokens", "/search?q=%E7%90%86%E8%B4%A2", "/stats?period=month&value=2026-11", "/reviews/new", "/inbox", "/assessment?month=2026-11", "/corrective", "/corrective/new", "/registers/opinion?org=BJ-01&month=2026-11", "/registers/opinion-book", "/registers/lost"},
-		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings", "/admin/assessment"},
+		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings", "/admin/assessment", "/admin/import"},
 	}
 	for login, paths := range pages {
 		client := pageClient(t, f, login)
