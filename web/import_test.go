@@ -147,6 +147,10 @@ func TestImportPageDryRunThenRun_Issue16Item5(t *testing.T) {
 		!strings.HasPrefix(imported["received_at"].(string), "2024-02-05T00:00:00") || !strings.HasPrefix(imported["closed_at"].(string), "2024-02-12") {
 		t.Fatalf("imported case: %v", imported)
 	}
+	if page := pageText(t, f, pageClient(t, f, "mgr"), "/cases/"+imported["no"].(string)); !strings.Contains(page, `id="case-imported"`) ||
+		!strings.Contains(page, "外部编号 W-1") {
+		t.Fatalf("the case page does not mark the imported case: %s", page)
+	}
 	_, again := postImport(t, f, "admin", "history.csv", []byte(importCSV), false)
 	if again = waitImport(t, f, runID(again)); again["skipped"] != 2.0 || again["imported"] != 0.0 {
 		t.Fatalf("re-run: %v", again)
