@@ -272,11 +272,12 @@ type caseLoader struct {
 	codes     map[string]redress.Dimension // active codes
 	counters  map[string]int64             // bank day → last sequence used
 	dirty     map[string]bool              // counters changed in this transaction
+	held      map[string]bool              // an import's days whose counter row this transaction holds
 }
 
 func (db *DB) newCaseLoader(ctx context.Context) (*caseLoader, error) {
 	l := &caseLoader{db: db, units: map[string]bulkUnit{}, users: map[string]bulkUser{},
-		codes: map[string]redress.Dimension{}, counters: map[string]int64{}, dirty: map[string]bool{}}
+		codes: map[string]redress.Dimension{}, counters: map[string]int64{}, dirty: map[string]bool{}, held: map[string]bool{}}
 	var err error
 	if l.deadlines, err = db.deadlines(ctx); err != nil {
 		return nil, err
@@ -516,19 +517,25 @@ func (l *caseLoader) insert(ctx context.Context, tx *Tx, stmt *sql.Stmt, b *Bulk
 		Action: action, At: at, Changes: registration})
 }
 
-// nextNumber returns the next sequence number of the case's day: from the
-// loader's counters for a bulk load into an empty database (written by
-// writeCounters), and for an import, which runs beside live intake, from
-// the day's counter row as CreateCase takes it (the row stays locked until
-// the transaction commits).
+// nextNumber returns the next sequence number of the case's day from the
+// loader's counters (written by writeCounters before the commit). A bulk
+// load fills an empty database; an import runs beside live intake, so the
+// first case of a day in a transaction takes its number from the day's
+// counter row as CreateCase does, which keeps the row locked until the
+// transaction ends, and the day's later cases count on from it.
 func (l *caseLoader) nextNumber(ctx context.Context, tx *Tx, b *BulkCase) (int64, error) {
 	day := redress.BankDay(b.ReceivedAt)
-	if b.Import == nil {
-		l.counters[day]++
-		l.dirty[day] = true
-		return l.counters[day], nil
+	if b.Import != nil && !l.held[day] {
+		seq, err := nextCaseNumber(ctx, tx, day)
+		if err != nil {
+			return 0, err
+		}
+		l.counters[day], l.held[day] = seq, true
+		return seq, nil
 	}
-	return nextCaseNumber(ctx, tx, day)
+	l.counters[day]++
+	l.dirty[day] = true
+	return l.counters[day], nil
 }
 
 // nextCaseNumber takes the next sequence number of a bank day from its
@@ -567,5 +574,6 @@ func (l *caseLoader) writeCounters(ctx context.Context, tx *Tx) error {
 		}
 	}
 	clear(l.dirty)
+	clear(l.held)
 	return nil
 }

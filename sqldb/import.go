@@ -218,7 +218,9 @@ func (db *DB) runImport(ctx context.Context, u *redress.User, run *redress.Impor
 			var err error
 			if run.DryRun {
 				err = tx.rollback()
-			} else {
+				clear(l.dirty)
+				clear(l.held)
+			} else if err = l.writeCounters(ctx, tx); err == nil {
 				err = tx.commit()
 			}
 			tx, stmt = nil, nil

@@ -214,3 +214,26 @@ func TestImportRefusedWithoutPermission_Issue16Item5(t *testing.T) {
 		t.Fatalf("a staff member imports: %v", err)
 	}
 }
+
+// TestImportNumbersBesideIntake_Issue16Item5: an imported case takes its
+// tracking number from its day's counter, as intake does, so the cases
+// registered on that day before and after it keep their own numbers.
+func TestImportNumbersBesideIntake_Issue16Item5(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	n := sampleCase()
+	n.ReceivedAt = time.Date(2023, 3, 6, 15, 0, 0, 0, redress.Beijing)
+	before, err := f.cases.CreateCase(f.as("staff.bj"), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.importFile(t, importSample, false)
+	after, err := f.cases.CreateCase(f.as("staff.bj"), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imported := f.caseByExternalNo(t, "ZJ-2023-0001")
+	if before.No != "TS20230306-00001" || imported.No != "TS20230306-00002" || after.No != "TS20230306-00003" {
+		t.Fatalf("numbers: %s, %s, %s", before.No, imported.No, after.No)
+	}
+}
