@@ -20,15 +20,18 @@ import (
 
 // ReadLimits bound what reading a file may cost.
 type ReadLimits struct {
-	// Unzipped is the most bytes an XLSX file's parts may unzip to.
+	// Unzipped is the most bytes an XLSX file's parts may unzip to. They
+	// are held in memory: excelize would spool a larger part to a temporary
+	// file, and an import's parts hold personal data in clear.
 	Unzipped int64
 	// Cells is the most cells a row may have.
 	Cells int
 }
 
-// DefaultReadLimits are the limits of the import: 512 MiB unzipped (a
-// workbook of 100,000 rows is about 60 MiB), 200 cells a row.
-var DefaultReadLimits = ReadLimits{Unzipped: 512 << 20, Cells: 200}
+// DefaultReadLimits are the limits of the import: 256 MiB unzipped (the
+// sheet of 100,000 rows of the import's columns is about 60 MiB), 200 cells
+// a row.
+var DefaultReadLimits = ReadLimits{Unzipped: 256 << 20, Cells: 200}
 
 // TableReader reads a table a row at a time.
 type TableReader struct {
@@ -57,6 +60,9 @@ var ErrNotTable = errors.New("not a CSV or XLSX file")
 func ReadTable(r io.ReaderAt, size int64, format Format, limits ReadLimits) (*TableReader, error) {
 	if limits.Cells <= 0 {
 		limits.Cells = DefaultReadLimits.Cells
+	}
+	if limits.Unzipped <= 0 {
+		limits.Unzipped = DefaultReadLimits.Unzipped
 	}
 	switch format {
 	case CSV:
@@ -102,7 +108,7 @@ func validUTF8Prefix(b []byte) bool {
 // readXLSX reads the first sheet with excelize's row iterator, the cells'
 // raw values (a date cell as its serial number, which the import reads).
 func readXLSX(r io.Reader, limits ReadLimits) (*TableReader, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: limits.Unzipped, UnzipXMLSizeLimit: 16 << 20})
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: limits.Unzipped, UnzipXMLSizeLimit: limits.Unzipped})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotTable, err)
 	}

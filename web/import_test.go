@@ -245,3 +245,39 @@ func TestImportRefusesHostileFiles_Issue16Item5(t *testing.T) {
 		t.Errorf("a manager reads a run: %d", status)
 	}
 }
+
+// TestImportXLSXThroughAPI_Issue16Item5: a workbook's first sheet, its date
+// cells read as the dates they show.
+func TestImportXLSXThroughAPI_Issue16Item5(t *testing.T) {
+	t.Parallel()
+	f := newAPI(t)
+	var buf bytes.Buffer
+	w, err := export.NewWriter(export.XLSX, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := []export.Column{{Title: "外部编号"}, {Title: "类型"}, {Title: "渠道"}, {Title: "受理日期", Kind: export.Date}, {Title: "投诉人"},
+		{Title: "主题"}, {Title: "投诉内容"}, {Title: "机构代码"}, {Title: "状态"}, {Title: "办结日期", Kind: export.Date}}
+	w.Table("历史案件", cols)
+	w.Row("X-1", "投诉", "电话", "2025-04-01", "张三", "年费争议", "客户称被收取年费。", "BJ-01", "已办结", "2025-04-10")
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	status, run := postImport(t, f, "admin", "history.xlsx", buf.Bytes(), false)
+	if status != http.StatusAccepted {
+		t.Fatalf("upload: %d %v", status, run)
+	}
+	if run = waitImport(t, f, runID(run)); run["imported"] != 1.0 || run["rejected"] != 0.0 {
+		t.Fatalf("run: %v", run)
+	}
+	_, list := f.call(t, "mgr", "GET", "/api/v1/cases?status=closed", "")
+	for _, c := range list["cases"].([]any) {
+		if c := c.(map[string]any); c["external_no"] == "X-1" {
+			if !strings.HasPrefix(c["received_at"].(string), "2025-04-01T00:00:00") || !strings.HasPrefix(c["closed_at"].(string), "2025-04-10") {
+				t.Fatalf("dates: %v %v", c["received_at"], c["closed_at"])
+			}
+			return
+		}
+	}
+	t.Fatal("the imported case is not listed")
+}
