@@ -382,7 +382,15 @@ type Case struct {
 	// ArchivedAt is when the case's file was archived (归档: closed,
 	// withdrawn or rejected); nil while it is open (archive.go).
 	ArchivedAt *time.Time `json:"archived_at,omitempty"`
+	// ExternalNo is the bank's own number of an imported case (unique), and
+	// ImportRun the import run that brought it in; both empty for a case
+	// registered in Redress (import.go).
+	ExternalNo string `json:"external_no,omitempty"`
+	ImportRun  int64  `json:"import_run,omitempty"`
 }
+
+// Imported reports whether the case came in by the history import.
+func (c *Case) Imported() bool { return c.ImportRun != 0 }
 
 // Contact is the first contact with the customer: who recorded it and
 // when, what was said, the notice (method, time, proof) and the reply date

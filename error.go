@@ -268,59 +268,83 @@ const (
 	// ProblemPersonalData: a description that should hold no personal data
 	// (an incident's people) holds an ID number or a mobile number.
 	ProblemPersonalData = "personal_data"
+	// ProblemImportHeaderTwice: args: the header; a column of an import file named twice.
+	ProblemImportHeaderTwice = "import_header_twice"
+	// ProblemImportHeaderMissing: args: the header; a required column missing from an import file.
+	ProblemImportHeaderMissing = "import_header_missing"
+	// ProblemImportDate: not a date or time an import file may hold.
+	ProblemImportDate = "import_date"
+	// ProblemImportEndedNeeds: an ended case (closed, withdrawn, rejected) without its closing date.
+	ProblemImportEndedNeeds = "import_ended_needs_date"
+	// ProblemImportOpenDated: an open case with a decision or closing date.
+	ProblemImportOpenDated = "import_open_dated"
+	// ProblemImportDateOrder: a date before the one it follows (received, decided, closed).
+	ProblemImportDateOrder = "import_date_order"
+	// ProblemImportDuplicate: args: the earlier row; an external number twice in one file.
+	ProblemImportDuplicate = "import_duplicate"
+	// ProblemImportFileType: an import file that is not a CSV or XLSX file (by name and content).
+	ProblemImportFileType = "import_file_type"
 )
 
 // problemTexts are the English texts of the problem keys, as the API's
 // fields carry them; %s takes the arguments in order.
 var problemTexts = map[string]string{
-	ProblemRequired:        "required",
-	ProblemTooShort:        "must be at least %s characters",
-	ProblemTooLong:         "must be at most %s characters",
-	ProblemNotUTF8:         "is not valid UTF-8",
-	ProblemControlChars:    "contains control characters",
-	ProblemUnknown:         "unknown value %s",
-	ProblemRange:           "must be %s to %s",
-	ProblemOneOf:           "must be one of %s",
-	ProblemDate:            "must be a date YYYY-MM-DD",
-	ProblemRestatement:     "required: restate the main issue to the customer and have it confirmed",
-	ProblemVisitorsCount:   "must be 1 to %s",
-	ProblemRepresentatives: "a group of %s or more visitors chooses 1 to %s representatives",
-	ProblemVisitRepsCount:  "cannot exceed the number of visitors",
-	ProblemVisitChannel:    "only a visit in person (channel visit or counter) is registered as a visit",
-	ProblemNoSuchCase:      "no case has this number",
-	ProblemFileName:        "is not a file name",
-	ProblemTooLarge:        "larger than %s",
-	ProblemChoice:          "must be one of %s",
-	ProblemFileType:        "must be a PDF, a picture (JPEG, PNG, GIF, WebP), a recording (MP3, WAV, MP4) or plain text",
-	ProblemTooLongBytes:    "must be at most %s bytes",
-	ProblemTaken:           "already in use",
-	ProblemOrgCode:         "must be 1-32 letters, digits, '-' or '_'",
-	ProblemOneHQ:           "there is one head office and it already exists",
-	ProblemNoSuchOrg:       "no org unit has code %s",
-	ProblemNoSuchUser:      "no user has login %s",
-	ProblemOrgParent:       "a %s cannot sit under a %s",
-	ProblemLogin:           "must be 2-32 characters: a lower-case letter, then letters, digits, '.', '-' or '_'",
-	ProblemEmail:           "not an e-mail address such as wang.fang@bank.example",
-	ProblemMobile:          "not a mainland mobile number: 11 digits starting with 1, e.g. 13812345678",
-	ProblemCodePattern:     "must be the dimension letter followed by 2-8 digits, e.g. B0301",
-	ProblemCodeParent:      "must be a prefix of the code",
-	ProblemBeforeToday:     "is before today",
-	ProblemFlatList:        "the root-cause list has one level: leave it empty",
-	ProblemResidentID:      "not an 18-character resident ID number",
-	ProblemOtherID:         "must be 5-30 letters and digits",
-	ProblemPhone:           "not a mainland mobile or landline number",
-	ProblemAccount:         "must be 10-30 digits",
-	ProblemCreditCode:      "not an 18-character unified social credit code",
-	ProblemPersonalData:    "must not hold an ID number or a mobile number: describe the people, do not identify them",
-	ProblemSearchTerms:     "give some letters, digits or Chinese characters",
-	ProblemPasswordWrong:   "wrong password",
-	ProblemPasswordSame:    "must differ from the current password",
-	ProblemPasswordTwice:   "the two new passwords differ",
-	ProblemResetSelf:       "reset another user's password; change your own on the change-password page",
-	ProblemOrgUnderItself:  "a unit cannot move under itself or a unit below it (%s)",
-	ProblemOrgChildKind:    "the unit below it, %s (a %s), could no longer sit under this kind",
-	ProblemOrgRoot:         "head office is the root of the tree: it does not move and stays head office",
-	ProblemSelfAdmin:       "you may not remove your own admin role or disable yourself",
+	ProblemRequired:            "required",
+	ProblemTooShort:            "must be at least %s characters",
+	ProblemTooLong:             "must be at most %s characters",
+	ProblemNotUTF8:             "is not valid UTF-8",
+	ProblemControlChars:        "contains control characters",
+	ProblemUnknown:             "unknown value %s",
+	ProblemRange:               "must be %s to %s",
+	ProblemOneOf:               "must be one of %s",
+	ProblemDate:                "must be a date YYYY-MM-DD",
+	ProblemRestatement:         "required: restate the main issue to the customer and have it confirmed",
+	ProblemVisitorsCount:       "must be 1 to %s",
+	ProblemRepresentatives:     "a group of %s or more visitors chooses 1 to %s representatives",
+	ProblemVisitRepsCount:      "cannot exceed the number of visitors",
+	ProblemVisitChannel:        "only a visit in person (channel visit or counter) is registered as a visit",
+	ProblemNoSuchCase:          "no case has this number",
+	ProblemFileName:            "is not a file name",
+	ProblemTooLarge:            "larger than %s",
+	ProblemChoice:              "must be one of %s",
+	ProblemFileType:            "must be a PDF, a picture (JPEG, PNG, GIF, WebP), a recording (MP3, WAV, MP4) or plain text",
+	ProblemTooLongBytes:        "must be at most %s bytes",
+	ProblemTaken:               "already in use",
+	ProblemOrgCode:             "must be 1-32 letters, digits, '-' or '_'",
+	ProblemOneHQ:               "there is one head office and it already exists",
+	ProblemNoSuchOrg:           "no org unit has code %s",
+	ProblemNoSuchUser:          "no user has login %s",
+	ProblemOrgParent:           "a %s cannot sit under a %s",
+	ProblemLogin:               "must be 2-32 characters: a lower-case letter, then letters, digits, '.', '-' or '_'",
+	ProblemEmail:               "not an e-mail address such as wang.fang@bank.example",
+	ProblemMobile:              "not a mainland mobile number: 11 digits starting with 1, e.g. 13812345678",
+	ProblemCodePattern:         "must be the dimension letter followed by 2-8 digits, e.g. B0301",
+	ProblemCodeParent:          "must be a prefix of the code",
+	ProblemBeforeToday:         "is before today",
+	ProblemFlatList:            "the root-cause list has one level: leave it empty",
+	ProblemResidentID:          "not an 18-character resident ID number",
+	ProblemOtherID:             "must be 5-30 letters and digits",
+	ProblemPhone:               "not a mainland mobile or landline number",
+	ProblemAccount:             "must be 10-30 digits",
+	ProblemCreditCode:          "not an 18-character unified social credit code",
+	ProblemPersonalData:        "must not hold an ID number or a mobile number: describe the people, do not identify them",
+	ProblemSearchTerms:         "give some letters, digits or Chinese characters",
+	ProblemPasswordWrong:       "wrong password",
+	ProblemPasswordSame:        "must differ from the current password",
+	ProblemPasswordTwice:       "the two new passwords differ",
+	ProblemResetSelf:           "reset another user's password; change your own on the change-password page",
+	ProblemOrgUnderItself:      "a unit cannot move under itself or a unit below it (%s)",
+	ProblemOrgChildKind:        "the unit below it, %s (a %s), could no longer sit under this kind",
+	ProblemOrgRoot:             "head office is the root of the tree: it does not move and stays head office",
+	ProblemSelfAdmin:           "you may not remove your own admin role or disable yourself",
+	ProblemImportHeaderTwice:   "the column %s appears twice",
+	ProblemImportHeaderMissing: "the required column %s is missing",
+	ProblemImportDate:          "not a date: use YYYY-MM-DD, YYYY-MM-DD HH:MM or a date cell",
+	ProblemImportEndedNeeds:    "required for a closed, withdrawn or rejected case",
+	ProblemImportOpenDated:     "an open case has no decision or closing date",
+	ProblemImportDateOrder:     "is before the date it follows (received, decided, closed)",
+	ProblemImportDuplicate:     "the external number appears already in row %s",
+	ProblemImportFileType:      "must be a .csv or .xlsx file, as its name says",
 }
 
 // ProblemKeys lists every stable problem key, sorted: the messages a page

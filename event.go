@@ -52,6 +52,8 @@ const (
 	SubjectHold SubjectKind = "hold"
 	// SubjectRetention is the retention policy and job; no id.
 	SubjectRetention SubjectKind = "retention"
+	// SubjectImport is a run of the history import; id: the run's number.
+	SubjectImport SubjectKind = "import"
 )
 
 // Subject is what an audit event is about: a case, a user, a token, ...

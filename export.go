@@ -26,6 +26,8 @@ const (
 	ExportJRT        = "jrt"
 	ExportDensity    = "density"
 	ExportDisclosure = "disclosure"
+	// ExportImportRejects is the rejected rows of an import run (import.go).
+	ExportImportRejects = "import_rejects"
 )
 
 // ExportService records exports in the audit trail.

@@ -28,12 +28,16 @@ const (
 	// PermErasure allows a complainant's hold and erasure (PIPL Art.47), across
 	// every case of the person: head office's consumer-protection function.
 	PermErasure Permission = "erasure.manage"
+	// PermCaseImport imports a bank's history of cases from a spreadsheet
+	// (import.go): the admin, who loads the bank's data, sees only the
+	// rejected rows' numbers, fields and reasons, never their contents.
+	PermCaseImport Permission = "case.import"
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{PermCaseRead, PermCaseReveal, PermAuditRead, PermAuditVerify, PermOrgManage,
 	PermUserRead, PermUserManage, PermCodeManage, PermCalendarManage, PermTokenManage, PermSelfService,
-	PermRetentionManage, PermLegalHold, PermErasure}
+	PermRetentionManage, PermLegalHold, PermErasure, PermCaseImport}
 
 // rolePermissions is the role × permission table.
 var rolePermissions = map[Role][]Permission{
@@ -43,7 +47,7 @@ var rolePermissions = map[Role][]Permission{
 	RoleHQService:  {PermCaseRead, PermCaseReveal, PermAuditVerify, PermUserRead, PermSelfService, PermLegalHold, PermErasure},
 	RoleAuditor:    {PermCaseRead, PermAuditRead, PermAuditVerify, PermUserRead, PermSelfService},
 	RoleAdmin: {PermAuditVerify, PermOrgManage, PermUserRead, PermUserManage, PermCodeManage, PermCalendarManage,
-		PermTokenManage, PermSelfService, PermRetentionManage},
+		PermTokenManage, PermSelfService, PermRetentionManage, PermCaseImport},
 }
 
 // Can reports whether the role holds the permission.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"sort"
+	"strconv"
 	"time"
 
 	"redress"
@@ -55,6 +56,24 @@ type BulkCase struct {
 	Satisfaction  redress.Satisfaction
 	ClosedAt      *time.Time // closed, withdrawn or rejected
 	EndReason     string     // why withdrawn or rejected
+	// ReplySatisfiedAt is when the reply clock was answered; nil for none.
+	ReplySatisfiedAt *time.Time
+
+	// Import, when set, makes the case an imported one (sqldb/import.go).
+	Import *BulkImport
+}
+
+// BulkImport is what the history import adds to a bulk case: the bank's
+// own number, the run, its file and when it ran. An imported case is
+// registered by the importing user (FirstResponder, who needs no
+// registering role: case.import is checked by the run), its audit event is
+// case.import at the run's time, and the clocks it had overdue on the day of
+// the import are recorded as notified (redress.ImportOverdueClocks).
+type BulkImport struct {
+	ExternalNo string
+	Run        int64
+	File       string
+	At         time.Time
 }
 
 // BulkData is what BulkLoad writes.
@@ -253,11 +272,12 @@ type caseLoader struct {
 	codes     map[string]redress.Dimension // active codes
 	counters  map[string]int64             // bank day → last sequence used
 	dirty     map[string]bool              // counters changed in this transaction
+	held      map[string]bool              // an import's days whose counter row this transaction holds
 }
 
 func (db *DB) newCaseLoader(ctx context.Context) (*caseLoader, error) {
 	l := &caseLoader{db: db, units: map[string]bulkUnit{}, users: map[string]bulkUser{},
-		codes: map[string]redress.Dimension{}, counters: map[string]int64{}, dirty: map[string]bool{}}
+		codes: map[string]redress.Dimension{}, counters: map[string]int64{}, dirty: map[string]bool{}, held: map[string]bool{}}
 	var err error
 	if l.deadlines, err = db.deadlines(ctx); err != nil {
 		return nil, err
@@ -375,7 +395,7 @@ func (l *caseLoader) insert(ctx context.Context, tx *Tx, stmt *sql.Stmt, b *Bulk
 	if err != nil {
 		return err
 	}
-	if !redress.MayRegister(first.role) || !redress.InSubtree(origin.path, first.orgPath) {
+	if b.Import == nil && (!redress.MayRegister(first.role) || !redress.InSubtree(origin.path, first.orgPath)) {
 		return fmt.Errorf("first responder %s may not register cases for %s", first.login, origin.code)
 	}
 	var respondentOrg, respondentStaff int64
@@ -414,11 +434,12 @@ func (l *caseLoader) insert(ctx context.Context, tx *Tx, stmt *sql.Stmt, b *Bulk
 		signer = s.id
 	}
 
-	day := redress.BankDay(n.ReceivedAt)
-	l.counters[day]++
-	l.dirty[day] = true
+	seq, err := l.nextNumber(ctx, tx, b)
+	if err != nil {
+		return err
+	}
 	registered := b.RegisteredAt.UTC().Truncate(time.Microsecond)
-	c := newCaseRow(&n, redress.TrackingNumber(n.Kind, n.ReceivedAt, l.counters[day]), registered)
+	c := newCaseRow(&n, redress.TrackingNumber(n.Kind, n.ReceivedAt, seq), registered)
 	c.orgID, c.Org, c.OrgPath = origin.id, origin.code, origin.path
 	c.originOrgID, c.OriginOrg, c.OriginOrgPath = origin.id, origin.code, origin.path
 	c.firstResponderID, c.FirstResponder = first.id, first.login
@@ -448,6 +469,19 @@ func (l *caseLoader) insert(ctx context.Context, tx *Tx, stmt *sql.Stmt, b *Bulk
 		c.Reply = &reply
 	}
 	c.Satisfaction, c.ClosedAt, c.EndReason = b.Satisfaction, b.ClosedAt, b.EndReason
+	c.ReplySatisfiedAt = b.ReplySatisfiedAt
+	action, at := redress.CaseEventAction(redress.ActionRegister), registered
+	if b.Import != nil {
+		c.ExternalNo, c.ImportRun = b.Import.ExternalNo, b.Import.Run
+		if c.ReplySatisfiedAt != nil {
+			c.ReplySatisfiedBy = redress.ActionReply
+		}
+		// The import's event records the case as it came in, in its state.
+		action, at = importCaseAction, b.Import.At.UTC().Truncate(time.Microsecond)
+		registration = append(redress.DiffCase(nil, c.Case),
+			redress.Change{Field: "import_run", After: strconv.FormatInt(b.Import.Run, 10)},
+			redress.Change{Field: "import_file", After: b.Import.File})
+	}
 	if !b.UpdatedAt.IsZero() {
 		c.UpdatedAt = b.UpdatedAt.UTC().Truncate(time.Microsecond)
 	}
@@ -474,9 +508,46 @@ func (l *caseLoader) insert(ctx context.Context, tx *Tx, stmt *sql.Stmt, b *Bulk
 	if err := db.writeSearchDocument(ctx, tx, c.ID, redress.SearchDocument(c.Case), true); err != nil {
 		return err
 	}
+	if b.Import != nil {
+		if err := db.acknowledgeImportedClocks(ctx, tx, c, at); err != nil {
+			return err
+		}
+	}
 	return db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, c.No), Actor: first.login,
-		Action: redress.CaseEventAction(redress.ActionRegister),
-		At:     registered, Changes: registration})
+		Action: action, At: at, Changes: registration})
+}
+
+// nextNumber returns the next sequence number of the case's day from the
+// loader's counters (written by writeCounters before the commit). A bulk
+// load fills an empty database; an import runs beside live intake, so the
+// first case of a day in a transaction takes its number from the day's
+// counter row as CreateCase does, which keeps the row locked until the
+// transaction ends, and the day's later cases count on from it.
+func (l *caseLoader) nextNumber(ctx context.Context, tx *Tx, b *BulkCase) (int64, error) {
+	day := redress.BankDay(b.ReceivedAt)
+	if b.Import != nil && !l.held[day] {
+		seq, err := nextCaseNumber(ctx, tx, day)
+		if err != nil {
+			return 0, err
+		}
+		l.counters[day], l.held[day] = seq, true
+		return seq, nil
+	}
+	l.counters[day]++
+	l.dirty[day] = true
+	return l.counters[day], nil
+}
+
+// nextCaseNumber takes the next sequence number of a bank day from its
+// counter row, which stays locked until the transaction ends.
+func nextCaseNumber(ctx context.Context, tx *Tx, day string) (int64, error) {
+	var seq int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO case_counters (day, last) VALUES (?, 1)
+		ON CONFLICT (day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, day).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("next tracking number of %s: %w", day, err)
+	}
+	return seq, nil
 }
 
 // preparedInsert runs caseInsert through a statement prepared once per
@@ -503,5 +574,6 @@ func (l *caseLoader) writeCounters(ctx context.Context, tx *Tx) error {
 		}
 	}
 	clear(l.dirty)
+	clear(l.held)
 	return nil
 }

@@ -113,11 +113,9 @@ func (db *DB) insertCase(ctx context.Context, tx *Tx, u *redress.User, n *redres
 	if err := db.checkCodes(ctx, tx, n.CodeA, n.CodeB, n.CodeC); err != nil {
 		return nil, err
 	}
-	var seq int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO case_counters (day, last) VALUES (?, 1)
-		ON CONFLICT (day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, redress.BankDay(n.ReceivedAt)).Scan(&seq)
+	seq, err := nextCaseNumber(ctx, tx, redress.BankDay(n.ReceivedAt))
 	if err != nil {
-		return nil, fmt.Errorf("next tracking number: %w", err)
+		return nil, err
 	}
 	c := newCaseRow(n, redress.TrackingNumber(n.Kind, n.ReceivedAt, seq), now)
 	c.orgID, c.Org, c.OrgPath = org.ID, org.Code, org.Path

@@ -164,7 +164,7 @@ func TestEveryPageInItsLanguage_Issue13Item5(t *testing.T) {
 		"staff": {"/", "/cases/new"},
 		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings", "/admin/notice-templates",
 			"/cases/" + no, "/", "/admin/users/mgr", "/admin/users/admin", "/admin/users/nobody", "/admin/orgs/BJ", "/admin/orgs/HQ",
-			"/admin/orgs/NOPE", "/account/password", "/audit", "/admin/emergency-plan?org=BJ", "/admin/retention"},
+			"/admin/orgs/NOPE", "/account/password", "/audit", "/admin/emergency-plan?org=BJ", "/admin/retention", "/admin/import", "/admin/import/999"},
 		"auditor": {"/audit", "/audit?verify=1", "/audit?from=2026-13-01&to=x&org=ZZ&subject_id=x", "/audit?bogus=1&limit=x",
 			"/audit?subject_kind=case&actor=mgr", "/audit?limit=3", "/account/password"},
 	}

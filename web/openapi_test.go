@@ -100,6 +100,8 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"POST /api/v1/cases/{no}/notices/{id}/posted": "/api/v1/cases/" + no + "/notices/1/posted",
 		"POST /api/v1/exports":                        "/api/v1/exports", "GET /api/v1/exports/{id}": "/api/v1/exports/0123456789abcdef0123456789abcdef",
 		"GET /api/v1/exports/{id}/file": "/api/v1/exports/0123456789abcdef0123456789abcdef/file",
+		"POST /api/v1/imports":          "/api/v1/imports", "GET /api/v1/imports/{id}": "/api/v1/imports/1",
+		"GET /api/v1/imports/{id}/rejects": "/api/v1/imports/1/rejects",
 		// the customer portal's, on the public handler
 		"GET /api/v1/public/units": "/api/v1/public/units", "POST /api/v1/public/cases": "/api/v1/public/cases",
 		"POST /api/v1/public/codes": "/api/v1/public/codes", "POST /api/v1/public/track": "/api/v1/public/track",

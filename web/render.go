@@ -48,6 +48,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"admin_user", "admin_org", "account_password", "audit", // admin forms, one's own password, the audit trail
 	"incidents", "incident", "incident_print", "admin_emergency_plan", // emergency incidents (突发事件) and plans
 	"admin_retention", "holds", // retention and legal holds (retention.go)
+	"admin_import", "admin_import_run", // the import of a bank's history (import.go)
 }
 
 // portalNames are the customer portal's pages (portal_page.go), rendered

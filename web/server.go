@@ -101,6 +101,8 @@ type Services struct {
 	ExportDir       string
 	ExportJobLimits *redress.ExportJobLimits
 	AsyncExportRows int
+	// Imports imports a bank's history (import.go); nil turns the import off.
+	Imports redress.ImportService
 	// Portal is the customer portal's store (portal.go); nil serves no
 	// portal. When PortalAuth is nil, the portal's session cookie signs the
 	// customer in through it.
@@ -138,6 +140,8 @@ type Server struct {
 	// one-time code being sent (maxCodeSends).
 	portalLimits *portalGuard
 	codeSends    chan struct{}
+	// imports holds the one slot of an import run (import.go).
+	imports chan struct{}
 }
 
 // NewServer builds the server, its API routes and its pages. The templates
@@ -154,6 +158,7 @@ func NewServer(svc Services, log *slog.Logger) *Server {
 		s.now = time.Now
 	}
 	s.uploads = make(chan struct{}, maxUploads)
+	s.imports = make(chan struct{}, 1)
 	limits := redress.DefaultSignInLimits()
 	if svc.SignInLimits != nil {
 		limits = *svc.SignInLimits
@@ -213,6 +218,7 @@ func (s *Server) routeTable() []route {
 		s.incidentRoutes(),       // emergency incidents and the emergency plans
 		s.retentionRoutes(),      // retention, legal holds, erasure
 		s.repeatRoutes(),         // repeat complaints and merges, the archived file
+		s.importRoutes(),         // the import of a bank's history
 	)
 }
 

@@ -354,7 +354,7 @@ func TestBrowser(t *testing.T) {
 	}
 	b.run(t, "admin signs in", signOut(), signIn(base, "it.admin"))
 	checkEveryPage(t, b, base, "/admin/users", "/admin/orgs", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/settings",
-		"/admin/tokens", "/admin/unit-counts", "/admin/assessment", "/admin/retention", "/admin/notice-templates")
+		"/admin/tokens", "/admin/unit-counts", "/admin/assessment", "/admin/retention", "/admin/notice-templates", "/admin/import")
 	for _, secret := range []string{"13812345678", "110101199003071234"} {
 		if strings.Contains(serveErr.String(), secret) {
 			t.Fatalf("the server log holds %s", secret)

@@ -44,6 +44,7 @@ Usage:
   redress restore --from FILE [--force]
   redress deadline --from YYYY-MM-DD --days N [--working] [--region CN]
   redress deadline --from YYYY-MM-DD --policy complaint --clock decision
+  redress import --file complaints.xlsx|csv [--dry-run] [--as admin] [--rejects FILE.xlsx]
 
 Every command takes --data and --db. --db is a SQLite file path (default
 <data>/redress.db) or a postgres:// URL; the key file stays in --data.
@@ -56,6 +57,8 @@ refuses to replace an existing database without --force. PostgreSQL is
 backed up with pg_dump and pg_restore (see the README).
 retention anonymises the records whose period (admin data) ended, while a
 server serves; --dry-run counts them by kind and changes nothing.
+import brings in a bank's history (docs/import.md); a re-run skips the rows
+already imported.
 Environment: REDRESS_ADDR, REDRESS_PORTAL_ADDR, REDRESS_METRICS_ADDR, REDRESS_DATA, REDRESS_DB,
 REDRESS_KEY_FILE, REDRESS_ADMIN_PASSWORD.
 `
@@ -107,6 +110,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdRestore(ctx, cfg, args[1:], stdout, stderr)
 	case "retention":
 		return cmdRetention(ctx, cfg, args[1:], stdout, stderr)
+	case "import":
+		return cmdImport(ctx, cfg, args[1:], stdout, stderr)
 	case "user", "token", "audit", "keys":
 		if len(args) < 2 {
 			return fmt.Errorf("%w: %s needs a subcommand", errUsage, cmd)

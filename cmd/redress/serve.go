@@ -120,6 +120,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Archive:       sqldb.NewArchiveService(db),
 		Exports:       exports,
 		ExportJobs:    exports,
+		Imports:       sqldb.NewImportService(db),
 		ExportDir:     filepath.Join(cfg.Data, "exports"), // background exports' files, 0700
 		Assessment:    sqldb.NewAssessmentService(db),
 		Codes:         sqldb.NewCodeService(db),
