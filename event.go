@@ -42,6 +42,8 @@ const (
 	SubjectCorrective SubjectKind = "corrective"
 	// SubjectLost is a found item of the lost-property register; id: SW-000012.
 	SubjectLost SubjectKind = "lost"
+	// SubjectReception is a visit of the reception log (来访接待登记); id: JD-000012.
+	SubjectReception SubjectKind = "reception"
 )
 
 // Subject is what an audit event is about: a case, a user, a token, ...

@@ -19,7 +19,7 @@ func (s *Server) auditPageRoutes() []route {
 // auditSubjectKinds are the kinds of subject the page's filter offers.
 var auditSubjectKinds = []redress.SubjectKind{redress.SubjectCase, redress.SubjectUser, redress.SubjectToken, redress.SubjectOrg,
 	redress.SubjectCode, redress.SubjectCalendar, redress.SubjectPolicy, redress.SubjectSession, redress.SubjectKeys,
-	redress.SubjectSystem, redress.SubjectExport, redress.SubjectCorrective, redress.SubjectLost}
+	redress.SubjectSystem, redress.SubjectExport, redress.SubjectCorrective, redress.SubjectLost, redress.SubjectReception}
 
 // auditPageSize is how many events the page lists at a time.
 const auditPageSize = 50
