@@ -25,8 +25,8 @@ var _ redress.ReceptionService = (*ReceptionService)(nil)
 
 const receptionSelect = `SELECT r.id, o.code, o.name, o.path, r.version, r.arrived_at, r.name, r.phone_enc, r.id_type, r.id_number_enc,
 	r.purpose, r.needs, r.guidance, r.materials, r.materials_missing, r.business, r.counter, r.wait_minutes, r.follow_up,
-	r.registration_json, r.survey_json, COALESCE(c.no, ''), r.recorded_by, r.created_at, r.updated_at
-FROM reception_visits r JOIN org_units o ON o.id = r.org_id LEFT JOIN cases c ON c.id = r.case_id`
+	r.registration_json, r.survey_json, COALESCE((SELECT c.no FROM cases c WHERE c.id = r.case_id), ''), r.recorded_by, r.created_at, r.updated_at
+FROM reception_visits r JOIN org_units o ON o.id = r.org_id`
 
 // receptionAAD binds a sealed field of a visit to its row.
 func receptionAAD(id int64, field string) string {

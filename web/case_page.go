@@ -68,6 +68,11 @@ type casePage struct {
 	ReferralAnswers                 []redress.ReferralOutcome
 	MediationName, MediationContact string
 
+	// reception.go: the reception visit the case was registered from, and
+	// the kinds of evidence file (笔录, 录音, 录像).
+	Reception     *redress.ReceptionVisit
+	EvidenceKinds []redress.EvidenceKind
+
 	// return_visit.go: the attempt's choices, and the survey link just issued.
 	VisitMethods  []redress.ReturnVisitMethod
 	VisitOutcomes []redress.ReturnVisitOutcome
@@ -123,6 +128,12 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 	}
 	if err := s.loadReferrals(ctx, p, u); err != nil {
 		return nil, err
+	}
+	p.EvidenceKinds = redress.EvidenceKinds
+	if s.svc.Reception != nil {
+		if p.Reception, err = s.svc.Reception.VisitOfCase(ctx, no); err != nil {
+			return nil, err
+		}
 	}
 	if slices.Contains(p.Actions, redress.ActionAccept) || slices.Contains(p.Actions, redress.ActionAssign) ||
 		slices.Contains(p.Actions, redress.ActionDetermine) || slices.Contains(p.Actions, redress.ActionResolveOnSpot) {

@@ -47,6 +47,8 @@ type Services struct {
 	OpinionBook redress.OpinionBookService
 	// Lost keeps the lost-property register.
 	Lost redress.LostService
+	// Reception keeps the reception log (来访接待登记).
+	Reception redress.ReceptionService
 	// Referrals keeps the cases' referrals beyond the bank.
 	Referrals redress.ReferralService
 	// Search finds cases by number, name or text.
@@ -187,6 +189,7 @@ func (s *Server) routeTable() []route {
 		s.customerNoticeRoutes(), // notices to the customer with their proof
 		s.exportJobRoutes(),      // background exports
 		s.referralRoutes(),       // referrals to mediation, arbitration or a court
+		s.receptionRoutes(),      // the reception log (来访接待登记) and its visitor registration
 	)
 }
 

@@ -103,6 +103,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Corrective:    sqldb.NewCorrectiveService(db),
 		OpinionBook:   sqldb.NewOpinionBookService(db),
 		Lost:          sqldb.NewLostService(db),
+		Reception:     sqldb.NewReceptionService(db),
 		Referrals:     sqldb.NewReferralService(db),
 		Exports:       exports,
 		ExportJobs:    exports,
