@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 var (
@@ -22,8 +23,11 @@ func TestPagesAccessible(t *testing.T) {
 	f := newAPIWithPasswords(t)
 	c := f.create(t)
 	no := c["no"].(string)
+	if status, body := f.call(t, "staff", "POST", "/api/v1/reception/visits", receptionBody(time.Now().Add(-time.Hour))); status != 201 {
+		t.Fatalf("a reception visit: %d %v", status, body)
+	}
 	pages := map[string][]string{
-		"mgr":   {"/", "/?status=registered&kind=complaint", "/cases/new", "/cases/new?channel=visit", "/cases/" + no, "/cases/" + no + "/receipt", "/cases/" + no + "/print/registration", "/admin/tokens", "/search?q=%E7%90%86%E8%B4%A2", "/stats?period=month&value=2026-11", "/reviews/new", "/inbox", "/assessment?month=2026-11", "/corrective", "/corrective/new", "/registers/opinion?org=BJ-01&month=2026-11", "/registers/opinion-book", "/registers/lost"},
+		"mgr":   {"/", "/?status=registered&kind=complaint", "/cases/new", "/cases/new?channel=visit", "/cases/" + no, "/cases/" + no + "/receipt", "/cases/" + no + "/print/registration", "/admin/tokens", "/search?q=%E7%90%86%E8%B4%A2", "/stats?period=month&value=2026-11", "/reviews/new", "/inbox", "/assessment?month=2026-11", "/corrective", "/corrective/new", "/registers/opinion?org=BJ-01&month=2026-11", "/registers/opinion-book", "/registers/lost", "/registers/reception", "/registers/reception/JD-000001"},
 		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings", "/admin/assessment"},
 	}
 	for login, paths := range pages {

@@ -292,7 +292,7 @@ func (s *Server) receptionPage(w http.ResponseWriter, r *http.Request, d *pageDa
 }
 
 // receptionFromForm reads a visit as the page's form sends it; the field
-// names are the problems' fields (visitor.name, visit.visitors, …).
+// names are the problems' fields (visit.visitors, …) but for the visitor's (visitor_name).
 func receptionFromForm(f url.Values) redress.NewReceptionVisit {
 	number := func(name string, fallback int) int {
 		text := strings.TrimSpace(f.Get(name))
@@ -306,8 +306,8 @@ func receptionFromForm(f url.Values) redress.NewReceptionVisit {
 		return n
 	}
 	n := redress.NewReceptionVisit{Org: f.Get("org"),
-		Visitor: redress.ReceptionVisitor{Name: f.Get("visitor.name"), Phone: f.Get("visitor.phone"),
-			IDType: redress.IDType(f.Get("visitor.id_type")), IDNumber: f.Get("visitor.id_number")},
+		Visitor: redress.ReceptionVisitor{Name: f.Get("visitor_name"), Phone: f.Get("visitor_phone"),
+			IDType: redress.IDType(f.Get("visitor_id_type")), IDNumber: f.Get("visitor_id_number")},
 		Purpose: f.Get("purpose"), Needs: f.Get("needs"), Guidance: f.Get("guidance"),
 		Materials: redress.ReceptionMaterials(f.Get("materials")), MaterialsMissing: f.Get("materials_missing"),
 		Business: f.Get("business"), Counter: f.Get("counter"), WaitMinutes: number("wait_minutes", 0), FollowUp: f.Get("follow_up"),

@@ -39,6 +39,7 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"report_jrt", "report_density", "report_disclosure", "report_unit", "admin_unit_counts", // the regulator's forms (report.go)
 	"corrective", "corrective_new", "corrective_item", // corrective actions (整改)
 	"register_opinion", "opinion_book", "lost", "lost_item", // the opinion register, the opinion book, lost property
+	"reception", "reception_visit", // the reception log (来访接待登记)
 	"admin_return_visits", "survey", // return visits (回访): the policy; the survey page on its own layout (portal_survey.go)
 	"export_job",                                           // a background export's progress (export_job.go)
 	"admin_user", "admin_org", "account_password", "audit", // admin forms, one's own password, the audit trail

@@ -312,7 +312,7 @@ func TestBrowser(t *testing.T) {
 	checkEveryPage(t, b, base, "/", "/cases/"+no, "/cases/"+letterNo, "/cases/new", "/cases/new?channel=letter", "/cases/"+no+"/receipt",
 		"/cases/"+no+"/print/registration", "/cases/"+no+"/print/decision", "/search?q=%E7%90%86%E8%B4%A2", "/stats", "/inbox",
 		"/assessment", "/reports/jrt", "/reports/density", "/reports/disclosure", "/reports/unit", "/reviews/new", "/?sort=due_desc", "/?queue=mine",
-		"/search", "/corrective", "/corrective/new", "/registers/opinion", "/registers/opinion-book", "/registers/lost")
+		"/search", "/corrective", "/corrective/new", "/registers/opinion", "/registers/opinion-book", "/registers/lost", "/registers/reception")
 
 	// A page on another origin posts a registration form to Redress with the
 	// manager's cookie: refused.
