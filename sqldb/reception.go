@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"redress"
 )
@@ -98,14 +99,7 @@ func (db *DB) scanReception(row interface{ Scan(...any) error }) (*receptionRow,
 // receptionUser is the acting user: a case role (the outlet's lobby staff
 // log the visits they receive).
 func receptionUser(ctx context.Context) (*redress.User, error) {
-	u, err := caseReaderFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !redress.MayRegister(u.Role) {
-		return nil, redress.Errorf(redress.EFORBIDDEN, "role %s does not keep the reception log", u.Role)
-	}
-	return u, nil
+	return registerKeeper(ctx, "reception log")
 }
 
 // receptionJSON encodes the registration and the survey of a visit.
@@ -286,8 +280,11 @@ func staleReception(v *redress.ReceptionVisit, version int) error {
 		v.Ref, version, v.Version)
 }
 
-// UpdateVisit edits a visit at the version seen.
-func (s *ReceptionService) UpdateVisit(ctx context.Context, id int64, req redress.ReceptionUpdate) (*redress.ReceptionVisit, error) {
+// changeVisit runs a change of a visit by its keeper: in one transaction,
+// the visit read under a lock and in scope, then change; the visit is read
+// again after the commit.
+func (s *ReceptionService) changeVisit(ctx context.Context, id int64, what string,
+	change func(tx *Tx, u *redress.User, v *receptionRow, now time.Time) error) (*redress.ReceptionVisit, error) {
 	u, err := receptionUser(ctx)
 	if err != nil {
 		return nil, err
@@ -298,6 +295,31 @@ func (s *ReceptionService) UpdateVisit(ctx context.Context, id int64, req redres
 		if err != nil {
 			return err
 		}
+		return change(tx, u, v, now)
+	})
+	if err != nil {
+		return nil, wrap(what, err)
+	}
+	return s.ReceptionVisit(ctx, id)
+}
+
+// updateReception sets columns of a visit (sets: "a = ?, b = ?") under the
+// version read, bumping it; a racing writer's change is a conflict.
+func updateReception(ctx context.Context, tx *Tx, v *receptionRow, version int, now time.Time, sets string, args ...any) error {
+	args = append(args, timeText(now), v.ID, v.Version)
+	res, err := tx.ExecContext(ctx, `UPDATE reception_visits SET `+sets+`, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`, args...)
+	if err != nil {
+		return fmt.Errorf("visit %s: %w", v.Ref, err)
+	}
+	if k, _ := res.RowsAffected(); k != 1 {
+		return staleReception(v.ReceptionVisit, version)
+	}
+	return nil
+}
+
+// UpdateVisit edits a visit at the version seen.
+func (s *ReceptionService) UpdateVisit(ctx context.Context, id int64, req redress.ReceptionUpdate) (*redress.ReceptionVisit, error) {
+	return s.changeVisit(ctx, id, "update visit", func(tx *Tx, u *redress.User, v *receptionRow, now time.Time) error {
 		if err := redress.ReceptionEditRule(v.ReceptionVisit, &req); err != nil {
 			return err
 		}
@@ -317,29 +339,21 @@ func (s *ReceptionService) UpdateVisit(ctx context.Context, id int64, req redres
 			return err
 		}
 		status, due, satisfaction := surveyColumns(survey)
-		res, err := tx.ExecContext(ctx, `UPDATE reception_visits SET arrived_at = ?, day = ?, name = ?, id_type = ?, purpose = ?, needs = ?,
+		err = updateReception(ctx, tx, v, req.Version, now, `arrived_at = ?, day = ?, name = ?, id_type = ?, purpose = ?, needs = ?,
 			guidance = ?, materials = ?, materials_missing = ?, business = ?, counter = ?, wait_minutes = ?, follow_up = ?, registration_json = ?,
-			visitors = ?, survey_json = ?, survey_status = ?, survey_due = ?, survey_satisfaction = ?, updated_at = ?, version = version + 1
-			WHERE id = ? AND version = ?`,
+			visitors = ?, survey_json = ?, survey_status = ?, survey_due = ?, survey_satisfaction = ?`,
 			timeText(n.ArrivedAt), redress.DateOf(n.ArrivedAt).String(), n.Visitor.Name, n.Visitor.IDType, n.Purpose, n.Needs,
 			n.Guidance, n.Materials, n.MaterialsMissing, n.Business, n.Counter, n.WaitMinutes, n.FollowUp, reg,
-			n.Visit.Visitors, sv, status, due, satisfaction, timeText(now), id, v.Version)
+			n.Visit.Visitors, sv, status, due, satisfaction)
 		if err != nil {
-			return fmt.Errorf("update visit %s: %w", v.Ref, err)
+			return err
 		}
-		if k, _ := res.RowsAffected(); k != 1 {
-			return staleReception(v.ReceptionVisit, req.Version)
-		}
-		if err := sealVisitor(ctx, tx, id, n.Visitor); err != nil {
+		if err := sealVisitor(ctx, tx, v.ID, n.Visitor); err != nil {
 			return err
 		}
 		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectReception, v.Ref), Actor: u.Login,
 			Action: "reception.update", At: now, Changes: receptionChanges(v.ReceptionVisit, &n), Detail: n.Purpose})
 	})
-	if err != nil {
-		return nil, wrap("update visit", err)
-	}
-	return s.ReceptionVisit(ctx, id)
 }
 
 // receptionChanges are the fields an edit changed, personal data masked.
@@ -370,16 +384,7 @@ func receptionChanges(v *redress.ReceptionVisit, n *redress.NewReceptionVisit) [
 
 // RecordSurvey records an attempt of the visit's satisfaction survey.
 func (s *ReceptionService) RecordSurvey(ctx context.Context, id int64, req redress.ReceptionSurveyRequest) (*redress.ReceptionVisit, error) {
-	u, err := receptionUser(ctx)
-	if err != nil {
-		return nil, err
-	}
-	now := s.db.now()
-	err = s.db.inTx(ctx, func(tx *Tx) error {
-		v, err := s.db.loadReception(ctx, tx, u, id, true)
-		if err != nil {
-			return err
-		}
+	return s.changeVisit(ctx, id, "visit survey", func(tx *Tx, u *redress.User, v *receptionRow, now time.Time) error {
 		var before redress.ReturnVisitStatus
 		if v.Survey != nil {
 			before = v.Survey.Status
@@ -395,13 +400,9 @@ func (s *ReceptionService) RecordSurvey(ctx context.Context, id int64, req redre
 			return err
 		}
 		status, due, satisfaction := surveyColumns(v.Survey)
-		res, err := tx.ExecContext(ctx, `UPDATE reception_visits SET survey_json = ?, survey_status = ?, survey_due = ?, survey_satisfaction = ?,
-			updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`, sv, status, due, satisfaction, timeText(now), id, v.Version)
-		if err != nil {
-			return fmt.Errorf("survey of %s: %w", v.Ref, err)
-		}
-		if k, _ := res.RowsAffected(); k != 1 {
-			return staleReception(v.ReceptionVisit, req.Version)
+		if err := updateReception(ctx, tx, v, req.Version, now, `survey_json = ?, survey_status = ?, survey_due = ?, survey_satisfaction = ?`,
+			sv, status, due, satisfaction); err != nil {
+			return err
 		}
 		changes := []redress.Change{{Field: "survey.outcome", After: string(req.VisitOutcome)}, {Field: "survey.method", After: string(req.VisitMethod)}}
 		if before != v.Survey.Status {
@@ -413,10 +414,6 @@ func (s *ReceptionService) RecordSurvey(ctx context.Context, id int64, req redre
 		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectReception, v.Ref), Actor: u.Login,
 			Action: "reception.survey", At: now, Changes: changes, Detail: strings.TrimSpace(req.Text)})
 	})
-	if err != nil {
-		return nil, wrap("visit survey", err)
-	}
-	return s.ReceptionVisit(ctx, id)
 }
 
 // VisitToCase registers the case a visit turns into (channel visit, the
@@ -463,13 +460,8 @@ func (s *ReceptionService) VisitToCase(ctx context.Context, id int64, req redres
 			Detail: v.Ref}); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE reception_visits SET case_id = ?, updated_at = ?, version = version + 1
-			WHERE id = ? AND version = ? AND case_id IS NULL`, created.ID, timeText(now), id, v.Version)
-		if err != nil {
-			return fmt.Errorf("link visit %s: %w", v.Ref, err)
-		}
-		if k, _ := res.RowsAffected(); k != 1 {
-			return staleReception(v.ReceptionVisit, req.Version)
+		if err := updateReception(ctx, tx, v, req.Version, now, `case_id = ?`, created.ID); err != nil {
+			return err
 		}
 		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectReception, v.Ref), Actor: u.Login,
 			Action: "reception.convert", At: now, Changes: []redress.Change{{Field: "case", After: created.No}}})

@@ -13,8 +13,8 @@ import (
 // 三、客户接待流程: 客户到达, 需求确认, 业务引导, 资料准备, 业务办理, 后续跟进).
 func receptionVisitFixture(at time.Time) redress.NewReceptionVisit {
 	return redress.NewReceptionVisit{Org: "BJ-HD-01", ArrivedAt: at,
-		Visitor:  redress.ReceptionVisitor{Name: "赵敏", Phone: "13812345678", IDType: redress.IDResident, IDNumber: "110101199003071234"},
-		Purpose:  "咨询理财产品赎回，对收益不满", Needs: "赎回到期理财并了解收益计算", Guidance: "介绍赎回流程及所需材料",
+		Visitor: redress.ReceptionVisitor{Name: "赵敏", Phone: "13812345678", IDType: redress.IDResident, IDNumber: "110101199003071234"},
+		Purpose: "咨询理财产品赎回，对收益不满", Needs: "赎回到期理财并了解收益计算", Guidance: "介绍赎回流程及所需材料",
 		Materials: redress.MaterialsMissing, MaterialsMissing: "身份证复印件", Business: "理财赎回", Counter: "3 号窗口",
 		WaitMinutes: 25, FollowUp: "三个工作日内电话告知收益核算结果",
 		Visit: &redress.Visit{Visitors: 1, IDChecked: true, IDType: redress.IDResident, IDCheckedBy: "大堂经理 王芳",

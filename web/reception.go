@@ -99,55 +99,35 @@ func (s *Server) handleReceptionView(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
-func (s *Server) handleReceptionUpdate(w http.ResponseWriter, r *http.Request) error {
+// receptionOp answers an operation on the visit of the path's {id} that
+// takes a JSON body: op's answer with the status.
+func receptionOp[T, A any](w http.ResponseWriter, r *http.Request, status int, op func(context.Context, int64, T) (A, error)) error {
 	id, err := receptionID(r)
 	if err != nil {
 		return err
 	}
-	var req redress.ReceptionUpdate
+	var req T
 	if err := readJSON(w, r, &req); err != nil {
 		return err
 	}
-	v, err := s.svc.Reception.UpdateVisit(r.Context(), id, req)
+	out, err := op(r.Context(), id, req)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, v)
+	writeJSON(w, status, out)
 	return nil
+}
+
+func (s *Server) handleReceptionUpdate(w http.ResponseWriter, r *http.Request) error {
+	return receptionOp(w, r, http.StatusOK, s.svc.Reception.UpdateVisit)
 }
 
 func (s *Server) handleReceptionSurvey(w http.ResponseWriter, r *http.Request) error {
-	id, err := receptionID(r)
-	if err != nil {
-		return err
-	}
-	var req redress.ReceptionSurveyRequest
-	if err := readJSON(w, r, &req); err != nil {
-		return err
-	}
-	v, err := s.svc.Reception.RecordSurvey(r.Context(), id, req)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, v)
-	return nil
+	return receptionOp(w, r, http.StatusOK, s.svc.Reception.RecordSurvey)
 }
 
 func (s *Server) handleReceptionCase(w http.ResponseWriter, r *http.Request) error {
-	id, err := receptionID(r)
-	if err != nil {
-		return err
-	}
-	var req redress.ReceptionCaseRequest
-	if err := readJSON(w, r, &req); err != nil {
-		return err
-	}
-	c, err := s.svc.Reception.VisitToCase(r.Context(), id, req)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, c)
-	return nil
+	return receptionOp(w, r, http.StatusCreated, s.svc.Reception.VisitToCase)
 }
 
 func (s *Server) handleCaseReception(w http.ResponseWriter, r *http.Request) error {
@@ -397,30 +377,34 @@ func (s *Server) receptionVisitPage(w http.ResponseWriter, r *http.Request, d *p
 	return nil
 }
 
+// receptionForm reads a visit page's form: the visit of the path and the
+// version the form was drawn at.
+func receptionForm(w http.ResponseWriter, r *http.Request) (id int64, version int, f url.Values, err error) {
+	if id, err = receptionID(r); err != nil {
+		return 0, 0, nil, err
+	}
+	if err = parseSmallForm(w, r); err != nil {
+		return 0, 0, nil, err
+	}
+	version, _ = strconv.Atoi(r.PostForm.Get("version"))
+	return id, version, r.PostForm, nil
+}
+
 func (s *Server) handleReceptionEditSubmit(w http.ResponseWriter, r *http.Request) error {
-	id, err := receptionID(r)
+	id, version, f, err := receptionForm(w, r)
 	if err != nil {
 		return err
 	}
-	if err := parseSmallForm(w, r); err != nil {
-		return err
-	}
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	req := redress.ReceptionUpdate{Version: version, NewReceptionVisit: receptionFromForm(r.PostForm)}
+	req := redress.ReceptionUpdate{Version: version, NewReceptionVisit: receptionFromForm(f)}
 	_, err = s.svc.Reception.UpdateVisit(r.Context(), id, req)
 	return s.afterPost(w, r, err, "/registers/reception/"+redress.ReceptionRef(id), func(d *pageData) error { return s.receptionVisitPage(w, r, d) })
 }
 
 func (s *Server) handleReceptionSurveySubmit(w http.ResponseWriter, r *http.Request) error {
-	id, err := receptionID(r)
+	id, version, f, err := receptionForm(w, r)
 	if err != nil {
 		return err
 	}
-	if err := parseSmallForm(w, r); err != nil {
-		return err
-	}
-	f := r.PostForm
-	version, _ := strconv.Atoi(f.Get("version"))
 	req := redress.ReceptionSurveyRequest{Version: version, VisitMethod: redress.ReturnVisitMethod(f.Get("visit_method")),
 		VisitOutcome: redress.ReturnVisitOutcome(f.Get("visit_outcome")), Satisfaction: redress.Satisfaction(f.Get("satisfaction")), Text: f.Get("text")}
 	if req.VisitOutcome != redress.VisitReached {
@@ -431,15 +415,10 @@ func (s *Server) handleReceptionSurveySubmit(w http.ResponseWriter, r *http.Requ
 }
 
 func (s *Server) handleReceptionCaseSubmit(w http.ResponseWriter, r *http.Request) error {
-	id, err := receptionID(r)
+	id, version, f, err := receptionForm(w, r)
 	if err != nil {
 		return err
 	}
-	if err := parseSmallForm(w, r); err != nil {
-		return err
-	}
-	f := r.PostForm
-	version, _ := strconv.Atoi(f.Get("version"))
 	c, err := s.svc.Reception.VisitToCase(r.Context(), id, redress.ReceptionCaseRequest{Version: version, Kind: redress.Kind(f.Get("kind")),
 		Subject: f.Get("subject"), Request: f.Get("request")})
 	back := ""
