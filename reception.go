@@ -178,7 +178,8 @@ func PlanReceptionSurvey(arrived time.Time, phone string) *ReturnVisit {
 }
 
 // ReceptionUpdate is an edit of a visit at the version the caller saw; the
-// outlet does not change.
+// outlet does not change, and an empty phone or ID number keeps the stored
+// one (the answers carry them masked).
 type ReceptionUpdate struct {
 	Version int `json:"version"`
 	NewReceptionVisit

@@ -330,6 +330,18 @@ func (s *ReceptionService) UpdateVisit(ctx context.Context, id int64, req redres
 			return staleReception(v.ReceptionVisit, req.Version)
 		}
 		n := req.NewReceptionVisit
+		// The answers carry the phone and ID number masked: an edit that
+		// leaves them empty keeps what is stored.
+		stored, err := s.db.receptionVisitor(v.ID, v.Visitor, v.phoneEnc, v.idEnc)
+		if err != nil {
+			return err
+		}
+		if n.Visitor.Phone == "" {
+			n.Visitor.Phone = stored.Phone
+		}
+		if n.Visitor.IDNumber == "" {
+			n.Visitor.IDType, n.Visitor.IDNumber = stored.IDType, stored.IDNumber
+		}
 		survey := v.Survey
 		if survey == nil || len(survey.Attempts) == 0 { // a survey not begun follows the phone and the day
 			survey = redress.PlanReceptionSurvey(n.ArrivedAt, n.Visitor.Phone)

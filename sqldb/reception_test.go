@@ -92,6 +92,11 @@ func TestReceptionLog_Seed004_来访接待登记(t *testing.T) {
 	if fields := redress.ErrorFields(func() error { _, err := svc.UpdateVisit(f.as("staff.bj"), v.ID, moved); return err }()); fields["org"] == "" {
 		t.Fatalf("a visit moved to another unit: %v", fields)
 	}
+	keep := edit // the answers carry the phone and ID masked: an edit leaving them empty keeps them
+	keep.Version, keep.Visitor.Phone, keep.Visitor.IDType, keep.Visitor.IDNumber = v.Version, "", "", ""
+	if v, err = svc.UpdateVisit(f.as("staff.bj"), v.ID, keep); err != nil || v.Visitor.Phone != "138****5678" || v.Visitor.IDNumber != "110***********1234" || v.Survey == nil {
+		t.Fatalf("an edit without the phone and ID: %+v %v", v, err)
+	}
 
 	survey := redress.ReceptionSurveyRequest{Version: v.Version, VisitMethod: redress.VisitByPhone, VisitOutcome: redress.VisitReached}
 	if fields := redress.ErrorFields(func() error { _, err := svc.RecordSurvey(f.as("staff.bj"), v.ID, survey); return err }()); fields["satisfaction"] == "" {
@@ -129,7 +134,7 @@ func TestReceptionLog_Seed004_来访接待登记(t *testing.T) {
 			}
 		}
 	}
-	if strings.Join(actions, " ") != "reception.log reception.update reception.survey reception.survey" {
+	if strings.Join(actions, " ") != "reception.log reception.update reception.update reception.survey reception.survey" {
 		t.Fatalf("audit: %v", actions)
 	}
 	if contents := testEngine.Contents(t, f.dsn); bytes.Contains(contents, []byte("110101199003071234")) || bytes.Contains(contents, []byte("13812345678")) {
