@@ -54,6 +54,8 @@ const (
 	SubjectRetention SubjectKind = "retention"
 	// SubjectImport is a run of the history import; id: the run's number.
 	SubjectImport SubjectKind = "import"
+	// SubjectReception is a visit of the reception log (来访接待登记); id: JD-000012.
+	SubjectReception SubjectKind = "reception"
 )
 
 // Subject is what an audit event is about: a case, a user, a token, ...

@@ -19,15 +19,18 @@ const MaxEvidenceBytes = 20 << 20
 // recording, a CCTV still. Its SHA-256 identifies the content; the content
 // is encrypted at rest, as it may show personal data.
 type Evidence struct {
-	ID          int64     `json:"id"`
-	CaseNo      string    `json:"case"`
-	Name        string    `json:"name"`
-	ContentType string    `json:"content_type"`
-	Size        int64     `json:"size"`
-	SHA256      string    `json:"sha256"`
-	Note        string    `json:"note,omitempty"`
-	UploadedBy  string    `json:"uploaded_by"`
-	UploadedAt  time.Time `json:"uploaded_at"`
+	ID          int64  `json:"id"`
+	CaseNo      string `json:"case"`
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+	Note        string `json:"note,omitempty"`
+	// Kind is what the file is: a transcript (笔录), an audio or video
+	// recording of the conversation (录音, 录像) or other (seed 000 4.2).
+	Kind       EvidenceKind `json:"kind"`
+	UploadedBy string       `json:"uploaded_by"`
+	UploadedAt time.Time    `json:"uploaded_at"`
 	// DeletedAt is when retention deleted the content (the SHA-256 is kept).
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 }
@@ -37,7 +40,36 @@ type NewEvidence struct {
 	Name        string
 	ContentType string
 	Note        string
-	Body        io.Reader // at most MaxEvidenceBytes
+	Kind        EvidenceKind // "" is other
+	Body        io.Reader    // at most MaxEvidenceBytes
+}
+
+// EvidenceKind is what an evidence file is.
+type EvidenceKind string
+
+// The kinds of evidence file: 对于重要问题，应及时进行笔录或录音录像 (seed 000 4.2).
+const (
+	EvidenceTranscript EvidenceKind = "transcript" // 笔录
+	EvidenceAudio      EvidenceKind = "audio"      // 录音
+	EvidenceVideo      EvidenceKind = "video"      // 录像
+	EvidenceOther      EvidenceKind = "other"
+)
+
+// EvidenceKinds lists every kind of evidence file.
+var EvidenceKinds = []EvidenceKind{EvidenceTranscript, EvidenceAudio, EvidenceVideo, EvidenceOther}
+
+// CheckEvidenceKind answers the kind of a file as stored ("" is other) or
+// the problem of the field kind.
+func CheckEvidenceKind(k EvidenceKind) (EvidenceKind, error) {
+	if k == "" {
+		return EvidenceOther, nil
+	}
+	if !oneOf(k, EvidenceKinds) {
+		var p Problems
+		p.AddKey("kind", ProblemChoice, valueList(EvidenceKinds))
+		return "", p.Err()
+	}
+	return k, nil
 }
 
 // safeTypes are the content types served back as themselves; anything else

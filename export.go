@@ -22,6 +22,8 @@ const (
 	ExportStats  = "stats"
 	ExportAudit  = "audit"
 	ExportSearch = "search"
+	// ExportReception is the reception log's summary (reception.go).
+	ExportReception = "reception"
 	// The regulator's forms (report.go).
 	ExportJRT        = "jrt"
 	ExportDensity    = "density"

@@ -86,6 +86,10 @@ var caseColumns = []caseColumn{
 	{"visit_representatives", func(c *caseRow) any { return c.visitOrZero().Representatives }, false},
 	{"visit_id_checked", func(c *caseRow) any { return c.visitOrZero().IDChecked }, false},
 	{"visit_security_checked", func(c *caseRow) any { return c.visitOrZero().SecurityChecked }, false},
+	{"visit_id_type", func(c *caseRow) any { return c.visitOrZero().IDType }, false},
+	{"visit_id_checked_by", func(c *caseRow) any { return c.visitOrZero().IDCheckedBy }, false},
+	{"visit_security_checked_by", func(c *caseRow) any { return c.visitOrZero().SecurityCheckedBy }, false},
+	{"visit_room", func(c *caseRow) any { return c.visitOrZero().Room }, false},
 	{"key_customer", func(c *caseRow) any { return c.KeyCustomer }, false},
 	{"major_cause", func(c *caseRow) any { return c.MajorCause }, false},
 	{"external_no", func(c *caseRow) any { return nullText(c.ExternalNo) }, false},
@@ -329,7 +333,8 @@ const caseSelect = `SELECT c.id, c.no, c.kind, c.channel, c.received_at,
 	c.regulator_source, c.regulator_forwarded_on, c.regulator_finding, c.regulator_finding_on, c.regulator_finding_ref,
 	c.c_address_enc, c.c_address_masked, c.c_email_enc, c.c_email_masked,
 	c.key_customer, c.return_visit_json, c.c_notice_by, c.major_cause, c.anonymised_at,
-	COALESCE(c.merged_into_id, 0), COALESCE(mi.no, ''), COALESCE(mi.decision_due, ''), c.merged_at, c.archived_at, COALESCE(c.external_no, ''), COALESCE(c.import_run, 0)
+	COALESCE(c.merged_into_id, 0), COALESCE(mi.no, ''), COALESCE(mi.decision_due, ''), c.merged_at, c.archived_at, COALESCE(c.external_no, ''), COALESCE(c.import_run, 0),
+	c.visit_id_type, c.visit_id_checked_by, c.visit_security_checked_by, c.visit_room
 FROM cases c
 JOIN org_units o ON o.id = c.org_id
 JOIN org_units oo ON oo.id = c.origin_org_id
@@ -369,7 +374,8 @@ func scanCase(row interface{ Scan(...any) error }) (*caseRow, error) {
 		&c.RegulatorSource, &c.RegulatorForwardedOn, &c.RegulatorFinding, &c.RegulatorFindingOn, &c.RegulatorFindingRef,
 		&c.addressEnc, &c.Complainant.Address, &c.emailEnc, &c.Complainant.Email,
 		&c.KeyCustomer, &c.returnVisitJSON, &c.Complainant.NoticeBy, &c.MajorCause, &anonymisedAt,
-		&c.mergedIntoID, &c.MergedInto, &c.MergedDue, &mergedAt, &archivedAt, &c.ExternalNo, &c.ImportRun)
+		&c.mergedIntoID, &c.MergedInto, &c.MergedDue, &mergedAt, &archivedAt, &c.ExternalNo, &c.ImportRun,
+		&visit.IDType, &visit.IDCheckedBy, &visit.SecurityCheckedBy, &visit.Room)
 	if err != nil {
 		return nil, err
 	}

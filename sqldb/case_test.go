@@ -472,7 +472,7 @@ func TestIntakeAnswerIsTheStoredCase(t *testing.T) {
 	f := newFixture(t)
 	n := sampleCase()
 	n.Channel = redress.ChannelVisit
-	n.Visit = &redress.Visit{Visitors: 6, Representatives: 2, IDChecked: true, SecurityChecked: true}
+	n.Visit = &redress.Visit{Visitors: 6, Representatives: 2, IDChecked: true, IDType: redress.IDResident, IDCheckedBy: "王芳", SecurityChecked: true, SecurityCheckedBy: "李强"}
 	n.Respondent = redress.Respondent{Org: "BJ-HD-01", Staff: "staff2.bj"}
 	n.ReceivedAt = n.ReceivedAt.Add(123456789 * time.Nanosecond) // finer than the stored precision
 	created, err := f.cases.CreateCase(f.as("staff.bj"), n)

@@ -38,6 +38,10 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, no string, n redress.
 	if err != nil {
 		return nil, err
 	}
+	kind, err := redress.CheckEvidenceKind(n.Kind)
+	if err != nil {
+		return nil, err
+	}
 	if n.Body == nil {
 		return nil, fieldError("file", "a file is required")
 	}
@@ -77,15 +81,15 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, no string, n redress.
 			return fmt.Errorf("store evidence: %w", err)
 		}
 		added = &redress.Evidence{CaseNo: no, Name: name, ContentType: contentType, Size: int64(len(content)), SHA256: digest,
-			Note: n.Note, UploadedBy: u.Login, UploadedAt: now.In(redress.Beijing)}
-		err = tx.QueryRowContext(ctx, `INSERT INTO evidence (case_id, name, content_type, sha256, note, uploaded_by, uploaded_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.ID, name, contentType, digest, n.Note, u.ID, timeText(now)).Scan(&added.ID)
+			Note: n.Note, Kind: kind, UploadedBy: u.Login, UploadedAt: now.In(redress.Beijing)}
+		err = tx.QueryRowContext(ctx, `INSERT INTO evidence (case_id, name, content_type, sha256, note, kind, uploaded_by, uploaded_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.ID, name, contentType, digest, n.Note, kind, u.ID, timeText(now)).Scan(&added.ID)
 		if err != nil {
 			return fmt.Errorf("record evidence: %w", err)
 		}
 		return s.db.appendEvent(ctx, tx, &redress.Event{Subject: redress.NewSubject(redress.SubjectCase, no), Actor: u.Login, Action: "case.add_evidence", At: now,
 			Changes: []redress.Change{{Field: "evidence.name", After: name}, {Field: "evidence.sha256", After: digest},
-				{Field: "evidence.size", After: strconv.Itoa(len(content))}}, Detail: portalDetail(ctx, n.Note)})
+				{Field: "evidence.size", After: strconv.Itoa(len(content))}, {Field: "evidence.kind", After: string(kind)}}, Detail: portalDetail(ctx, n.Note)})
 	})
 	if err != nil {
 		return nil, wrap("add evidence", err)
@@ -93,14 +97,14 @@ func (s *EvidenceService) AddEvidence(ctx context.Context, no string, n redress.
 	return added, nil
 }
 
-const evidenceSelect = `SELECT e.id, e.name, e.content_type, b.size, e.sha256, e.note, u.login, e.uploaded_at, e.purged_at
+const evidenceSelect = `SELECT e.id, e.name, e.content_type, b.size, e.sha256, e.note, e.kind, u.login, e.uploaded_at, e.purged_at
 	FROM evidence e JOIN evidence_blobs b ON b.sha256 = e.sha256 JOIN users u ON u.id = e.uploaded_by`
 
 func scanEvidence(row interface{ Scan(...any) error }, no string) (*redress.Evidence, error) {
 	e := &redress.Evidence{CaseNo: no}
 	var at string
 	var purged sql.NullString
-	if err := row.Scan(&e.ID, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.Note, &e.UploadedBy, &at, &purged); err != nil {
+	if err := row.Scan(&e.ID, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.Note, &e.Kind, &e.UploadedBy, &at, &purged); err != nil {
 		return nil, err
 	}
 	// A name stored before redress.EvidenceName was the rule (with a bidi

@@ -66,14 +66,14 @@ func TestVisitOf25OpensMajorComplaintIncident_Order2020No3Art29_Seed003(t *testi
 	}
 
 	small := sampleCase()
-	small.Channel, small.Visit = redress.ChannelVisit, &redress.Visit{Visitors: 19, Representatives: 5, IDChecked: true, SecurityChecked: true}
+	small.Channel, small.Visit = redress.ChannelVisit, &redress.Visit{Visitors: 19, Representatives: 5, IDChecked: true, IDType: redress.IDResident, IDCheckedBy: "王芳", SecurityChecked: true, SecurityCheckedBy: "李强"}
 	c, err := f.cases.CreateCase(f.as("staff.bj"), small)
 	if err != nil || c.MajorComplaint || c.Incident != "" || c.Level != 1 {
 		t.Fatalf("a visit of 19 is no major complaint: %+v %v", c, err)
 	}
 
 	n := sampleCase()
-	n.Channel, n.Visit = redress.ChannelVisit, &redress.Visit{Visitors: 25, Representatives: 5, IDChecked: true, SecurityChecked: true}
+	n.Channel, n.Visit = redress.ChannelVisit, &redress.Visit{Visitors: 25, Representatives: 5, IDChecked: true, IDType: redress.IDResident, IDCheckedBy: "王芳", SecurityChecked: true, SecurityCheckedBy: "李强"}
 	c, err = f.cases.CreateCase(f.as("staff.bj"), n)
 	if err != nil {
 		t.Fatal(err)

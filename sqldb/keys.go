@@ -17,6 +17,7 @@ type RotationReport struct {
 	Remaining  int64 // cases still holding an older version (written concurrently; run again)
 	Users      int64 // staff mobile numbers re-encrypted
 	Lost       int64 // receivers' ID numbers of the lost-property register re-encrypted
+	Reception  int64 // visits of the reception log whose visitor's phone or ID number was re-encrypted
 }
 
 // rotateBatch is how many cases one rotation transaction re-encrypts: small
@@ -45,6 +46,9 @@ func (db *DB) RotateKeys(ctx context.Context) (*RotationReport, error) {
 		return report, fmt.Errorf("rotate keys: %w", err)
 	}
 	if err := db.rotateLost(ctx, ring, report); err != nil {
+		return report, fmt.Errorf("rotate keys: %w", err)
+	}
+	if err := db.rotateReception(ctx, ring, report); err != nil {
 		return report, fmt.Errorf("rotate keys: %w", err)
 	}
 	err := db.inTx(ctx, func(tx *Tx) error {

@@ -64,14 +64,7 @@ func (db *DB) scanLost(row interface{ Scan(...any) error }) (*redress.LostItem, 
 // lostUser is the acting user: a case role (the outlet's staff register
 // what is found in the hall).
 func lostUser(ctx context.Context) (*redress.User, error) {
-	u, err := caseReaderFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !redress.MayRegister(u.Role) {
-		return nil, redress.Errorf(redress.EFORBIDDEN, "role %s does not keep the lost-property register", u.Role)
-	}
-	return u, nil
+	return registerKeeper(ctx, "lost-property register")
 }
 
 // RegisterLost registers a found item.

@@ -44,6 +44,20 @@ func caseReaderFrom(ctx context.Context) (*redress.User, error) {
 	return u, caseReader(u)
 }
 
+// registerKeeper returns the signed-in user of the context if they keep the
+// outlet's registers (the lost-property register, the reception log): a
+// case role (redress.MayRegister).
+func registerKeeper(ctx context.Context, register string) (*redress.User, error) {
+	u, err := caseReaderFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !redress.MayRegister(u.Role) {
+		return nil, redress.Errorf(redress.EFORBIDDEN, "role %s does not keep the %s", u.Role, register)
+	}
+	return u, nil
+}
+
 // caseReader returns the acting user if they may read complaint contents.
 func caseReader(u *redress.User) error {
 	if !u.Role.ReadsCases() {

@@ -20,7 +20,7 @@ func (s *Server) auditPageRoutes() []route {
 var auditSubjectKinds = []redress.SubjectKind{redress.SubjectCase, redress.SubjectUser, redress.SubjectToken, redress.SubjectOrg,
 	redress.SubjectCode, redress.SubjectCalendar, redress.SubjectPolicy, redress.SubjectSession, redress.SubjectKeys,
 	redress.SubjectSystem, redress.SubjectExport, redress.SubjectCorrective, redress.SubjectLost,
-	redress.SubjectTraining, redress.SubjectIncident, redress.SubjectPlan}
+	redress.SubjectTraining, redress.SubjectIncident, redress.SubjectPlan, redress.SubjectReception}
 
 // auditPageSize is how many events the page lists at a time.
 const auditPageSize = 50

@@ -73,6 +73,10 @@ type casePage struct {
 	// retention.go: the case's legal holds and whether the user may place one.
 	Holds   []redress.LegalHold
 	MayHold bool
+	// reception.go: the reception visit the case was registered from, and
+	// the kinds of evidence file (笔录, 录音, 录像).
+	Reception     *redress.ReceptionVisit
+	EvidenceKinds []redress.EvidenceKind
 
 	// return_visit.go: the attempt's choices, and the survey link just issued.
 	VisitMethods  []redress.ReturnVisitMethod
@@ -144,6 +148,12 @@ func (s *Server) loadCasePage(r *http.Request) (*casePage, error) {
 	}
 	if err := s.loadHolds(r, p, u); err != nil { // retention.go
 		return nil, err
+	}
+	p.EvidenceKinds = redress.EvidenceKinds
+	if s.svc.Reception != nil {
+		if p.Reception, err = s.svc.Reception.VisitOfCase(ctx, no); err != nil {
+			return nil, err
+		}
 	}
 	if slices.Contains(p.Actions, redress.ActionAccept) || slices.Contains(p.Actions, redress.ActionAssign) ||
 		slices.Contains(p.Actions, redress.ActionDetermine) || slices.Contains(p.Actions, redress.ActionResolveOnSpot) {

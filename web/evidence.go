@@ -19,7 +19,7 @@ import (
 // upload and download from the case page.
 func (s *Server) evidenceRoutes() []route {
 	return []route{
-		{method: "POST", path: "/api/v1/cases/{no}/evidence", summary: "Add a file to a case (multipart/form-data: file, note; at most 20 MiB)",
+		{method: "POST", path: "/api/v1/cases/{no}/evidence", summary: "Add a file to a case (multipart/form-data: file, note, kind: transcript 笔录, audio 录音, video 录像 or other; at most 20 MiB)",
 			status: http.StatusCreated, multipart: true, out: redress.Evidence{}, handle: s.handleEvidenceAdd},
 		{method: "GET", path: "/api/v1/cases/{no}/evidence", summary: "The case's files with their SHA-256",
 			out: listAnswer[redress.Evidence]{}, handle: s.handleEvidenceList},
@@ -108,7 +108,7 @@ func (s *Server) uploadsFromRequest(w http.ResponseWriter, r *http.Request, fiel
 		return nil, release, err
 	}
 	for _, f := range files {
-		f.Note = form.Get("note")
+		f.Note, f.Kind = form.Get("note"), redress.EvidenceKind(form.Get("kind"))
 	}
 	return files, release, nil
 }

@@ -72,7 +72,8 @@ func TestCataloguesComplete(t *testing.T) {
 		{"visit_reason", strs(redress.ReturnVisitReasons)}, {"visit_from", []string{redress.ReturnVisitFromClose, redress.ReturnVisitFromReply}},
 		{"notice_kind", strs(redress.CustomerNoticeKinds)}, {"notice_status", strs(redress.CustomerNoticeStatuses)}, // notices
 		{"notice_lang", redress.NoticeLangs},
-		{"repeat_reason", strs(redress.RepeatReasons)},                                                  // repeat complaints
+		{"repeat_reason", strs(redress.RepeatReasons)},                                                                // repeat complaints
+		{"reception_materials", strs(redress.ReceptionMaterialsList)}, {"evidence_kind", strs(redress.EvidenceKinds)}, // the reception log, evidence
 		{"portal.stage", strs(redress.PortalStages)}, {"portal.stage_hint", strs(redress.PortalStages)}, // the customer portal
 	} {
 		for _, v := range kind.values {

@@ -38,7 +38,7 @@ func TestVisitOf25AnswersMajorComplaint_Order2020No3Art29_Seed003(t *testing.T) 
 		t.Errorf("a version not saved: %d %v", status, body)
 	}
 
-	body := strings.Replace(createBody, `"channel":"counter"`, `"channel":"visit","visit":{"visitors":25,"representatives":5,"id_checked":true,"security_checked":true}`, 1)
+	body := strings.Replace(createBody, `"channel":"counter"`, `"channel":"visit","visit":{"visitors":25,"representatives":5,"id_checked":true,"id_type":"resident_id","id_checked_by":"王芳","security_checked":true,"security_checked_by":"李强"}`, 1)
 	status, c := f.call(t, "staff", "POST", "/api/v1/cases", body)
 	if status != http.StatusCreated || c["major_complaint"] != true || c["incident"] != "TF-000001" || c["level"] != 3.0 || c["priority"] != "urgent" {
 		t.Fatalf("a visit of 25: %d major %v incident %v level %v priority %v", status, c["major_complaint"], c["incident"], c["level"], c["priority"])
@@ -87,7 +87,8 @@ func TestVisitOf25AnswersMajorComplaint_Order2020No3Art29_Seed003(t *testing.T) 
 
 	staff := pageClientAs(t, f, "staff", browserPassword)
 	form := url.Values{"kind": {"complaint"}, "channel": {"visit"}, "received_at": {"2026-11-20T09:00"}, "name": {"李四"}, "visitors": {"30"},
-		"representatives": {"5"}, "id_checked": {"yes"}, "security_checked": {"yes"}, "description": {"群体来访反映理财到期未兑付"}, "subject": {"理财兑付"}, "restated": {"yes"}}
+		"representatives": {"5"}, "id_checked": {"yes"}, "visit_id_type": {"resident_id"}, "id_checked_by": {"王芳"}, "security_checked": {"yes"},
+		"security_checked_by": {"李强"}, "description": {"群体来访反映理财到期未兑付"}, "subject": {"理财兑付"}, "restated": {"yes"}}
 	_, page := postPage(t, f, staff, "/cases/new", form)
 	flag := between(page, `id="major-complaint"`, "</p>")
 	if !strings.Contains(flag, "重大投诉") || !strings.Contains(flag, "TF-000002") {

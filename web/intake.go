@@ -4,7 +4,6 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -186,18 +185,7 @@ func newCaseFromForm(f url.Values) (redress.NewCase, map[string]string) {
 	n.ReceivedAt = at
 	if n.Channel == redress.ChannelVisit || n.Channel == redress.ChannelCounter {
 		// The visit registration: the domain validates it (redress.Visit), as for the API.
-		v := &redress.Visit{Visitors: 1, IDChecked: f.Get("id_checked") == "yes", SecurityChecked: f.Get("security_checked") == "yes"}
-		if text := strings.TrimSpace(f.Get("visitors")); text != "" {
-			if v.Visitors, err = strconv.Atoi(text); err != nil {
-				v.Visitors = -1 // not a number: the domain's count problem
-			}
-		}
-		if text := strings.TrimSpace(f.Get("representatives")); text != "" && v.Visitors >= redress.RepresentedVisit {
-			if v.Representatives, err = strconv.Atoi(text); err != nil {
-				v.Representatives = -1
-			}
-		}
-		n.Visit = v
+		n.Visit = visitFromForm(f, "", "visit_id_type")
 	}
 	return n, fields
 }

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"redress"
 	"redress/sqldb"
@@ -151,6 +152,9 @@ func TestEveryPageInItsLanguage_Issue13Item5(t *testing.T) {
 	if status, body := f.call(t, "admin", "PATCH", "/api/v1/users/auditor", `{"password":"`+pagePassword+`"}`); status != http.StatusOK {
 		t.Fatalf("the auditor's password: %d %v", status, body)
 	}
+	if status, body := f.call(t, "staff", "POST", "/api/v1/reception/visits", receptionBody(time.Now().Add(-time.Hour))); status != http.StatusCreated {
+		t.Fatalf("a reception visit: %d %v", status, body)
+	}
 	lc := &languageCheck{key: catalogueKey(t), data: englishData(t, f)}
 	long := strings.Repeat("长", 201)
 	gets := map[string][]string{
@@ -160,6 +164,7 @@ func TestEveryPageInItsLanguage_Issue13Item5(t *testing.T) {
 			"/incidents", "/incidents?status=nope", "/admin/emergency-plan",
 			"/registers/opinion", "/registers/opinion?month=2026-13", "/registers/opinion?org=BJ-01&month=2026-11", "/registers/opinion-book", "/registers/lost", "/registers/lost?status=nope",
 			"/registers/training", "/registers/training?topic=nope", "/registers/training/PX-000009", "/registers", "/holds",
+			"/registers/reception", "/registers/reception?day=2026-13-01&survey=x", "/registers/reception/JD-000001",
 			"/cases/" + withdrawnCase(t, f) + "/archive"}, // repeat.go: the archived file as at closing
 		"staff": {"/", "/cases/new"},
 		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings", "/admin/notice-templates",
@@ -186,6 +191,8 @@ func TestEveryPageInItsLanguage_Issue13Item5(t *testing.T) {
 		{"mgr", "/registers/opinion-book", url.Values{"org": {"BJ-01"}, "day": {"2099-01-01"}, "outcome_0": {"lost"}, "text_0": {"x"}}},
 		{"mgr", "/registers/lost", url.Values{"org": {"BJ-01"}, "found_at": {"2099-01-01T10:00"}}},
 		{"mgr", "/registers/training", url.Values{"org": {"BJ"}, "hours": {"99"}, "topics": {"x"}, "attendees": {"nobody"}}},
+		{"mgr", "/registers/reception", url.Values{"org": {"BJ-01"}, "arrived_at": {"2099-01-01T10:00"}, "materials": {"missing"}, "visit.security_checked": {"yes"}}},
+		{"mgr", "/registers/reception/JD-000001/survey", url.Values{"version": {"1"}, "visit_method": {"phone"}, "visit_outcome": {"answered"}}},
 		{"admin", "/admin/orgs", url.Values{"code": {"bad code!"}, "name": {long}, "kind": {"outlet"}, "parent": {"HQ"}}},
 		{"admin", "/admin/orgs", url.Values{"code": {"BJ"}, "name": {"北京"}, "kind": {"branch"}, "parent": {"HQ"}}},
 		{"admin", "/admin/users", url.Values{"login": {"X"}, "name": {""}, "role": {"nobody"}, "org": {"ZZ"}, "password": {"short"}}},

@@ -101,7 +101,8 @@ func (s *Server) openAPI() object {
 		if rt.multipart {
 			op["requestBody"] = object{"required": true, "content": object{"multipart/form-data": object{"schema": object{
 				"type": "object", "required": []any{"file"},
-				"properties": object{"file": object{"type": "string", "format": "binary"}, "note": object{"type": "string"}}}}}}
+				"properties": object{"file": object{"type": "string", "format": "binary"}, "note": object{"type": "string"},
+					"kind": object{"type": "string", "enum": stringsOf(redress.EvidenceKinds)}}}}}}
 		}
 		status := rt.status
 		if status == 0 {

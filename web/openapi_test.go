@@ -90,6 +90,13 @@ func TestOpenAPIIsTrue(t *testing.T) {
 		"POST /api/v1/retention/erasure": "/api/v1/retention/erasure", "GET /api/v1/holds": "/api/v1/holds", "POST /api/v1/holds": "/api/v1/holds",
 		"POST /api/v1/holds/{id}/release": "/api/v1/holds/1/release",
 		"GET /api/v1/cases/{no}/holds":    "/api/v1/cases/" + no + "/holds", "POST /api/v1/cases/{no}/holds": "/api/v1/cases/" + no + "/holds",
+		// the reception log (来访接待登记)
+		"GET /api/v1/reception/visits": "/api/v1/reception/visits", "POST /api/v1/reception/visits": "/api/v1/reception/visits",
+		"GET /api/v1/reception/visits/{id}": "/api/v1/reception/visits/1", "PUT /api/v1/reception/visits/{id}": "/api/v1/reception/visits/1",
+		"POST /api/v1/reception/visits/{id}/survey": "/api/v1/reception/visits/1/survey",
+		"POST /api/v1/reception/visits/{id}/case":   "/api/v1/reception/visits/1/case",
+		"GET /api/v1/cases/{no}/reception-visit":    "/api/v1/cases/" + no + "/reception-visit",
+		"GET /api/v1/reception/summary":             "/api/v1/reception/summary?from=2026-11-01&to=2026-11-30",
 		// return visits and notices to the customer
 		"GET /api/v1/settings/return-visits": "/api/v1/settings/return-visits", "PUT /api/v1/settings/return-visits": "/api/v1/settings/return-visits",
 		"POST /api/v1/cases/{no}/survey":        "/api/v1/cases/" + no + "/survey",

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 var (
@@ -22,9 +23,12 @@ func TestPagesAccessible(t *testing.T) {
 	f := newAPIWithPasswords(t)
 	c := f.create(t)
 	no := c["no"].(string)
+	if status, body := f.call(t, "staff", "POST", "/api/v1/reception/visits", receptionBody(time.Now().Add(-time.Hour))); status != 201 {
+		t.Fatalf("a reception visit: %d %v", status, body)
+	}
 	archived := withdrawnCase(t, f) // repeat.go: the archived file as at closing
 	pages := map[string][]string{
-		"mgr":   {"/cases/" + archived + "/archive", "/", "/?status=registered&kind=complaint", "/cases/new", "/cases/new?channel=visit", "/cases/" + no, "/cases/" + no + "/receipt", "/cases/" + no + "/print/registration", "/admin/tokens", "/search?q=%E7%90%86%E8%B4%A2", "/stats?period=month&value=2026-11", "/reviews/new", "/inbox", "/assessment?month=2026-11", "/corrective", "/corrective/new", "/registers/opinion?org=BJ-01&month=2026-11", "/registers/opinion-book", "/registers/lost", "/registers/training", "/registers", "/incidents", "/admin/emergency-plan", "/admin/emergency-plan?org=BJ-01"},
+		"mgr":   {"/cases/" + archived + "/archive", "/", "/?status=registered&kind=complaint", "/cases/new", "/cases/new?channel=visit", "/cases/" + no, "/cases/" + no + "/receipt", "/cases/" + no + "/print/registration", "/admin/tokens", "/search?q=%E7%90%86%E8%B4%A2", "/stats?period=month&value=2026-11", "/reviews/new", "/inbox", "/assessment?month=2026-11", "/corrective", "/corrective/new", "/registers/opinion?org=BJ-01&month=2026-11", "/registers/opinion-book", "/registers/lost", "/registers/training", "/registers", "/registers/reception", "/registers/reception/JD-000001", "/incidents", "/admin/emergency-plan", "/admin/emergency-plan?org=BJ-01"},
 		"admin": {"/admin/orgs", "/admin/users", "/admin/codes", "/admin/calendar", "/admin/policies", "/admin/tokens", "/admin/settings", "/admin/assessment", "/admin/retention", "/admin/notice-templates", "/admin/import"},
 	}
 	for login, paths := range pages {

@@ -20,6 +20,7 @@ type registerEntry struct {
 
 // branchRegisters lists the registers, in the order of an outlet's day.
 var branchRegisters = []registerEntry{
+	{"/registers/reception", "nav.reception", "registers.about.reception"},
 	{"/registers/opinion-book", "nav.opinion_book", "registers.about.opinion_book"},
 	{"/registers/opinion", "nav.registers", "registers.about.opinion"},
 	{"/corrective", "nav.corrective", "registers.about.corrective"},

@@ -18,7 +18,7 @@ func TestRegistersIndex(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("the index: %d", status)
 	}
-	for _, path := range []string{"/registers/opinion-book", "/registers/opinion", "/corrective", "/registers/lost", "/registers/training", "/incidents"} {
+	for _, path := range []string{"/registers/reception", "/registers/opinion-book", "/registers/opinion", "/corrective", "/registers/lost", "/registers/training", "/incidents"} {
 		if !strings.Contains(between(page, `id="registers"`, "</ul>"), `href="`+path+`"`) {
 			t.Errorf("the index does not lead to %s", path)
 		}

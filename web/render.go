@@ -41,7 +41,8 @@ var pageNames = []string{"login", "workbench", "case", "new", "receipt", "search
 	"corrective", "corrective_new", "corrective_item", // corrective actions (整改)
 	"register_opinion", "opinion_book", "lost", "lost_item", // the opinion register, the opinion book, lost property
 	"training", "training_session", // training records
-	"registers",                     // the registers' index
+	"registers",                    // the registers' index
+	"reception", "reception_visit", // the reception log (来访接待登记)
 	"admin_return_visits", "survey", // return visits (回访): the policy; the survey page on its own layout (portal_survey.go)
 	"admin_notice_templates",                               // the templates of the notices to customers (notice_template.go)
 	"export_job",                                           // a background export's progress (export_job.go)

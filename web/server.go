@@ -51,6 +51,8 @@ type Services struct {
 	Training redress.TrainingService
 	// Incidents keeps the emergency incidents (突发事件) and plans (应急预案).
 	Incidents redress.IncidentService
+	// Reception keeps the reception log (来访接待登记).
+	Reception redress.ReceptionService
 	// Referrals keeps the cases' referrals beyond the bank.
 	Referrals redress.ReferralService
 	// Retention keeps the retention periods and legal holds, and runs the
@@ -219,6 +221,7 @@ func (s *Server) routeTable() []route {
 		s.retentionRoutes(),      // retention, legal holds, erasure
 		s.repeatRoutes(),         // repeat complaints and merges, the archived file
 		s.importRoutes(),         // the import of a bank's history
+		s.receptionRoutes(),      // the reception log (来访接待登记) and its visitor registration
 	)
 }
 

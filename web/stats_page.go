@@ -36,6 +36,9 @@ type statsPage struct {
 	// Corrective counts the unit's corrective actions (整改), those opened
 	// in the period apart: open ones and their effect, as DOMAIN.md §7 asks.
 	Corrective *redress.CorrectiveSummary
+	// Reception counts the reception log's visits of the period by outlet
+	// (来访接待登记, reception.go), beside the corrective actions.
+	Reception *redress.ReceptionSummary
 }
 
 // statsTable is one breakdown as a table: its title and its rows named.
@@ -104,10 +107,15 @@ func (s *Server) handleStatsPage(w http.ResponseWriter, r *http.Request) error {
 	if err := s.nameStats(ctx, t, p); err != nil {
 		return err
 	}
+	from, _ := redress.ParseDate(p.From) // the engine accepted the period
+	to, _ := redress.ParseDate(p.To)
 	if s.svc.Corrective != nil {
-		from, _ := redress.ParseDate(p.From) // the engine accepted the period
-		to, _ := redress.ParseDate(p.To)
 		if p.Corrective, err = s.svc.Corrective.CorrectiveSummary(ctx, p.Org, from, to); err != nil {
+			return err
+		}
+	}
+	if s.svc.Reception != nil {
+		if p.Reception, err = s.svc.Reception.ReceptionSummary(ctx, p.Org, from, to); err != nil {
 			return err
 		}
 	}

@@ -312,7 +312,7 @@ func TestBrowser(t *testing.T) {
 	checkEveryPage(t, b, base, "/", "/cases/"+no, "/cases/"+letterNo, "/cases/new", "/cases/new?channel=letter", "/cases/"+no+"/receipt",
 		"/cases/"+no+"/print/registration", "/cases/"+no+"/print/decision", "/search?q=%E7%90%86%E8%B4%A2", "/stats", "/inbox",
 		"/assessment", "/reports/jrt", "/reports/density", "/reports/disclosure", "/reports/unit", "/reviews/new", "/?sort=due_desc", "/?queue=mine",
-		"/search", "/corrective", "/corrective/new", "/registers/opinion", "/registers/opinion-book", "/registers/lost", "/registers/training", "/registers", "/incidents", "/admin/emergency-plan", "/holds",
+		"/search", "/corrective", "/corrective/new", "/registers/opinion", "/registers/opinion-book", "/registers/lost", "/registers/training", "/registers", "/incidents", "/admin/emergency-plan", "/holds", "/registers/reception",
 		"/cases/"+no+"/archive") // the archived file as at closing
 
 	// A page on another origin posts a registration form to Redress with the

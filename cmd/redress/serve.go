@@ -113,6 +113,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		OpinionBook:   sqldb.NewOpinionBookService(db),
 		Lost:          sqldb.NewLostService(db),
 		Incidents:     sqldb.NewIncidentService(db),
+		Reception:     sqldb.NewReceptionService(db),
 		Referrals:     sqldb.NewReferralService(db),
 		Training:      sqldb.NewTrainingService(db),
 		Retention:     sqldb.NewRetentionService(db),
