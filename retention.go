@@ -30,6 +30,7 @@ const (
 	RetainLost        RetentionKind = "lost_item"    // the lost-property register, from the item's return or disposal
 	RetainOpinionBook RetentionKind = "opinion_book" // the opinion book's daily checks, from their day
 	RetainAudit       RetentionKind = "audit_event"  // sign-in events (the client's address), from the event
+	RetainReception   RetentionKind = "reception"    // the reception log's visits (来访接待登记), from the visit
 )
 
 // RetentionRule is a kind's place in the retention policy: the fewest years
@@ -51,6 +52,7 @@ var RetentionKinds = []RetentionRule{
 	{RetainLost, 1, 3},
 	{RetainOpinionBook, 1, 3},
 	{RetainAudit, 1, 3},
+	{RetainReception, 1, 3},
 }
 
 // MaxRetentionYears bounds a period an admin may set.

@@ -266,3 +266,41 @@ func TestReceptionVisitOf25OpensIncident_Order2020No3Art29(t *testing.T) {
 		t.Fatalf("a visit of one: %+v %v", v, err)
 	}
 }
+
+// TestReceptionVisitsExpire_DOMAIN6_PIPLArt19: a visit logged longer ago
+// than its retention period (3 years by default) is anonymised by the
+// retention run: the visitor's name, phone and ID number and the free texts
+// go, the outlet, day and wait stay, its events are redacted and the audit
+// chain still verifies; a recent visit is left alone.
+func TestReceptionVisitsExpire_DOMAIN6_PIPLArt19(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	svc := NewReceptionService(f.db)
+	old, err := svc.LogVisit(f.as("staff.bj"), receptionVisitFixture(f.clock.AddDate(-4, 0, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recent, err := svc.LogVisit(f.as("staff.bj"), receptionVisitFixture(f.clock.Add(-time.Hour)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := NewRetentionService(f.db).RunRetention(f.as("admin"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := countOf(run, redress.RetainReception); c.Expired != 1 {
+		t.Fatalf("reception visits expired: %+v", c)
+	}
+	gone, err := svc.ReceptionVisit(f.as("staff.bj"), old.ID)
+	if err != nil || gone.Visitor.Name != redress.RetentionRedacted || gone.Visitor.Phone != "" || gone.Purpose != redress.RetentionRedacted ||
+		gone.WaitMinutes != old.WaitMinutes || gone.Org != old.Org {
+		t.Fatalf("the old visit: %+v %v", gone, err)
+	}
+	if kept, err := svc.ReceptionVisit(f.as("staff.bj"), recent.ID); err != nil || kept.Visitor.Name != "赵敏" {
+		t.Fatalf("the recent visit: %+v %v", kept, err)
+	}
+	if n := f.count(t, `SELECT COUNT(*) FROM events WHERE subject_kind = 'reception' AND subject_id = ? AND detail LIKE '%理财%'`, old.Ref); n != 0 {
+		t.Fatalf("%d events of the old visit keep its text", n)
+	}
+	f.verify(t)
+}

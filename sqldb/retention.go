@@ -81,6 +81,10 @@ func closedCaseSQL(petition bool) string {
 var evidenceSQL = ` FROM evidence e JOIN cases c ON c.id = e.case_id WHERE e.purged_at IS NULL AND c.status IN (` + archivedList +
 	`) AND c.closed_at IS NOT NULL AND c.closed_at < ?`
 
+// receptionSQL is the condition of a reception visit (alias v) made before
+// the cutoff, not yet anonymised; a hold on the case it became keeps it.
+const receptionSQL = ` FROM reception_visits v WHERE v.anonymised_at IS NULL AND v.arrived_at < ?`
+
 // retentionTargets are the kinds the job expires, in the order of
 // redress.RetentionKinds.
 var retentionTargets = []retentionTarget{
@@ -94,6 +98,9 @@ var retentionTargets = []retentionTarget{
 		held: noHold, anonymise: anonymiseLost},
 	{kind: redress.RetainOpinionBook, date: true, id: "(org_id * 100000000 + CAST(REPLACE(day, '-', '') AS BIGINT))",
 		from: ` FROM opinion_book_checks WHERE anonymised_at IS NULL AND day < ?`, held: noHold, anonymise: anonymiseOpinionCheck},
+	{kind: redress.RetainReception, id: "v.id", from: receptionSQL + ` AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = v.case_id AND ` + caseHeldSQL + `)`,
+		held:      `SELECT COUNT(*)` + receptionSQL + ` AND EXISTS (SELECT 1 FROM cases c WHERE c.id = v.case_id AND ` + caseHeldSQL + `)`,
+		anonymise: anonymiseReception},
 	{kind: redress.RetainAudit, id: "seq", from: ` FROM events WHERE subject_kind = 'session' AND redacted = '' AND detail <> '' AND at < ?`,
 		held: noHold, anonymise: redactSessionEvent},
 }
@@ -491,6 +498,24 @@ func anonymiseLost(db *DB, ctx context.Context, tx *Tx, id int64, actor string, 
 		return 0, 0, fmt.Errorf("anonymise lost item %d: %w", id, err)
 	}
 	n, err := db.redactEvents(ctx, tx, redress.NewSubject(redress.SubjectLost, redress.LostRef(id)), actor, "lost.anonymise", "retention", now)
+	return n, 0, err
+}
+
+// anonymiseReception anonymises a reception visit made before the cutoff:
+// the visitor's name, phone and ID number (sealed values and blind indexes)
+// and the free texts that may name people; the outlet, times, materials,
+// wait, visitors and the survey's outcome stay for the figures; its events
+// redacted and witnessed by reception.anonymise.
+func anonymiseReception(db *DB, ctx context.Context, tx *Tx, id int64, actor string, now time.Time) (int, int, error) {
+	r := redress.RetentionRedacted
+	_, err := tx.ExecContext(ctx, `UPDATE reception_visits SET name = ?, phone_enc = '', phone_idx = '', id_number_enc = '', id_number_idx = '',
+		purpose = ?, needs = CASE WHEN needs = '' THEN '' ELSE ? END, guidance = CASE WHEN guidance = '' THEN '' ELSE ? END,
+		follow_up = CASE WHEN follow_up = '' THEN '' ELSE ? END, materials_missing = CASE WHEN materials_missing = '' THEN '' ELSE ? END,
+		anonymised_at = ?, version = version + 1 WHERE id = ? AND anonymised_at IS NULL`, r, r, r, r, r, r, timeText(now), id)
+	if err != nil {
+		return 0, 0, fmt.Errorf("anonymise reception visit %d: %w", id, err)
+	}
+	n, err := db.redactEvents(ctx, tx, redress.NewSubject(redress.SubjectReception, redress.ReceptionRef(id)), actor, "reception.anonymise", "retention", now)
 	return n, 0, err
 }
 
