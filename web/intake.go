@@ -148,7 +148,9 @@ func (s *Server) handleNewCaseSubmit(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	if scan != nil {
-		scan.Note = "信函扫描件"
+		// The registration form's "kind" is the case's, not the file's: a
+		// scanned letter is filed as other material.
+		scan.Note, scan.Kind = "信函扫描件", redress.EvidenceOther
 		if _, err := s.svc.Evidence.AddEvidence(r.Context(), c.No, *scan); err != nil {
 			// The case is registered; the scan can be added on its page.
 			t := newT(s.ui.bundle, pageLang(r))
