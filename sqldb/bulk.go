@@ -469,6 +469,10 @@ func (l *caseLoader) insert(ctx context.Context, tx *Tx, stmt *sql.Stmt, b *Bulk
 		c.Reply = &reply
 	}
 	c.Satisfaction, c.ClosedAt, c.EndReason = b.Satisfaction, b.ClosedAt, b.EndReason
+	if b.Status.Archived() && b.ClosedAt != nil { // closing archives the file (archive.go), then as now
+		at := *b.ClosedAt
+		c.ArchivedAt = &at
+	}
 	c.ReplySatisfiedAt = b.ReplySatisfiedAt
 	action, at := redress.CaseEventAction(redress.ActionRegister), registered
 	if b.Import != nil {

@@ -110,6 +110,9 @@ func TestImportGoodAndBadRows_Issue16Item5(t *testing.T) {
 		!strings.HasPrefix(closed.No, "TS20230306-") || closed.Org != "BJ-HD-01" {
 		t.Fatalf("closed case: %+v", closed)
 	}
+	if closed.ArchivedAt == nil || !closed.ArchivedAt.Equal(*closed.ClosedAt) {
+		t.Fatalf("a case imported closed is archived as of its closing: %v", closed.ArchivedAt)
+	}
 	if closed.Complainant.Phone == "13812345678" || closed.Complainant.IDNumber == "110101199003071234" {
 		t.Fatalf("personal data shown in clear: %+v", closed.Complainant)
 	}
