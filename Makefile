@@ -50,7 +50,7 @@ vet:
 # keep two cores busier than the default of one per core.
 test: assets vet
 	bash scripts/test-deps.sh
-	bash scripts/test-postgres.sh $(GO) test -count=1 -parallel 4 ./...
+	bash scripts/test-postgres.sh $(GO) test -count=1 -parallel 4 -timeout 30m ./...
 	$(MAKE) --no-print-directory fuzz
 
 # Fuzzes every decoder of the edge (JSON bodies, paths, queries and forms,

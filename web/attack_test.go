@@ -321,11 +321,13 @@ var formNames = regexp.MustCompile(`name="([^"]+)"`)
 func (a *attack) forms(t *testing.T) {
 	routes := web.PageRoutes(a.f.server)
 	names := map[string]bool{}
+	onPage := map[string]map[string]bool{} // the fields each page pattern shows
 	for _, rt := range routes {
 		if rt.Method != "GET" || strings.HasPrefix(rt.Path, "/static/") {
 			continue
 		}
-		for login, client := range a.pages {
+		onPage[rt.Path] = map[string]bool{}
+		for _, client := range a.pages {
 			resp, err := client.Get(a.f.srv.URL + a.paths("GET", rt.Path)[0])
 			if err != nil {
 				t.Fatal(err)
@@ -333,12 +335,23 @@ func (a *attack) forms(t *testing.T) {
 			raw, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			for _, m := range formNames.FindAllStringSubmatch(string(raw), -1) {
-				names[m[1]] = true
+				names[m[1]], onPage[rt.Path][m[1]] = true, true
 			}
-			_ = login
 		}
 	}
 	sorted := slices.Sorted(maps.Keys(names))
+	// fieldsOf are the fields tried one at a time on a route: those of the
+	// page that shows its form (the same pattern, or the nearest above it:
+	// /registers/lost/{id}/step is posted from /registers/lost/{id}), else
+	// every field of every page.
+	fieldsOf := func(pattern string) []string {
+		for p := pattern; p != ""; p = p[:max(strings.LastIndex(p, "/"), 0)] {
+			if fields := onPage[p]; len(fields) > 0 {
+				return slices.Sorted(maps.Keys(fields))
+			}
+		}
+		return sorted
+	}
 	if len(sorted) < 20 {
 		t.Fatalf("only %d form fields found on the pages: %v", len(sorted), sorted)
 	}
@@ -366,7 +379,7 @@ func (a *attack) forms(t *testing.T) {
 			}
 			a.send(t, client, "", rt.Method, base, "application/x-www-form-urlencoded", form.Encode())
 			if v == hugeNumber && rt.Path != "/login" && rt.Path != "/admin/users/{login}/reset" { // one field a number beyond every integer, the others missing (a sign-in or a reset costs a hash)
-				for _, name := range sorted {
+				for _, name := range fieldsOf(rt.Path) {
 					a.send(t, client, "", rt.Method, base, "application/x-www-form-urlencoded", url.Values{name: {v}}.Encode())
 				}
 			}
