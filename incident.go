@@ -443,6 +443,9 @@ type Incident struct {
 	Major       bool             `json:"major_complaint"`
 }
 
+// ExportIncidents names the incident register in an export's audit event.
+const ExportIncidents = "incidents"
+
 // IncidentRef is the reference people quote: TF-000012 (突发).
 func IncidentRef(id int64) string { return fmt.Sprintf("TF-%06d", id) }
 

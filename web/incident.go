@@ -17,7 +17,8 @@ func (s *Server) incidentRoutes() []route {
 	return []route{
 		{method: "GET", path: "/api/v1/incidents", summary: "Emergency incidents (突发事件) in the caller's scope or reported to them, newest first",
 			query: []param{{"status", "string", "open or closed"}, {"limit", "integer", "1-200, default 50"},
-				{"before", "integer", "cursor: the next_before of the previous page"}},
+				{"before", "integer", "cursor: the next_before of the previous page"},
+				{"format", "string", "json (default), or csv or xlsx: every incident of the filter as a file, with its chain (also by Accept)"}},
 			out: redress.IncidentPage{}, handle: s.handleIncidentList},
 		{method: "POST", path: "/api/v1/incidents", summary: "Register an incident (a quarrel or a major complaint) and start its report chain",
 			status: http.StatusCreated, body: redress.NewIncident{}, out: redress.Incident{}, handle: s.handleIncidentOpen},
@@ -73,6 +74,13 @@ func (s *Server) handleIncidentList(w http.ResponseWriter, r *http.Request) erro
 	f, err := incidentFilterFrom(r.URL.Query())
 	if err != nil {
 		return err
+	}
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	if format != "" {
+		return s.exportIncidents(w, r, format, f)
 	}
 	page, err := s.svc.Incidents.ListIncidents(r.Context(), f)
 	if err != nil {

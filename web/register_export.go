@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"redress"
 	"redress/export"
@@ -163,6 +164,68 @@ func (s *Server) exportOpinionBook(w http.ResponseWriter, r *http.Request, f exp
 						}
 					}
 					if err := ew.Row(o.OrgName, o.Org, d.Day.String(), checked, by, strings.Join(entries, "；")); err != nil {
+						return rows, err
+					}
+					rows++
+				}
+			}
+			return rows, nil
+		})
+}
+
+// exportIncidents streams the incidents of the filter, every page of them
+// (at most maxRegisterExport): a sheet of incidents with their closing
+// report, and one of their report chains' steps with who acknowledged when.
+func (s *Server) exportIncidents(w http.ResponseWriter, r *http.Request, f export.Format, filter redress.IncidentFilter) error {
+	t := newT(s.ui.bundle, pageLang(r))
+	var list []*redress.Incident
+	filter.Limit = 200
+	for len(list) < maxRegisterExport {
+		page, err := s.svc.Incidents.ListIncidents(r.Context(), filter)
+		if err != nil {
+			return err
+		}
+		list = append(list, page.Incidents...)
+		if page.NextBefore == 0 {
+			break
+		}
+		filter.Before = page.NextBefore
+	}
+	at := func(p *time.Time) any {
+		if p == nil {
+			return nil
+		}
+		return *p
+	}
+	return s.streamExport(w, r, f, "incidents", redress.ExportRecord{What: redress.ExportIncidents, Filter: r.URL.RawQuery},
+		func(ew export.Writer) (int, error) {
+			if err := ew.Table(t.Get("incident.title"), []export.Column{{Title: t.Get("incident.ref")}, {Title: t.Get("incident.kind")},
+				{Title: t.Get("field.status")}, {Title: t.Get("field.org"), Width: 16}, {Title: t.Get("incident.occurred_at"), Kind: export.DateTime},
+				{Title: t.Get("incident.place"), Width: 16}, {Title: t.Get("incident.people"), Kind: export.Int}, {Title: t.Get("incident.cases"), Width: 24},
+				{Title: t.Get("incident.closing_cause"), Width: 30}, {Title: t.Get("incident.closing_actions"), Width: 30},
+				{Title: t.Get("incident.closing_outcome"), Width: 30}, {Title: t.Get("incident.closing_follow_up"), Width: 30}}); err != nil {
+				return 0, err
+			}
+			rows := 0
+			for _, i := range list {
+				var cause, actions, outcome, follow string
+				if c := i.Closing; c != nil {
+					cause, actions, outcome, follow = c.Cause, c.Actions, c.Outcome, c.FollowUp
+				}
+				if err := ew.Row(i.Ref, t.Label("incident_kind", i.Kind), t.Label("incident_status", i.Status), i.OrgName, i.OccurredAt,
+					i.Place, i.People, strings.Join(i.Cases, " "), cause, actions, outcome, follow); err != nil {
+					return rows, err
+				}
+				rows++
+			}
+			if err := ew.Table(t.Get("incident.chain"), []export.Column{{Title: t.Get("incident.ref")}, {Title: t.Get("incident.step")},
+				{Title: t.Get("incident.notified_at"), Kind: export.DateTime}, {Title: t.Get("incident.due_at"), Kind: export.DateTime},
+				{Title: t.Get("incident.ack_by")}, {Title: t.Get("incident.ack_at"), Kind: export.DateTime}, {Title: t.Get("incident.escalated_at"), Kind: export.DateTime}}); err != nil {
+				return rows, err
+			}
+			for _, i := range list {
+				for _, st := range i.Chain {
+					if err := ew.Row(i.Ref, t.Label("incident_step", st.Step), at(st.NotifiedAt), at(st.DueAt), st.AckBy, at(st.AckAt), at(st.EscalatedAt)); err != nil {
 						return rows, err
 					}
 					rows++

@@ -36,6 +36,10 @@ func TestRegistersExport_Seed002Art8_Seed003(t *testing.T) {
 		`"owner":"staff","problem":"理财产品风险提示不到位","measures":"双录抽查","due":"%s"}`, no, due)); status != http.StatusCreated {
 		t.Fatalf("corrective action: %d %v", status, body)
 	}
+	if status, body := f.call(t, "mgr", "POST", "/api/v1/incidents", `{"kind":"quarrel","org":"BJ-01","place":"大堂","occurred_at":"`+found+`",`+
+		`"people":3,"people_note":"两位客户与保安争执"}`); status != http.StatusCreated {
+		t.Fatalf("incident: %d %v", status, body)
+	}
 	client := pageClient(t, f, "mgr")
 	month := c["received_at"].(string)[:7]
 	for _, tc := range []struct {
@@ -46,6 +50,7 @@ func TestRegistersExport_Seed002Art8_Seed003(t *testing.T) {
 		{"/registers/opinion-book", "opinion-book-xlsx", "客户意见簿查阅", []string{"未查阅"}},
 		{"/registers/lost", "lost-xlsx", "失物登记簿", []string{"SW-000001", "黑色资料袋", "保管中"}},
 		{"/corrective", "corrective-xlsx", "整改", []string{"ZG-000001", "理财产品风险提示不到位", no}},
+		{"/incidents", "incidents-xlsx", "突发事件", []string{"TF-000001", "大堂", "信息报告", "应急处理小组"}},
 	} {
 		status, html := getPage(t, f, client, tc.page)
 		link := regexp.MustCompile(`href="([^"]+)" download id="` + tc.link + `"`).FindStringSubmatch(html)
@@ -88,7 +93,7 @@ func TestRegistersExport_Seed002Art8_Seed003(t *testing.T) {
 	for _, e := range events["events"].([]any) {
 		ids = append(ids, e.(map[string]any)["subject"].(map[string]any)["id"].(string))
 	}
-	for _, what := range []string{redress.ExportOpinionRegister, redress.ExportOpinionBook, redress.ExportLost, redress.ExportCorrective} {
+	for _, what := range []string{redress.ExportOpinionRegister, redress.ExportOpinionBook, redress.ExportLost, redress.ExportCorrective, redress.ExportIncidents} {
 		if !strings.Contains(strings.Join(ids, " "), what) {
 			t.Errorf("no export event of %s: %v", what, ids)
 		}
