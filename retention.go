@@ -31,6 +31,7 @@ const (
 	RetainOpinionBook RetentionKind = "opinion_book" // the opinion book's daily checks, from their day
 	RetainAudit       RetentionKind = "audit_event"  // sign-in events (the client's address), from the event
 	RetainReception   RetentionKind = "reception"    // the reception log's visits (来访接待登记), from the visit
+	RetainIncident    RetentionKind = "incident"     // emergency incidents' texts (突发事件), from their closing
 )
 
 // RetentionRule is a kind's place in the retention policy: the fewest years
@@ -53,6 +54,7 @@ var RetentionKinds = []RetentionRule{
 	{RetainOpinionBook, 1, 3},
 	{RetainAudit, 1, 3},
 	{RetainReception, 1, 3},
+	{RetainIncident, 3, 3},
 }
 
 // MaxRetentionYears bounds a period an admin may set.

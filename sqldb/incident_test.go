@@ -216,3 +216,41 @@ func TestCaseCauseOpensIncident_Order2020No3Art29(t *testing.T) {
 		t.Fatalf("an unknown case linked: %v", err)
 	}
 }
+
+// TestIncidentTextsExpire_DOMAIN6: a closed incident past its retention
+// period (3 years from closing) keeps its kind, unit, times and counts but
+// loses the texts that may name people (the people's description, the
+// timeline, the closing report); its events are redacted and the audit
+// chain still verifies.
+func TestIncidentTextsExpire_DOMAIN6(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	svc := NewIncidentService(f.db)
+	inc, err := svc.OpenIncident(f.as("staff.bj"), redress.NewIncident{Kind: redress.IncidentQuarrel, Place: "营业厅", OccurredAt: f.clock,
+		People: 2, PeopleNote: "两位客户与保安王某争执"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc, err = svc.ActIncident(f.as("mgr.bj"), inc.ID, redress.IncidentRequest{Command: redress.CmdClose, Version: inc.Version,
+		Cause: "排队过久", Actions: "安抚、分流", Outcome: "客户离开", FollowUp: "次日电话回访王先生"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock = f.clock.AddDate(4, 0, 0)
+	run, err := NewRetentionService(f.db).RunRetention(f.as("admin"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := countOf(run, redress.RetainIncident); c.Expired != 1 {
+		t.Fatalf("incidents expired: %+v", c)
+	}
+	gone, err := svc.Incident(f.as("mgr.bj"), inc.ID)
+	if err != nil || gone.PeopleNote != redress.RetentionRedacted || gone.Closing.FollowUp != redress.RetentionRedacted ||
+		gone.People != 2 || gone.Kind != redress.IncidentQuarrel || gone.Status != redress.IncidentClosed {
+		t.Fatalf("the incident after its period: %+v %v", gone, err)
+	}
+	if n := f.count(t, `SELECT COUNT(*) FROM events WHERE subject_kind = 'incident' AND (detail LIKE '%王%' OR changes LIKE '%王%')`); n != 0 {
+		t.Fatalf("%d events keep a name", n)
+	}
+	f.verify(t)
+}

@@ -85,6 +85,16 @@ var evidenceSQL = ` FROM evidence e JOIN cases c ON c.id = e.case_id WHERE e.pur
 // the cutoff, not yet anonymised; a hold on the case it became keeps it.
 const receptionSQL = ` FROM reception_visits v WHERE v.anonymised_at IS NULL AND v.arrived_at < ?`
 
+// incidentSQL is the condition of a closed incident (alias i) last changed
+// before the cutoff, its texts not anonymised yet; incidentHeldSQL keeps one
+// with a linked case still open or kept by a hold (or an open review or
+// referral).
+var (
+	incidentSQL     = ` FROM incidents i WHERE i.anonymised_at IS NULL AND i.status = 'closed' AND i.updated_at < ?`
+	incidentHeldSQL = `EXISTS (SELECT 1 FROM incident_cases ic JOIN cases c ON c.no = ic.case_no WHERE ic.incident_id = i.id
+		AND (c.status NOT IN (` + archivedList + `) OR ` + caseHeldSQL + `))`
+)
+
 // retentionTargets are the kinds the job expires, in the order of
 // redress.RetentionKinds.
 var retentionTargets = []retentionTarget{
@@ -101,6 +111,8 @@ var retentionTargets = []retentionTarget{
 	{kind: redress.RetainReception, id: "v.id", from: receptionSQL + ` AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = v.case_id AND ` + caseHeldSQL + `)`,
 		held:      `SELECT COUNT(*)` + receptionSQL + ` AND EXISTS (SELECT 1 FROM cases c WHERE c.id = v.case_id AND ` + caseHeldSQL + `)`,
 		anonymise: anonymiseReception},
+	{kind: redress.RetainIncident, id: "i.id", from: incidentSQL + ` AND NOT ` + incidentHeldSQL,
+		held: `SELECT COUNT(*)` + incidentSQL + ` AND ` + incidentHeldSQL, anonymise: anonymiseIncident},
 	{kind: redress.RetainAudit, id: "seq", from: ` FROM events WHERE subject_kind = 'session' AND redacted = '' AND detail <> '' AND at < ?`,
 		held: noHold, anonymise: redactSessionEvent},
 }
@@ -516,6 +528,56 @@ func anonymiseReception(db *DB, ctx context.Context, tx *Tx, id int64, actor str
 		return 0, 0, fmt.Errorf("anonymise reception visit %d: %w", id, err)
 	}
 	n, err := db.redactEvents(ctx, tx, redress.NewSubject(redress.SubjectReception, redress.ReceptionRef(id)), actor, "reception.anonymise", "retention", now)
+	return n, 0, err
+}
+
+// anonymiseIncident redacts the texts of a closed incident that may name
+// people: the people's description, the timeline's and progress reports'
+// texts, the closing report and the chain's notes. Its kind, unit, times,
+// counts, linked cases and the chain's times stay; its events are redacted
+// and witnessed by incident.anonymise.
+func anonymiseIncident(db *DB, ctx context.Context, tx *Tx, id int64, actor string, now time.Time) (int, int, error) {
+	r := redress.RetentionRedacted
+	var timelineJSON, reportsJSON, closingJSON string
+	if err := tx.QueryRowContext(ctx, `SELECT timeline_json, reports_json, closing_json FROM incidents WHERE id = ?`, id).
+		Scan(&timelineJSON, &reportsJSON, &closingJSON); err != nil {
+		return 0, 0, fmt.Errorf("anonymise incident %d: %w", id, err)
+	}
+	var timeline []redress.IncidentEntry
+	var reports []redress.Entry
+	if err := json.Unmarshal([]byte(timelineJSON), &timeline); err != nil {
+		return 0, 0, fmt.Errorf("anonymise incident %d: timeline: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(reportsJSON), &reports); err != nil {
+		return 0, 0, fmt.Errorf("anonymise incident %d: reports: %w", id, err)
+	}
+	for i := range timeline {
+		timeline[i].Text = r
+	}
+	for i := range reports {
+		reports[i].Text = r
+	}
+	closing := ""
+	if closingJSON != "" {
+		var c redress.IncidentClosing
+		if err := json.Unmarshal([]byte(closingJSON), &c); err != nil {
+			return 0, 0, fmt.Errorf("anonymise incident %d: closing: %w", id, err)
+		}
+		c.Cause, c.Actions, c.Outcome, c.FollowUp = r, r, r, r
+		b, _ := json.Marshal(c)
+		closing = string(b)
+	}
+	t, _ := json.Marshal(timeline)
+	p, _ := json.Marshal(reports)
+	if _, err := tx.ExecContext(ctx, `UPDATE incidents SET people_note = CASE WHEN people_note = '' THEN '' ELSE ? END, timeline_json = ?,
+		reports_json = ?, closing_json = ?, anonymised_at = ?, version = version + 1 WHERE id = ? AND anonymised_at IS NULL`,
+		r, string(t), string(p), closing, timeText(now), id); err != nil {
+		return 0, 0, fmt.Errorf("anonymise incident %d: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE incident_steps SET note = ? WHERE incident_id = ? AND note <> ''`, r, id); err != nil {
+		return 0, 0, fmt.Errorf("anonymise incident %d: steps: %w", id, err)
+	}
+	n, err := db.redactEvents(ctx, tx, redress.NewSubject(redress.SubjectIncident, redress.IncidentRef(id)), actor, "incident.anonymise", "retention", now)
 	return n, 0, err
 }
 

@@ -6,3 +6,6 @@ ALTER TABLE reception_visits ADD COLUMN incident_id INTEGER REFERENCES incidents
 
 -- When retention anonymised the visit (redress retention.go, kind reception).
 ALTER TABLE reception_visits ADD COLUMN anonymised_at TEXT;
+
+-- When retention anonymised an incident's texts (kind incident).
+ALTER TABLE incidents ADD COLUMN anonymised_at TEXT;
