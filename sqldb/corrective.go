@@ -193,20 +193,8 @@ func (db *DB) loadCorrective(ctx context.Context, q querier, u *redress.User, id
 	if !redress.MaySeeCorrective(a.CorrectiveAction, u) {
 		return nil, notFound
 	}
-	rows, err := q.QueryContext(ctx, `SELECT case_no FROM corrective_cases WHERE action_id = ? ORDER BY case_no`, id)
-	if err != nil {
-		return nil, fmt.Errorf("load cases of %s: %w", a.Ref, err)
-	}
-	defer rows.Close()
 	a.Cases = []string{}
-	for rows.Next() {
-		var no string
-		if err := rows.Scan(&no); err != nil {
-			return nil, err
-		}
-		a.Cases = append(a.Cases, no)
-	}
-	if err := rows.Err(); err != nil {
+	if err := fillCorrectiveCases(ctx, q, []*redress.CorrectiveAction{a.CorrectiveAction}); err != nil {
 		return nil, err
 	}
 	a.MarkOverdue(db.today())
@@ -297,12 +285,12 @@ func (s *CorrectiveService) ListCorrective(ctx context.Context, f redress.Correc
 		return nil, fmt.Errorf("list corrective actions: %w", err)
 	}
 	rows.Close()
-	return page, s.db.fillCorrectiveCases(ctx, page.Actions)
+	return page, fillCorrectiveCases(ctx, s.db.reads(), page.Actions)
 }
 
-// fillCorrectiveCases puts on each action of a page the tracking numbers of
-// its linked cases, in one query.
-func (db *DB) fillCorrectiveCases(ctx context.Context, actions []*redress.CorrectiveAction) error {
+// fillCorrectiveCases puts on each action (one, or a page) the tracking
+// numbers of its linked cases, in one query.
+func fillCorrectiveCases(ctx context.Context, q querier, actions []*redress.CorrectiveAction) error {
 	if len(actions) == 0 {
 		return nil
 	}
@@ -311,7 +299,7 @@ func (db *DB) fillCorrectiveCases(ctx context.Context, actions []*redress.Correc
 	for i, a := range actions {
 		byID[a.ID], args[i] = a, a.ID
 	}
-	rows, err := db.reads().QueryContext(ctx, `SELECT action_id, case_no FROM corrective_cases WHERE action_id IN (`+
+	rows, err := q.QueryContext(ctx, `SELECT action_id, case_no FROM corrective_cases WHERE action_id IN (`+
 		strings.TrimSuffix(strings.Repeat("?, ", len(actions)), ", ")+`) ORDER BY action_id, case_no`, args...)
 	if err != nil {
 		return fmt.Errorf("cases of corrective actions: %w", err)

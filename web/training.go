@@ -271,12 +271,6 @@ func (s *Server) exportTraining(w http.ResponseWriter, r *http.Request, f export
 		}
 		return strings.Join(names, "、")
 	}
-	yesNo := func(b bool) string {
-		if b {
-			return t.Get("admin.yes")
-		}
-		return t.Get("admin.no")
-	}
 	return s.streamExport(w, r, f, "training", redress.ExportRecord{What: redress.ExportTraining, Filter: r.URL.RawQuery},
 		func(ew export.Writer) (int, error) {
 			rows := 0
@@ -317,7 +311,7 @@ func (s *Server) exportTraining(w http.ResponseWriter, r *http.Request, f export
 						score = *seat.Score
 					}
 					if err := ew.Row(session.Ref, session.HeldOn, session.Title, seat.Name, seat.Login, seat.Org,
-						yesNo(seat.Attended), score, yesNo(seat.Passed)); err != nil {
+						yesNoText(t, seat.Attended), score, yesNoText(t, seat.Passed)); err != nil {
 						return rows, err
 					}
 					rows++
