@@ -41,6 +41,10 @@ type DB struct {
 	keys    atomic.Pointer[redress.Keyring]
 	log     *slog.Logger
 
+	// writeStmts and readStmts keep each pool's prepared statements
+	// (stmt_cache.go); nil on PostgreSQL, whose driver keeps its own.
+	writeStmts, readStmts *stmtCache
+
 	// batch shares commits between concurrent intakes (group commit).
 	batch *committer
 
@@ -81,6 +85,9 @@ func Open(ctx context.Context, dsn string, keys *redress.Keyring, log *slog.Logg
 		return nil, err
 	}
 	db := &DB{write: write, read: read, dialect: d, log: log, Now: time.Now}
+	if d.prepares {
+		db.writeStmts, db.readStmts = newStmtCache(write), newStmtCache(read)
+	}
 	if _, err := rand.Read(db.pseudonymKey[:]); err != nil {
 		return nil, fmt.Errorf("sqldb: open: %w", err)
 	}
@@ -140,7 +147,7 @@ func (db *DB) open(sealed, aad string) (string, error) {
 // Close closes both pools (closing a pool twice, where they are one, is harmless).
 func (db *DB) Close() error {
 	db.batch.stop() // after the batch in progress; queued intakes are refused
-	return errors.Join(db.read.Close(), db.write.Close())
+	return errors.Join(db.writeStmts.close(), db.readStmts.close(), db.read.Close(), db.write.Close())
 }
 
 // Ping checks that the database answers a query.

@@ -45,6 +45,10 @@ type dialect struct {
 	// snapshot starts a read transaction that sees one state of the
 	// database throughout (for verifying the audit chain while it grows).
 	snapshot *sql.TxOptions
+	// prepares is whether the store keeps its statements prepared
+	// (stmtCache): SQLite's driver compiles each statement run without one;
+	// pgx keeps a cache per connection of its own.
+	prepares bool
 }
 
 var sqlite = dialect{
@@ -54,6 +58,7 @@ var sqlite = dialect{
 	skipLocked: "",  // likewise
 	setupLock:  "",  // likewise
 	snapshot:   nil, // a deferred read transaction in WAL mode keeps the snapshot of its first read
+	prepares:   true,
 
 	exportJobsLock: "", // likewise
 }

@@ -81,7 +81,10 @@ func (s *RetentionService) Holds(ctx context.Context, caseNo string) ([]redress.
 		if err := redress.Require(u, redress.PermLegalHold); err != nil {
 			return nil, err
 		}
-		scope, args := caseScopeSQL(u)
+		scope, args, err := s.db.caseScopeSQL(ctx, u)
+		if err != nil {
+			return nil, err
+		}
 		rows, err = s.db.reads().QueryContext(ctx, holdSelect+` WHERE h.released_at IS NULL
 			AND (h.case_id IS NULL OR EXISTS (SELECT 1 FROM cases c WHERE c.id = h.case_id`+scope+`)) ORDER BY h.id`, args...)
 		if err != nil {

@@ -116,7 +116,10 @@ func (s *RepeatService) candidates(ctx context.Context, q querier, u *redress.Us
 		return nil, err
 	}
 	since := policy.Since(d.ReceivedAt)
-	scope, scopeArgs := caseScopeSQL(u)
+	scope, scopeArgs, err := s.db.caseScopeSQL(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	window := ` AND c.received_at >= ? AND c.received_at <= ? AND c.id <> ?`
 	windowArgs := []any{timeText(since), timeText(d.ReceivedAt), k.excludeID}
 	seen := map[int64]bool{}

@@ -29,6 +29,11 @@ type Tx struct {
 	sqlTx   *sql.Tx
 	dialect dialect
 	db      *DB
+	stmts   *stmtCache // the prepared statements of the transaction's pool; nil: none
+	// batchDocs, in a batch's transaction, collects the new cases' search
+	// documents, which the batch inserts together after its jobs
+	// (insertSearchDocs); nil elsewhere: each is written at once.
+	batchDocs *[]searchDoc
 }
 
 var _ querier = (*Tx)(nil)
@@ -38,19 +43,31 @@ func (tx *Tx) rebinds() {}
 // ExecContext runs a statement in the transaction.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	tx.db.statements.Add(1)
-	return tx.sqlTx.ExecContext(ctx, tx.dialect.rebind(query), args...)
+	query = tx.dialect.rebind(query)
+	if st := tx.stmts.lookup(query); st != nil {
+		return tx.sqlTx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.sqlTx.ExecContext(ctx, query, args...)
 }
 
 // QueryContext runs a query in the transaction.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	tx.db.statements.Add(1)
-	return tx.sqlTx.QueryContext(ctx, tx.dialect.rebind(query), args...)
+	query = tx.dialect.rebind(query)
+	if st := tx.stmts.lookup(query); st != nil {
+		return tx.sqlTx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return tx.sqlTx.QueryContext(ctx, query, args...)
 }
 
 // QueryRowContext runs a query of at most one row in the transaction.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	tx.db.statements.Add(1)
-	return tx.sqlTx.QueryRowContext(ctx, tx.dialect.rebind(query), args...)
+	query = tx.dialect.rebind(query)
+	if st := tx.stmts.lookup(query); st != nil {
+		return tx.sqlTx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.sqlTx.QueryRowContext(ctx, query, args...)
 }
 
 // execScript runs a file of several statements without arguments and
@@ -69,6 +86,7 @@ type pool struct {
 	sqlDB      *sql.DB
 	dialect    dialect
 	statements *atomic.Int64
+	stmts      *stmtCache // the pool's prepared statements; nil: none
 }
 
 var _ querier = pool{}
@@ -78,30 +96,42 @@ func (p pool) rebinds() {}
 // QueryContext runs a query on the reader pool.
 func (p pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	p.statements.Add(1)
-	return p.sqlDB.QueryContext(ctx, p.dialect.rebind(query), args...)
+	query = p.dialect.rebind(query)
+	if st := p.stmts.prepare(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return p.sqlDB.QueryContext(ctx, query, args...)
 }
 
 // QueryRowContext runs a query of at most one row on the reader pool.
 func (p pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	p.statements.Add(1)
-	return p.sqlDB.QueryRowContext(ctx, p.dialect.rebind(query), args...)
+	query = p.dialect.rebind(query)
+	if st := p.stmts.prepare(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return p.sqlDB.QueryRowContext(ctx, query, args...)
 }
 
 // ExecContext runs a statement on the pool, in a transaction of its own.
 func (p pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	p.statements.Add(1)
-	return p.sqlDB.ExecContext(ctx, p.dialect.rebind(query), args...)
+	query = p.dialect.rebind(query)
+	if st := p.stmts.prepare(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return p.sqlDB.ExecContext(ctx, query, args...)
 }
 
 // reads returns the reader pool.
 func (db *DB) reads() pool {
-	return pool{sqlDB: db.read, dialect: db.dialect, statements: &db.statements}
+	return pool{sqlDB: db.read, dialect: db.dialect, statements: &db.statements, stmts: db.readStmts}
 }
 
 // writes returns the writer pool, for a single statement that needs no
 // transaction of its own (a touch of last-use times, an outcome).
 func (db *DB) writes() pool {
-	return pool{sqlDB: db.write, dialect: db.dialect, statements: &db.statements}
+	return pool{sqlDB: db.write, dialect: db.dialect, statements: &db.statements, stmts: db.writeStmts}
 }
 
 // beginTx starts a write transaction that the caller commits or rolls back
@@ -111,11 +141,15 @@ func (db *DB) beginTx(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{sqlTx: sqlTx, dialect: db.dialect, db: db}, nil
+	return &Tx{sqlTx: sqlTx, dialect: db.dialect, db: db, stmts: db.writeStmts}, nil
 }
 
-// commit commits the transaction.
-func (tx *Tx) commit() error { return tx.sqlTx.Commit() }
+// commit commits the transaction, then prepares the statements it wanted.
+func (tx *Tx) commit() error {
+	err := tx.sqlTx.Commit()
+	tx.stmts.prepareWanted(context.Background())
+	return err
+}
 
 // rollback abandons the transaction.
 func (tx *Tx) rollback() error { return tx.sqlTx.Rollback() }
@@ -134,7 +168,10 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(&Tx{sqlTx: sqlTx, dialect: db.dialect, db: db}); err != nil {
+	// Once the transaction has let go of its connection, the statements it
+	// ran unprepared are prepared for the next (stmtCache).
+	defer db.writeStmts.prepareWanted(ctx)
+	if err := fn(&Tx{sqlTx: sqlTx, dialect: db.dialect, db: db, stmts: db.writeStmts}); err != nil {
 		sqlTx.Rollback()
 		return err
 	}
@@ -151,6 +188,7 @@ func (db *DB) inSnapshot(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin snapshot: %w", err)
 	}
+	defer db.readStmts.prepareWanted(ctx) // after the rollback below
 	defer sqlTx.Rollback()
-	return fn(&Tx{sqlTx: sqlTx, dialect: db.dialect, db: db})
+	return fn(&Tx{sqlTx: sqlTx, dialect: db.dialect, db: db, stmts: db.readStmts})
 }

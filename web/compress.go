@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/andybalholm/brotli"
 )
@@ -56,8 +57,43 @@ func encodingFor(accept string) string {
 	return ""
 }
 
-// compress wraps a handler so that its text answers are compressed.
-func compress(next http.Handler) http.Handler {
+// compressors keeps the gzip and brotli writers of finished answers for
+// the next: a new gzip writer allocates about 800 KB (its window and hash
+// tables), which made compressing a 1 KB JSON answer cost more than making
+// it. Reset gives a kept writer a new destination.
+type compressors struct {
+	gzip, brotli sync.Pool
+}
+
+func (p *compressors) get(encoding string, w io.Writer) io.WriteCloser {
+	if encoding == "br" {
+		if bw, ok := p.brotli.Get().(*brotli.Writer); ok {
+			bw.Reset(w)
+			return bw
+		}
+		return brotli.NewWriterLevel(w, 5)
+	}
+	if gw, ok := p.gzip.Get().(*gzip.Writer); ok {
+		gw.Reset(w)
+		return gw
+	}
+	gw, _ := gzip.NewWriterLevel(w, gzip.DefaultCompression) // a valid level: no error
+	return gw
+}
+
+// put keeps a closed writer for another answer.
+func (p *compressors) put(out io.WriteCloser) {
+	switch out := out.(type) {
+	case *brotli.Writer:
+		p.brotli.Put(out)
+	case *gzip.Writer:
+		p.gzip.Put(out)
+	}
+}
+
+// compress wraps a handler so that its text answers are compressed, with
+// writers from pool.
+func compress(pool *compressors, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "Accept-Encoding")
 		enc := encodingFor(r.Header.Get("Accept-Encoding"))
@@ -65,7 +101,7 @@ func compress(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		cw := &compressWriter{ResponseWriter: w, encoding: enc}
+		cw := &compressWriter{ResponseWriter: w, encoding: enc, pool: pool}
 		defer cw.close()
 		next.ServeHTTP(cw, r)
 	})
@@ -75,6 +111,7 @@ func compress(next http.Handler) http.Handler {
 type compressWriter struct {
 	http.ResponseWriter
 	encoding string
+	pool     *compressors
 	decided  bool
 	out      io.WriteCloser // nil: pass through
 }
@@ -95,11 +132,7 @@ func (c *compressWriter) decide(status int) {
 	}
 	h.Del("Content-Length")
 	h.Set("Content-Encoding", c.encoding)
-	if c.encoding == "br" {
-		c.out = brotli.NewWriterLevel(c.ResponseWriter, 5)
-	} else {
-		c.out, _ = gzip.NewWriterLevel(c.ResponseWriter, gzip.DefaultCompression)
-	}
+	c.out = c.pool.get(c.encoding, c.ResponseWriter)
 }
 
 func (c *compressWriter) Write(b []byte) (int, error) {
@@ -130,6 +163,9 @@ func (c *compressWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter 
 
 func (c *compressWriter) close() {
 	if c.out != nil {
-		_ = c.out.Close()
+		if c.out.Close() == nil {
+			c.pool.put(c.out)
+		}
+		c.out = nil
 	}
 }

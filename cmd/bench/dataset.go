@@ -137,7 +137,7 @@ func generate(ctx context.Context, cfg *config, dsn, dataDir string) (*datasetMe
 	if err != nil {
 		return nil, err
 	}
-	waitQuiet(ctx, 0, 5*time.Minute)
+	waitQuiet(ctx, 0, cfg.wait)
 	watch := startWatch(0)
 	start := time.Now()
 	db, err := sqldb.Open(ctx, dsn, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))

@@ -123,10 +123,14 @@ func measureEngine(ctx context.Context, cfg *config, s store, r *engineResult) e
 			r.meta.GeneratedAt.Format(time.DateOnly), r.meta.Took.Round(time.Second))
 	}
 	// The baseline runs before and after the server's measurements, and
-	// counts both: the disk's speed drifts on shared machines.
-	before, err := baseline(ctx, cfg, s, r.engine)
-	if err != nil {
-		return err
+	// counts both: the disk's speed drifts on shared machines. Only the
+	// intake is compared with it.
+	withBaseline := cfg.wants("intake") || cfg.wants("mixed")
+	var before, after [2]*result
+	if withBaseline {
+		if before, err = baseline(ctx, cfg, s, r.engine); err != nil {
+			return err
+		}
 	}
 	dsn, dataDir, err := s.copyForRun(ctx)
 	if err != nil {
@@ -144,8 +148,10 @@ func measureEngine(ctx context.Context, cfg *config, s store, r *engineResult) e
 		return err
 	}
 	logf("%s: after the load: %s", r.engine, r.audit)
-	after, err := baseline(ctx, cfg, s, r.engine)
-	if err != nil {
+	if !withBaseline {
+		return nil
+	}
+	if after, err = baseline(ctx, cfg, s, r.engine); err != nil {
 		return err
 	}
 	for i, name := range []string{mRaw1, mRaw16} {
@@ -226,43 +232,55 @@ func measureServer(ctx context.Context, cfg *config, r *engineResult, dsn, dataD
 	hq := tokens[who.headOffice]
 	// Other work on a shared machine skews the numbers: wait a while for it
 	// to pass, and record how much of it there was.
-	r.othersBefore = waitQuiet(ctx, m.pid, 5*time.Minute)
+	r.othersBefore = waitQuiet(ctx, m.pid, cfg.wait)
 	watch := startWatch(m.pid)
 
-	// The unit queue: each manager lists their own sub-branch's cases
-	// under investigation, first page, newest first.
-	m.read(mQueue, func(i int) request {
-		k := i % len(who.queues)
-		q := url.Values{"org": {who.queueOrgs[k]}, "status": {"investigating"}}
-		return request{method: "GET", path: "/api/v1/cases?" + q.Encode(), token: tokens[who.queues[k]]}
-	})
-	for _, name := range []string{mSearch2, mSearch3, mSearch5} {
-		terms := searchQueries[name]
-		m.read(name, func(i int) request {
-			q := url.Values{"q": {terms[i%len(terms)]}, "limit": {"20"}}
-			return request{method: "GET", path: "/api/v1/search?" + q.Encode(), token: hq}
+	if cfg.wants("queues") {
+		// The unit queue: each manager lists their own sub-branch's cases
+		// under investigation, first page, newest first.
+		m.read(mQueue, func(i int) request {
+			k := i % len(who.queues)
+			q := url.Values{"org": {who.queueOrgs[k]}, "status": {"investigating"}}
+			return request{method: "GET", path: "/api/v1/cases?" + q.Encode(), token: tokens[who.queues[k]]}
 		})
 	}
-	numbers, err := sampleCases(ctx, c, hq, g, 500)
-	if err != nil {
-		return err
+	if cfg.wants("search") {
+		for _, name := range []string{mSearch2, mSearch3, mSearch5} {
+			terms := searchQueries[name]
+			m.read(name, func(i int) request {
+				q := url.Values{"q": {terms[i%len(terms)]}, "limit": {"20"}}
+				return request{method: "GET", path: "/api/v1/search?" + q.Encode(), token: hq}
+			})
+		}
 	}
-	m.read(mCase, func(i int) request {
-		return request{method: "GET", path: "/api/v1/cases/" + numbers[i%len(numbers)], token: hq}
-	})
-	m.read(mCaseEvents, func(i int) request {
-		return request{method: "GET", path: "/api/v1/cases/" + numbers[i%len(numbers)] + "/events", token: hq}
-	})
-	m.report(mStats, "/api/v1/stats?"+url.Values{"from": {statsFrom}, "to": {statsTo}}.Encode(), hq)
-	m.report(mQuarter, "/api/v1/stats?"+url.Values{"from": {quarterFrom}, "to": {quarterTo}}.Encode(), hq)
-	m.report(mJRT, "/api/v1/reports/jrt?"+url.Values{"quarter": {quarterName}}.Encode(), hq)
-	m.intake(g, who, tokens[who.intake])
+	if cfg.wants("case") {
+		numbers, err := sampleCases(ctx, c, hq, g, 500)
+		if err != nil {
+			return err
+		}
+		m.read(mCase, func(i int) request {
+			return request{method: "GET", path: "/api/v1/cases/" + numbers[i%len(numbers)], token: hq}
+		})
+		m.read(mCaseEvents, func(i int) request {
+			return request{method: "GET", path: "/api/v1/cases/" + numbers[i%len(numbers)] + "/events", token: hq}
+		})
+	}
+	if cfg.wants("reports") {
+		m.report(mStats, "/api/v1/stats?"+url.Values{"from": {statsFrom}, "to": {statsTo}}.Encode(), hq)
+		m.report(mQuarter, "/api/v1/stats?"+url.Values{"from": {quarterFrom}, "to": {quarterTo}}.Encode(), hq)
+		m.report(mJRT, "/api/v1/reports/jrt?"+url.Values{"quarter": {quarterName}}.Encode(), hq)
+	}
+	if cfg.wants("intake") {
+		m.intake(g, who, tokens[who.intake])
+	}
 	r.peakRSS = srv.peakRSS()
-	// The exports come last: each resets the peak RSS to measure its own.
-	for _, e := range []struct{ name, format string }{{mExportCSV, "csv"}, {mExportXLSX, "xlsx"}} {
-		m.export(e.name, e.format, hq, tokens[who.auditor])
-		if me := r.find(e.name); me != nil {
-			r.peakRSS = max(r.peakRSS, me.peakRSS)
+	if cfg.wants("export") {
+		// The exports come last: each resets the peak RSS to measure its own.
+		for _, e := range []struct{ name, format string }{{mExportCSV, "csv"}, {mExportXLSX, "xlsx"}} {
+			m.export(e.name, e.format, hq, tokens[who.auditor])
+			if me := r.find(e.name); me != nil {
+				r.peakRSS = max(r.peakRSS, me.peakRSS)
+			}
 		}
 	}
 	r.others = watch.others()

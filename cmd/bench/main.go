@@ -6,7 +6,11 @@
 //
 // Environment: BENCH_SIZE, BENCH_REGEN=1, BENCH_DIR, BENCH_REQUESTS (intake
 // requests per concurrency, default 2000), BENCH_READS (requests per read
-// measurement, default 1000), BENCH_SEED, and BENCH_POSTGRES or
+// measurement, default 1000), BENCH_SEED, BENCH_ONLY (a comma-separated
+// list of the measurement groups to run: intake, queues, search, case,
+// actions, reports, signin, mixed, export; default all), BENCH_WAIT (how
+// long to wait, in seconds, for other work on the machine to pass before
+// generating and measuring, default 300), and BENCH_POSTGRES or
 // REDRESS_TEST_POSTGRES (a postgres:// DSN of a server the benchmark may
 // create databases on; BENCH_POSTGRES=off skips PostgreSQL; when neither is
 // set and PostgreSQL is installed, the benchmark runs its own durable
@@ -27,6 +31,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -38,14 +43,22 @@ type config struct {
 	size     int
 	seed     uint64
 	regen    bool
-	dir      string // where datasets and run copies live
-	redress  string // the redress binary
-	out      string // the Markdown file the run is appended to; "" for none
-	requests int    // intake requests per concurrency
-	reads    int    // requests per read measurement
-	postgres string // DSN, "off", or "" for a throwaway cluster when PostgreSQL is installed
+	dir      string          // where datasets and run copies live
+	redress  string          // the redress binary
+	out      string          // the Markdown file the run is appended to; "" for none
+	requests int             // intake requests per concurrency
+	reads    int             // requests per read measurement
+	postgres string          // DSN, "off", or "" for a throwaway cluster when PostgreSQL is installed
+	only     map[string]bool // the measurement groups to run; nil: all
+	wait     time.Duration   // how long to wait for a quiet machine
 	args     []string
 }
+
+// The measurement groups BENCH_ONLY may name.
+var measurementGroups = []string{"intake", "queues", "search", "case", "actions", "reports", "signin", "mixed", "export"}
+
+// wants reports whether the run measures group.
+func (cfg *config) wants(group string) bool { return cfg.only == nil || cfg.only[group] }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -108,6 +121,7 @@ func parseConfig(args []string) (*config, error) {
 		requests: envInt("BENCH_REQUESTS", 2000),
 		reads:    envInt("BENCH_READS", 1000),
 		postgres: os.Getenv("BENCH_POSTGRES"),
+		wait:     time.Duration(envInt("BENCH_WAIT", 300)) * time.Second,
 		args:     args,
 	}
 	if cfg.postgres == "" {
@@ -124,6 +138,16 @@ func parseConfig(args []string) (*config, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if v := strings.TrimSpace(os.Getenv("BENCH_ONLY")); v != "" {
+		cfg.only = map[string]bool{}
+		for _, g := range strings.Split(v, ",") {
+			g = strings.TrimSpace(g)
+			if !slices.Contains(measurementGroups, g) {
+				return nil, fmt.Errorf("BENCH_ONLY: unknown group %q (want some of %s)", g, strings.Join(measurementGroups, ", "))
+			}
+			cfg.only[g] = true
+		}
 	}
 	switch {
 	case cfg.size < 1000 || cfg.size > 5_000_000:
