@@ -248,7 +248,7 @@ func (db *DB) casesByID(ctx context.Context, ids []int64) (map[int64]*caseRow, e
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := db.reads().QueryContext(ctx, caseSelect+` WHERE c.id IN (`+idList(ids)+`)`)
+	rows, err := db.readsUnprepared().QueryContext(ctx, caseSelect+` WHERE c.id IN (`+idList(ids)+`)`)
 	if err != nil {
 		return nil, err
 	}

@@ -128,6 +128,14 @@ func (db *DB) reads() pool {
 	return pool{sqlDB: db.read, dialect: db.dialect, statements: &db.statements, stmts: db.readStmts}
 }
 
+// readsUnprepared returns the reader pool without its statement cache, for
+// a statement whose text is made for one use (a page's case ids written
+// out): kept prepared, a few hundred of those, each a whole case select, on
+// every reader connection, held more memory than the server has to spare.
+func (db *DB) readsUnprepared() pool {
+	return pool{sqlDB: db.read, dialect: db.dialect, statements: &db.statements}
+}
+
 // writes returns the writer pool, for a single statement that needs no
 // transaction of its own (a touch of last-use times, an outcome).
 func (db *DB) writes() pool {

@@ -184,6 +184,7 @@ func baseline(ctx context.Context, cfg *config, s store, engine string) ([2]*res
 type actors struct {
 	intake     string // a counter clerk of one outlet
 	intakeOrg  *outlet
+	branch     string   // a branch's complaint manager (the first branch's)
 	queues     []string // complaint managers of sub-branches
 	queueOrgs  []string
 	headOffice string // head-office service
@@ -192,7 +193,8 @@ type actors struct {
 
 func (g *generator) actors() *actors {
 	b := g.bank
-	a := &actors{intakeOrg: b.outlets[0], intake: b.outlets[0].staff[0], headOffice: b.hqService[0], auditor: "hq.audit"}
+	a := &actors{intakeOrg: b.outlets[0], intake: b.outlets[0].staff[0], headOffice: b.hqService[0], auditor: "hq.audit",
+		branch: b.subBranches[0].branchManager}
 	// Four sub-branches spread over the bank.
 	for i := range 4 {
 		sb := b.subBranches[i*len(b.subBranches)/4]
@@ -206,7 +208,10 @@ func measureServer(ctx context.Context, cfg *config, r *engineResult, dsn, dataD
 	g := newGenerator(cfg.size, cfg.seed)
 	who := g.actors()
 	tokens := map[string]string{}
-	for _, login := range append([]string{who.intake, who.headOffice, who.auditor}, who.queues...) {
+	for _, login := range append([]string{who.intake, who.headOffice, who.auditor, who.branch, who.intakeOrg.sub.manager}, who.queues...) {
+		if tokens[login] != "" {
+			continue
+		}
 		token, err := createToken(ctx, cfg.redress, dataDir, dsn, login)
 		if err != nil {
 			return err
@@ -243,6 +248,7 @@ func measureServer(ctx context.Context, cfg *config, r *engineResult, dsn, dataD
 			q := url.Values{"org": {who.queueOrgs[k]}, "status": {"investigating"}}
 			return request{method: "GET", path: "/api/v1/cases?" + q.Encode(), token: tokens[who.queues[k]]}
 		})
+		m.lists(who, tokens)
 	}
 	if cfg.wants("search") {
 		for _, name := range []string{mSearch2, mSearch3, mSearch5} {
@@ -272,6 +278,15 @@ func measureServer(ctx context.Context, cfg *config, r *engineResult, dsn, dataD
 	}
 	if cfg.wants("intake") {
 		m.intake(g, who, tokens[who.intake])
+	}
+	var spare []string // registered cases the actions left, for the mixed workload
+	if cfg.wants("actions") {
+		spare = m.actions(who, tokens)
+	}
+	if cfg.wants("mixed") {
+		if err := m.prepareMixed(g, who, tokens, spare); err != nil {
+			m.r.measures = append(m.r.measures, &measurement{name: mMixed, unavailable: err.Error()})
+		}
 	}
 	r.peakRSS = srv.peakRSS()
 	if cfg.wants("export") {
