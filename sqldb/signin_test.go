@@ -148,7 +148,7 @@ func TestHashGateBoundsHashes_Issue11Item3(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 12 {
 		wg.Go(func() {
-			err := g.run(context.Background(), func() {
+			err := g.run(context.Background(), argonMemory, func() {
 				n := running.Add(1)
 				for {
 					m := most.Load()
@@ -172,11 +172,11 @@ func TestHashGateBoundsHashes_Issue11Item3(t *testing.T) {
 	g.slots <- struct{}{}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := g.run(ctx, func() { t.Error("ran without a slot") }); !errors.Is(err, context.Canceled) {
+	if err := g.run(ctx, argonMemory, func() { t.Error("ran without a slot") }); !errors.Is(err, context.Canceled) {
 		t.Fatalf("a cancelled waiter: %v", err)
 	}
 	g.wait = 20 * time.Millisecond
-	err := g.run(context.Background(), func() { t.Error("ran without a slot") })
+	err := g.run(context.Background(), argonMemory, func() { t.Error("ran without a slot") })
 	if after, ok := redress.RetryAfter(err); !ok || after != time.Second || redress.ErrorCode(err) != redress.ETOOMANY {
 		t.Fatalf("a waiter out of time: %v (retry after %v)", err, after)
 	}

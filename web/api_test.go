@@ -75,6 +75,10 @@ func newAPIOf(t *testing.T, key string, more func(admin context.Context, db *sql
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	// The package tests sign-ins, not the hash's cost (sqldb does).
+	if err := db.SetPasswordCost(sqldb.FixturePasswordCost); err != nil {
+		t.Fatal(err)
+	}
 	if n, err := db.Migrate(ctx); err != nil || n != 0 {
 		t.Fatalf("migrating the migrated template must do nothing: %d %v", n, err)
 	}
@@ -147,6 +151,9 @@ func buildAPIBank(dsn string, more func(admin context.Context, db *sqldb.DB, b *
 		return b, err
 	}
 	defer db.Close()
+	if err := db.SetPasswordCost(sqldb.FixturePasswordCost); err != nil {
+		return b, err
+	}
 	if _, err := db.Migrate(ctx); err != nil {
 		return b, err
 	}
