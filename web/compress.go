@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/andybalholm/brotli"
 )
@@ -56,8 +57,26 @@ func encodingFor(accept string) string {
 	return ""
 }
 
-// compress wraps a handler so that its text answers are compressed.
-func compress(next http.Handler) http.Handler {
+// compressors keeps the gzip and brotli writers of finished answers for the
+// next ones: a new writer allocates its tables (about 800 KB for gzip), which
+// cost more than compressing a page or a JSON answer.
+type compressors struct {
+	gzip, brotli sync.Pool
+}
+
+func newCompressors() *compressors {
+	return &compressors{
+		gzip: sync.Pool{New: func() any {
+			w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression) // the level is valid
+			return w
+		}},
+		brotli: sync.Pool{New: func() any { return brotli.NewWriterLevel(io.Discard, 5) }},
+	}
+}
+
+// compress wraps a handler so that its text answers are compressed, with
+// the writers of z.
+func (z *compressors) compress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "Accept-Encoding")
 		enc := encodingFor(r.Header.Get("Accept-Encoding"))
@@ -65,7 +84,7 @@ func compress(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		cw := &compressWriter{ResponseWriter: w, encoding: enc}
+		cw := &compressWriter{ResponseWriter: w, encoding: enc, pools: z}
 		defer cw.close()
 		next.ServeHTTP(cw, r)
 	})
@@ -75,6 +94,7 @@ func compress(next http.Handler) http.Handler {
 type compressWriter struct {
 	http.ResponseWriter
 	encoding string
+	pools    *compressors
 	decided  bool
 	out      io.WriteCloser // nil: pass through
 }
@@ -96,9 +116,13 @@ func (c *compressWriter) decide(status int) {
 	h.Del("Content-Length")
 	h.Set("Content-Encoding", c.encoding)
 	if c.encoding == "br" {
-		c.out = brotli.NewWriterLevel(c.ResponseWriter, 5)
+		bw := c.pools.brotli.Get().(*brotli.Writer)
+		bw.Reset(c.ResponseWriter)
+		c.out = bw
 	} else {
-		c.out, _ = gzip.NewWriterLevel(c.ResponseWriter, gzip.DefaultCompression)
+		gw := c.pools.gzip.Get().(*gzip.Writer)
+		gw.Reset(c.ResponseWriter)
+		c.out = gw
 	}
 }
 
@@ -128,8 +152,19 @@ func (c *compressWriter) Flush() {
 // Unwrap lets http.ResponseController reach the connection.
 func (c *compressWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
+// close ends the compressed stream and gives its writer back to the pool.
 func (c *compressWriter) close() {
-	if c.out != nil {
-		_ = c.out.Close()
+	if c.out == nil {
+		return
 	}
+	_ = c.out.Close()
+	switch w := c.out.(type) {
+	case *gzip.Writer:
+		w.Reset(io.Discard) // holds no reference to the answer
+		c.pools.gzip.Put(w)
+	case *brotli.Writer:
+		w.Reset(io.Discard)
+		c.pools.brotli.Put(w)
+	}
+	c.out = nil
 }
