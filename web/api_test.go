@@ -98,6 +98,7 @@ func newAPIOf(t *testing.T, key string, more func(admin context.Context, db *sql
 		Tokens: sqldb.NewTokenService(db), Sessions: sqldb.NewSessionService(db), Deadlines: sqldb.NewDeadlineService(db), Evidence: sqldb.NewEvidenceService(db), Settings: sqldb.NewSettingsService(db), ReturnVisits: sqldb.NewReturnVisitService(db), Notices: sqldb.NewCustomerNoticeService(db), Search: sqldb.NewSearchService(db), Stats: sqldb.NewStatsService(db), Exports: sqldb.NewExportService(db), Assessment: sqldb.NewAssessmentService(db), Reports: sqldb.NewReportService(db), UnitReports: sqldb.NewUnitReportService(db), Corrective: sqldb.NewCorrectiveService(db), OpinionBook: sqldb.NewOpinionBookService(db), Lost: sqldb.NewLostService(db), Incidents: sqldb.NewIncidentService(db), Referrals: sqldb.NewReferralService(db), Training: sqldb.NewTrainingService(db), Notifications: sqldb.NewNotificationService(db), Codes: sqldb.NewCodeService(db), Audit: sqldb.NewAuditService(db), Retention: sqldb.NewRetentionService(db), Repeats: sqldb.NewRepeatService(db), Archive: sqldb.NewArchiveService(db), Reception: sqldb.NewReceptionService(db), Ping: db.Ping,
 		ExportJobs: sqldb.NewExportService(db), ExportDir: filepath.Join(t.TempDir(), "exports"),
 		Portal: sqldb.NewPortalService(db), PortalSMS: f.sms, RateLimits: sqldb.NewRateLimits(db),
+		UI: testUI(t),
 	}, log)
 	if err := server.StartExports(ctx, 0); err != nil {
 		t.Fatal(err)
