@@ -27,28 +27,49 @@ import (
 // a page form shown again) must leave the case's version and the audit
 // chain's head as they were.
 //
-// The API's operations and the pages' forms are attacked in two parallel
-// halves, each on its own copy of the bank, so that the suite, the package's
-// longest test, uses both cores.
+// The API's operations and the pages' routes are attacked in parallel
+// parts (apiParts and formParts of them, each on its own copy of the bank,
+// the operations and routes dealt out in turn), so that the suite, the
+// package's longest test, neither holds one of the package's parallel slots
+// for minutes nor waits for a slot with all its work.
 func TestAttackSuite_Issue11Item9(t *testing.T) {
 	t.Parallel()
-	for _, half := range []struct {
+	fields := discoverForms(t, newAttack(t, newAPIWithPasswords(t)))
+	type part struct {
 		name string
 		run  func(a *attack, t *testing.T)
-	}{{"api", (*attack).api}, {"forms", (*attack).forms}} {
-		t.Run(half.name, func(t *testing.T) {
+	}
+	var parts []part
+	for i := range apiParts {
+		parts = append(parts, part{fmt.Sprintf("api-%d", i+1), func(a *attack, t *testing.T) { a.api(t, i, apiParts) }})
+	}
+	for i := range formParts {
+		parts = append(parts, part{fmt.Sprintf("forms-%d", i+1), func(a *attack, t *testing.T) { a.forms(t, fields, i, formParts) }})
+	}
+	for _, p := range parts {
+		t.Run(p.name, func(t *testing.T) {
 			t.Parallel()
 			f := newAPIWithPasswords(t)
 			a := newAttack(t, f)
-			half.run(a, t)
+			p.run(a, t)
 			t.Logf("attack suite (%s) on %s: %d hostile requests, %d answered 5xx, %d hung, %d half-written",
-				half.name, testEngine.Name, a.requests, a.fivexx, a.hung, a.halfWritten)
+				p.name, testEngine.Name, a.requests, a.fivexx, a.hung, a.halfWritten)
+			if a.requests == 0 {
+				t.Fatal("no request sent")
+			}
 			if a.fivexx+a.hung+a.halfWritten > 0 {
 				t.Fatalf("%d answers 5xx, %d hung, %d half-written (see above)", a.fivexx, a.hung, a.halfWritten)
 			}
 		})
 	}
 }
+
+// The parts of the attack suite: a page's request costs about five of the
+// API's (the pages render, the forms are large), so the forms get more.
+const (
+	apiParts  = 2
+	formParts = 4
+)
 
 // attackTimeout bounds one hostile request: a hang is a failure, not a
 // test that never ends. It is 30 s, not 10: a sign-in's argon2id hash waits
@@ -238,7 +259,9 @@ func unstorable(v string) bool { return !utf8.ValidString(v) || strings.Contains
 // parameter the operation does not declare, with the empty and the long
 // value: every route of both handlers is behind checkInput (route.checked),
 // and these requests prove it of each operation.
-func (a *attack) api(t *testing.T) {
+//
+// It takes the operations of part (from 0) of parts, dealt out in turn.
+func (a *attack) api(t *testing.T, part, parts int) {
 	status, doc := a.f.call(t, "", "GET", "/api/v1/openapi.json", "")
 	if status != 200 {
 		t.Fatalf("openapi.json: %d", status)
@@ -246,8 +269,12 @@ func (a *attack) api(t *testing.T) {
 	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
 	pathsDoc := doc["paths"].(map[string]any)
 	patterns := slices.Sorted(maps.Keys(pathsDoc))
+	n := 0
 	for _, pattern := range patterns {
 		for _, method := range slices.Sorted(maps.Keys(pathsDoc[pattern].(map[string]any))) {
+			if n++; (n-1)%parts != part {
+				continue
+			}
 			op := pathsDoc[pattern].(map[string]any)[method].(map[string]any)
 			method = strings.ToUpper(method)
 			login := userFor(pattern)
@@ -394,17 +421,30 @@ func propertyBodies(schemas map[string]any, schema map[string]any, depth int) []
 // formNames are the names of the controls of every form the pages show.
 var formNames = regexp.MustCompile(`name="([^"]+)"`)
 
-// forms tries every page route: hostile path values, hostile queries made
-// of every control name, and for a form hostile values in every field.
-func (a *attack) forms(t *testing.T) {
-	routes := web.PageRoutes(a.f.server)
+// formFields are the controls the pages show, found once for every part
+// of the forms.
+type formFields struct {
+	// every are the names of the controls of every page; onPage the names
+	// each GET page pattern shows.
+	every  []string
+	onPage map[string]map[string]bool
+	// everyField is, for each hostile value, a form with it in every field,
+	// encoded once: with the long value that is megabytes, which encoding
+	// again for every route cost more than the requests.
+	everyField []string
+}
+
+// discoverForms reads every GET page as the manager and as the admin and
+// collects the names of the controls of their forms.
+func discoverForms(t *testing.T, a *attack) *formFields {
+	t.Helper()
 	names := map[string]bool{}
-	onPage := map[string]map[string]bool{} // the fields each page pattern shows
-	for _, rt := range routes {
+	ff := &formFields{onPage: map[string]map[string]bool{}}
+	for _, rt := range web.PageRoutes(a.f.server) {
 		if rt.Method != "GET" || strings.HasPrefix(rt.Path, "/static/") {
 			continue
 		}
-		onPage[rt.Path] = map[string]bool{}
+		ff.onPage[rt.Path] = map[string]bool{}
 		for _, client := range a.pages {
 			resp, err := client.Get(a.f.srv.URL + a.paths("GET", rt.Path)[0])
 			if err != nil {
@@ -413,40 +453,50 @@ func (a *attack) forms(t *testing.T) {
 			raw, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			for _, m := range formNames.FindAllStringSubmatch(string(raw), -1) {
-				names[m[1]], onPage[rt.Path][m[1]] = true, true
+				names[m[1]], ff.onPage[rt.Path][m[1]] = true, true
 			}
 		}
 	}
-	sorted := slices.Sorted(maps.Keys(names))
-	// fieldsOf are the fields tried one at a time on a route: those of the
-	// page that shows its form (the same pattern, or the nearest above it:
-	// /registers/lost/{id}/step is posted from /registers/lost/{id}), else
-	// every field of every page.
-	fieldsOf := func(pattern string) []string {
-		for p := pattern; p != ""; p = p[:max(strings.LastIndex(p, "/"), 0)] {
-			if fields := onPage[p]; len(fields) > 0 {
-				return slices.Sorted(maps.Keys(fields))
-			}
-		}
-		return sorted
+	ff.every = slices.Sorted(maps.Keys(names))
+	if len(ff.every) < 20 {
+		t.Fatalf("only %d form fields found on the pages: %v", len(ff.every), ff.every)
 	}
-	if len(sorted) < 20 {
-		t.Fatalf("only %d form fields found on the pages: %v", len(sorted), sorted)
-	}
-	// everyField is, for each hostile value, a form with it in every field,
-	// encoded once: with the long value that is megabytes, which encoding
-	// again for every route cost more than the requests.
-	everyField := make([]string, len(hostileText))
-	for i, v := range hostileText {
+	for _, v := range hostileText {
 		form := url.Values{}
-		for _, name := range sorted {
+		for _, name := range ff.every {
 			form.Set(name, v)
 		}
-		everyField[i] = form.Encode()
+		ff.everyField = append(ff.everyField, form.Encode())
 	}
+	return ff
+}
+
+// fieldsOf are the fields tried one at a time on a route: those of the page
+// that shows its form (the same pattern, or the nearest above it:
+// /registers/lost/{id}/step is posted from /registers/lost/{id}), else
+// every field of every page.
+func (ff *formFields) fieldsOf(pattern string) []string {
+	for p := pattern; p != ""; p = p[:max(strings.LastIndex(p, "/"), 0)] {
+		if fields := ff.onPage[p]; len(fields) > 0 {
+			return slices.Sorted(maps.Keys(fields))
+		}
+	}
+	return ff.every
+}
+
+// forms tries the page routes of part (from 0) of parts, dealt out in
+// turn: hostile path values, hostile queries made of every control name,
+// and for a form hostile values in every field, then a number beyond every
+// integer in each field of the page that shows it, the others missing.
+func (a *attack) forms(t *testing.T, ff *formFields, part, parts int) {
+	routes := web.PageRoutes(a.f.server)
+	n := 0
 	for _, rt := range routes {
 		if rt.Path == "/logout" {
 			continue // would end the page client's session
+		}
+		if n++; (n-1)%parts != part {
+			continue
 		}
 		login := "mgr"
 		if strings.HasPrefix(rt.Path, "/admin/") {
@@ -459,12 +509,12 @@ func (a *attack) forms(t *testing.T) {
 		base := a.paths(rt.Method, rt.Path)[0]
 		for i, v := range hostileText {
 			if rt.Method == "GET" {
-				a.send(t, client, "", "GET", base+"?"+everyField[i], "", "")
+				a.send(t, client, "", "GET", base+"?"+ff.everyField[i], "", "")
 				continue
 			}
-			a.send(t, client, "", rt.Method, base, "application/x-www-form-urlencoded", everyField[i])
-			if v == hugeNumber && rt.Path != "/login" && rt.Path != "/admin/users/{login}/reset" { // one field a number beyond every integer, the others missing (a sign-in or a reset costs a hash)
-				for _, name := range fieldsOf(rt.Path) {
+			a.send(t, client, "", rt.Method, base, "application/x-www-form-urlencoded", ff.everyField[i])
+			if v == hugeNumber { // one field a number beyond every integer, the others missing
+				for _, name := range ff.fieldsOf(rt.Path) {
 					a.send(t, client, "", rt.Method, base, "application/x-www-form-urlencoded", url.Values{name: {v}}.Encode())
 				}
 			}
