@@ -50,6 +50,11 @@ type DB struct {
 
 	// hashes bounds the password hashes running at once (password.go).
 	hashes *hashGate
+	// cost is the cost of the password hashes made, and dummyHash the hash
+	// an unknown login is checked against, of the same cost
+	// (SetPasswordCost).
+	cost      PasswordCost
+	dummyHash string
 
 	// statements counts the SQL statements run through Tx and the pools:
 	// what an operation costs, for tests and the architecture notes.
@@ -93,6 +98,7 @@ func Open(ctx context.Context, dsn string, keys *redress.Keyring, log *slog.Logg
 	}
 	db.batch = newCommitter(db)
 	db.hashes = newHashGate(DefaultHashMemory)
+	db.cost, db.dummyHash = DefaultPasswordCost, dummyHash
 	db.keys.Store(keys)
 	// The first connection of the SQLite writer creates the file and switches it to WAL.
 	if err := write.PingContext(ctx); err != nil {

@@ -73,6 +73,11 @@ func newFixtureOn(t testing.TB, engine sqldbtest.Engine, key string, more func(a
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	// The cost of the hashes is tested by the sign-in tests, at the
+	// production cost (newProductionSignInFixture), not by every fixture.
+	if err := db.SetPasswordCost(FixturePasswordCost); err != nil {
+		t.Fatal(err)
+	}
 	f := &fixture{db: db, dsn: dsn, cases: NewCaseService(db), users: map[string]*redress.User{}, clock: fixtureClock}
 	db.Now = func() time.Time { return f.clock }
 	if n, err := db.Migrate(ctx); err != nil || n != 0 {
@@ -99,6 +104,9 @@ func buildBank(dsn string, more func(admin context.Context, db *DB) error) (map[
 	}
 	defer db.Close()
 	db.Now = func() time.Time { return fixtureClock }
+	if err := db.SetPasswordCost(FixturePasswordCost); err != nil {
+		return nil, err
+	}
 	if _, err := db.Migrate(ctx); err != nil {
 		return nil, err
 	}

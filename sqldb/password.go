@@ -27,6 +27,32 @@ const (
 // HashBytes is the memory one argon2id hash takes: 64 MiB.
 const HashBytes = argonMemory * 1024
 
+// PasswordCost is the argon2id cost of the password hashes a DB makes:
+// memory in KiB, passes and lanes. A hash records its cost, so it is checked
+// at the cost it was made with, whatever the DB's cost is now.
+type PasswordCost struct {
+	MemoryKiB uint32
+	Passes    uint32
+	Lanes     uint8
+}
+
+// DefaultPasswordCost is the cost of every DB unless SetPasswordCost says
+// otherwise: 64 MiB, 3 passes, 2 lanes. It is also the most a stored hash
+// may ask for.
+var DefaultPasswordCost = PasswordCost{MemoryKiB: argonMemory, Passes: argonTime, Lanes: argonThreads}
+
+// FixturePasswordCost is the cheapest cost argon2id allows (8 KiB a lane,
+// one pass): for the databases of tests that sign in, change or reset
+// passwords but do not test the hash's cost, where the default's 64 MiB
+// and ~0.15 s of CPU a hash would be most of a test's time. Never for a
+// server.
+var FixturePasswordCost = PasswordCost{MemoryKiB: 8, Passes: 1, Lanes: 1}
+
+// collectAbove is the memory of a hash from which its slot is freed only
+// after a collection (hashGate.run): the default cost's 64 MiB is worth
+// giving back at once, a test fixture's few KiB are not.
+const collectAbove = 1 << 20
+
 // DefaultHashMemory is the memory budget of the password hashes running at
 // once, by default: 256 MiB, four hashes.
 const DefaultHashMemory = 256 << 20
@@ -52,9 +78,9 @@ func newHashGate(budget int64) *hashGate {
 	return &hashGate{slots: make(chan struct{}, max(1, budget/HashBytes)), wait: hashWait}
 }
 
-// run runs hash in a free slot, waiting for one until ctx ends or the gate's
-// wait runs out (ETOOMANY).
-func (g *hashGate) run(ctx context.Context, hash func()) error {
+// run runs hash, of memoryKiB KiB, in a free slot, waiting for one until ctx
+// ends or the gate's wait runs out (ETOOMANY).
+func (g *hashGate) run(ctx context.Context, memoryKiB uint32, hash func()) error {
 	timer := time.NewTimer(g.wait)
 	defer timer.Stop()
 	select {
@@ -66,7 +92,9 @@ func (g *hashGate) run(ctx context.Context, hash func()) error {
 	}
 	defer func() { <-g.slots }()
 	hash()
-	runtime.GC()
+	if int64(memoryKiB)*1024 >= collectAbove {
+		runtime.GC()
+	}
 	return nil
 }
 
@@ -74,6 +102,28 @@ func (g *hashGate) run(ctx context.Context, hash func()) error {
 // once (DefaultHashMemory unless set): budget / HashBytes of them, at least
 // one. Call it before serving.
 func (db *DB) SetHashMemory(budget int64) { db.hashes = newHashGate(budget) }
+
+// SetPasswordCost sets the cost of the password hashes db makes from now on
+// (DefaultPasswordCost unless set) and of the dummy hash an unknown login
+// is checked against, so that a wrong login still costs what a wrong
+// password does. The cost may not exceed DefaultPasswordCost, which bounds
+// what a stored hash may ask for. Call it before serving; tests set
+// FixturePasswordCost.
+func (db *DB) SetPasswordCost(c PasswordCost) error {
+	if c.Lanes == 0 || c.Passes == 0 || c.MemoryKiB < 8*uint32(c.Lanes) ||
+		c.MemoryKiB > DefaultPasswordCost.MemoryKiB || c.Passes > DefaultPasswordCost.Passes || c.Lanes > DefaultPasswordCost.Lanes {
+		return fmt.Errorf("sqldb: password cost %+v: want 1 to %d lanes, 1 to %d passes and 8 KiB a lane to %d KiB",
+			c, DefaultPasswordCost.Lanes, DefaultPasswordCost.Passes, DefaultPasswordCost.MemoryKiB)
+	}
+	db.cost = c
+	db.dummyHash = dummyHash
+	if c != DefaultPasswordCost {
+		// The dummy's key matches no password; only its cost matters.
+		p, _ := parseHash(dummyHash)
+		db.dummyHash = formatHash(c, p.salt, p.key)
+	}
+	return nil
+}
 
 // HashSlots returns how many password hashes may run at once.
 func (db *DB) HashSlots() int { return cap(db.hashes.slots) }
@@ -85,28 +135,34 @@ func (db *DB) hashPassword(ctx context.Context, password string) (string, error)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("password salt: %w", err)
 	}
+	c := db.cost
 	var key []byte
-	if err := db.hashes.run(ctx, func() {
-		key = argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	if err := db.hashes.run(ctx, c.MemoryKiB, func() {
+		key = argon2.IDKey([]byte(password), salt, c.Passes, c.MemoryKiB, c.Lanes, argonKeyLen)
 	}); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
-		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+	return formatHash(c, salt, key), nil
+}
+
+// formatHash writes an argon2id hash of cost c in the PHC string format.
+func formatHash(c PasswordCost, salt, key []byte) string {
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.MemoryKiB, c.Passes, c.Lanes,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
 }
 
 // checkPassword reports whether password matches a hash made by
 // hashPassword, computed in a slot of the hash gate. A hash that is not one
 // (empty, malformed, or asking for more memory or passes than hashPassword
-// uses) is checked against dummyHash instead, so it costs the same and
-// never matches.
+// uses) is checked against the DB's dummy hash instead, so it costs the
+// same and never matches.
 func (db *DB) checkPassword(ctx context.Context, hash, password string) (bool, error) {
 	p, ok := parseHash(hash)
 	if !ok {
-		p, _ = parseHash(dummyHash)
+		p, _ = parseHash(db.dummyHash)
 	}
 	var got []byte
-	if err := db.hashes.run(ctx, func() {
+	if err := db.hashes.run(ctx, p.memory, func() {
 		got = argon2.IDKey([]byte(password), p.salt, p.passes, p.memory, p.threads, uint32(len(p.key)))
 	}); err != nil {
 		return false, err
@@ -115,7 +171,9 @@ func (db *DB) checkPassword(ctx context.Context, hash, password string) (bool, e
 }
 
 // dummyHash is checked against when the login does not exist or has no
-// password, so that a wrong login costs the same time as a wrong password.
+// password, so that a wrong login costs the same time as a wrong password:
+// the dummy of DefaultPasswordCost (SetPasswordCost makes one for another
+// cost).
 const dummyHash = "$argon2id$v=19$m=65536,t=3,p=2$c29tZXNhbHRzb21lc2FsdA$2vN0bLNbTf+0oGFd6aFRtG4Ia8LZlEoaCUBZR0AsRZI"
 
 // argonHash is a parsed PHC argon2id string.

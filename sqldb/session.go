@@ -47,7 +47,7 @@ func (s *SessionService) SignIn(ctx context.Context, in redress.SignIn) (string,
 	row := s.db.reads().QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash, u.failed_logins, u.locked_until`+userFrom+` WHERE u.login = ?`, in.Login)
 	u, err := scanUserWith(row, &hash, &failures, &lockedUntil)
 	if errors.Is(err, sql.ErrNoRows) {
-		if _, err := s.db.checkPassword(ctx, dummyHash, in.Password); err != nil {
+		if _, err := s.db.checkPassword(ctx, s.db.dummyHash, in.Password); err != nil {
 			return "", nil, fmt.Errorf("sign in: %w", err)
 		}
 		return "", nil, s.audit(ctx, in, "session.failed", "unknown login", failed)

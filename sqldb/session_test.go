@@ -14,7 +14,8 @@ const mgrPassword = "correct horse battery"
 
 // newSignInFixture returns a fixture whose mgr.bj has the password
 // mgrPassword, set by the admin in the template: the tests hash only what
-// they test (sign-in, password change), not the setup.
+// they test (sign-in, password change), not the setup. Its hashes are of
+// FixturePasswordCost, like every fixture's.
 func newSignInFixture(t *testing.T) *fixture {
 	t.Helper()
 	return newFixtureOf(t, "bank, mgr.bj with a password", func(admin context.Context, db *DB) error {
@@ -22,6 +23,28 @@ func newSignInFixture(t *testing.T) *fixture {
 		_, err := NewUserService(db).UpdateUser(admin, "mgr.bj", redress.UserUpdate{Password: &password})
 		return err
 	})
+}
+
+// newProductionSignInFixture is newSignInFixture at DefaultPasswordCost,
+// the template's hash of mgr.bj's password included: for the tests of the
+// hash gate and of the lockout around the slow hash.
+func newProductionSignInFixture(t *testing.T) *fixture {
+	t.Helper()
+	f := newFixtureOf(t, "bank, mgr.bj with a password of the production cost", func(admin context.Context, db *DB) error {
+		if err := db.SetPasswordCost(DefaultPasswordCost); err != nil {
+			return err
+		}
+		password := mgrPassword
+		_, err := NewUserService(db).UpdateUser(admin, "mgr.bj", redress.UserUpdate{Password: &password})
+		return err
+	})
+	if err := f.db.SetPasswordCost(DefaultPasswordCost); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(t, `SELECT COUNT(*) FROM users WHERE login = ? AND password_hash LIKE ?`, "mgr.bj", "$argon2id$v=19$m=65536,t=3,p=2$%"); n != 1 {
+		t.Fatal("mgr.bj's password is not hashed at the production cost")
+	}
+	return f
 }
 
 func TestSessions(t *testing.T) {

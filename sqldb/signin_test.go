@@ -40,7 +40,7 @@ func sessionFailures(t *testing.T, f *fixture, login string) []int {
 // the same burst, and after it, cannot open a session past the lock.
 func TestLockoutHoldsUnderParallelAttempts_Issue11Item2(t *testing.T) {
 	t.Parallel()
-	f := newSignInFixture(t)
+	f := newProductionSignInFixture(t)
 	sessions := NewSessionService(f.db)
 	f.db.hashes.wait = 5 * time.Minute // 31 hashes in 4 slots on a busy machine: no refusal for want of a slot here
 	ctx := context.Background()
@@ -105,7 +105,7 @@ func TestLockoutHoldsUnderParallelAttempts_Issue11Item2(t *testing.T) {
 // session once its hash is done.
 func TestLockCheckedAgainAfterHash_Issue11Item2(t *testing.T) {
 	t.Parallel()
-	f := newSignInFixture(t)
+	f := newProductionSignInFixture(t)
 	sessions := NewSessionService(f.db)
 	for range f.db.HashSlots() { // every slot taken: the sign-in waits after reading the row
 		f.db.hashes.slots <- struct{}{}
@@ -148,7 +148,7 @@ func TestHashGateBoundsHashes_Issue11Item3(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 12 {
 		wg.Go(func() {
-			err := g.run(context.Background(), func() {
+			err := g.run(context.Background(), argonMemory, func() {
 				n := running.Add(1)
 				for {
 					m := most.Load()
@@ -172,11 +172,11 @@ func TestHashGateBoundsHashes_Issue11Item3(t *testing.T) {
 	g.slots <- struct{}{}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := g.run(ctx, func() { t.Error("ran without a slot") }); !errors.Is(err, context.Canceled) {
+	if err := g.run(ctx, argonMemory, func() { t.Error("ran without a slot") }); !errors.Is(err, context.Canceled) {
 		t.Fatalf("a cancelled waiter: %v", err)
 	}
 	g.wait = 20 * time.Millisecond
-	err := g.run(context.Background(), func() { t.Error("ran without a slot") })
+	err := g.run(context.Background(), argonMemory, func() { t.Error("ran without a slot") })
 	if after, ok := redress.RetryAfter(err); !ok || after != time.Second || redress.ErrorCode(err) != redress.ETOOMANY {
 		t.Fatalf("a waiter out of time: %v (retry after %v)", err, after)
 	}
@@ -188,7 +188,7 @@ func TestHashGateBoundsHashes_Issue11Item3(t *testing.T) {
 // budget; a refusal for want of a slot is neither counted nor audited.
 func TestEverySignInHashesUnderTheGate_Issue11Item3(t *testing.T) {
 	t.Parallel()
-	f := newSignInFixture(t)
+	f := newProductionSignInFixture(t)
 	sessions := NewSessionService(f.db)
 	f.db.hashes.wait = 20 * time.Millisecond
 	for range f.db.HashSlots() {

@@ -75,6 +75,10 @@ func newAPIOf(t *testing.T, key string, more func(admin context.Context, db *sql
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	// The package tests sign-ins, not the hash's cost (sqldb does).
+	if err := db.SetPasswordCost(sqldb.FixturePasswordCost); err != nil {
+		t.Fatal(err)
+	}
 	if n, err := db.Migrate(ctx); err != nil || n != 0 {
 		t.Fatalf("migrating the migrated template must do nothing: %d %v", n, err)
 	}
@@ -94,6 +98,7 @@ func newAPIOf(t *testing.T, key string, more func(admin context.Context, db *sql
 		Tokens: sqldb.NewTokenService(db), Sessions: sqldb.NewSessionService(db), Deadlines: sqldb.NewDeadlineService(db), Evidence: sqldb.NewEvidenceService(db), Settings: sqldb.NewSettingsService(db), ReturnVisits: sqldb.NewReturnVisitService(db), Notices: sqldb.NewCustomerNoticeService(db), Search: sqldb.NewSearchService(db), Stats: sqldb.NewStatsService(db), Exports: sqldb.NewExportService(db), Assessment: sqldb.NewAssessmentService(db), Reports: sqldb.NewReportService(db), UnitReports: sqldb.NewUnitReportService(db), Corrective: sqldb.NewCorrectiveService(db), OpinionBook: sqldb.NewOpinionBookService(db), Lost: sqldb.NewLostService(db), Incidents: sqldb.NewIncidentService(db), Referrals: sqldb.NewReferralService(db), Training: sqldb.NewTrainingService(db), Notifications: sqldb.NewNotificationService(db), Codes: sqldb.NewCodeService(db), Audit: sqldb.NewAuditService(db), Retention: sqldb.NewRetentionService(db), Repeats: sqldb.NewRepeatService(db), Archive: sqldb.NewArchiveService(db), Reception: sqldb.NewReceptionService(db), Ping: db.Ping,
 		ExportJobs: sqldb.NewExportService(db), ExportDir: filepath.Join(t.TempDir(), "exports"),
 		Portal: sqldb.NewPortalService(db), PortalSMS: f.sms, RateLimits: sqldb.NewRateLimits(db),
+		UI: testUI(t),
 	}, log)
 	if err := server.StartExports(ctx, 0); err != nil {
 		t.Fatal(err)
@@ -147,6 +152,9 @@ func buildAPIBank(dsn string, more func(admin context.Context, db *sqldb.DB, b *
 		return b, err
 	}
 	defer db.Close()
+	if err := db.SetPasswordCost(sqldb.FixturePasswordCost); err != nil {
+		return b, err
+	}
 	if _, err := db.Migrate(ctx); err != nil {
 		return b, err
 	}

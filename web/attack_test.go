@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"redress/web"
 )
@@ -26,28 +27,49 @@ import (
 // a page form shown again) must leave the case's version and the audit
 // chain's head as they were.
 //
-// The API's operations and the pages' forms are attacked in two parallel
-// halves, each on its own copy of the bank, so that the suite, the package's
-// longest test, uses both cores.
+// The API's operations and the pages' routes are attacked in parallel
+// parts (apiParts and formParts of them, each on its own copy of the bank,
+// the operations and routes dealt out in turn), so that the suite, the
+// package's longest test, neither holds one of the package's parallel slots
+// for minutes nor waits for a slot with all its work.
 func TestAttackSuite_Issue11Item9(t *testing.T) {
 	t.Parallel()
-	for _, half := range []struct {
+	fields := discoverForms(t, newAttack(t, newAPIWithPasswords(t)))
+	type part struct {
 		name string
 		run  func(a *attack, t *testing.T)
-	}{{"api", (*attack).api}, {"forms", (*attack).forms}} {
-		t.Run(half.name, func(t *testing.T) {
+	}
+	var parts []part
+	for i := range apiParts {
+		parts = append(parts, part{fmt.Sprintf("api-%d", i+1), func(a *attack, t *testing.T) { a.api(t, i, apiParts) }})
+	}
+	for i := range formParts {
+		parts = append(parts, part{fmt.Sprintf("forms-%d", i+1), func(a *attack, t *testing.T) { a.forms(t, fields, i, formParts) }})
+	}
+	for _, p := range parts {
+		t.Run(p.name, func(t *testing.T) {
 			t.Parallel()
 			f := newAPIWithPasswords(t)
 			a := newAttack(t, f)
-			half.run(a, t)
+			p.run(a, t)
 			t.Logf("attack suite (%s) on %s: %d hostile requests, %d answered 5xx, %d hung, %d half-written",
-				half.name, testEngine.Name, a.requests, a.fivexx, a.hung, a.halfWritten)
+				p.name, testEngine.Name, a.requests, a.fivexx, a.hung, a.halfWritten)
+			if a.requests == 0 {
+				t.Fatal("no request sent")
+			}
 			if a.fivexx+a.hung+a.halfWritten > 0 {
 				t.Fatalf("%d answers 5xx, %d hung, %d half-written (see above)", a.fivexx, a.hung, a.halfWritten)
 			}
 		})
 	}
 }
+
+// The parts of the attack suite: a page's request costs about five of the
+// API's (the pages render, the forms are large), so the forms get more.
+const (
+	apiParts  = 2
+	formParts = 4
+)
 
 // attackTimeout bounds one hostile request: a hang is a failure, not a
 // test that never ends. It is 30 s, not 10: a sign-in's argon2id hash waits
@@ -226,8 +248,20 @@ func userFor(path string) string {
 	return "mgr"
 }
 
-// api tries every operation of the OpenAPI document.
-func (a *attack) api(t *testing.T) {
+// unstorable reports whether v is text that checkInput refuses in any path
+// value, query parameter or form field, before the handler runs: not UTF-8,
+// or a NUL.
+func unstorable(v string) bool { return !utf8.ValidString(v) || strings.ContainsRune(v, 0) }
+
+// api tries every operation of the OpenAPI document. Each declared query
+// parameter gets every hostile value the handler may see; the values that
+// checkInput refuses whatever the parameter (unstorable) go in one
+// parameter the operation does not declare, with the empty and the long
+// value: every route of both handlers is behind checkInput (route.checked),
+// and these requests prove it of each operation.
+//
+// It takes the operations of part (from 0) of parts, dealt out in turn.
+func (a *attack) api(t *testing.T, part, parts int) {
 	status, doc := a.f.call(t, "", "GET", "/api/v1/openapi.json", "")
 	if status != 200 {
 		t.Fatalf("openapi.json: %d", status)
@@ -235,8 +269,12 @@ func (a *attack) api(t *testing.T) {
 	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
 	pathsDoc := doc["paths"].(map[string]any)
 	patterns := slices.Sorted(maps.Keys(pathsDoc))
+	n := 0
 	for _, pattern := range patterns {
 		for _, method := range slices.Sorted(maps.Keys(pathsDoc[pattern].(map[string]any))) {
+			if n++; (n-1)%parts != part {
+				continue
+			}
 			op := pathsDoc[pattern].(map[string]any)[method].(map[string]any)
 			method = strings.ToUpper(method)
 			login := userFor(pattern)
@@ -255,9 +293,16 @@ func (a *attack) api(t *testing.T) {
 					}
 				}
 			}
-			for _, name := range append(query, "unknown") {
+			for _, name := range query {
 				for _, v := range hostileText {
-					a.send(t, a.client, login, method, base+"?"+url.QueryEscape(name)+"="+url.QueryEscape(v), "", "")
+					if !unstorable(v) {
+						a.send(t, a.client, login, method, base+"?"+url.QueryEscape(name)+"="+url.QueryEscape(v), "", "")
+					}
+				}
+			}
+			for _, v := range hostileText {
+				if unstorable(v) || v == "" || v == hostileText[len(hostileText)-1] {
+					a.send(t, a.client, login, method, base+"?unknown="+url.QueryEscape(v), "", "")
 				}
 			}
 			body, ok := op["requestBody"].(map[string]any)
@@ -286,9 +331,67 @@ func (a *attack) api(t *testing.T) {
 	}
 }
 
+// jsonKind is the kind of a JSON literal of hostileJSON: string, number,
+// null, boolean, object or array.
+func jsonKind(literal string) string {
+	switch literal[0] {
+	case '"':
+		return "string"
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "boolean"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	}
+	return "number"
+}
+
+// schemaKind is the kind of JSON value a property's schema asks for, ""
+// when it does not say.
+func schemaKind(schema map[string]any) string {
+	if _, ok := schema["$ref"]; ok {
+		return "object"
+	}
+	switch schema["type"] {
+	case "string":
+		return "string"
+	case "integer", "number":
+		return "number"
+	case "boolean", "array", "object":
+		return schema["type"].(string)
+	}
+	return ""
+}
+
+// hostileFor returns the hostile values to try in a property of the kind:
+// every value of that kind and null, which reach checkJSON and the handler,
+// and one value of each other kind. The request decoder (decodeStrict, the
+// same for every operation, no field tagged ",string") refuses a value of
+// the wrong kind by its kind, whatever its text, before any handler sees
+// it: 99999999999999999999 and 0.5 in a string property take the same path.
+// A property whose schema names no kind gets every value.
+func hostileFor(kind string) []string {
+	if kind == "" {
+		return hostileJSON
+	}
+	var out []string
+	tried := map[string]bool{}
+	for _, v := range hostileJSON {
+		k := jsonKind(v)
+		if k == kind || k == "null" || !tried[k] {
+			out = append(out, v)
+		}
+		tried[k] = true
+	}
+	return out
+}
+
 // propertyBodies makes one body per property of the schema and hostile
-// value (nested objects to depth), the property's name in another case, and
-// the property twice.
+// value for its kind (hostileFor; nested objects to depth), the property's
+// name in another case, and the property twice.
 func propertyBodies(schemas map[string]any, schema map[string]any, depth int) []string {
 	if ref, ok := schema["$ref"].(string); ok {
 		schema, _ = schemas[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)
@@ -297,12 +400,12 @@ func propertyBodies(schemas map[string]any, schema map[string]any, depth int) []
 	var out []string
 	for _, name := range slices.Sorted(maps.Keys(props)) {
 		key, _ := json.Marshal(name)
-		for _, v := range hostileJSON {
+		sub, _ := props[name].(map[string]any)
+		for _, v := range hostileFor(schemaKind(sub)) {
 			out = append(out, `{`+string(key)+`:`+v+`}`)
 		}
 		out = append(out, `{"`+strings.ToUpper(name[:1])+name[1:]+`":1}`, `{`+string(key)+`:1,`+string(key)+`:1}`)
 		if depth > 1 {
-			sub, _ := props[name].(map[string]any)
 			wrap := `{` + string(key) + `:%s}`
 			if items, ok := sub["items"].(map[string]any); ok {
 				sub, wrap = items, `{`+string(key)+`:[%s]}`
@@ -318,17 +421,30 @@ func propertyBodies(schemas map[string]any, schema map[string]any, depth int) []
 // formNames are the names of the controls of every form the pages show.
 var formNames = regexp.MustCompile(`name="([^"]+)"`)
 
-// forms tries every page route: hostile path values, hostile queries made
-// of every control name, and for a form hostile values in every field.
-func (a *attack) forms(t *testing.T) {
-	routes := web.PageRoutes(a.f.server)
+// formFields are the controls the pages show, found once for every part
+// of the forms.
+type formFields struct {
+	// every are the names of the controls of every page; onPage the names
+	// each GET page pattern shows.
+	every  []string
+	onPage map[string]map[string]bool
+	// everyField is, for each hostile value, a form with it in every field,
+	// encoded once: with the long value that is megabytes, which encoding
+	// again for every route cost more than the requests.
+	everyField []string
+}
+
+// discoverForms reads every GET page as the manager and as the admin and
+// collects the names of the controls of their forms.
+func discoverForms(t *testing.T, a *attack) *formFields {
+	t.Helper()
 	names := map[string]bool{}
-	onPage := map[string]map[string]bool{} // the fields each page pattern shows
-	for _, rt := range routes {
+	ff := &formFields{onPage: map[string]map[string]bool{}}
+	for _, rt := range web.PageRoutes(a.f.server) {
 		if rt.Method != "GET" || strings.HasPrefix(rt.Path, "/static/") {
 			continue
 		}
-		onPage[rt.Path] = map[string]bool{}
+		ff.onPage[rt.Path] = map[string]bool{}
 		for _, client := range a.pages {
 			resp, err := client.Get(a.f.srv.URL + a.paths("GET", rt.Path)[0])
 			if err != nil {
@@ -337,29 +453,50 @@ func (a *attack) forms(t *testing.T) {
 			raw, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			for _, m := range formNames.FindAllStringSubmatch(string(raw), -1) {
-				names[m[1]], onPage[rt.Path][m[1]] = true, true
+				names[m[1]], ff.onPage[rt.Path][m[1]] = true, true
 			}
 		}
 	}
-	sorted := slices.Sorted(maps.Keys(names))
-	// fieldsOf are the fields tried one at a time on a route: those of the
-	// page that shows its form (the same pattern, or the nearest above it:
-	// /registers/lost/{id}/step is posted from /registers/lost/{id}), else
-	// every field of every page.
-	fieldsOf := func(pattern string) []string {
-		for p := pattern; p != ""; p = p[:max(strings.LastIndex(p, "/"), 0)] {
-			if fields := onPage[p]; len(fields) > 0 {
-				return slices.Sorted(maps.Keys(fields))
-			}
+	ff.every = slices.Sorted(maps.Keys(names))
+	if len(ff.every) < 20 {
+		t.Fatalf("only %d form fields found on the pages: %v", len(ff.every), ff.every)
+	}
+	for _, v := range hostileText {
+		form := url.Values{}
+		for _, name := range ff.every {
+			form.Set(name, v)
 		}
-		return sorted
+		ff.everyField = append(ff.everyField, form.Encode())
 	}
-	if len(sorted) < 20 {
-		t.Fatalf("only %d form fields found on the pages: %v", len(sorted), sorted)
+	return ff
+}
+
+// fieldsOf are the fields tried one at a time on a route: those of the page
+// that shows its form (the same pattern, or the nearest above it:
+// /registers/lost/{id}/step is posted from /registers/lost/{id}), else
+// every field of every page.
+func (ff *formFields) fieldsOf(pattern string) []string {
+	for p := pattern; p != ""; p = p[:max(strings.LastIndex(p, "/"), 0)] {
+		if fields := ff.onPage[p]; len(fields) > 0 {
+			return slices.Sorted(maps.Keys(fields))
+		}
 	}
+	return ff.every
+}
+
+// forms tries the page routes of part (from 0) of parts, dealt out in
+// turn: hostile path values, hostile queries made of every control name,
+// and for a form hostile values in every field, then a number beyond every
+// integer in each field of the page that shows it, the others missing.
+func (a *attack) forms(t *testing.T, ff *formFields, part, parts int) {
+	routes := web.PageRoutes(a.f.server)
+	n := 0
 	for _, rt := range routes {
 		if rt.Path == "/logout" {
 			continue // would end the page client's session
+		}
+		if n++; (n-1)%parts != part {
+			continue
 		}
 		login := "mgr"
 		if strings.HasPrefix(rt.Path, "/admin/") {
@@ -370,18 +507,14 @@ func (a *attack) forms(t *testing.T) {
 			a.send(t, client, "", rt.Method, path, "", "")
 		}
 		base := a.paths(rt.Method, rt.Path)[0]
-		for _, v := range hostileText {
-			form := url.Values{}
-			for _, name := range sorted {
-				form.Set(name, v)
-			}
+		for i, v := range hostileText {
 			if rt.Method == "GET" {
-				a.send(t, client, "", "GET", base+"?"+form.Encode(), "", "")
+				a.send(t, client, "", "GET", base+"?"+ff.everyField[i], "", "")
 				continue
 			}
-			a.send(t, client, "", rt.Method, base, "application/x-www-form-urlencoded", form.Encode())
-			if v == hugeNumber && rt.Path != "/login" && rt.Path != "/admin/users/{login}/reset" { // one field a number beyond every integer, the others missing (a sign-in or a reset costs a hash)
-				for _, name := range fieldsOf(rt.Path) {
+			a.send(t, client, "", rt.Method, base, "application/x-www-form-urlencoded", ff.everyField[i])
+			if v == hugeNumber { // one field a number beyond every integer, the others missing
+				for _, name := range ff.fieldsOf(rt.Path) {
 					a.send(t, client, "", rt.Method, base, "application/x-www-form-urlencoded", url.Values{name: {v}}.Encode())
 				}
 			}

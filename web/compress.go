@@ -57,43 +57,26 @@ func encodingFor(accept string) string {
 	return ""
 }
 
-// compressors keeps the gzip and brotli writers of finished answers for
-// the next: a new gzip writer allocates about 800 KB (its window and hash
-// tables), which made compressing a 1 KB JSON answer cost more than making
-// it. Reset gives a kept writer a new destination.
+// compressors keeps the gzip and brotli writers of finished answers for the
+// next ones: a new writer allocates its tables (about 800 KB for gzip), which
+// cost more than compressing a page or a JSON answer.
 type compressors struct {
 	gzip, brotli sync.Pool
 }
 
-func (p *compressors) get(encoding string, w io.Writer) io.WriteCloser {
-	if encoding == "br" {
-		if bw, ok := p.brotli.Get().(*brotli.Writer); ok {
-			bw.Reset(w)
-			return bw
-		}
-		return brotli.NewWriterLevel(w, 5)
-	}
-	if gw, ok := p.gzip.Get().(*gzip.Writer); ok {
-		gw.Reset(w)
-		return gw
-	}
-	gw, _ := gzip.NewWriterLevel(w, gzip.DefaultCompression) // a valid level: no error
-	return gw
-}
-
-// put keeps a closed writer for another answer.
-func (p *compressors) put(out io.WriteCloser) {
-	switch out := out.(type) {
-	case *brotli.Writer:
-		p.brotli.Put(out)
-	case *gzip.Writer:
-		p.gzip.Put(out)
+func newCompressors() *compressors {
+	return &compressors{
+		gzip: sync.Pool{New: func() any {
+			w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression) // the level is valid
+			return w
+		}},
+		brotli: sync.Pool{New: func() any { return brotli.NewWriterLevel(io.Discard, 5) }},
 	}
 }
 
 // compress wraps a handler so that its text answers are compressed, with
-// writers from pool.
-func compress(pool *compressors, next http.Handler) http.Handler {
+// the writers of z.
+func (z *compressors) compress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "Accept-Encoding")
 		enc := encodingFor(r.Header.Get("Accept-Encoding"))
@@ -101,7 +84,7 @@ func compress(pool *compressors, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		cw := &compressWriter{ResponseWriter: w, encoding: enc, pool: pool}
+		cw := &compressWriter{ResponseWriter: w, encoding: enc, pools: z}
 		defer cw.close()
 		next.ServeHTTP(cw, r)
 	})
@@ -111,7 +94,7 @@ func compress(pool *compressors, next http.Handler) http.Handler {
 type compressWriter struct {
 	http.ResponseWriter
 	encoding string
-	pool     *compressors
+	pools    *compressors
 	decided  bool
 	out      io.WriteCloser // nil: pass through
 }
@@ -132,7 +115,15 @@ func (c *compressWriter) decide(status int) {
 	}
 	h.Del("Content-Length")
 	h.Set("Content-Encoding", c.encoding)
-	c.out = c.pool.get(c.encoding, c.ResponseWriter)
+	if c.encoding == "br" {
+		bw := c.pools.brotli.Get().(*brotli.Writer)
+		bw.Reset(c.ResponseWriter)
+		c.out = bw
+	} else {
+		gw := c.pools.gzip.Get().(*gzip.Writer)
+		gw.Reset(c.ResponseWriter)
+		c.out = gw
+	}
 }
 
 func (c *compressWriter) Write(b []byte) (int, error) {
@@ -161,11 +152,19 @@ func (c *compressWriter) Flush() {
 // Unwrap lets http.ResponseController reach the connection.
 func (c *compressWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
+// close ends the compressed stream and gives its writer back to the pool.
 func (c *compressWriter) close() {
-	if c.out != nil {
-		if c.out.Close() == nil {
-			c.pool.put(c.out)
-		}
-		c.out = nil
+	if c.out == nil {
+		return
 	}
+	_ = c.out.Close()
+	switch w := c.out.(type) {
+	case *gzip.Writer:
+		w.Reset(io.Discard) // holds no reference to the answer
+		c.pools.gzip.Put(w)
+	case *brotli.Writer:
+		w.Reset(io.Discard)
+		c.pools.brotli.Put(w)
+	}
+	c.out = nil
 }

@@ -55,6 +55,14 @@ func TestCompressionAndAssetCaching(t *testing.T) {
 			t.Errorf("%q: encoding %q, want %q (same body %v)", tt.accept, got, tt.want, body == plain)
 		}
 	}
+	// The writers are reused (compressors): each answer is a stream of its own.
+	for range 3 {
+		for _, accept := range []string{"br", "gzip"} {
+			if resp, body := get("/login", accept, false); resp.Header.Get("Content-Encoding") != accept || body != plain {
+				t.Errorf("%q again: encoding %q (same body %v)", accept, resp.Header.Get("Content-Encoding"), body == plain)
+			}
+		}
+	}
 	if resp, body := get("/api/v1/cases", "br", true); resp.Header.Get("Content-Encoding") != "br" || !strings.HasPrefix(body, "{") {
 		t.Errorf("JSON: %q %.40s", resp.Header.Get("Content-Encoding"), body)
 	}

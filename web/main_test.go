@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"os"
+	"sync"
 	"testing"
 
 	"redress/sqldb/sqldbtest"
+	"redress/web"
 )
 
 // testEngine is the database engine of this run of the package's tests:
@@ -14,3 +16,17 @@ import (
 var testEngine sqldbtest.Engine
 
 func TestMain(m *testing.M) { os.Exit(sqldbtest.Main(m, &testEngine)) }
+
+// parsedUI is the pages' templates and messages, parsed once for every
+// server the package's tests build (web.Services.UI).
+var parsedUI = sync.OnceValues(web.ParseUI)
+
+// testUI returns the shared UI of the tests' servers.
+func testUI(t testing.TB) *web.UI {
+	t.Helper()
+	ui, err := parsedUI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ui
+}

@@ -19,7 +19,7 @@ func (s *Server) middleware(log *slog.Logger, mux http.Handler) http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, redress.Errorf(redress.EFORBIDDEN, "cross-site request refused"))
 	}))
-	return s.recoverPanics(logRequests(log, securityHeaders(compress(&s.compressors, csrf.Handler(mux)))))
+	return s.recoverPanics(logRequests(log, securityHeaders(newCompressors().compress(csrf.Handler(mux)))))
 }
 
 func securityHeaders(next http.Handler) http.Handler {

@@ -26,6 +26,7 @@ func withNotifications(t *testing.T, f *apiFixture) {
 		Cases: sqldb.NewCaseService(db), Orgs: sqldb.NewOrgService(db), Users: sqldb.NewUserService(db),
 		Tokens: sqldb.NewTokenService(db), Sessions: sqldb.NewSessionService(db), Codes: sqldb.NewCodeService(db),
 		Audit: sqldb.NewAuditService(db), Notifications: sqldb.NewNotificationService(db), Ping: db.Ping,
+		UI: testUI(t),
 	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f.srv = httptest.NewServer(server.Handler())
 	t.Cleanup(f.srv.Close)

@@ -24,7 +24,7 @@ func TestPortalRateLimitsHoldAcrossServersAndRestart_Issue14Item4(t *testing.T) 
 	f := newAPI(t)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	serve := func(shared bool) *httptest.Server {
-		svc := web.Services{Portal: sqldb.NewPortalService(f.db), PortalSMS: f.sms}
+		svc := web.Services{Portal: sqldb.NewPortalService(f.db), PortalSMS: f.sms, UI: testUI(t)}
 		if shared {
 			svc.RateLimits = sqldb.NewRateLimits(f.db)
 		}

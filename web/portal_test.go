@@ -304,7 +304,7 @@ func TestPortalAnswersTheSameForUnknownNumbers_Issue14Item1(t *testing.T) {
 	// three, in turn first, compared by their medians (within 4×: a busy
 	// machine is noisy; a send on the request path, a network round trip,
 	// would be far more).
-	open := web.NewServer(web.Services{Portal: sqldb.NewPortalService(f.db), PortalSMS: f.sms, PortalLimits: &redress.PortalLimits{}},
+	open := web.NewServer(web.Services{Portal: sqldb.NewPortalService(f.db), PortalSMS: f.sms, PortalLimits: &redress.PortalLimits{}, UI: testUI(t)},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	public := httptest.NewServer(open.PublicHandler())
 	defer public.Close()

@@ -25,8 +25,9 @@ import (
 // sign-in limits (nil: the defaults).
 func signInHandler(f *apiFixture, limits *redress.SignInLimits) http.Handler {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ui, _ := parsedUI() // nil on an error: NewServer parses again and panics with it
 	return web.NewServer(web.Services{Sessions: sqldb.NewSessionService(f.db), Users: sqldb.NewUserService(f.db),
-		Ping: f.db.Ping, SignInLimits: limits}, log).Handler()
+		Ping: f.db.Ping, SignInLimits: limits, UI: ui}, log).Handler()
 }
 
 // signInFrom posts a sign-in to h from the client address remote.
