@@ -157,7 +157,7 @@ type Server struct {
 	// uploads holds a slot per upload being read or held (maxUploads).
 	uploads chan struct{}
 	signIn  *signInGuard // the sign-in rate limits
-	jobs        exportJobs // the background exports (export_job.go)
+	jobs    exportJobs   // the background exports (export_job.go)
 	// portalLimits are the portal's rate limits; codeSends holds a slot per
 	// one-time code being sent (maxCodeSends).
 	portalLimits *portalGuard
