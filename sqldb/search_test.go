@@ -108,3 +108,42 @@ func TestSearch(t *testing.T) {
 		t.Errorf("after reindex: %d", len(r))
 	}
 }
+
+// TestSearchFrequentPhraseNewestFirst: a phrase found in more cases than a
+// page holds answers the newest of them, best (subject) first, whether the
+// engine reads them off its index in order (SQLite) or walks the newest
+// documents before its text index (PostgreSQL, searchText); a phrase found
+// once is still found when the walk finds too few.
+func TestSearchFrequentPhraseNewestFirst(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var nos []string
+	for i := range 7 {
+		n := sampleCase()
+		n.Subject, n.Description = "信用卡年费争议", "客户称办理信用卡时承诺免年费。"
+		if i == 0 {
+			n.Subject, n.Description = "吞卡投诉", "自助机吞卡后无人处理。"
+		}
+		c, err := f.cases.CreateCase(f.as("staff.bj"), n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nos = append(nos, c.No)
+	}
+	search := NewSearchService(f.db)
+	results, err := search.Search(f.as("mgr.bj"), redress.SearchQuery{Q: "信用卡年费", Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 2 || results[0].Case.No != nos[6] || results[1].Case.No != nos[5] {
+		var got []string
+		for _, r := range results {
+			got = append(got, r.Case.No)
+		}
+		t.Fatalf("信用卡年费, 2 a page: %v, want the two newest %v", got, nos[5:])
+	}
+	results, err = search.Search(f.as("mgr.bj"), redress.SearchQuery{Q: "吞卡", Limit: 2})
+	if err != nil || len(results) != 1 || results[0].Case.No != nos[0] {
+		t.Fatalf("吞卡: %v %v, want the one case %s", results, err, nos[0])
+	}
+}
