@@ -151,11 +151,14 @@ func (c *committer) commit(batch []*batchJob) {
 	run := func(jobs func(ctx context.Context, tx *Tx, batch []*batchJob, results []error) error) error {
 		return c.db.inTx(ctx, func(tx *Tx) error {
 			var docs []searchDoc
-			tx.batchDocs = &docs
+			tx.batchDocs, tx.batchHead = &docs, &batchHead{}
 			if err := jobs(ctx, tx, batch, results); err != nil {
 				return err
 			}
-			tx.batchDocs = nil
+			if err := writeBatchHead(ctx, tx); err != nil {
+				return err
+			}
+			tx.batchDocs, tx.batchHead = nil, nil
 			return c.db.insertSearchDocs(ctx, tx, docs)
 		})
 	}
@@ -232,13 +235,14 @@ func (c *committer) runJob(batchCtx context.Context, tx *Tx, job *batchJob) (res
 	if _, err := tx.ExecContext(batchCtx, `SAVEPOINT intake`); err != nil {
 		return nil, fmt.Errorf("savepoint: %w", err)
 	}
-	docs := len(*tx.batchDocs)
+	docs, head := len(*tx.batchDocs), *tx.batchHead
 	result = job.fn(ctx, tx)
 	if result == nil && job.ctx.Err() != nil {
 		result = job.ctx.Err() // the caller hung up: keep nothing it would not hear of
 	}
 	if result != nil {
 		*tx.batchDocs = (*tx.batchDocs)[:docs] // the job's search documents go with it
+		*tx.batchHead = head // and the events it chained
 		if _, err := tx.ExecContext(batchCtx, `ROLLBACK TO SAVEPOINT intake`); err != nil {
 			return nil, fmt.Errorf("rollback to savepoint: %w", err)
 		}

@@ -20,14 +20,9 @@ func (db *DB) appendEvent(ctx context.Context, tx *Tx, e *redress.Event) error {
 	if err := e.CheckName(); err != nil {
 		return fmt.Errorf("append event: %w", err)
 	}
-	var seq int64
-	var hash string
-	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+db.dialect.forUpdate).Scan(&seq, &hash)
+	seq, hash, err := db.auditHead(ctx, tx)
 	if err != nil {
-		return fmt.Errorf("read audit head: %w", err)
-	}
-	if seq == 0 {
-		hash = redress.GenesisHash
+		return err
 	}
 	if e.Changes == nil {
 		e.Changes = []redress.Change{}
@@ -45,9 +40,57 @@ func (db *DB) appendEvent(ctx context.Context, tx *Tx, e *redress.Event) error {
 	if err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash)
+	if h := tx.batchHead; h != nil {
+		h.seq, h.hash, h.moved = e.Seq, e.Hash, true // written once, at the batch's end (writeBatchHead)
+		return nil
+	}
+	return writeAuditHead(ctx, tx, e.Seq, e.Hash)
+}
+
+// batchHead is the audit chain's head as a group-commit batch extends it:
+// read once (locking the row on PostgreSQL) at the batch's first event,
+// kept in memory while its jobs append, written once at its end. Each
+// event still carries the hash of the one before it, in order.
+type batchHead struct {
+	read, moved bool
+	seq         int64
+	hash        string
+}
+
+// auditHead returns the chain's last sequence number and hash (the genesis
+// hash for an empty chain), from the batch's copy when tx is a batch's.
+func (db *DB) auditHead(ctx context.Context, tx *Tx) (int64, string, error) {
+	h := tx.batchHead
+	if h != nil && h.read {
+		return h.seq, h.hash, nil
+	}
+	var seq int64
+	var hash string
+	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+db.dialect.forUpdate).Scan(&seq, &hash)
 	if err != nil {
+		return 0, "", fmt.Errorf("read audit head: %w", err)
+	}
+	if seq == 0 {
+		hash = redress.GenesisHash
+	}
+	if h != nil {
+		h.read, h.seq, h.hash = true, seq, hash
+	}
+	return seq, hash, nil
+}
+
+// writeAuditHead moves the chain's head to the event seq with its hash.
+func writeAuditHead(ctx context.Context, tx *Tx, seq int64, hash string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, seq, hash); err != nil {
 		return fmt.Errorf("move audit head: %w", err)
+	}
+	return nil
+}
+
+// writeBatchHead writes the head a batch moved, if it did.
+func writeBatchHead(ctx context.Context, tx *Tx) error {
+	if h := tx.batchHead; h != nil && h.moved {
+		return writeAuditHead(ctx, tx, h.seq, h.hash)
 	}
 	return nil
 }

@@ -34,6 +34,9 @@ type Tx struct {
 	// documents, which the batch inserts together after its jobs
 	// (insertSearchDocs); nil elsewhere: each is written at once.
 	batchDocs *[]searchDoc
+	// batchHead, in a batch's transaction, is the audit chain's head as
+	// the batch extends it (event.go); nil elsewhere.
+	batchHead *batchHead
 }
 
 var _ querier = (*Tx)(nil)

@@ -208,7 +208,7 @@ func measureServer(ctx context.Context, cfg *config, r *engineResult, dsn, dataD
 	g := newGenerator(cfg.size, cfg.seed)
 	who := g.actors()
 	tokens := map[string]string{}
-	for _, login := range append([]string{who.intake, who.headOffice, who.auditor, who.branch, who.intakeOrg.sub.manager}, who.queues...) {
+	for _, login := range append([]string{who.intake, who.headOffice, who.auditor, who.branch, who.intakeOrg.sub.manager, "admin"}, who.queues...) {
 		if tokens[login] != "" {
 			continue
 		}
@@ -233,7 +233,7 @@ func measureServer(ctx context.Context, cfg *config, r *engineResult, dsn, dataD
 	if err != nil {
 		return err
 	}
-	m := &measurer{ctx: ctx, cfg: cfg, c: c, r: r, pid: srv.cmd.Process.Pid}
+	m := &measurer{ctx: ctx, cfg: cfg, c: c, r: r, pid: srv.cmd.Process.Pid, srv: srv, admin: tokens["admin"]}
 	hq := tokens[who.headOffice]
 	// Other work on a shared machine skews the numbers: wait a while for it
 	// to pass, and record how much of it there was.
@@ -309,6 +309,9 @@ type measurer struct {
 	c   *client
 	r   *engineResult
 	pid int // the server's
+	srv *server
+	// admin is an admin's token, for the server's profiles.
+	admin string
 }
 
 // measure runs a load and records the server's CPU time during it.
@@ -400,6 +403,16 @@ func (m *measurer) intake(g *generator, who *actors, token string) {
 		}
 		m.c.load(m.ctx, p.workers, 49, time.Minute, http.StatusCreated, func(i int) request { return next(i + 1) })
 		logf("%s: %s: %d registrations", m.r.engine, p.name, m.cfg.requests)
+		if m.cfg.profile != "" && p.workers == 16 {
+			path := filepath.Join(m.cfg.profile, "intake-"+m.r.engine+".pprof")
+			go func() {
+				if err := m.srv.profile(m.ctx, m.admin, path, 2); err != nil {
+					logf("%s: %v", m.r.engine, err)
+				} else {
+					logf("%s: the server's CPU profile of the intake: %s", m.r.engine, path)
+				}
+			}()
+		}
 		m.measure(me, p.workers, m.cfg.requests, 3*time.Minute, http.StatusCreated,
 			func(i int) request {
 				return request{method: "POST", path: "/api/v1/cases", token: token, body: bodies[50+i]}

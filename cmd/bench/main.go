@@ -10,7 +10,9 @@
 // list of the measurement groups to run: intake, queues, search, case,
 // actions, reports, signin, mixed, export; default all), BENCH_WAIT (how
 // long to wait, in seconds, for other work on the machine to pass before
-// generating and measuring, default 300), and BENCH_POSTGRES or
+// generating and measuring, default 300), BENCH_PROFILE (a directory: the
+// server's CPU profile during the intake at concurrency 16 is written
+// there, intake-<engine>.pprof), and BENCH_POSTGRES or
 // REDRESS_TEST_POSTGRES (a postgres:// DSN of a server the benchmark may
 // create databases on; BENCH_POSTGRES=off skips PostgreSQL; when neither is
 // set and PostgreSQL is installed, the benchmark runs its own durable
@@ -51,6 +53,7 @@ type config struct {
 	postgres string          // DSN, "off", or "" for a throwaway cluster when PostgreSQL is installed
 	only     map[string]bool // the measurement groups to run; nil: all
 	wait     time.Duration   // how long to wait for a quiet machine
+	profile  string          // directory for the server's CPU profiles; "" for none
 	args     []string
 }
 
@@ -122,6 +125,7 @@ func parseConfig(args []string) (*config, error) {
 		reads:    envInt("BENCH_READS", 1000),
 		postgres: os.Getenv("BENCH_POSTGRES"),
 		wait:     time.Duration(envInt("BENCH_WAIT", 300)) * time.Second,
+		profile:  os.Getenv("BENCH_PROFILE"),
 		args:     args,
 	}
 	if cfg.postgres == "" {

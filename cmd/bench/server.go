@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -18,10 +19,11 @@ import (
 
 // server is a `redress serve` process under test.
 type server struct {
-	cmd  *exec.Cmd
-	base string // http://127.0.0.1:port
-	log  *os.File
-	done chan error
+	cmd     *exec.Cmd
+	base    string // http://127.0.0.1:port
+	metrics string // http://127.0.0.1:port of /metrics and /debug/pprof/
+	log     *os.File
+	done    chan error
 }
 
 // startServer runs `redress serve` on the database dsn, with the key file
@@ -34,18 +36,23 @@ func startServer(ctx context.Context, bin, dataDir, dsn string) (*server, error)
 		return nil, err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
+	metricsPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	metrics := "127.0.0.1:" + strconv.Itoa(metricsPort)
 	log, err := os.Create(filepath.Join(dataDir, "server.log"))
 	if err != nil {
 		return nil, fmt.Errorf("server log: %w", err)
 	}
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", dataDir, "--db", dsn, "--sweep-interval", "24h")
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--metrics-addr", metrics, "--data", dataDir, "--db", dsn, "--sweep-interval", "24h")
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.Env = serverEnv()
 	if err := cmd.Start(); err != nil {
 		log.Close()
 		return nil, fmt.Errorf("start %s serve: %w", bin, err)
 	}
-	s := &server{cmd: cmd, base: "http://" + addr, log: log, done: make(chan error, 1)}
+	s := &server{cmd: cmd, base: "http://" + addr, metrics: "http://" + metrics, log: log, done: make(chan error, 1)}
 	go func() { s.done <- cmd.Wait() }()
 	deadline := time.Now().Add(10 * time.Minute)
 	for {
@@ -313,4 +320,31 @@ func tail(path string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// profile fetches a CPU profile of the server over the next seconds from
+// its operators' address (net/http/pprof, to an admin's token) into path.
+func (s *server) profile(ctx context.Context, token, path string, seconds int) error {
+	req, err := http.NewRequestWithContext(ctx, "GET", s.metrics+"/debug/pprof/profile?seconds="+strconv.Itoa(seconds), nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("profile: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("profile: %s answers %d", s.metrics, resp.StatusCode)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("profile: %w", err)
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return fmt.Errorf("profile: %w", err)
+	}
+	return f.Close()
 }
