@@ -242,7 +242,7 @@ func (c *committer) runJob(batchCtx context.Context, tx *Tx, job *batchJob) (res
 	}
 	if result != nil {
 		*tx.batchDocs = (*tx.batchDocs)[:docs] // the job's search documents go with it
-		*tx.batchHead = head // and the events it chained
+		*tx.batchHead = head                   // and the events it chained
 		if _, err := tx.ExecContext(batchCtx, `ROLLBACK TO SAVEPOINT intake`); err != nil {
 			return nil, fmt.Errorf("rollback to savepoint: %w", err)
 		}
