@@ -260,9 +260,14 @@ func (s *CaseService) ListCases(ctx context.Context, f redress.CaseFilter) (*red
 	return page, nil
 }
 
-// caseIDs runs a query of case ids and returns them in its order.
+// caseIDs runs a query of case ids on the reader pool.
 func (db *DB) caseIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
-	rows, err := db.reads().QueryContext(ctx, query, args...)
+	return queryIDs(ctx, db.reads(), query, args...)
+}
+
+// queryIDs runs a query of row ids on q and returns them in its order.
+func queryIDs(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -300,23 +300,18 @@ func (db *DB) ClaimNotifications(ctx context.Context, claimant string, channels 
 // then due's arguments again) are chosen once (a materialised WITH) and
 // claimed by one UPDATE that repeats the condition; it returns their ids.
 func (db *DB) claimBatch(ctx context.Context, tx *Tx, table, due string, args []any) ([]any, error) {
-	rows, err := tx.QueryContext(ctx, `WITH batch AS MATERIALIZED (SELECT id FROM `+table+`
+	ids, err := queryIDs(ctx, tx, `WITH batch AS MATERIALIZED (SELECT id FROM `+table+`
 			WHERE `+due+` ORDER BY next_attempt_at, id LIMIT ?`+db.dialect.skipLocked+`)
 		UPDATE `+table+` SET claimed_by = ?, claimed_until = ?
 		WHERE `+due+` AND id IN (SELECT id FROM batch) RETURNING id`, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []any
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
 	}
-	return ids, rows.Err()
+	return out, nil
 }
 
 // FinishNotification records the outcome of an attempt to send a

@@ -257,20 +257,7 @@ var errRetentionSkip = errors.New("retention: no longer expired")
 
 // retentionIDs reads the ids a target's query answers.
 func (db *DB) retentionIDs(ctx context.Context, query string, arg string) ([]int64, error) {
-	rows, err := db.reads().QueryContext(ctx, query, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryIDs(ctx, db.reads(), query, arg)
 }
 
 // anonymiseCaseByID anonymises one case found by the job.

@@ -240,20 +240,10 @@ func (db *DB) searchText(ctx context.Context, terms []string, scope string, scop
 				return err
 			}
 			args := append(append([]any{searchWindow, arg}, scopeArgs...), limit)
-			rows, err := tx.QueryContext(ctx, `SELECT c.id FROM `+from+` WHERE s.case_id > (SELECT COALESCE(MAX(case_id), 0) FROM case_search) - ?
+			var err error
+			recent, err = queryIDs(ctx, tx, `SELECT c.id FROM `+from+` WHERE s.case_id > (SELECT COALESCE(MAX(case_id), 0) FROM case_search) - ?
 				AND `+where+scope+` ORDER BY `+order+` LIMIT ?`, args...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var id int64
-				if err := rows.Scan(&id); err != nil {
-					return err
-				}
-				recent = append(recent, id)
-			}
-			return rows.Err()
+			return err
 		})
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
@@ -268,20 +258,11 @@ func (db *DB) searchText(ctx context.Context, terms []string, scope string, scop
 // searchIDs returns case IDs matching one candidate source within scope.
 func (db *DB) searchIDs(ctx context.Context, from, where, order string, arg any, scope string, scopeArgs []any, limit int) ([]int64, error) {
 	args := append(append([]any{arg}, scopeArgs...), limit)
-	rows, err := db.reads().QueryContext(ctx, `SELECT c.id FROM `+from+` WHERE `+where+scope+` ORDER BY `+order+` LIMIT ?`, args...)
+	ids, err := queryIDs(ctx, db.reads(), `SELECT c.id FROM `+from+` WHERE `+where+scope+` ORDER BY `+order+` LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // loadRows reads cases by ID, masked, in no particular order.

@@ -153,20 +153,7 @@ func (c *client) load(ctx context.Context, workers, count int, limit time.Durati
 					return // cut off by the time limit: not counted
 				}
 				mu.Lock()
-				switch {
-				case err != nil:
-					res.errors++
-					if res.firstErr == "" {
-						res.firstErr = err.Error()
-					}
-				case status != want:
-					res.errors++
-					if res.firstErr == "" {
-						res.firstErr = fmt.Sprintf("%d %s", status, truncate(string(data), 200))
-					}
-				default:
-					res.latencies = append(res.latencies, took)
-				}
+				res.record(status, want, data, took, err, "")
 				mu.Unlock()
 			}
 		})
@@ -175,6 +162,25 @@ func (c *client) load(ctx context.Context, workers, count int, limit time.Durati
 	res.wall = time.Since(start)
 	res.stopped = len(res.latencies)+res.errors < count
 	return res
+}
+
+// record counts one answer: its latency when it answered want, else an
+// error (the first one kept, prefixed with what for a mixed load).
+func (r *result) record(status, want int, data []byte, took time.Duration, err error, what string) {
+	switch {
+	case err != nil:
+		r.errors++
+		if r.firstErr == "" {
+			r.firstErr = what + err.Error()
+		}
+	case status != want:
+		r.errors++
+		if r.firstErr == "" {
+			r.firstErr = fmt.Sprintf("%s%d %s", what, status, truncate(string(data), 200))
+		}
+	default:
+		r.latencies = append(r.latencies, took)
+	}
 }
 
 func truncate(s string, n int) string {

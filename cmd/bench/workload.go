@@ -268,21 +268,7 @@ func (m *measurer) mixed(g *generator, who *actors, tokens map[string]string, ca
 					return // cut off at the end: not counted
 				}
 				mu.Lock()
-				res := byKind[kind]
-				switch {
-				case err != nil:
-					res.errors++
-					if res.firstErr == "" {
-						res.firstErr = err.Error()
-					}
-				case status != want:
-					res.errors++
-					if res.firstErr == "" {
-						res.firstErr = fmt.Sprintf("%s %s: %d %s", req.method, req.path, status, truncate(string(data), 160))
-					}
-				default:
-					res.latencies = append(res.latencies, took)
-				}
+				byKind[kind].record(status, want, data, took, err, req.method+" "+req.path+": ")
 				mu.Unlock()
 			}
 		})
@@ -316,7 +302,25 @@ func orNone(s string) string {
 // prepareMixed finds what the mixed workload reads and acts on (the spare
 // registered cases of the actions, else the intake outlet's own) and runs it.
 func (m *measurer) prepareMixed(g *generator, who *actors, tokens map[string]string, spare []string) error {
-	if len(spare) == 0 {
+	if len(spare) < mixedCases/2 {
+		// Without the intake and the actions before it, the registered
+		// cases to accept are made here, as the intake makes them.
+		now := time.Now().Add(-time.Minute)
+		bodies := make([][]byte, mixedCases)
+		for i := range bodies {
+			body, err := json.Marshal(g.register(now, who.intakeOrg, who.intake).n)
+			if err != nil {
+				return fmt.Errorf("cannot encode: %w", err)
+			}
+			bodies[i] = body
+		}
+		logf("%s: registering %d cases for the mixed workload to accept", m.r.engine, mixedCases)
+		res := m.c.load(m.ctx, 16, mixedCases, 5*time.Minute, http.StatusCreated, func(i int) request {
+			return request{method: "POST", path: "/api/v1/cases", token: tokens[who.intake], body: bodies[i]}
+		})
+		if res.errors > 0 {
+			return fmt.Errorf("registering the mixed workload's cases: %d failed, the first: %s", res.errors, res.firstErr)
+		}
 		var err error
 		if spare, err = m.actionCases(tokens[who.intakeOrg.sub.manager], mixedCases); err != nil {
 			return err
