@@ -76,11 +76,11 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 		if err != nil {
 			return "", nil, err
 		}
-		units, err := db.subtreeSQL(ctx, "c.org_id", org.Path)
+		units, err := db.subtree(ctx, org.Path)
 		if err != nil {
 			return "", nil, err
 		}
-		add(units)
+		add(units.in("c.org_id"))
 	}
 	if f.OriginOrg != "" {
 		org, err := db.orgByCode(ctx, db.reads(), "origin_org", f.OriginOrg)

@@ -19,7 +19,7 @@ func isRootPath(path string) bool { return strings.Count(path, "/") == 2 }
 // A report or accusation (检举控告) is never visible to the staff member it
 // accuses, whatever their unit.
 //
-// The subtree's units are read first and named by id (subtreeSQL): a
+// The subtree's units are read first, once, and named by id (subtree): a
 // condition on the units' paths left both planners guessing how many cases
 // it matched, and PostgreSQL walked every investigating case of the bank
 // for one sub-branch's queue.
@@ -29,55 +29,65 @@ func (db *DB) caseScopeSQL(ctx context.Context, u *redress.User) (string, []any,
 	if isRootPath(u.OrgPath) {
 		return hidden, args, nil
 	}
-	org, err := db.subtreeSQL(ctx, "c.org_id", u.OrgPath)
+	units, err := db.subtree(ctx, u.OrgPath)
 	if err != nil {
 		return "", nil, err
 	}
-	origin, err := db.subtreeSQL(ctx, "c.origin_org_id", u.OrgPath)
-	if err != nil {
-		return "", nil, err
-	}
-	return hidden + ` AND (` + org + ` OR ` + origin + `)`, args, nil
+	return hidden + ` AND (` + units.in("c.org_id") + ` OR ` + units.in("c.origin_org_id") + `)`, args, nil
 }
 
-// subtreeSQL returns the condition "column names a unit of the subtree at
-// path", the units' ids written out (numbers from the database). On SQLite,
+// unitSet is the units of a subtree, by id, and whether the condition on
+// them should keep off the indexes (in).
+type unitSet struct {
+	ids      []int64
+	unseeked bool
+}
+
+// subtree reads the ids of the units of the subtree at path. On SQLite,
 // which keeps no statistics, a subtree of at least a hundredth of the
-// bank's units is written so that no index serves it (+column): a branch's
-// cases are a large share of the bank's, and the engine does better to walk
-// the index of the list's order, checking each case's unit, than to gather
-// every case of the branch by unit and sort them; a smaller subtree (an
-// outlet, most sub-branches) is sought by unit. PostgreSQL's planner knows
-// the shares from its statistics and chooses itself.
-func (db *DB) subtreeSQL(ctx context.Context, column, path string) (string, error) {
+// bank's units is marked to be written so that no index serves it: a
+// branch's cases are a large share of the bank's, and the engine does
+// better to walk the index of the list's order, checking each case's unit,
+// than to gather every case of the branch by unit and sort them; a smaller
+// subtree (an outlet, most sub-branches) is sought by unit. PostgreSQL's
+// planner knows the shares from its statistics and chooses itself.
+func (db *DB) subtree(ctx context.Context, path string) (unitSet, error) {
 	rows, err := db.reads().QueryContext(ctx, `SELECT id, path LIKE ? FROM org_units`, path+"%")
 	if err != nil {
-		return "", fmt.Errorf("units of %s: %w", path, err)
+		return unitSet{}, fmt.Errorf("units of %s: %w", path, err)
 	}
 	defer rows.Close()
-	var ids []int64
+	var set unitSet
 	all := 0
 	for rows.Next() {
 		var id int64
 		var in bool
 		if err := rows.Scan(&id, &in); err != nil {
-			return "", fmt.Errorf("units of %s: %w", path, err)
+			return unitSet{}, fmt.Errorf("units of %s: %w", path, err)
 		}
 		all++
 		if in {
-			ids = append(ids, id)
+			set.ids = append(set.ids, id)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return "", fmt.Errorf("units of %s: %w", path, err)
+		return unitSet{}, fmt.Errorf("units of %s: %w", path, err)
 	}
-	if len(ids) == 0 {
-		return "1 = 0", nil // a unit removed meanwhile: nothing is in scope
+	set.unseeked = db.dialect.name == "sqlite" && len(set.ids)*100 >= all
+	return set, nil
+}
+
+// in returns the condition "column names one of the units", the ids
+// written out (numbers from the database), +column when no index is to
+// serve it.
+func (set unitSet) in(column string) string {
+	if len(set.ids) == 0 {
+		return "1 = 0" // a unit removed meanwhile: nothing is in scope
 	}
-	if db.dialect.name == "sqlite" && len(ids)*100 >= all {
+	if set.unseeked {
 		column = "+" + column
 	}
-	return column + " IN (" + idList(ids) + ")", nil
+	return column + " IN (" + idList(set.ids) + ")"
 }
 
 // sees reports whether the user's scope covers a case held by orgPath and

@@ -381,16 +381,10 @@ func (m *measurer) intake(g *generator, who *actors, token string) {
 		name    string
 		workers int
 	}{{mIntake1, 1}, {mIntake16, 16}} {
-		bodies := make([][]byte, m.cfg.requests+50)
-		now := time.Now().Add(-time.Minute)
-		for i := range bodies {
-			r := g.register(now, who.intakeOrg, who.intake)
-			body, err := json.Marshal(r.n)
-			if err != nil {
-				m.r.measures = append(m.r.measures, &measurement{name: p.name, unavailable: "cannot encode: " + err.Error()})
-				return
-			}
-			bodies[i] = body
+		bodies, err := intakeBodies(g, who, m.cfg.requests+50)
+		if err != nil {
+			m.r.measures = append(m.r.measures, &measurement{name: p.name, unavailable: err.Error()})
+			return
 		}
 		me := &measurement{name: p.name, unit: "cases/s"}
 		m.r.measures = append(m.r.measures, me)
@@ -419,6 +413,22 @@ func (m *measurer) intake(g *generator, who *actors, token string) {
 			})
 		logf("%s:   %.0f cases/s  p50 %s  p99 %s", m.r.engine, me.res.rate(), ms(me.res.quantile(0.5)), ms(me.res.quantile(0.99)))
 	}
+}
+
+// intakeBodies draws n registrations by the intake's clerk at the intake
+// outlet, received a minute ago, as request bodies: made before a
+// measurement's clock starts, so that the load generator stays light.
+func intakeBodies(g *generator, who *actors, n int) ([][]byte, error) {
+	now := time.Now().Add(-time.Minute)
+	bodies := make([][]byte, n)
+	for i := range bodies {
+		body, err := json.Marshal(g.register(now, who.intakeOrg, who.intake).n)
+		if err != nil {
+			return nil, fmt.Errorf("cannot encode: %w", err)
+		}
+		bodies[i] = body
+	}
+	return bodies, nil
 }
 
 // sampleCases collects tracking numbers spread over the dataset: a few

@@ -190,15 +190,10 @@ func (m *measurer) mixed(g *generator, who *actors, tokens map[string]string, ca
 		me.unavailable = "no cases to read or act on"
 		return
 	}
-	now := time.Now().Add(-time.Minute)
-	bodies := make([][]byte, 4000)
-	for i := range bodies {
-		body, err := json.Marshal(g.register(now, who.intakeOrg, who.intake).n)
-		if err != nil {
-			me.unavailable = "cannot encode: " + err.Error()
-			return
-		}
-		bodies[i] = body
+	bodies, err := intakeBodies(g, who, 4000)
+	if err != nil {
+		me.unavailable = err.Error()
+		return
 	}
 	manager := who.intakeOrg.sub.manager
 	hq := tokens[who.headOffice]
@@ -305,14 +300,9 @@ func (m *measurer) prepareMixed(g *generator, who *actors, tokens map[string]str
 	if len(spare) < mixedCases/2 {
 		// Without the intake and the actions before it, the registered
 		// cases to accept are made here, as the intake makes them.
-		now := time.Now().Add(-time.Minute)
-		bodies := make([][]byte, mixedCases)
-		for i := range bodies {
-			body, err := json.Marshal(g.register(now, who.intakeOrg, who.intake).n)
-			if err != nil {
-				return fmt.Errorf("cannot encode: %w", err)
-			}
-			bodies[i] = body
+		bodies, err := intakeBodies(g, who, mixedCases)
+		if err != nil {
+			return err
 		}
 		logf("%s: registering %d cases for the mixed workload to accept", m.r.engine, mixedCases)
 		res := m.c.load(m.ctx, 16, mixedCases, 5*time.Minute, http.StatusCreated, func(i int) request {
@@ -321,7 +311,6 @@ func (m *measurer) prepareMixed(g *generator, who *actors, tokens map[string]str
 		if res.errors > 0 {
 			return fmt.Errorf("registering the mixed workload's cases: %d failed, the first: %s", res.errors, res.firstErr)
 		}
-		var err error
 		if spare, err = m.actionCases(tokens[who.intakeOrg.sub.manager], mixedCases); err != nil {
 			return err
 		}
