@@ -173,7 +173,7 @@ func (s *AssessmentService) tallyMonth(ctx context.Context, u *redress.User, org
 	for i, a := range reopen {
 		colArgs[i] = a
 	}
-	rows, err := s.db.groupPeriod(ctx, u, redress.StatsQuery{Org: org}, from, to, cols, colArgs)
+	rows, counts, err := s.db.groupPeriod(ctx, u, redress.StatsQuery{Org: org}, from, to, cols, colArgs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -191,6 +191,7 @@ func (s *AssessmentService) tallyMonth(ctx context.Context, u *redress.User, org
 			&g.measure, &g.reopened, &g.n, &g.fen)...); err != nil {
 			return nil, nil, fmt.Errorf("assessment: %w", err)
 		}
+		g.complainantCases = counts.of(g.complainantKey)
 		upheld := 0
 		if o := redress.Outcome(g.outcome); o == redress.OutcomeUpheld || o == redress.OutcomePartlyUpheld {
 			upheld = g.n

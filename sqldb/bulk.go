@@ -495,6 +495,9 @@ func (l *caseLoader) insert(ctx context.Context, tx *Tx, stmt *sql.Stmt, b *Bulk
 	if err := insertCaseRow(ctx, preparedInsert{stmt}, c); err != nil {
 		return fmt.Errorf("insert case %s: %w", c.No, err)
 	}
+	if err := markLaterRepeats(ctx, tx, c); err != nil {
+		return err
+	}
 	err = db.insertDeadlineChange(ctx, tx, c.ID, redress.DeadlineChange{At: registered, Actor: first.login,
 		Action: string(redress.ActionRegister), Clock: c.DecisionClock, After: c.DecisionDue, Reason: c.DueWarning})
 	if err != nil {

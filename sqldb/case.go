@@ -134,6 +134,9 @@ func (db *DB) insertCase(ctx context.Context, tx *Tx, u *redress.User, n *redres
 	if err != nil {
 		return nil, fmt.Errorf("insert case: %w", err)
 	}
+	if err := markLaterRepeats(ctx, tx, c); err != nil {
+		return nil, err
+	}
 	change := redress.DeadlineChange{At: c.CreatedAt, Actor: u.Login, Action: string(redress.ActionRegister),
 		Clock: c.DecisionClock, After: c.DecisionDue, Reason: c.DueWarning}
 	if err := db.insertDeadlineChange(ctx, tx, c.ID, change); err != nil {

@@ -54,6 +54,7 @@ var caseColumns = []caseColumn{
 	{"c_phone_idx", func(c *caseRow) any { return c.phoneIndex }, false},
 	{"c_account_enc", func(c *caseRow) any { return c.accountEnc }, false},
 	{"c_account_idx", func(c *caseRow) any { return c.accountIndex }, false},
+	{"complainant_key", func(c *caseRow) any { return c.complainantKey() }, false},
 	{"c_org_name", func(c *caseRow) any { return c.Complainant.OrgName }, false},
 	{"c_credit_code", func(c *caseRow) any { return c.Complainant.CreditCode }, false},
 	{"c_legal_rep", func(c *caseRow) any { return c.Complainant.LegalRep }, false},
@@ -147,7 +148,7 @@ var caseColumns = []caseColumn{
 // the personal data and free texts redress.AnonymiseCase empties, sealed
 // and indexed again from nothing, the JSON re-encoded, the mark and the version.
 var anonymisedColumns = []string{"c_name", "c_id_number_enc", "c_id_number_idx", "c_phone_enc", "c_phone_idx",
-	"c_account_enc", "c_account_idx", "c_org_name", "c_credit_code", "c_legal_rep", "c_address_enc", "c_address_masked",
+	"c_account_enc", "c_account_idx", "complainant_key", "c_org_name", "c_credit_code", "c_legal_rep", "c_address_enc", "c_address_masked",
 	"c_email_enc", "c_email_masked", "subject", "description", "request", "end_reason", "responsible_party", "root_cause",
 	"accountability", "reply_json", "contact_json", "return_visit_json", "version", "anonymised_at"}
 
@@ -174,15 +175,69 @@ func (c *caseRow) returnVisitOrZero() redress.ReturnVisit {
 	return *c.ReturnVisit
 }
 
-// caseInsert is the INSERT of every column of caseColumns, answering the new id.
+// caseInsert is the INSERT of every column of caseColumns, and of the two
+// repeat flags it computes (repeatFlagsSQL), answering the new id.
 var caseInsert = func() string {
 	names := make([]string, len(caseColumns))
 	for i, col := range caseColumns {
 		names[i] = col.name
 	}
-	return `INSERT INTO cases (` + strings.Join(names, ", ") + `) VALUES (` +
-		strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ") + `) RETURNING id`
+	prior, afterClosed := repeatFlagsSQL()
+	return `INSERT INTO cases (` + strings.Join(names, ", ") + `, repeat_prior, repeat_after_closed) VALUES (` +
+		strings.Repeat("?, ", len(names)) + prior + `, ` + afterClosed + `) RETURNING id`
 }()
+
+// blindIndexColumns are the columns that identify a complainant across
+// cases, in the order of caseRow.blindIndexes.
+var blindIndexColumns = [...]string{"c_id_number_idx", "c_phone_idx", "c_account_idx"}
+
+// blindIndexes are the case's blind indexes, in the order of blindIndexColumns.
+func (c *caseRow) blindIndexes() [3]string {
+	return [3]string{c.idIndex, c.phoneIndex, c.accountIndex}
+}
+
+// complainantKey names the complainant across cases for the statistics'
+// repeat figures (migration 0045): the blind index of the ID number, else
+// of the phone, else of the account, marked by which; "" for none.
+func (c *caseRow) complainantKey() string {
+	switch {
+	case c.idIndex != "":
+		return "i" + c.idIndex
+	case c.phoneIndex != "":
+		return "p" + c.phoneIndex
+	case c.accountIndex != "":
+		return "a" + c.accountIndex
+	}
+	return ""
+}
+
+// repeatFlagsSQL are the values caseInsert writes to repeat_prior and
+// repeat_after_closed (migration 0044): 1 when the complainant (the same ID
+// number, phone or account) has a case received, or closed, before this
+// one came in. Each takes, per blind index, the index twice and the time of
+// receipt (repeatFlagArgs); an empty index matches nothing.
+func repeatFlagsSQL() (prior, afterClosed string) {
+	flag := func(cond string) string {
+		var ors []string
+		for _, col := range blindIndexColumns {
+			ors = append(ors, `(? <> '' AND EXISTS (SELECT 1 FROM cases p WHERE p.`+col+` = ? AND `+cond+`))`)
+		}
+		return `CASE WHEN ` + strings.Join(ors, " OR ") + ` THEN 1 ELSE 0 END`
+	}
+	return flag("p.received_at < ?"), flag("p.closed_at < ?")
+}
+
+// repeatFlagArgs are the arguments of repeatFlagsSQL for the row.
+func (c *caseRow) repeatFlagArgs() []any {
+	received := timeText(c.ReceivedAt)
+	args := make([]any, 0, 18)
+	for range 2 {
+		for _, idx := range c.blindIndexes() {
+			args = append(args, idx, idx, received)
+		}
+	}
+	return args
+}
 
 // caseUpdate is the UPDATE of the mutable columns, conditional on the
 // version read (the last two arguments are the id and that version).
@@ -198,11 +253,11 @@ var caseUpdate = func() string {
 
 // insertValues returns the arguments of caseInsert for the row.
 func (c *caseRow) insertValues() []any {
-	args := make([]any, len(caseColumns))
+	args := make([]any, len(caseColumns), len(caseColumns)+18)
 	for i, col := range caseColumns {
 		args[i] = col.value(c)
 	}
-	return args
+	return append(args, c.repeatFlagArgs()...)
 }
 
 // updateValues returns the arguments of caseUpdate for the row.

@@ -391,3 +391,50 @@ func TestRepeatFiguresInStatistics_Order3Art18(t *testing.T) {
 		t.Fatalf("received %d, repeat %d, repeats %+v; want 5, 2, %+v", st.Received, st.Repeat, st.Repeats, want)
 	}
 }
+
+// TestRepeatJudgedWhenReceived_Order3Art18: a repeat complaint is the
+// complainant's case received after another of theirs (重复投诉), judged by
+// the times of receipt, not by the order of registration: a letter
+// registered after a later complaint makes that complaint the repeat. A
+// case received after the complainant's earlier case was closed stays
+// counted so when that case is reopened or anonymised later.
+func TestRepeatJudgedWhenReceived_Order3Art18(t *testing.T) {
+	t.Parallel()
+	f := repeatFixture(t)
+	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, redress.Beijing) }
+	x := redress.Complainant{Name: "张三", Phone: "13900000002"}
+	with := func(received time.Time) *redress.Case {
+		return f.registerWith(t, "staff.bj", func(n *redress.NewCase) { n.ReceivedAt, n.Complainant = received, x })
+	}
+	figures := func() (repeat, afterClosed int) {
+		t.Helper()
+		st, err := NewStatsService(f.db).Stats(f.as("mgr.bj"), redress.StatsQuery{From: "2026-11-01", To: "2026-11-30"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Repeat, st.Repeats.AfterClosed
+	}
+	f.clock = day(12, 10)
+	with(day(10, 9)) // the complaint of the 10th
+	if r, a := figures(); r != 0 || a != 0 {
+		t.Fatalf("one case: repeat %d, after closed %d; want 0, 0", r, a)
+	}
+	first := with(day(3, 9)) // a letter received on the 3rd, registered on the 12th
+	if r, a := figures(); r != 1 || a != 0 {
+		t.Fatalf("after the letter of the 3rd: repeat %d, after closed %d; want 1 (the complaint of the 10th), 0", r, a)
+	}
+	first = f.act(t, "mgr.bj", first, redress.ActionRequest{Action: redress.ActionAccept})
+	first = f.act(t, "mgr.bj", first, redress.ActionRequest{Action: redress.ActionDetermine, Determination: determined})
+	first = f.act(t, "mgr.bj", first, redress.ActionRequest{Action: redress.ActionReply, Reply: replyAt(f.clock)})
+	first = f.act(t, "head.bj", first, redress.ActionRequest{Action: redress.ActionSignOff})
+	first = f.act(t, "mgr.bj", first, redress.ActionRequest{Action: redress.ActionClose}) // closed on the 12th
+	f.clock = day(20, 10)
+	with(day(20, 9)) // received after the letter's case was closed
+	if r, a := figures(); r != 2 || a != 1 {
+		t.Fatalf("after the complaint of the 20th: repeat %d, after closed %d; want 2, 1", r, a)
+	}
+	f.act(t, "mgr.bj", first, redress.ActionRequest{Action: redress.ActionReopen, Reason: "客户提出新的事实"})
+	if r, a := figures(); r != 2 || a != 1 {
+		t.Fatalf("after the reopening: repeat %d, after closed %d; want 2, 1 (judged when received)", r, a)
+	}
+}

@@ -274,8 +274,9 @@ func anonymiseCaseByID(db *DB, ctx context.Context, tx *Tx, id int64, actor stri
 // the records around it (entries, conflicts, deadline changes, reviews,
 // notices, ratings, referrals, the evidence's names and notes), its search
 // document, and its audit events (RedactEvent), witnessed by the event
-// case.anonymise. A case counted as a repeat complaint keeps that count
-// (repeat_kept), which its blind indexes gave until now.
+// case.anonymise. The repeat figures of the person's cases are unchanged:
+// their flags were written when each came in (repeat_flags.go), not read
+// from the blind indexes this empties.
 func (db *DB) anonymiseCase(ctx context.Context, tx *Tx, no, actor, why string, now time.Time) (int, error) {
 	c, err := db.loadCaseRow(ctx, tx, no)
 	if err != nil {
@@ -283,15 +284,6 @@ func (db *DB) anonymiseCase(ctx context.Context, tx *Tx, no, actor, why string, 
 	}
 	if c.AnonymisedAt != nil {
 		return 0, nil
-	}
-	// Keep the repeat-complaint figure of every case of the person: a case
-	// counted as a repeat now stays counted once the numbers are gone.
-	_, err = tx.ExecContext(ctx, `UPDATE cases SET repeat_kept = 1 WHERE repeat_kept = 0 AND id IN (
-		SELECT x.id FROM cases x JOIN cases p ON p.received_at < x.received_at
-			AND ((x.c_id_number_idx <> '' AND p.c_id_number_idx = x.c_id_number_idx) OR (x.c_phone_idx <> '' AND p.c_phone_idx = x.c_phone_idx))
-		WHERE (x.id = ? OR p.id = ?))`, c.ID, c.ID)
-	if err != nil {
-		return 0, fmt.Errorf("keep the repeat count of %s: %w", no, err)
 	}
 	var idx [3]string
 	if err := tx.QueryRowContext(ctx, `SELECT c_id_number_idx, c_phone_idx, c_account_idx FROM cases WHERE id = ?`, c.ID).

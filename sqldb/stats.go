@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"hash/maphash"
 	"strings"
 	"time"
 
@@ -78,29 +79,26 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 	return st, nil
 }
 
-// statsColumns are what a period's cases are grouped by: every attribute a
-// figure counts. The day counts are -1 when they do not apply; the on-time
-// flags are 1 (kept), 0 (missed) or -1 (the clock has not ended). The
-// repeat columns (redress repeat.go) identify a complainant by the blind
-// index of the ID number, else of the phone, else of the account: whether
-// they had an earlier case, whether one of those was closed before this
-// one came in (a probe of each blind index, index-only: migration 0039),
-// and how many cases they brought in the period [start, end) (bank-wide;
-// 1 for a case with none of the three), read from the period's
-// repeat_keys (statsRepeatKeys: the with, before SELECT, and the join,
-// after FROM cases c).
-func (db *DB) statsColumns(today string, start, end time.Time) (with, cols, join string, withArgs, colArgs []any) {
+// statsColumns are what each case of a period is read with: every
+// attribute a figure counts, all held by the index cases_stats (migration
+// 0045), so the pass never reads a case's row. The day counts are -1 when
+// they do not apply; the on-time flags are 1 (kept), 0 (missed) or -1 (the
+// clock has not ended). The repeat columns (redress repeat.go) are whether
+// the complainant had an earlier case, and one closed before this one came
+// in (the flags written with the case: migration 0044, repeat_flags.go),
+// and the complainant's key, to count their cases in the period
+// (complainantCounts).
+func (db *DB) statsColumns(today string) (cols string, args []any) {
 	overdue, overdueArgs := overdueSQL(today)
 	open, openArgs := statusIn("c.status", redress.OpenStatuses)
 	d := db.dialect
-	with, withArgs = statsRepeatKeys(start, end)
 	cols = `c.status, c.kind, c.channel, COALESCE(c.code_a, ''), COALESCE(c.code_b, ''), COALESCE(c.code_c, ''),
 		COALESCE(c.root_cause_code, ''), c.outcome, c.satisfaction,
 		CASE WHEN c.closed_at IS NULL THEN -1 ELSE ` + d.daysBetween("c.received_at", "c.closed_at") + ` END,
 		CASE WHEN ` + overdue + ` THEN 1 ELSE 0 END,
 		CASE WHEN c.regulator_ref <> '' THEN 1 ELSE 0 END, c.regulator_source, c.regulator_finding,
 		CASE WHEN c.level >= 3 THEN 1 ELSE 0 END,
-		CASE WHEN c.repeat_kept = 1 OR ` + earlierCase("p.received_at < c.received_at") + ` THEN 1 ELSE 0 END,
+		c.repeat_prior,
 		CASE WHEN c.reply_due = '' THEN -1
 			WHEN c.reply_satisfied_at IS NOT NULL THEN CASE WHEN ` + d.beijingDate("c.reply_satisfied_at") + ` <= c.reply_due THEN 1 ELSE 0 END
 			WHEN ` + open + ` AND c.reply_due < ? THEN 0 ELSE -1 END,
@@ -109,43 +107,48 @@ func (db *DB) statsColumns(today string, start, end time.Time) (with, cols, join
 			WHEN ` + overdue + ` THEN 0 ELSE -1 END,
 		CASE WHEN c.replied_at IS NULL THEN -1 ELSE ` + d.daysBetween("c.received_at", "c.replied_at") + ` END,
 		c.org_id, c.return_visit_status, c.return_visit_satisfaction,
-		CASE WHEN ` + earlierCase("p.closed_at IS NOT NULL AND p.closed_at < c.received_at") + ` THEN 1 ELSE 0 END,
-		COALESCE(rk.cases, 1)`
-	join = ` LEFT JOIN repeat_keys rk ON rk.k = ` + complainantKey("c")
-	colArgs = append(append(append(append([]any{}, overdueArgs...), openArgs...), today), overdueArgs...)
-	return with, cols, join, withArgs, colArgs
+		c.repeat_after_closed, c.complainant_key`
+	args = append(append(append(append([]any{}, overdueArgs...), openArgs...), today), overdueArgs...)
+	return cols, args
 }
 
-// statsRepeatKeys is the table repeat_keys of the complainants
-// (complainantKey) with two or more cases received in [start, end),
-// bank-wide, and how many: one aggregate over the period's cases instead
-// of a count per case (which, on the phone and the account, SQLite without
-// ANALYZE's statistics ran through the index of the ID number, every case
-// without one: 26 s of CPU for a month of the 100,000-case bench).
-func statsRepeatKeys(start, end time.Time) (string, []any) {
-	return `WITH repeat_keys (k, cases) AS (SELECT ` + complainantKey("x") + `, COUNT(*) FROM cases x
-			WHERE x.received_at >= ? AND x.received_at < ? GROUP BY 1 HAVING COUNT(*) > 1)`,
-		[]any{timeText(start), timeText(end)}
+// complainantCounts are how many cases each complainant (complainant_key)
+// brought in a period, bank-wide, by the key's hash: one walk of the
+// period in cases_stats, counted here.
+type complainantCounts struct {
+	seed  maphash.Seed
+	cases map[uint64]int
 }
 
-// complainantKey is the SQL key of the complainant of the case t: the
-// blind index of the ID number, else of the phone, else of the account,
-// marked by which it is; NULL when the case has none of the three.
-func complainantKey(t string) string {
-	return `CASE WHEN ` + t + `.c_id_number_idx <> '' THEN 'i' || ` + t + `.c_id_number_idx
-		WHEN ` + t + `.c_phone_idx <> '' THEN 'p' || ` + t + `.c_phone_idx
-		WHEN ` + t + `.c_account_idx <> '' THEN 'a' || ` + t + `.c_account_idx END`
-}
-
-// earlierCase is the SQL condition that the case c's complainant (the same
-// ID number, phone or account: the blind indexes) has another case p
-// meeting cond.
-func earlierCase(cond string) string {
-	var ors []string
-	for _, col := range []string{"c_id_number_idx", "c_phone_idx", "c_account_idx"} {
-		ors = append(ors, `(c.`+col+` <> '' AND EXISTS (SELECT 1 FROM cases p WHERE p.`+col+` = c.`+col+` AND p.id <> c.id AND `+cond+`))`)
+// complainantCounts counts the complainants' cases received in [start, end).
+func (db *DB) complainantCounts(ctx context.Context, start, end time.Time) (*complainantCounts, error) {
+	rows, err := db.reads().QueryContext(ctx, `SELECT complainant_key FROM cases
+		WHERE received_at >= ? AND received_at < ? AND complainant_key <> ''`, timeText(start), timeText(end))
+	if err != nil {
+		return nil, fmt.Errorf("stats complainants: %w", err)
 	}
-	return "(" + strings.Join(ors, " OR ") + ")"
+	defer rows.Close()
+	cc := &complainantCounts{seed: maphash.MakeSeed(), cases: map[uint64]int{}}
+	var key sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&key); err != nil {
+			return nil, fmt.Errorf("stats complainants: %w", err)
+		}
+		cc.cases[maphash.Bytes(cc.seed, key)]++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stats complainants: %w", err)
+	}
+	return cc, nil
+}
+
+// of is how many cases the complainant of key brought in the period: 1
+// for a case without one.
+func (cc *complainantCounts) of(key []byte) int {
+	if len(key) == 0 {
+		return 1
+	}
+	return max(cc.cases[maphash.Bytes(cc.seed, key)], 1)
 }
 
 // targets are where the statsColumns of a row are scanned to, in order.
@@ -153,13 +156,13 @@ func (g *statsGroup) targets() []any {
 	return []any{&g.status, &g.kind, &g.channel, &g.codeA, &g.codeB, &g.codeC, &g.rootCause, &g.outcome, &g.satisfaction,
 		&g.closedDays, &g.overdue, &g.regulator, &g.source, &g.finding, &g.escalated, &g.repeat,
 		&g.replyOnTime, &g.decisionOnTime, &g.decisionDays, &g.orgID, &g.visitStatus, &g.visitSatisfaction,
-		&g.afterClosed, &g.complainantCases}
+		&g.afterClosed, &g.complainantKey}
 }
 
 // tallyPeriod sums the cases received from–to in scope (and in q's unit's
 // subtree, of q's kind): the whole, and per unit of the case.
 func (s *StatsService) tallyPeriod(ctx context.Context, u *redress.User, q redress.StatsQuery, from, to redress.Date) (*tally, map[int64]*tally, error) {
-	rows, err := s.db.groupPeriod(ctx, u, q, from, to, "", nil)
+	rows, counts, err := s.db.groupPeriod(ctx, u, q, from, to, "", nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -170,11 +173,12 @@ func (s *StatsService) tallyPeriod(ctx context.Context, u *redress.User, q redre
 		if err := rows.Scan(append(g.targets(), &g.n, &g.fen)...); err != nil {
 			return nil, nil, fmt.Errorf("stats: %w", err)
 		}
+		g.complainantCases = counts.of(g.complainantKey)
 		total.add(&g)
 		if units[g.orgID] == nil {
 			units[g.orgID] = newTally()
 		}
-		units[g.orgID].add(&g)
+		units[g.orgID].addUnit(&g)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("stats: %w", err)
@@ -185,25 +189,31 @@ func (s *StatsService) tallyPeriod(ctx context.Context, u *redress.User, q redre
 // groupPeriod runs the one pass over the cases received from–to in scope
 // (and in q's unit's subtree, of q's kind): the statsColumns, then more
 // columns (with their arguments), then the count (1) and the redress paid of
-// each case. It is a row per case, not a GROUP BY: the day counts among the
-// columns make nearly every case a group of its own (13,742 groups of 13,752
-// cases in a quarter of the bench's bank), so grouping only added a sort of
-// every row on all its columns, half the pass's time; tally sums the rows in Go.
+// each case; and it counts the period's complainants' cases
+// (complainantCounts), to be set on each row's group. It is a row per case,
+// not a GROUP BY: the day counts among the columns make nearly every case a
+// group of its own (13,742 groups of 13,752 cases in a quarter of the
+// bench's bank), so grouping only added a sort of every row on all its
+// columns; tally sums the rows in Go.
 func (db *DB) groupPeriod(ctx context.Context, u *redress.User, q redress.StatsQuery, from, to redress.Date,
-	moreCols string, moreArgs []any) (*sql.Rows, error) {
+	moreCols string, moreArgs []any) (*sql.Rows, *complainantCounts, error) {
 	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: q.Org, Kind: q.Kind}
 	where, args, err := db.caseFilterSQL(ctx, u, &f)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	start, end, _ := redress.DayRange(from.String(), to.String()) // valid dates
-	with, cols, join, withArgs, colArgs := db.statsColumns(redress.Today(db.now()), start, end)
-	rows, err := db.reads().QueryContext(ctx, with+` SELECT `+cols+moreCols+`, 1, COALESCE(c.redress_fen, 0)
-		FROM cases c`+join+` WHERE 1 = 1`+where, append(append(append(withArgs, colArgs...), moreArgs...), args...)...)
+	counts, err := db.complainantCounts(ctx, start, end)
 	if err != nil {
-		return nil, fmt.Errorf("stats: %w", err)
+		return nil, nil, err
 	}
-	return rows, nil
+	cols, colArgs := db.statsColumns(redress.Today(db.now()))
+	rows, err := db.reads().QueryContext(ctx, `SELECT `+cols+moreCols+`, 1, COALESCE(c.redress_fen, 0)
+		FROM cases c WHERE 1 = 1`+where, append(append(colArgs, moreArgs...), args...)...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("stats: %w", err)
+	}
+	return rows, counts, nil
 }
 
 // unitTree is the asked unit's children (the caller's own unit when none

@@ -1,6 +1,10 @@
 package sqldb
 
-import "redress"
+import (
+	"database/sql"
+
+	"redress"
+)
 
 // statsGroup is one group of a period's cases (statsColumns) and how many
 // cases it holds.
@@ -25,6 +29,7 @@ type statsGroup struct {
 	// one came in; complainantCases is how many cases they brought in the
 	// period (redress repeat.go).
 	afterClosed, complainantCases int
+	complainantKey                sql.RawBytes // read with the row, valid until the next
 	n                             int
 	fen                           int64
 }
@@ -74,8 +79,8 @@ func newTally() *tally {
 
 // add counts one group.
 func (t *tally) add(g *statsGroup) {
+	t.addUnit(g)
 	n := g.n
-	t.received += n
 	t.byStatus[g.status] += n
 	t.byKind[g.kind] += n
 	t.byChannel[g.channel] += n
@@ -93,7 +98,7 @@ func (t *tally) add(g *statsGroup) {
 		t.visits.ByCaseSatisfaction[string(s)] += n
 	}
 	// The breakdowns, by array rather than a map literal: add runs once per
-	// case of a period, twice (the whole and the case's unit).
+	// case of a period.
 	for _, b := range [...]struct{ name, key string }{{"status", string(g.status)}, {"kind", string(g.kind)}, {"channel", string(g.channel)},
 		{"code_a", g.codeA}, {"code_b", g.codeB}, {"code_c", g.codeC}, {"root_cause", g.rootCause}} {
 		if b.key != "" || b.name == "root_cause" && g.decisionDays >= 0 { // a decided case without a root-cause code counts as ""
@@ -103,7 +108,6 @@ func (t *tally) add(g *statsGroup) {
 	a, b, c := redress.JRTCodes(g.channel, g.codeA, g.codeB, g.codeC)
 	t.jrt[[3]string{a, b, c}] += n
 	if g.status == redress.StatusClosed {
-		t.closed += n
 		for _, c := range [...]struct {
 			limit int
 			dst   *int
@@ -113,13 +117,9 @@ func (t *tally) add(g *statsGroup) {
 			}
 		}
 	}
-	switch redress.Outcome(g.outcome) {
-	case redress.OutcomeUpheld:
-		t.upheld += n
-	case redress.OutcomePartlyUpheld:
+	if redress.Outcome(g.outcome) == redress.OutcomePartlyUpheld {
 		t.partlyUpheld += n
 	}
-	t.openOverdue += g.overdue * n
 	t.regulator += g.regulator * n
 	if g.channel == redress.ChannelRegulator {
 		t.bySource[g.source] += n
@@ -132,6 +132,25 @@ func (t *tally) add(g *statsGroup) {
 			t.regulatorNone += n
 		}
 	}
+	if g.decisionDays >= 0 {
+		t.decisionDays[g.decisionDays] += n
+	}
+	t.redressFen += g.fen
+}
+
+// addUnit counts one group in the figures a unit's row shows and its
+// subtree sums (merge, unit): the per-unit tallies need no more, and the
+// pass runs this once per case beside add.
+func (t *tally) addUnit(g *statsGroup) {
+	n := g.n
+	t.received += n
+	if g.status == redress.StatusClosed {
+		t.closed += n
+	}
+	if redress.Outcome(g.outcome) == redress.OutcomeUpheld {
+		t.upheld += n
+	}
+	t.openOverdue += g.overdue * n
 	t.escalated += g.escalated * n
 	t.repeat += g.repeat * n
 	t.repeatAfterClosed += g.afterClosed * n
@@ -140,19 +159,14 @@ func (t *tally) add(g *statsGroup) {
 	if k >= 2 {
 		t.repeatComplainants += float64(n) / float64(k)
 	}
-	for _, c := range [...]struct {
-		clock string
-		flag  int
-	}{{"reply", g.replyOnTime}, {"decision", g.decisionOnTime}} {
-		if c.flag >= 0 {
-			t.onTime[c.clock].Ended += n
-			t.onTime[c.clock].OnTime += c.flag * n
-		}
+	if g.replyOnTime >= 0 {
+		t.onTime["reply"].Ended += n
+		t.onTime["reply"].OnTime += g.replyOnTime * n
 	}
-	if g.decisionDays >= 0 {
-		t.decisionDays[g.decisionDays] += n
+	if g.decisionOnTime >= 0 {
+		t.onTime["decision"].Ended += n
+		t.onTime["decision"].OnTime += g.decisionOnTime * n
 	}
-	t.redressFen += g.fen
 }
 
 // merge adds another tally's counts (a unit's subtree is the merge of its
