@@ -173,7 +173,11 @@ func (s *AssessmentService) tallyMonth(ctx context.Context, u *redress.User, org
 	for i, a := range reopen {
 		colArgs[i] = a
 	}
-	rows, counts, err := s.db.groupPeriod(ctx, u, redress.StatsQuery{Org: org}, from, to, cols, colArgs)
+	counts, err := s.db.complainantCounts(ctx, from, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := s.db.groupPeriod(ctx, u, redress.StatsQuery{Org: org}, from, to, counts, cols, colArgs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -187,11 +191,10 @@ func (s *AssessmentService) tallyMonth(ctx context.Context, u *redress.User, org
 	}
 	for rows.Next() {
 		var g assessmentGroup
-		if err := rows.Scan(append(g.targets(), &g.handlerID, &g.respondentStaffID, &g.respondentOrgID, &g.accountableID,
-			&g.measure, &g.reopened, &g.n, &g.fen)...); err != nil {
+		if err := rows.scan(&g.statsGroup, &g.handlerID, &g.respondentStaffID, &g.respondentOrgID, &g.accountableID,
+			&g.measure, &g.reopened); err != nil {
 			return nil, nil, fmt.Errorf("assessment: %w", err)
 		}
-		g.complainantCases = counts.of(g.complainantKey)
 		upheld := 0
 		if o := redress.Outcome(g.outcome); o == redress.OutcomeUpheld || o == redress.OutcomePartlyUpheld {
 			upheld = g.n

@@ -64,7 +64,7 @@ func (s *ReportService) JRT(ctx context.Context, q redress.ReportQuery) (*redres
 	}
 	from, _ := redress.ParseDate(q.From) // validated
 	to, _ := redress.ParseDate(q.To)
-	t, _, err := s.stats.tallyPeriod(ctx, u, sq, from, to)
+	t, _, err := s.stats.tallyPeriod(ctx, u, sq, from, to, false)
 	if err != nil {
 		return nil, err
 	}

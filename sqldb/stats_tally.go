@@ -1,37 +1,209 @@
 package sqldb
 
 import (
-	"database/sql"
+	"bytes"
+	"fmt"
+	"strconv"
+	"time"
 
 	"redress"
 )
 
-// statsGroup is one group of a period's cases (statsColumns) and how many
-// cases it holds.
+// statsGroup is one group of a period's cases (statsFields) and how many
+// cases it holds: the fields as read, and the figures derive makes of them.
 type statsGroup struct {
-	status                      redress.Status
-	kind                        redress.Kind
-	channel                     redress.Channel
-	codeA, codeB, codeC         string
-	rootCause                   string
-	outcome, satisfaction       string
-	closedDays                  int
-	overdue, regulator          int
-	source                      redress.RegulatorSource
-	finding                     redress.RegulatorFinding
-	escalated, repeat           int
-	replyOnTime, decisionOnTime int
-	decisionDays                int
-	orgID                       int64
-	visitStatus                 redress.ReturnVisitStatus // "" when the case has no return visit
-	visitSatisfaction           redress.Satisfaction
+	status                redress.Status
+	kind                  redress.Kind
+	channel               redress.Channel
+	codeA, codeB, codeC   string
+	rootCause             string
+	outcome, satisfaction string
+	// The times as stored (empty when NULL), valid until the next row; the
+	// due dates (YYYY-MM-DD or ""); and clockHeld: 1 when the decision
+	// clock is paused or follows a surviving case (merged), so it is never
+	// overdue.
+	receivedAt, closedAt, repliedAt, replySatisfiedAt []byte
+	replyDue, decisionDue                             string
+	clockHeld                                         int
+	regulator                                         int
+	source                                            redress.RegulatorSource
+	finding                                           redress.RegulatorFinding
+	escalated, repeat                                 int
+	orgID                                             int64
+	visitStatus                                       redress.ReturnVisitStatus // "" when the case has no return visit
+	visitSatisfaction                                 redress.Satisfaction
 	// afterClosed is 1 when the complainant had a case closed before this
 	// one came in; complainantCases is how many cases they brought in the
 	// period (redress repeat.go).
 	afterClosed, complainantCases int
-	complainantKey                sql.RawBytes // read with the row, valid until the next
+	complainantKey                []byte // read with the row, valid until the next
 	n                             int
 	fen                           int64
+
+	// Derived (derive): the whole days from receipt to closing and to the
+	// reply (-1 when there is none); overdue, 1 when the open case's
+	// decision clock runs past its last day; the on-time flags, 1 (kept), 0
+	// (missed) or -1 (the clock has not ended).
+	closedDays, decisionDays    int
+	overdue                     int
+	replyOnTime, decisionOnTime int
+}
+
+// parse reads the statsRow of one case into g; the codes and other
+// repeated texts are shared through texts, the times and the key point
+// into row.
+func (g *statsGroup) parse(row []byte, texts interned) error {
+	var f [27][]byte
+	n := 0
+	for ; n < len(f)-1; n++ {
+		i := bytes.IndexByte(row, statsSeparator)
+		if i < 0 {
+			break
+		}
+		f[n], row = row[:i], row[i+1:]
+	}
+	f[n] = row
+	if n != len(f)-1 || bytes.IndexByte(row, statsSeparator) >= 0 || len(statsFields) != len(f) {
+		return fmt.Errorf("stats row: %d fields, want %d", n+1, len(statsFields))
+	}
+	g.status, g.kind, g.channel = redress.Status(texts.of(f[0])), redress.Kind(texts.of(f[1])), redress.Channel(texts.of(f[2]))
+	g.codeA, g.codeB, g.codeC, g.rootCause = texts.of(f[3]), texts.of(f[4]), texts.of(f[5]), texts.of(f[6])
+	g.outcome, g.satisfaction = texts.of(f[7]), texts.of(f[8])
+	g.receivedAt, g.closedAt, g.repliedAt, g.replySatisfiedAt = f[9], f[10], f[11], f[12]
+	g.replyDue, g.decisionDue = texts.of(f[13]), texts.of(f[14])
+	g.source, g.finding = redress.RegulatorSource(texts.of(f[17])), redress.RegulatorFinding(texts.of(f[18]))
+	g.visitStatus, g.visitSatisfaction = redress.ReturnVisitStatus(texts.of(f[23])), redress.Satisfaction(texts.of(f[24]))
+	g.complainantKey = f[25]
+	var err error
+	for _, x := range [...]struct {
+		field int
+		dst   *int
+	}{{15, &g.clockHeld}, {16, &g.regulator}, {19, &g.escalated}, {20, &g.repeat}, {21, &g.afterClosed}} {
+		if *x.dst, err = strconv.Atoi(string(f[x.field])); err != nil {
+			return fmt.Errorf("stats row field %d: %w", x.field, err)
+		}
+	}
+	if g.orgID, err = strconv.ParseInt(string(f[22]), 10, 64); err != nil {
+		return fmt.Errorf("stats row unit: %w", err)
+	}
+	if g.fen, err = strconv.ParseInt(string(f[26]), 10, 64); err != nil {
+		return fmt.Errorf("stats row redress: %w", err)
+	}
+	return nil
+}
+
+// interned are the texts a pass has seen, so that a period's thousands of
+// cases share one string per status, code or due date.
+type interned map[string]string
+
+// of is b as a shared string.
+func (in interned) of(b []byte) string {
+	if s, ok := in[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	in[s] = s
+	return s
+}
+
+// derive computes the group's day counts and clock flags as of today
+// (YYYY-MM-DD in Beijing). The reply clock is kept when the reply
+// obligation was met (reply_satisfied_at) by its last day, missed when it
+// was met late or the open case is past it unmet; the decision clock is kept
+// when the final reply was sent by its last day, missed when sent late or
+// the case is overdue (the Overdue flag's rule: open, not paused, not
+// merged, past the last day).
+func (g *statsGroup) derive(today string) error {
+	received, err := storedTime(g.receivedAt)
+	if err != nil {
+		return err
+	}
+	open := g.status.Open()
+	g.overdue = 0
+	if open && g.clockHeld == 0 && g.decisionDue < today {
+		g.overdue = 1
+	}
+	g.closedDays, g.decisionDays, g.replyOnTime, g.decisionOnTime = -1, -1, -1, -1
+	if len(g.closedAt) > 0 {
+		closed, err := storedTime(g.closedAt)
+		if err != nil {
+			return err
+		}
+		g.closedDays = wholeDays(received, closed)
+	}
+	var replied time.Time
+	if len(g.repliedAt) > 0 {
+		if replied, err = storedTime(g.repliedAt); err != nil {
+			return err
+		}
+		g.decisionDays = wholeDays(received, replied)
+	}
+	switch {
+	case g.replyDue == "":
+	case len(g.replySatisfiedAt) > 0:
+		satisfied, err := storedTime(g.replySatisfiedAt)
+		if err != nil {
+			return err
+		}
+		g.replyOnTime = onOrBefore(satisfied, g.replyDue)
+	case open && g.replyDue < today:
+		g.replyOnTime = 0
+	}
+	switch {
+	case g.decisionDue == "":
+	case len(g.repliedAt) > 0:
+		g.decisionOnTime = onOrBefore(replied, g.decisionDue)
+	case g.overdue == 1:
+		g.decisionOnTime = 0
+	}
+	return nil
+}
+
+// storedTime parses a time as the store writes it (timeLayout, UTC). The
+// fixed layout is read digit by digit: time.Parse was a tenth of the pass.
+func storedTime(b []byte) (time.Time, error) {
+	num := func(from, to int) (int, bool) {
+		n := 0
+		for _, c := range b[from:to] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	if len(b) == len(timeLayout) && b[4] == '-' && b[7] == '-' && b[10] == 'T' && b[13] == ':' && b[16] == ':' && b[19] == '.' && b[26] == 'Z' {
+		y, ok1 := num(0, 4)
+		mo, ok2 := num(5, 7)
+		d, ok3 := num(8, 10)
+		h, ok4 := num(11, 13)
+		mi, ok5 := num(14, 16)
+		sec, ok6 := num(17, 19)
+		us, ok7 := num(20, 26)
+		if ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 {
+			return time.Date(y, time.Month(mo), d, h, mi, sec, us*1000, time.UTC), nil
+		}
+	}
+	t, err := time.Parse(timeLayout, string(b))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored time %q: %w", b, err)
+	}
+	return t, nil
+}
+
+// wholeDays is the whole days elapsed from one time to a later one.
+func wholeDays(from, to time.Time) int { return int(to.Sub(from) / (24 * time.Hour)) }
+
+// onOrBefore is 1 when t falls on or before the Beijing date day
+// (YYYY-MM-DD), else 0.
+func onOrBefore(t time.Time, day string) int {
+	y, m, d := t.In(redress.Beijing).Date()
+	var buf [10]byte
+	date := fmt.Appendf(buf[:0], "%04d-%02d-%02d", y, int(m), d)
+	if string(date) <= day {
+		return 1
+	}
+	return 0
 }
 
 // tally is what groups of cases add up to: every figure of redress.Stats
@@ -184,6 +356,42 @@ func (t *tally) merge(o *tally) {
 	for clock, c := range o.onTime {
 		t.onTime[clock].Ended += c.Ended
 		t.onTime[clock].OnTime += c.OnTime
+	}
+}
+
+// mergeAll adds every count of another tally: the two parts of a period
+// (statsParts) make its tally.
+func (t *tally) mergeAll(o *tally) {
+	t.merge(o)
+	t.closedIn15 += o.closedIn15
+	t.closedIn30 += o.closedIn30
+	t.closedIn60 += o.closedIn60
+	t.partlyUpheld += o.partlyUpheld
+	t.regulator += o.regulator
+	t.redressFen += o.redressFen
+	t.regulatorValid += o.regulatorValid
+	t.regulatorInvalid += o.regulatorInvalid
+	t.regulatorNone += o.regulatorNone
+	addCounts(t.byStatus, o.byStatus)
+	addCounts(t.byKind, o.byKind)
+	addCounts(t.byChannel, o.byChannel)
+	addCounts(t.bySatisfaction, o.bySatisfaction)
+	addCounts(t.bySource, o.bySource)
+	addCounts(t.decisionDays, o.decisionDays)
+	addCounts(t.jrt, o.jrt)
+	for name, counts := range o.breakdowns {
+		addCounts(t.breakdowns[name], counts)
+	}
+	t.visits.Planned += o.visits.Planned
+	addCounts(t.visits.ByStatus, o.visits.ByStatus)
+	addCounts(t.visits.BySatisfaction, o.visits.BySatisfaction)
+	addCounts(t.visits.ByCaseSatisfaction, o.visits.ByCaseSatisfaction)
+}
+
+// addCounts adds the counts of more into counts.
+func addCounts[K comparable](counts, more map[K]int) {
+	for k, n := range more {
+		counts[k] += n
 	}
 }
 
