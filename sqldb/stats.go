@@ -25,8 +25,8 @@ var _ redress.StatsService = (*StatsService)(nil)
 // prior period and the same period last year beside them: one grouped pass
 // over each period's rows (the received_at index bounds it), summed in Go
 // into the totals, the breakdowns and each child unit's figures (tally), so
-// every figure has one computation. The trend and the reviews are a query
-// each.
+// every figure has one computation; the trend is the current period's
+// counts per day of receipt. The reviews are a query.
 func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redress.Stats, error) {
 	u, err := caseReaderFrom(ctx)
 	if err != nil {
@@ -71,9 +71,7 @@ func (s *StatsService) Stats(ctx context.Context, q redress.StatsQuery) (*redres
 	if st.TrendBy == "" {
 		st.TrendBy = redress.DefaultTrend(from, to)
 	}
-	if st.Trend, err = s.trend(ctx, u, q, from, to, st.TrendBy); err != nil {
-		return nil, err
-	}
+	st.Trend = redress.Trend(cur.byDay, from, to, st.TrendBy)
 	if st.Reviews, err = s.reviewStats(ctx, u, q); err != nil { // review.go
 		return nil, err
 	}
@@ -190,7 +188,13 @@ func (r *periodRows) scan(g *statsGroup, more ...any) error {
 	}
 	g.n = 1
 	g.complainantCases = r.counts.of(g.complainantKey)
-	return g.derive(r.today)
+	if err := g.derive(r.today); err != nil {
+		return err
+	}
+	y, m, d := g.received.In(redress.Beijing).Date()
+	var buf [10]byte
+	g.day = r.texts.of(fmt.Appendf(buf[:0], "%04d-%02d-%02d", y, int(m), d))
+	return nil
 }
 
 // tallyPeriod sums the cases received from–to in scope (and in q's unit's
@@ -386,33 +390,4 @@ func unitCounts(units []redress.UnitStats) map[string]int {
 		out[us.Org] = us.Received
 	}
 	return out
-}
-
-// trend counts the cases received per Beijing day from–to, summed into the
-// buckets of by.
-func (s *StatsService) trend(ctx context.Context, u *redress.User, q redress.StatsQuery, from, to redress.Date, by string) ([]redress.TrendPoint, error) {
-	f := redress.CaseFilter{ReceivedFrom: from.String(), ReceivedTo: to.String(), Org: q.Org, Kind: q.Kind}
-	where, args, err := s.db.caseFilterSQL(ctx, u, &f)
-	if err != nil {
-		return nil, err
-	}
-	day := s.db.dialect.beijingDate("c.received_at")
-	rows, err := s.db.reads().QueryContext(ctx, `SELECT `+day+`, COUNT(*) FROM cases c WHERE 1 = 1`+where+` GROUP BY 1`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("stats trend: %w", err)
-	}
-	defer rows.Close()
-	byDay := map[string]int{}
-	for rows.Next() {
-		var d string
-		var n int
-		if err := rows.Scan(&d, &n); err != nil {
-			return nil, fmt.Errorf("stats trend: %w", err)
-		}
-		byDay[d] += n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("stats trend: %w", err)
-	}
-	return redress.Trend(byDay, from, to, by), nil
 }

@@ -44,6 +44,8 @@ type statsGroup struct {
 	// reply (-1 when there is none); overdue, 1 when the open case's
 	// decision clock runs past its last day; the on-time flags, 1 (kept), 0
 	// (missed) or -1 (the clock has not ended).
+	received                    time.Time
+	day                         string // the Beijing day of receipt (YYYY-MM-DD), set by periodRows.scan
 	closedDays, decisionDays    int
 	overdue                     int
 	replyOnTime, decisionOnTime int
@@ -118,6 +120,7 @@ func (g *statsGroup) derive(today string) error {
 	if err != nil {
 		return err
 	}
+	g.received = received
 	open := g.status.Open()
 	g.overdue = 0
 	if open && g.clockHeld == 0 && g.decisionDue < today {
@@ -228,6 +231,7 @@ type tally struct {
 	regulatorValid, regulatorInvalid, regulatorNone int
 	onTime                                          map[string]*redress.ClockOnTime
 	decisionDays                                    map[int]int
+	byDay                                           map[string]int // cases per Beijing day of receipt: the trend
 	// breakdowns are the counts by status, kind, channel, code_a, code_b,
 	// code_c and root_cause, as strings, for redress.Figures.
 	breakdowns map[string]map[string]int
@@ -238,7 +242,7 @@ type tally struct {
 
 func newTally() *tally {
 	t := &tally{byStatus: map[redress.Status]int{}, byKind: map[redress.Kind]int{}, byChannel: map[redress.Channel]int{},
-		bySatisfaction: map[string]int{}, bySource: map[redress.RegulatorSource]int{}, decisionDays: map[int]int{},
+		bySatisfaction: map[string]int{}, bySource: map[redress.RegulatorSource]int{}, decisionDays: map[int]int{}, byDay: map[string]int{},
 		onTime:     map[string]*redress.ClockOnTime{"reply": {}, "decision": {}},
 		breakdowns: map[string]map[string]int{}, jrt: map[[3]string]int{},
 		visits: redress.ReturnVisitStats{ByStatus: map[redress.ReturnVisitStatus]int{}, BySatisfaction: map[string]int{},
@@ -308,6 +312,9 @@ func (t *tally) add(g *statsGroup) {
 		t.decisionDays[g.decisionDays] += n
 	}
 	t.redressFen += g.fen
+	if g.day != "" {
+		t.byDay[g.day] += n
+	}
 }
 
 // addUnit counts one group in the figures a unit's row shows and its
@@ -379,6 +386,7 @@ func (t *tally) mergeAll(o *tally) {
 	addCounts(t.bySource, o.bySource)
 	addCounts(t.decisionDays, o.decisionDays)
 	addCounts(t.jrt, o.jrt)
+	addCounts(t.byDay, o.byDay)
 	for name, counts := range o.breakdowns {
 		addCounts(t.breakdowns[name], counts)
 	}
