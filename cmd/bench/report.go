@@ -92,7 +92,7 @@ func targetFactor(engine string) float64 {
 }
 
 // measurementOrder is the order of the rows of an engine.
-var measurementOrder = []string{mIntake1, mIntake16, mRaw1, mRaw16, mQueue, mSearch2, mSearch3, mSearch5, mCase, mCaseEvents, mStats, mQuarter,
+var measurementOrder = []string{mIntake1, mIntake16, mRaw1, mRaw16, mQueue, mSearch2, mSearch3, mSearch5, mCase, mCaseEvents, mSignIn, mStats, mQuarter,
 	mJRT, mExportCSV, mExportXLSX}
 
 // names are the rows of an engine: measurementOrder, then the other
