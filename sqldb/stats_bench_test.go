@@ -16,8 +16,8 @@ import (
 
 // BenchmarkStatsDataset times the statistics on a kept benchmark dataset
 // (cmd/bench), as its head-office user asks them: the month and the
-// quarter of the bench, the quarter's JR/T form and the month's
-// assessment. It runs only when REDRESS_STATS_DSN names the database (a
+// quarter of the bench, the quarter's JR/T form, the month's assessment
+// and the read half of the export of every case (casesheet). It runs only when REDRESS_STATS_DSN names the database (a
 // copy: the store may migrate it) and REDRESS_STATS_KEY its key file; it
 // reports the CPU time of this process and, on PostgreSQL, of the
 // cluster's processes per request (every process named postgres, or only
@@ -54,7 +54,7 @@ func BenchmarkStatsDataset(b *testing.B) {
 		b.Fatal(err)
 	}
 	asHQ := redress.WithUser(ctx, hq)
-	stats, reports, assessment := NewStatsService(db), NewReportService(db), NewAssessmentService(db)
+	stats, reports, assessment, exports := NewStatsService(db), NewReportService(db), NewAssessmentService(db), NewExportService(db)
 	postgres := strings.HasPrefix(dsn, "postgres")
 	for _, c := range []struct {
 		name string
@@ -71,6 +71,19 @@ func BenchmarkStatsDataset(b *testing.B) {
 		}},
 		{"assessment", func() (any, error) {
 			return assessment.Assessment(asHQ, redress.AssessmentQuery{Month: "2026-10"})
+		}},
+		{"casesheet", func() (any, error) { // the read half of the export of every case, 2,000 rows a page
+			rows, cursor := 0, ""
+			for {
+				page, err := exports.CaseSheet(asHQ, redress.CaseFilter{Cursor: cursor})
+				if err != nil {
+					return nil, err
+				}
+				rows += len(page.Rows)
+				if cursor = page.NextCursor; cursor == "" {
+					return map[string]int{"rows": rows}, nil
+				}
+			}
 		}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
