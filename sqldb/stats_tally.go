@@ -44,8 +44,7 @@ type statsGroup struct {
 	// reply (-1 when there is none); overdue, 1 when the open case's
 	// decision clock runs past its last day; the on-time flags, 1 (kept), 0
 	// (missed) or -1 (the clock has not ended).
-	received                    time.Time
-	day                         string // the Beijing day of receipt (YYYY-MM-DD), set by periodRows.scan
+	day                         string // the Beijing day of receipt (YYYY-MM-DD)
 	closedDays, decisionDays    int
 	overdue                     int
 	replyOnTime, decisionOnTime int
@@ -55,7 +54,7 @@ type statsGroup struct {
 // repeated texts are shared through texts, the times and the key point
 // into row.
 func (g *statsGroup) parse(row []byte, texts interned) error {
-	var f [27][]byte
+	var f [len(statsFields)][]byte
 	n := 0
 	for ; n < len(f)-1; n++ {
 		i := bytes.IndexByte(row, statsSeparator)
@@ -65,7 +64,7 @@ func (g *statsGroup) parse(row []byte, texts interned) error {
 		f[n], row = row[:i], row[i+1:]
 	}
 	f[n] = row
-	if n != len(f)-1 || bytes.IndexByte(row, statsSeparator) >= 0 || len(statsFields) != len(f) {
+	if n != len(f)-1 || bytes.IndexByte(row, statsSeparator) >= 0 {
 		return fmt.Errorf("stats row: %d fields, want %d", n+1, len(statsFields))
 	}
 	g.status, g.kind, g.channel = redress.Status(texts.of(f[0])), redress.Kind(texts.of(f[1])), redress.Channel(texts.of(f[2]))
@@ -108,19 +107,20 @@ func (in interned) of(b []byte) string {
 	return s
 }
 
-// derive computes the group's day counts and clock flags as of today
-// (YYYY-MM-DD in Beijing). The reply clock is kept when the reply
+// derive computes the group's day of receipt, day counts and clock flags
+// as of today (YYYY-MM-DD in Beijing). The reply clock is kept when the reply
 // obligation was met (reply_satisfied_at) by its last day, missed when it
 // was met late or the open case is past it unmet; the decision clock is kept
 // when the final reply was sent by its last day, missed when sent late or
 // the case is overdue (the Overdue flag's rule: open, not paused, not
 // merged, past the last day).
-func (g *statsGroup) derive(today string) error {
+func (g *statsGroup) derive(today string, texts interned) error {
 	received, err := storedTime(g.receivedAt)
 	if err != nil {
 		return err
 	}
-	g.received = received
+	var buf [10]byte
+	g.day = texts.of(appendBeijingDate(buf[:0], received))
 	open := g.status.Open()
 	g.overdue = 0
 	if open && g.clockHeld == 0 && g.decisionDue < today {
@@ -200,13 +200,17 @@ func wholeDays(from, to time.Time) int { return int(to.Sub(from) / (24 * time.Ho
 // onOrBefore is 1 when t falls on or before the Beijing date day
 // (YYYY-MM-DD), else 0.
 func onOrBefore(t time.Time, day string) int {
-	y, m, d := t.In(redress.Beijing).Date()
 	var buf [10]byte
-	date := fmt.Appendf(buf[:0], "%04d-%02d-%02d", y, int(m), d)
-	if string(date) <= day {
+	if string(appendBeijingDate(buf[:0], t)) <= day {
 		return 1
 	}
 	return 0
+}
+
+// appendBeijingDate appends t's date in Beijing as YYYY-MM-DD (redress.Today
+// without the string a case of a period would allocate for it).
+func appendBeijingDate(b []byte, t time.Time) []byte {
+	return t.In(redress.Beijing).AppendFormat(b, time.DateOnly)
 }
 
 // tally is what groups of cases add up to: every figure of redress.Stats
