@@ -150,16 +150,13 @@ func (c *committer) commit(batch []*batchJob) {
 	defer cancel()
 	run := func(jobs func(ctx context.Context, tx *Tx, batch []*batchJob, results []error) error) error {
 		return c.db.inTx(ctx, func(tx *Tx) error {
-			var docs []searchDoc
-			tx.batchDocs, tx.batchHead = &docs, &batchHead{}
+			writes := &batchWrites{}
+			tx.batch = writes
 			if err := jobs(ctx, tx, batch, results); err != nil {
 				return err
 			}
-			if err := writeBatchHead(ctx, tx); err != nil {
-				return err
-			}
-			tx.batchDocs, tx.batchHead = nil, nil
-			return c.db.insertSearchDocs(ctx, tx, docs)
+			tx.batch = nil
+			return writes.write(ctx, tx)
 		})
 	}
 	err := run(c.runStraight)
@@ -193,6 +190,7 @@ func (c *committer) runStraight(batchCtx context.Context, tx *Tx, batch []*batch
 			results[i] = err // the caller gave up before its turn
 			continue
 		}
+		tx.batch.jobsLeft = len(batch) - i
 		ctx, cancel := context.WithDeadline(context.WithoutCancel(job.ctx), deadline)
 		result := job.fn(ctx, tx)
 		cancel()
@@ -215,6 +213,7 @@ func (c *committer) runInSavepoints(ctx context.Context, tx *Tx, batch []*batchJ
 			results[i] = err // the caller gave up before its turn
 			continue
 		}
+		tx.batch.jobsLeft = len(batch) - i
 		var err error
 		if results[i], err = c.runJob(ctx, tx, job); err != nil {
 			return err
@@ -235,14 +234,13 @@ func (c *committer) runJob(batchCtx context.Context, tx *Tx, job *batchJob) (res
 	if _, err := tx.ExecContext(batchCtx, `SAVEPOINT intake`); err != nil {
 		return nil, fmt.Errorf("savepoint: %w", err)
 	}
-	docs, head := len(*tx.batchDocs), *tx.batchHead
+	mark := tx.batch.mark()
 	result = job.fn(ctx, tx)
 	if result == nil && job.ctx.Err() != nil {
 		result = job.ctx.Err() // the caller hung up: keep nothing it would not hear of
 	}
 	if result != nil {
-		*tx.batchDocs = (*tx.batchDocs)[:docs] // the job's search documents go with it
-		*tx.batchHead = head                   // and the events it chained
+		tx.batch.undo(mark) // the job's events, deadline entries and search documents go with it
 		if _, err := tx.ExecContext(batchCtx, `ROLLBACK TO SAVEPOINT intake`); err != nil {
 			return nil, fmt.Errorf("rollback to savepoint: %w", err)
 		}

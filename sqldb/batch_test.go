@@ -27,7 +27,7 @@ func TestGroupCommit(t *testing.T) {
 			defer wg.Done()
 			c := sampleCase()
 			if i%8 == 0 {
-				c.CodeB = "B98" // no such code: this intake fails inside its batch
+				c.Respondent.Org = "NO-SUCH-UNIT" // looked up in the batch: this intake fails inside it
 			}
 			_, err := f.cases.CreateCase(f.as("staff.bj"), c)
 			errs <- err
@@ -54,6 +54,31 @@ func TestGroupCommit(t *testing.T) {
 		t.Fatalf("%d intakes took %d commits: no sharing", n, commits)
 	}
 	t.Logf("%d intakes, %d commits", n, commits)
+	// The batches reserved the day's tracking numbers together and gave
+	// back what failed or went unused: the stored cases are numbered 1 to
+	// n-n/8 without a gap, and the day's counter stands at the last.
+	nos, err := f.db.read.Query(`SELECT no FROM cases ORDER BY no`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for nos.Next() {
+		var no string
+		nos.Scan(&no)
+		got = append(got, no)
+	}
+	nos.Close()
+	day := redress.BankDay(sampleCase().ReceivedAt)
+	for i, no := range got {
+		if want := redress.TrackingNumber(sampleCase().Kind, sampleCase().ReceivedAt, int64(i+1)); no != want {
+			t.Fatalf("case %d of the day is %s, want %s (all: %v)", i+1, no, want, got)
+		}
+	}
+	var last int
+	f.db.read.QueryRow(`SELECT last FROM case_counters WHERE day = '` + day + `'`).Scan(&last)
+	if last != len(got) {
+		t.Fatalf("the day's counter stands at %d after %d cases", last, len(got))
+	}
 	report, err := NewAuditService(f.db).VerifyAudit(f.as("auditor"))
 	if err != nil || !report.OK {
 		t.Fatalf("audit after batched intake: %+v %v", report, err)

@@ -545,16 +545,27 @@ func (l *caseLoader) nextNumber(ctx context.Context, tx *Tx, b *BulkCase) (int64
 	return l.counters[day], nil
 }
 
-// nextCaseNumber takes the next sequence number of a bank day from its
-// counter row, which stays locked until the transaction ends.
+// nextCaseNumber takes the next sequence number of a bank day: in a
+// group-commit batch from the numbers the batch reserved
+// (batchWrites.caseNumber), elsewhere from the day's counter row, which
+// stays locked until the transaction ends.
 func nextCaseNumber(ctx context.Context, tx *Tx, day string) (int64, error) {
-	var seq int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO case_counters (day, last) VALUES (?, 1)
-		ON CONFLICT (day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, day).Scan(&seq)
+	if tx.batch != nil {
+		return tx.batch.caseNumber(ctx, tx, day)
+	}
+	return reserveCaseNumbers(ctx, tx, day, 1)
+}
+
+// reserveCaseNumbers moves a bank day's counter on by n and returns the last
+// of the n numbers it reserved; the row stays locked until the transaction ends.
+func reserveCaseNumbers(ctx context.Context, tx *Tx, day string, n int64) (int64, error) {
+	var last int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO case_counters (day, last) VALUES (?, ?)
+		ON CONFLICT (day) DO UPDATE SET last = case_counters.last + excluded.last RETURNING last`, day, n).Scan(&last)
 	if err != nil {
 		return 0, fmt.Errorf("next tracking number of %s: %w", day, err)
 	}
-	return seq, nil
+	return last, nil
 }
 
 // preparedInsert runs caseInsert through a statement prepared once per

@@ -51,6 +51,14 @@ func (s *CaseService) CreateCase(ctx context.Context, n redress.NewCase) (*redre
 	if err != nil {
 		return nil, wrap("register case", err)
 	}
+	// The codes are checked before the intake queues for its batch, on a
+	// reader: the batch's jobs run one after another on the one writer, and
+	// on PostgreSQL each statement there is a round trip the whole batch
+	// waits for. (A code an admin retires in between is kept: it was in force
+	// when the case came in.)
+	if err := s.db.checkCodes(ctx, s.db.reads(), n.CodeA, n.CodeB, n.CodeC); err != nil {
+		return nil, wrap("register case", err)
+	}
 	var created *caseRow
 	// Concurrent intakes share commits (group commit); the answer still comes
 	// only after the commit, so a registered case is on disk.
@@ -84,6 +92,7 @@ func (s *CaseService) CreateCase(ctx context.Context, n redress.NewCase) (*redre
 // sealed and blind-indexed, the tracking number from the day's counter, the
 // due dates from the deadline engine), its first deadline history entry and
 // its search document. It returns the case as written, personal data masked.
+// The caller has checked the case's codes (checkCodes).
 func (db *DB) insertCase(ctx context.Context, tx *Tx, u *redress.User, n *redress.NewCase, deadlines *redress.Deadlines, now time.Time) (*caseRow, error) {
 	org := &redress.OrgUnit{ID: u.OrgID, Code: u.OrgCode, Path: u.OrgPath}
 	if n.Org != "" && n.Org != u.OrgCode {
@@ -110,9 +119,6 @@ func (db *DB) insertCase(ctx context.Context, tx *Tx, u *redress.User, n *redres
 			return nil, err
 		}
 		respondentStaffID = rs.ID
-	}
-	if err := db.checkCodes(ctx, tx, n.CodeA, n.CodeB, n.CodeC); err != nil {
-		return nil, err
 	}
 	seq, err := nextCaseNumber(ctx, tx, redress.BankDay(n.ReceivedAt))
 	if err != nil {

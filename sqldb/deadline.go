@@ -369,15 +369,26 @@ func (s *DeadlineService) SavePolicy(ctx context.Context, p redress.Policy) (*re
 	return &p, nil
 }
 
+// deadlineChangeColumns are the columns of a deadline history entry as
+// insertDeadlineChange writes it, and deadlineChangeValues its placeholders.
+const (
+	deadlineChangeColumns = `case_id, at, actor, action, clock, before_due, after_due, reason, approval, notice_method, notice_at,
+		notice_proof`
+	deadlineChangeValues = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
 func (db *DB) insertDeadlineChange(ctx context.Context, tx *Tx, caseID int64, d redress.DeadlineChange) error {
 	var method, proof string
 	var noticeAt any
 	if d.Notice != nil {
 		method, proof, noticeAt = string(d.Notice.Method), d.Notice.Proof, timeText(d.Notice.At)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO case_deadline_changes (case_id, at, actor, action, clock,
-		before_due, after_due, reason, approval, notice_method, notice_at, notice_proof) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		caseID, timeText(d.At), d.Actor, d.Action, d.Clock, d.Before, d.After, d.Reason, d.Approval, method, noticeAt, proof)
+	row := []any{caseID, timeText(d.At), d.Actor, d.Action, d.Clock, d.Before, d.After, d.Reason, d.Approval, method, noticeAt, proof}
+	if tx.batch != nil {
+		tx.batch.deadlines = append(tx.batch.deadlines, row) // inserted with the batch's others, at its end
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO case_deadline_changes (`+deadlineChangeColumns+`) VALUES `+deadlineChangeValues, row...)
 	if err != nil {
 		return fmt.Errorf("record deadline change: %w", err)
 	}

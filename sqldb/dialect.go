@@ -214,11 +214,21 @@ func sqliteDSNs(dsn string) (write, read string) {
 // PostgreSQL. The document is the case's text as SearchTerms splits it,
 // joined by spaces.
 func (d dialect) searchReplace() (remove, add string) {
+	head, row := d.searchInsert()
 	if d.name == "postgres" {
-		return `DELETE FROM case_search WHERE case_id = ?`,
-			`INSERT INTO case_search (case_id, body) VALUES (?, to_tsvector('simple', ?))`
+		return `DELETE FROM case_search WHERE case_id = ?`, head + ` VALUES ` + row
 	}
-	return `DELETE FROM case_fts WHERE rowid = ?`, `INSERT INTO case_fts (rowid, body) VALUES (?, ?)`
+	return `DELETE FROM case_fts WHERE rowid = ?`, head + ` VALUES ` + row
+}
+
+// searchInsert returns the INSERT of search documents up to its VALUES and
+// the values of one document (its case id and its text), so that a batch
+// can insert several in one statement (batchWrites.write).
+func (d dialect) searchInsert() (head, row string) {
+	if d.name == "postgres" {
+		return `INSERT INTO case_search (case_id, body)`, `(?, to_tsvector('simple', ?))`
+	}
+	return `INSERT INTO case_fts (rowid, body)`, `(?, ?)`
 }
 
 // searchMatch returns the FROM and WHERE clauses (cases aliased c) and the

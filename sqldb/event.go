@@ -33,23 +33,25 @@ func (db *DB) appendEvent(ctx context.Context, tx *Tx, e *redress.Event) error {
 	if err != nil {
 		return fmt.Errorf("encode changes: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO events (`+eventColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, string(e.Subject.Kind), e.Subject.ID, e.CaseNo, e.Actor, e.Action, timeText(e.At), string(changes), e.Detail,
-		e.Form, e.PrevHash, e.Hash, "")
-	if err != nil {
-		return fmt.Errorf("insert event: %w", err)
-	}
-	if h := tx.batchHead; h != nil {
-		h.seq, h.hash, h.moved = e.Seq, e.Hash, true // written once, at the batch's end (writeBatchHead)
+	row := []any{e.Seq, string(e.Subject.Kind), e.Subject.ID, e.CaseNo, e.Actor, e.Action, timeText(e.At), string(changes), e.Detail,
+		e.Form, e.PrevHash, e.Hash, ""}
+	if b := tx.batch; b != nil {
+		// The event and the head are written with the batch's others, at
+		// its end (batchWrites.write), in the order they were sealed.
+		b.events = append(b.events, row)
+		b.head.seq, b.head.hash, b.head.moved = e.Seq, e.Hash, true
 		return nil
+	}
+	if _, err = tx.ExecContext(ctx, `INSERT INTO events (`+eventColumns+`) VALUES `+eventValues, row...); err != nil {
+		return fmt.Errorf("insert event: %w", err)
 	}
 	return writeAuditHead(ctx, tx, e.Seq, e.Hash)
 }
 
 // batchHead is the audit chain's head as a group-commit batch extends it:
 // read once (locking the row on PostgreSQL) at the batch's first event,
-// kept in memory while its jobs append, written once at its end. Each
+// kept in memory while its jobs append, written once at its end
+// (batchWrites.write). Each
 // event still carries the hash of the one before it, in order.
 type batchHead struct {
 	read, moved bool
@@ -60,7 +62,10 @@ type batchHead struct {
 // auditHead returns the chain's last sequence number and hash (the genesis
 // hash for an empty chain), from the batch's copy when tx is a batch's.
 func (db *DB) auditHead(ctx context.Context, tx *Tx) (int64, string, error) {
-	h := tx.batchHead
+	var h *batchHead
+	if tx.batch != nil {
+		h = &tx.batch.head
+	}
 	if h != nil && h.read {
 		return h.seq, h.hash, nil
 	}
@@ -87,15 +92,10 @@ func writeAuditHead(ctx context.Context, tx *Tx, seq int64, hash string) error {
 	return nil
 }
 
-// writeBatchHead writes the head a batch moved, if it did.
-func writeBatchHead(ctx context.Context, tx *Tx) error {
-	if h := tx.batchHead; h != nil && h.moved {
-		return writeAuditHead(ctx, tx, h.seq, h.hash)
-	}
-	return nil
-}
-
 const eventColumns = `seq, subject_kind, subject_id, case_no, actor, action, at, changes, detail, form, prev_hash, hash, redacted`
+
+// eventValues are the placeholders of one event row.
+const eventValues = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 func scanEvent(rows *sql.Rows) (*redress.Event, error) {
 	var e redress.Event

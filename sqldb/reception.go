@@ -478,6 +478,9 @@ func (s *ReceptionService) VisitToCase(ctx context.Context, id int64, req redres
 		if err := n.Validate(now); err != nil {
 			return err
 		}
+		if err := s.db.checkCodes(ctx, tx, n.CodeA, n.CodeB, n.CodeC); err != nil {
+			return err
+		}
 		if created, err = s.db.insertCase(ctx, tx, u, &n, deadlines, now); err != nil {
 			return err
 		}

@@ -31,8 +31,8 @@ func (db *DB) indexStored(ctx context.Context, tx *Tx, no string) error {
 // writeSearchDocument replaces the search document of a case; a case just
 // registered (fresh) has none to remove.
 func (db *DB) writeSearchDocument(ctx context.Context, q *Tx, id int64, document string, fresh bool) error {
-	if fresh && q.batchDocs != nil {
-		*q.batchDocs = append(*q.batchDocs, searchDoc{id: id, body: document})
+	if fresh && q.batch != nil {
+		q.batch.docs = append(q.batch.docs, []any{id, document}) // inserted with the batch's others, last
 		return nil
 	}
 	remove, add := db.dialect.searchReplace()
@@ -43,49 +43,6 @@ func (db *DB) writeSearchDocument(ctx context.Context, q *Tx, id int64, document
 	}
 	if _, err := q.ExecContext(ctx, add, id, document); err != nil {
 		return fmt.Errorf("search document %d: %w", id, err)
-	}
-	return nil
-}
-
-// searchDoc is a new case's search document, waiting for its batch's end.
-type searchDoc struct {
-	id   int64
-	body string
-}
-
-// searchDocsPerInsert bounds the rows of one multi-row INSERT of search
-// documents (two arguments each).
-const searchDocsPerInsert = 64
-
-// insertSearchDocs adds the search documents of a batch's new cases, a
-// multi-row INSERT for up to searchDocsPerInsert of them. The batch writes
-// them last, once its jobs have run: on SQLite, every writing statement
-// that follows a write to the full-text table in a transaction makes FTS5
-// flush its pending terms to disk (its savepoint), so one document a job
-// flushed, and merged, once per statement of the next job.
-func (db *DB) insertSearchDocs(ctx context.Context, tx *Tx, docs []searchDoc) error {
-	_, add := db.dialect.searchReplace()
-	head, row, ok := strings.Cut(add, " VALUES ")
-	if !ok {
-		return fmt.Errorf("search documents: no VALUES in %q", add)
-	}
-	for len(docs) > 0 {
-		n := min(len(docs), searchDocsPerInsert)
-		var b strings.Builder
-		b.WriteString(head)
-		b.WriteString(" VALUES ")
-		args := make([]any, 0, 2*n)
-		for i, d := range docs[:n] {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(row)
-			args = append(args, d.id, d.body)
-		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("search documents: %w", err)
-		}
-		docs = docs[n:]
 	}
 	return nil
 }

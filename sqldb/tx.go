@@ -30,13 +30,11 @@ type Tx struct {
 	dialect dialect
 	db      *DB
 	stmts   *stmtCache // the prepared statements of the transaction's pool; nil: none
-	// batchDocs, in a batch's transaction, collects the new cases' search
-	// documents, which the batch inserts together after its jobs
-	// (insertSearchDocs); nil elsewhere: each is written at once.
-	batchDocs *[]searchDoc
-	// batchHead, in a batch's transaction, is the audit chain's head as
-	// the batch extends it (event.go); nil elsewhere.
-	batchHead *batchHead
+	// batch, in a group-commit batch's transaction, collects the events,
+	// deadline entries and search documents its jobs write, which the
+	// batch inserts together after them (batch_writes.go); nil elsewhere:
+	// each is written at once.
+	batch *batchWrites
 }
 
 var _ querier = (*Tx)(nil)
