@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
@@ -29,6 +30,28 @@ type batchWrites struct {
 	// jobsLeft is how many of the batch's jobs have yet to run, the one
 	// running included: the most tracking numbers the batch may still need.
 	jobsLeft int
+	// latest is the latest receipt time of the stored cases (timeText), read
+	// once (latestRead) and moved on by the batch's cases (receivedBefore).
+	latest     string
+	latestRead bool
+}
+
+// receivedBefore reports whether a case is stored that was received after
+// received, the time of receipt of a case the batch has just inserted: the
+// latest receipt is read once per batch (an index's last entry), then kept
+// by the batch as its cases are inserted. A job rolled back leaves its
+// receipt in latest, which can only make a later one look again.
+func (b *batchWrites) receivedBefore(ctx context.Context, tx *Tx, received string) (bool, error) {
+	if !b.latestRead {
+		var latest sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT MAX(received_at) FROM cases`).Scan(&latest); err != nil {
+			return false, fmt.Errorf("latest receipt: %w", err)
+		}
+		b.latest, b.latestRead = latest.String, true
+	}
+	later := b.latest > received
+	b.latest = max(b.latest, received)
+	return later, nil
 }
 
 // dayNumbers are the tracking numbers of a bank day a batch has reserved:

@@ -13,7 +13,9 @@ import (
 // closed cases, the bulk loader, two registrations of one batch), and then
 // the complainant's cases received after it now have an earlier case, and,
 // if it was closed before they came in, a closed one. It runs in the
-// inserting transaction; a case without a blind index changes nothing.
+// inserting transaction; a case without a blind index changes nothing, and
+// nor does one received last of all (in a batch, which knows the latest
+// receipt: batchWrites.receivedBefore), as most intakes are.
 func markLaterRepeats(ctx context.Context, tx *Tx, c *caseRow) error {
 	var ors []string
 	var keys []any
@@ -25,6 +27,14 @@ func markLaterRepeats(ctx context.Context, tx *Tx, c *caseRow) error {
 	}
 	if len(ors) == 0 {
 		return nil
+	}
+	if tx.batch != nil {
+		// No case received after this one: none to mark (a case closes after
+		// it came in, so none received after its closing either).
+		later, err := tx.batch.receivedBefore(ctx, tx, timeText(c.ReceivedAt))
+		if err != nil || !later {
+			return err
+		}
 	}
 	same := " AND (" + strings.Join(ors, " OR ") + ")"
 	_, err := tx.ExecContext(ctx, `UPDATE cases SET repeat_prior = 1 WHERE repeat_prior = 0 AND id <> ? AND received_at > ?`+same,
