@@ -173,6 +173,15 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 // the dialect's setup lock and checks again, inside it, that its migration
 // is still to do.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
+	if db.dialect.name == "sqlite" {
+		// The index builds of a migration sort whole tables: in temporary
+		// files, not in the writer's memory (sqliteDSNs), while it runs. The
+		// writer is one connection, so the setting is that connection's.
+		if _, err := db.write.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
+			return 0, fmt.Errorf("sqldb: migrate: %w", err)
+		}
+		defer db.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = MEMORY`)
+	}
 	err := db.setupTx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 			version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`)

@@ -204,3 +204,28 @@ func (f *fixture) count(t *testing.T, query string, args ...any) int {
 	}
 	return n
 }
+
+// TestSQLiteWriterKeepsItsTemporaryFilesInMemory: the writer's statement
+// journals stay in memory (an intake's INSERT journals a page of every
+// index it changes), the readers' sorts still spill to files, and Migrate
+// leaves the writer as it found it.
+func TestSQLiteWriterKeepsItsTemporaryFilesInMemory(t *testing.T) {
+	t.Parallel()
+	f := newFixtureOn(t, testEngine.OnDisk(), "bank", nil)
+	if f.db.dialect.name != "sqlite" {
+		t.Skip("a SQLite setting")
+	}
+	if _, err := f.db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var write, read int
+	if err := f.db.write.QueryRow(`PRAGMA temp_store`).Scan(&write); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.read.QueryRow(`PRAGMA temp_store`).Scan(&read); err != nil {
+		t.Fatal(err)
+	}
+	if write != 2 || read != 0 {
+		t.Fatalf("temp_store: writer %d, readers %d; want 2 (memory) and 0 (the default)", write, read)
+	}
+}
