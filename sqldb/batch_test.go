@@ -10,7 +10,8 @@ import (
 )
 
 // TestGroupCommit: concurrent intakes share commits, each is on disk when
-// it returns, and one that fails inside a batch rolls back alone.
+// it returns, one refused leaves no trace or gap, and a job that fails
+// inside a batch rolls back alone.
 func TestGroupCommit(t *testing.T) {
 	// Not in parallel with the other tests, and on disk: intakes come to
 	// share a commit while one is being synced, and neither a SQLite file in
@@ -27,7 +28,7 @@ func TestGroupCommit(t *testing.T) {
 			defer wg.Done()
 			c := sampleCase()
 			if i%8 == 0 {
-				c.Respondent.Org = "NO-SUCH-UNIT" // looked up in the batch: this intake fails inside it
+				c.Respondent.Org = "NO-SUCH-UNIT" // refused before its batch, which goes on without it
 			}
 			_, err := f.cases.CreateCase(f.as("staff.bj"), c)
 			errs <- err

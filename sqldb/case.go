@@ -51,19 +51,15 @@ func (s *CaseService) CreateCase(ctx context.Context, n redress.NewCase) (*redre
 	if err != nil {
 		return nil, wrap("register case", err)
 	}
-	// The codes are checked before the intake queues for its batch, on a
-	// reader: the batch's jobs run one after another on the one writer, and
-	// on PostgreSQL each statement there is a round trip the whole batch
-	// waits for. (A code an admin retires in between is kept: it was in force
-	// when the case came in.)
-	if err := s.db.checkCodes(ctx, s.db.reads(), n.CodeA, n.CodeB, n.CodeC); err != nil {
+	refs, err := s.db.resolveCase(ctx, s.db.reads(), u, &n)
+	if err != nil {
 		return nil, wrap("register case", err)
 	}
 	var created *caseRow
 	// Concurrent intakes share commits (group commit); the answer still comes
 	// only after the commit, so a registered case is on disk.
 	err = s.db.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
-		created, err = s.db.insertCase(ctx, tx, u, &n, deadlines, now)
+		created, err = s.db.insertCase(ctx, tx, u, &n, refs, deadlines, now)
 		if err != nil {
 			return err
 		}
@@ -88,38 +84,57 @@ func (s *CaseService) CreateCase(ctx context.Context, n redress.NewCase) (*redre
 	return created.Case, nil
 }
 
-// insertCase writes a new case registered by u: its row (personal data
-// sealed and blind-indexed, the tracking number from the day's counter, the
-// due dates from the deadline engine), its first deadline history entry and
-// its search document. It returns the case as written, personal data masked.
-// The caller has checked the case's codes (checkCodes).
-func (db *DB) insertCase(ctx context.Context, tx *Tx, u *redress.User, n *redress.NewCase, deadlines *redress.Deadlines, now time.Time) (*caseRow, error) {
-	org := &redress.OrgUnit{ID: u.OrgID, Code: u.OrgCode, Path: u.OrgPath}
+// caseRefs are what a new case names, looked up: its unit, and the unit
+// and staff member it complains about (0: none named).
+type caseRefs struct {
+	org                                *redress.OrgUnit
+	respondentOrgID, respondentStaffID int64
+}
+
+// resolveCase looks up the units and the person a new case registered by u
+// names and checks its codes (checkCodes). Intake does it on a reader before
+// it queues for its batch, whose jobs run one after another on the one
+// writer (on PostgreSQL each statement there is a round trip the batch
+// waits for); the portal and the reception log in their transaction. A unit
+// or code changed in between is what it was when the case came in.
+func (db *DB) resolveCase(ctx context.Context, q querier, u *redress.User, n *redress.NewCase) (caseRefs, error) {
+	refs := caseRefs{org: &redress.OrgUnit{ID: u.OrgID, Code: u.OrgCode, Path: u.OrgPath}}
 	if n.Org != "" && n.Org != u.OrgCode {
 		var err error
-		if org, err = db.orgByCode(ctx, tx, "org", n.Org); err != nil {
-			return nil, err
+		if refs.org, err = db.orgByCode(ctx, q, "org", n.Org); err != nil {
+			return refs, err
 		}
 	}
-	if !redress.InSubtree(org.Path, u.OrgPath) {
-		return nil, &redress.Error{Code: redress.EINVALID, Message: "invalid input",
+	if !redress.InSubtree(refs.org.Path, u.OrgPath) {
+		return refs, &redress.Error{Code: redress.EINVALID, Message: "invalid input",
 			Fields: map[string]string{"org": "you may register cases only for your own unit and the units under it"}}
 	}
-	var respondentOrgID, respondentStaffID int64
 	if n.Respondent.Org != "" {
-		ro, err := db.orgByCode(ctx, tx, "respondent.org", n.Respondent.Org)
+		ro, err := db.orgByCode(ctx, q, "respondent.org", n.Respondent.Org)
 		if err != nil {
-			return nil, err
+			return refs, err
 		}
-		respondentOrgID = ro.ID
+		refs.respondentOrgID = ro.ID
 	}
 	if n.Respondent.Staff != "" {
-		rs, err := db.userByLogin(ctx, tx, "respondent.staff", n.Respondent.Staff)
+		rs, err := db.userByLogin(ctx, q, "respondent.staff", n.Respondent.Staff)
 		if err != nil {
-			return nil, err
+			return refs, err
 		}
-		respondentStaffID = rs.ID
+		refs.respondentStaffID = rs.ID
 	}
+	return refs, db.checkCodes(ctx, q, n.CodeA, n.CodeB, n.CodeC)
+}
+
+// insertCase writes a new case registered by u, naming refs (resolveCase):
+// its row (personal data sealed and blind-indexed, the tracking number from
+// the day's counter, the due dates from the deadline engine), its first
+// deadline history entry and its search document. It returns the case as
+// written, personal data masked.
+func (db *DB) insertCase(ctx context.Context, tx *Tx, u *redress.User, n *redress.NewCase, refs caseRefs, deadlines *redress.Deadlines,
+	now time.Time) (*caseRow, error) {
+	org := refs.org
+	respondentOrgID, respondentStaffID := refs.respondentOrgID, refs.respondentStaffID
 	seq, err := nextCaseNumber(ctx, tx, redress.BankDay(n.ReceivedAt))
 	if err != nil {
 		return nil, err

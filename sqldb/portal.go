@@ -100,10 +100,11 @@ func (s *PortalService) SubmitCase(ctx context.Context, sub redress.PortalSubmis
 	}
 	var receipt *redress.PortalReceipt
 	err = s.db.inTx(ctx, func(tx *Tx) error {
-		if err := s.db.checkCodes(ctx, tx, n.CodeA, n.CodeB, n.CodeC); err != nil {
+		refs, err := s.db.resolveCase(ctx, tx, u, &n)
+		if err != nil {
 			return err
 		}
-		created, err := s.db.insertCase(ctx, tx, u, &n, deadlines, now)
+		created, err := s.db.insertCase(ctx, tx, u, &n, refs, deadlines, now)
 		if err != nil {
 			return err
 		}

@@ -478,10 +478,11 @@ func (s *ReceptionService) VisitToCase(ctx context.Context, id int64, req redres
 		if err := n.Validate(now); err != nil {
 			return err
 		}
-		if err := s.db.checkCodes(ctx, tx, n.CodeA, n.CodeB, n.CodeC); err != nil {
+		refs, err := s.db.resolveCase(ctx, tx, u, &n)
+		if err != nil {
 			return err
 		}
-		if created, err = s.db.insertCase(ctx, tx, u, &n, deadlines, now); err != nil {
+		if created, err = s.db.insertCase(ctx, tx, u, &n, refs, deadlines, now); err != nil {
 			return err
 		}
 		// A major complaint joins the incident its visit opened, or opens
