@@ -14,7 +14,8 @@
 // server's CPU profile during the intake at concurrency 16 is written
 // there, intake-<engine>.pprof), and BENCH_POSTGRES or
 // REDRESS_TEST_POSTGRES (a postgres:// DSN of a server the benchmark may
-// create databases on; BENCH_POSTGRES=off skips PostgreSQL; when neither is
+// create databases on; BENCH_POSTGRES=off skips PostgreSQL, BENCH_SQLITE=off
+// skips SQLite; when neither is
 // set and PostgreSQL is installed, the benchmark runs its own durable
 // throwaway cluster).
 //
@@ -87,7 +88,11 @@ func run(ctx context.Context, args []string) error {
 	started := time.Now()
 	facts := machineFacts(cfg.dir)
 	var results []*engineResult
-	results = append(results, runEngine(ctx, cfg, sqliteEngine(cfg)))
+	if os.Getenv("BENCH_SQLITE") == "off" {
+		results = append(results, &engineResult{engine: "sqlite", unavailable: "skipped (BENCH_SQLITE=off)"})
+	} else {
+		results = append(results, runEngine(ctx, cfg, sqliteEngine(cfg)))
+	}
 	pg, cleanup, why := postgresEngine(ctx, cfg)
 	if pg != nil {
 		results = append(results, runEngine(ctx, cfg, pg))
