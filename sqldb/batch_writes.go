@@ -30,27 +30,33 @@ type batchWrites struct {
 	// jobsLeft is how many of the batch's jobs have yet to run, the one
 	// running included: the most tracking numbers the batch may still need.
 	jobsLeft int
-	// latest is the latest receipt time of the stored cases (timeText), read
-	// once (latestRead) and moved on by the batch's cases (receivedBefore).
-	latest     string
-	latestRead bool
+	latest   latestReceipt // the latest receipt stored, for markLaterRepeats
+}
+
+// latestReceipt is the latest receipt time of the stored cases (timeText)
+// as a transaction that inserts cases knows it: read once (an index's last
+// entry), then moved on by the transaction's own cases (receivedBefore).
+// A group-commit batch and the bulk loader's transactions keep one, so that
+// markLaterRepeats runs its UPDATE only for a case received before another.
+type latestReceipt struct {
+	at   string
+	read bool
 }
 
 // receivedBefore reports whether a case is stored that was received after
-// received, the time of receipt of a case the batch has just inserted: the
-// latest receipt is read once per batch (an index's last entry), then kept
-// by the batch as its cases are inserted. A job rolled back leaves its
-// receipt in latest, which can only make a later one look again.
-func (b *batchWrites) receivedBefore(ctx context.Context, tx *Tx, received string) (bool, error) {
-	if !b.latestRead {
+// received, the time of receipt of a case the transaction has just
+// inserted. A job rolled back leaves its receipt in at, which can only make
+// a later one look again.
+func (l *latestReceipt) receivedBefore(ctx context.Context, tx *Tx, received string) (bool, error) {
+	if !l.read {
 		var latest sql.NullString
 		if err := tx.QueryRowContext(ctx, `SELECT MAX(received_at) FROM cases`).Scan(&latest); err != nil {
 			return false, fmt.Errorf("latest receipt: %w", err)
 		}
-		b.latest, b.latestRead = latest.String, true
+		l.at, l.read = latest.String, true
 	}
-	later := b.latest > received
-	b.latest = max(b.latest, received)
+	later := l.at > received
+	l.at = max(l.at, received)
 	return later, nil
 }
 

@@ -154,6 +154,7 @@ func (db *DB) BulkLoad(ctx context.Context, data BulkData) (*BulkReport, error) 
 			if tx, err = db.beginTx(ctx); err != nil {
 				break
 			}
+			tx.loaded = &latestReceipt{}
 			if stmt, err = tx.prepare(ctx, caseInsert); err != nil {
 				err = fmt.Errorf("prepare: %w", err)
 				break

@@ -280,6 +280,7 @@ func (db *DB) runImport(ctx context.Context, u *redress.User, run *redress.Impor
 				if tx, err = db.beginTx(ctx); err != nil {
 					return err
 				}
+				tx.loaded = &latestReceipt{}
 				if stmt, err = tx.prepare(ctx, caseInsert); err != nil {
 					return fmt.Errorf("prepare: %w", err)
 				}

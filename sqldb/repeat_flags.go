@@ -14,8 +14,8 @@ import (
 // the complainant's cases received after it now have an earlier case, and,
 // if it was closed before they came in, a closed one. It runs in the
 // inserting transaction; a case without a blind index changes nothing, and
-// nor does one received last of all (in a batch, which knows the latest
-// receipt: batchWrites.receivedBefore), as most intakes are.
+// nor does one received last of all (in a batch or a bulk load, which know
+// the latest receipt: latestReceipt), as most intakes are.
 func markLaterRepeats(ctx context.Context, tx *Tx, c *caseRow) error {
 	var ors []string
 	var keys []any
@@ -28,10 +28,10 @@ func markLaterRepeats(ctx context.Context, tx *Tx, c *caseRow) error {
 	if len(ors) == 0 {
 		return nil
 	}
-	if tx.batch != nil {
+	if latest := tx.latestReceipt(); latest != nil {
 		// No case received after this one: none to mark (a case closes after
 		// it came in, so none received after its closing either).
-		later, err := tx.batch.receivedBefore(ctx, tx, timeText(c.ReceivedAt))
+		later, err := latest.receivedBefore(ctx, tx, timeText(c.ReceivedAt))
 		if err != nil || !later {
 			return err
 		}

@@ -35,6 +35,21 @@ type Tx struct {
 	// batch inserts together after them (batch_writes.go); nil elsewhere:
 	// each is written at once.
 	batch *batchWrites
+	// loaded, in a bulk loader's transaction, is the latest receipt of the
+	// stored cases (latestReceipt); nil elsewhere.
+	loaded *latestReceipt
+}
+
+// latestReceipt returns the latest receipt the transaction keeps, in a
+// batch or a bulk load; nil: none.
+func (tx *Tx) latestReceipt() *latestReceipt {
+	switch {
+	case tx.batch != nil:
+		return &tx.batch.latest
+	case tx.loaded != nil:
+		return tx.loaded
+	}
+	return nil
 }
 
 var _ querier = (*Tx)(nil)
