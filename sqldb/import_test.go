@@ -240,3 +240,30 @@ func TestImportNumbersBesideIntake_Issue16Item5(t *testing.T) {
 		t.Fatalf("numbers: %s, %s, %s", before.No, imported.No, after.No)
 	}
 }
+
+// TestImportedEarlierCaseMakesLaterOnesRepeats_Order3Art18: a case imported
+// from the bank's history, received and closed before a case the
+// complainant has since registered, makes that case a repeat complaint, and
+// one made after a closed case (重复投诉), though the import came later.
+func TestImportedEarlierCaseMakesLaterOnesRepeats_Order3Art18(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	later := f.registerWith(t, "staff.bj", func(n *redress.NewCase) {
+		n.Complainant = redress.Complainant{Name: "张三", Phone: "13812345678"}
+	})
+	flags := func() (prior, afterClosed int) {
+		t.Helper()
+		if err := f.db.reads().QueryRowContext(context.Background(), `SELECT repeat_prior, repeat_after_closed FROM cases WHERE no = ?`,
+			later.No).Scan(&prior, &afterClosed); err != nil {
+			t.Fatal(err)
+		}
+		return prior, afterClosed
+	}
+	if p, a := flags(); p != 0 || a != 0 {
+		t.Fatalf("before the import: repeat flags %d, %d; want 0, 0", p, a)
+	}
+	f.importFile(t, importSample, false) // ZJ-2023-0001: received 2023-03-06, closed 2023-03-20, phone 13812345678
+	if p, a := flags(); p != 1 || a != 1 {
+		t.Fatalf("after importing the complainant's case of 2023: repeat flags %d, %d; want 1, 1", p, a)
+	}
+}
