@@ -118,9 +118,10 @@ func (b *batchWrites) undo(m batchMark) {
 }
 
 // write gives back the tracking numbers reserved and not used, and inserts
-// the batch's rows after its jobs: the events, the chain's head, the deadline entries, and the search documents last (on SQLite,
-// every writing statement that follows a write to the full-text table in a
-// transaction makes FTS5 flush its pending terms).
+// the batch's rows after its jobs: the events, the chain's head, the
+// deadline entries, and the search documents last (on SQLite, every writing
+// statement that follows a write to the full-text table in a transaction
+// makes FTS5 flush its pending terms).
 func (b *batchWrites) write(ctx context.Context, tx *Tx) error {
 	for _, day := range slices.Sorted(maps.Keys(b.numbers)) {
 		if r := b.numbers[day]; r.next <= r.last { // reserved, not used: given back
