@@ -136,6 +136,11 @@ func (db *DB) BulkLoad(ctx context.Context, data BulkData) (*BulkReport, error) 
 	var tx *Tx
 	var stmt *sql.Stmt
 	finish := func() error {
+		writes := tx.batch
+		tx.batch = nil
+		if err := writes.write(ctx, tx); err != nil {
+			return err
+		}
 		if err := l.writeCounters(ctx, tx); err != nil {
 			return err
 		}
@@ -154,7 +159,11 @@ func (db *DB) BulkLoad(ctx context.Context, data BulkData) (*BulkReport, error) 
 			if tx, err = db.beginTx(ctx); err != nil {
 				break
 			}
-			tx.loaded = &latestReceipt{}
+			// The transaction's events, deadline entries and search
+			// documents are written together before it commits (finish), as
+			// a group-commit batch's are: on PostgreSQL, six round trips a
+			// case fewer.
+			tx.batch = &batchWrites{}
 			if stmt, err = tx.prepare(ctx, caseInsert); err != nil {
 				err = fmt.Errorf("prepare: %w", err)
 				break
