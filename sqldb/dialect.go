@@ -107,7 +107,7 @@ func (d dialect) open(dsn string) (write, read *sql.DB, err error) {
 		pool.SetConnMaxIdleTime(5 * time.Minute)
 		return pool, pool, nil
 	}
-	writeDSN, readDSN := sqliteDSNs(dsn)
+	writeDSN, readDSN, _ := sqliteDSNs(dsn)
 	write, err = sql.Open(d.driver, writeDSN)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sqldb: open writer: %w", err)
@@ -203,7 +203,12 @@ func (d dialect) isUnique(err error) bool {
 // intake wrote and read back a temporary file (a sixth of the committer's
 // time). Migrate, whose index builds sort whole tables, sets it back to
 // files while it runs.
-func sqliteDSNs(dsn string) (write, read string) {
+//
+// The writer leaves copying the write-ahead log into the database file to
+// the checkpointer's connection (checkpoint.go), which does it beside the
+// writer, off the commits; the writer checkpoints itself only when the log
+// has grown past writerCheckpointPages (the checkpointer fell behind).
+func sqliteDSNs(dsn string) (write, read, checkpoint string) {
 	path := strings.TrimPrefix(dsn, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
@@ -212,8 +217,21 @@ func sqliteDSNs(dsn string) (write, read string) {
 		"&_pragma=" + url.QueryEscape("synchronous(FULL)") +
 		"&_pragma=" + url.QueryEscape("foreign_keys(1)") +
 		"&_pragma=" + url.QueryEscape("busy_timeout(10000)")
-	return "file:" + path + "?" + common + "&_pragma=" + url.QueryEscape("temp_store(MEMORY)") + "&_txlock=immediate",
-		"file:" + path + "?" + common + "&_pragma=" + url.QueryEscape("query_only(1)")
+	return "file:" + path + "?" + common + "&_pragma=" + url.QueryEscape("temp_store(MEMORY)") +
+			"&_pragma=" + url.QueryEscape("wal_autocheckpoint("+strconv.Itoa(writerCheckpointPages)+")") + "&_txlock=immediate",
+		"file:" + path + "?" + common + "&_pragma=" + url.QueryEscape("query_only(1)"),
+		"file:" + path + "?" + common
+}
+
+// checkpointDSN returns the DSN of the connection that checkpoints the
+// write-ahead log in the background (checkpoint.go), or "" for an engine
+// that has none to do.
+func (d dialect) checkpointDSN(dsn string) string {
+	if d.name != "sqlite" {
+		return ""
+	}
+	_, _, checkpoint := sqliteDSNs(dsn)
+	return checkpoint
 }
 
 // searchReplace returns the statements that remove and add a case's search
