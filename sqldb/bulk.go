@@ -164,7 +164,7 @@ func (db *DB) BulkLoad(ctx context.Context, data BulkData) (*BulkReport, error) 
 			// a group-commit batch's are: on PostgreSQL, six round trips a
 			// case fewer.
 			tx.batch = &batchWrites{}
-			if stmt, err = tx.prepare(ctx, caseInsert); err != nil {
+			if stmt, err = tx.prepare(ctx, tx.dialect.insertIDQuery(caseInsert)); err != nil {
 				err = fmt.Errorf("prepare: %w", err)
 				break
 			}
@@ -502,7 +502,7 @@ func (l *caseLoader) insert(ctx context.Context, tx *Tx, stmt *sql.Stmt, b *Bulk
 	for _, f := range b.Findings {
 		c.Findings = append(c.Findings, redress.Entry{Author: f.Author, At: f.At.UTC().Truncate(time.Microsecond), Text: f.Text})
 	}
-	if err := insertCaseRow(ctx, preparedInsert{stmt}, c); err != nil {
+	if err := insertCaseRow(ctx, tx.dialect, preparedInsert{stmt}, c); err != nil {
 		return fmt.Errorf("insert case %s: %w", c.No, err)
 	}
 	if err := markLaterRepeats(ctx, tx, c); err != nil {
@@ -579,11 +579,17 @@ func reserveCaseNumbers(ctx context.Context, tx *Tx, day string, n int64) (int64
 }
 
 // preparedInsert runs caseInsert through a statement prepared once per
-// bulk transaction.
+// bulk transaction (from the dialect's insertIDQuery of it).
 type preparedInsert struct{ stmt *sql.Stmt }
 
+// QueryRowContext runs the statement; query is the one it was prepared from.
 func (p preparedInsert) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return p.stmt.QueryRowContext(ctx, args...) // query is caseInsert, which stmt holds
+	return p.stmt.QueryRowContext(ctx, args...)
+}
+
+// ExecContext runs the statement; query is the one it was prepared from.
+func (p preparedInsert) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return p.stmt.ExecContext(ctx, args...)
 }
 
 // writeCounters stores the tracking-number counters changed in this

@@ -148,7 +148,7 @@ func (db *DB) insertCase(ctx context.Context, tx *Tx, u *redress.User, n *redres
 		return nil, err
 	}
 	c.seal(tx.keyring())
-	err = insertCaseRow(ctx, tx, c)
+	err = insertCaseRow(ctx, tx.dialect, tx, c)
 	if db.dialect.isUnique(err) {
 		return nil, redress.Errorf(redress.ECONFLICT, "tracking number %s already exists; try again", c.No)
 	}

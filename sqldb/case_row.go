@@ -176,7 +176,8 @@ func (c *caseRow) returnVisitOrZero() redress.ReturnVisit {
 }
 
 // caseInsert is the INSERT of every column of caseColumns, and of the two
-// repeat flags it computes (repeatFlagsSQL), answering the new id.
+// repeat flags it computes (repeatFlagsSQL). insertCaseRow runs it and
+// learns the new id as the dialect does (insertedID).
 var caseInsert = func() string {
 	names := make([]string, len(caseColumns))
 	for i, col := range caseColumns {
@@ -184,7 +185,7 @@ var caseInsert = func() string {
 	}
 	prior, afterClosed := repeatFlagsSQL()
 	return `INSERT INTO cases (` + strings.Join(names, ", ") + `, repeat_prior, repeat_after_closed) VALUES (` +
-		strings.Repeat("?, ", len(names)) + prior + `, ` + afterClosed + `) RETURNING id`
+		strings.Repeat("?, ", len(names)) + prior + `, ` + afterClosed + `)`
 }()
 
 // blindIndexColumns are the columns that identify a complainant across
@@ -359,14 +360,15 @@ func newCaseRow(n *redress.NewCase, no string, now time.Time) *caseRow {
 	return c
 }
 
-// insertCaseRow writes a new case and sets its id.
-func insertCaseRow(ctx context.Context, q interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}, c *caseRow) error {
+// insertCaseRow writes a new case with caseInsert on q, in the dialect d,
+// and sets its id.
+func insertCaseRow(ctx context.Context, d dialect, q rowInserter, c *caseRow) error {
 	if err := c.encodeState(); err != nil {
 		return err
 	}
-	return q.QueryRowContext(ctx, caseInsert, c.insertValues()...).Scan(&c.ID)
+	var err error
+	c.ID, err = d.insertedID(ctx, q, caseInsert, c.insertValues()...)
+	return err
 }
 
 const caseSelect = `SELECT c.id, c.no, c.kind, c.channel, c.received_at,

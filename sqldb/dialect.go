@@ -234,6 +234,40 @@ func (d dialect) checkpointDSN(dsn string) string {
 	return checkpoint
 }
 
+// rowInserter runs an INSERT: a transaction, or a statement prepared from
+// the query (which it then ignores).
+type rowInserter interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// insertIDQuery is query, an INSERT of one row into a table keyed by id,
+// as insertedID runs it: on PostgreSQL with RETURNING id. SQLite needs no
+// clause: its connection keeps the rowid it last inserted, and a RETURNING
+// clause costs its INSERT a temporary table of the rows returned, a third
+// more for a case's row.
+func (d dialect) insertIDQuery(query string) string {
+	if d.name == "postgres" {
+		return query + ` RETURNING id`
+	}
+	return query
+}
+
+// insertedID runs query (see insertIDQuery) on q and returns the id of the
+// row it inserted.
+func (d dialect) insertedID(ctx context.Context, q rowInserter, query string, args ...any) (int64, error) {
+	var id int64
+	if d.name == "postgres" {
+		err := q.QueryRowContext(ctx, d.insertIDQuery(query), args...).Scan(&id)
+		return id, err
+	}
+	res, err := q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
 // searchReplace returns the statements that remove and add a case's search
 // document: an FTS5 table on SQLite, a tsvector with a GIN index on
 // PostgreSQL. The document is the case's text as SearchTerms splits it,

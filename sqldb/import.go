@@ -281,7 +281,7 @@ func (db *DB) runImport(ctx context.Context, u *redress.User, run *redress.Impor
 					return err
 				}
 				tx.loaded = &latestReceipt{}
-				if stmt, err = tx.prepare(ctx, caseInsert); err != nil {
+				if stmt, err = tx.prepare(ctx, tx.dialect.insertIDQuery(caseInsert)); err != nil {
 					return fmt.Errorf("prepare: %w", err)
 				}
 			}
