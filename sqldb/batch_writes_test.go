@@ -36,8 +36,9 @@ func holdCommitter(t *testing.T, db *DB) (queued func(n int), release func()) {
 
 // TestBatchIntakeStatements: an intake runs one statement on a reader
 // before it queues (its codes checked) and one of its own in its batch (the
-// INSERT … RETURNING; the repeat flags carried onto the complainant's
-// later cases are left out when no case was received after it); its
+// INSERT, with RETURNING id on PostgreSQL; the repeat flags carried onto
+// the complainant's later cases are left out when no case was received
+// after it); its
 // tracking number, audit event, first deadline entry and search document
 // are taken or inserted with the batch's others, which with the latest
 // receipt and the chain's head read and written make 7 statements for the

@@ -450,7 +450,7 @@ func TestAuditTampering(t *testing.T) {
 
 // TestIntakeStatements: one registration costs a fixed, small number of
 // statements (no savepoint: the batch runs its jobs straight), the codes checked (one query), the
-// day's counter, the INSERT … RETURNING (which computes the case's repeat
+// day's counter, the INSERT (which computes the case's repeat
 // flags), the repeat flags carried onto the complainant's later cases
 // (markLaterRepeats), the first deadline entry, the search document, and
 // the audit event (head, event, head). Policies and calendar
