@@ -191,8 +191,8 @@ func measurementLine(e *engineResult, m *measurement) line {
 		l.rate += fmt.Sprintf(" (%.2f× raw)", ratio)
 		if m.name == mIntake16 {
 			need := 0.5 / f // issue 17 item 1: 0.5× on SQLite, 0.25× on PostgreSQL
-			l.target = fmt.Sprintf("≥ %.1f× raw", need)
-			l.met = verdict(ratio >= need, fmt.Sprintf("%.2f× of %.1f×", ratio, need))
+			l.target = fmt.Sprintf("≥ %.2g× raw", need) // 0.5, 0.25: %.1f printed 0.25 as 0.2
+			l.met = verdict(ratio >= need, fmt.Sprintf("%.2f× of %.2g×", ratio, need))
 		}
 	case mQueue:
 		l.target, l.met = latencyTarget(m.res.quantile(0.99), time.Duration(10*f)*time.Millisecond)
