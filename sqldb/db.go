@@ -47,9 +47,8 @@ type DB struct {
 
 	// batch shares commits between concurrent intakes (group commit).
 	batch *committer
-	// checkpoints copies SQLite's write-ahead log into the database file
-	// beside the writer (checkpoint.go); nil on PostgreSQL.
-	checkpoints *checkpointer
+	// upkeep runs the engine's housekeeping beside the writer (upkeep.go).
+	upkeep *upkeep
 
 	// hashes bounds the password hashes running at once (password.go).
 	hashes *hashGate
@@ -112,8 +111,8 @@ func Open(ctx context.Context, dsn string, keys *redress.Keyring, log *slog.Logg
 		db.Close()
 		return nil, err
 	}
-	if dsn := d.checkpointDSN(dsn); dsn != "" {
-		if db.checkpoints, err = startCheckpointer(d.driver, dsn, log); err != nil {
+	if dsn, statement, every := d.upkeep(dsn); statement != "" {
+		if db.upkeep, err = startUpkeep(d.driver, dsn, statement, every, log); err != nil {
 			db.Close()
 			return nil, err
 		}
@@ -162,7 +161,7 @@ func (db *DB) open(sealed, aad string) (string, error) {
 // Close closes both pools (closing a pool twice, where they are one, is harmless).
 func (db *DB) Close() error {
 	db.batch.stop() // after the batch in progress; queued intakes are refused
-	return errors.Join(db.checkpoints.stop(), db.writeStmts.close(), db.readStmts.close(), db.read.Close(), db.write.Close())
+	return errors.Join(db.upkeep.stop(), db.writeStmts.close(), db.readStmts.close(), db.read.Close(), db.write.Close())
 }
 
 // Ping checks that the database answers a query.

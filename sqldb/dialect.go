@@ -205,9 +205,9 @@ func (d dialect) isUnique(err error) bool {
 // files while it runs.
 //
 // The writer leaves copying the write-ahead log into the database file to
-// the checkpointer's connection (checkpoint.go), which does it beside the
-// writer, off the commits; the writer checkpoints itself only when the log
-// has grown past writerCheckpointPages (the checkpointer fell behind).
+// the upkeep's connection (upkeep.go), which does it beside the writer, off
+// the commits; the writer checkpoints itself only when the log has grown
+// past writerCheckpointPages (the upkeep fell behind).
 func sqliteDSNs(dsn string) (write, read, checkpoint string) {
 	path := strings.TrimPrefix(dsn, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
@@ -223,15 +223,16 @@ func sqliteDSNs(dsn string) (write, read, checkpoint string) {
 		"file:" + path + "?" + common
 }
 
-// checkpointDSN returns the DSN of the connection that checkpoints the
-// write-ahead log in the background (checkpoint.go), or "" for an engine
-// that has none to do.
-func (d dialect) checkpointDSN(dsn string) string {
-	if d.name != "sqlite" {
-		return ""
+// upkeep returns the engine's housekeeping that runs beside the writer, on
+// a connection of its own (upkeep.go): the DSN of that connection, the
+// statement, and how often it runs. SQLite checkpoints its write-ahead log;
+// PostgreSQL merges the search index's pending entries into its GIN tree.
+func (d dialect) upkeep(dsn string) (conn, statement string, every time.Duration) {
+	if d.name == "postgres" {
+		return dsn, `SELECT gin_clean_pending_list('case_search_body')`, time.Second
 	}
 	_, _, checkpoint := sqliteDSNs(dsn)
-	return checkpoint
+	return checkpoint, `PRAGMA wal_checkpoint(PASSIVE)`, 500 * time.Millisecond
 }
 
 // rowInserter runs an INSERT: a transaction, or a statement prepared from

@@ -190,7 +190,7 @@ func measurementLine(e *engineResult, m *measurement) line {
 		ratio := m.res.rate() / raw.res.rate()
 		l.rate += fmt.Sprintf(" (%.2f× raw)", ratio)
 		if m.name == mIntake16 {
-			need := 0.5 / f // issue 17 item 1: 0.5× on SQLite, 0.25× on PostgreSQL
+			need := 0.5 / f                             // issue 17 item 1: 0.5× on SQLite, 0.25× on PostgreSQL
 			l.target = fmt.Sprintf("≥ %.2g× raw", need) // 0.5, 0.25: %.1f printed 0.25 as 0.2
 			l.met = verdict(ratio >= need, fmt.Sprintf("%.2f× of %.2g×", ratio, need))
 		}
