@@ -111,11 +111,10 @@ func Open(ctx context.Context, dsn string, keys *redress.Keyring, log *slog.Logg
 		db.Close()
 		return nil, err
 	}
-	if dsn, statement, every := d.upkeep(dsn); statement != "" {
-		if db.upkeep, err = startUpkeep(d.driver, dsn, statement, every, log); err != nil {
-			db.Close()
-			return nil, err
-		}
+	upkeepDSN, statement, every := d.upkeep(dsn)
+	if db.upkeep, err = startUpkeep(d.driver, upkeepDSN, statement, every, log); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return db, nil
 }
