@@ -33,6 +33,13 @@ func overdueSQL(today string) (string, []any) {
 // filter. The filter is normalised and validated by the domain
 // (redress.CaseFilter.Normalize); this checks the cursor and writes SQL.
 func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.CaseFilter) (string, []any, error) {
+	return db.filterSQL(ctx, u, f, true)
+}
+
+// filterSQL is caseFilterSQL, with the reports and accusations against the
+// user left in when hideAccusations is false: only for a pass that hides
+// them itself (the statistics' folded complainant count, foldsComplainants).
+func (db *DB) filterSQL(ctx context.Context, u *redress.User, f *redress.CaseFilter, hideAccusations bool) (string, []any, error) {
 	var p redress.Problems
 	f.Normalize(&p)
 	sort, _ := redress.ParseCaseSort(f.Sort) // Normalize checked it
@@ -46,9 +53,13 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 	if err := p.Err(); err != nil {
 		return "", nil, err
 	}
-	where, args, err := db.caseScopeSQL(ctx, u)
+	where, args, err := db.unitScopeSQL(ctx, u)
 	if err != nil {
 		return "", nil, err
+	}
+	if hideAccusations {
+		hidden, hiddenArgs := accusationHiddenSQL(u)
+		where, args = hidden+where, append(hiddenArgs, args...)
 	}
 	add := func(cond string, values ...any) {
 		where += " AND " + cond

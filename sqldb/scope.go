@@ -24,16 +24,38 @@ func isRootPath(path string) bool { return strings.Count(path, "/") == 2 }
 // it matched, and PostgreSQL walked every investigating case of the bank
 // for one sub-branch's queue.
 func (db *DB) caseScopeSQL(ctx context.Context, u *redress.User) (string, []any, error) {
-	hidden := ` AND NOT (c.accusation = ? AND c.respondent_staff_id = ?)`
-	args := []any{true, u.ID}
+	units, unitArgs, err := db.unitScopeSQL(ctx, u)
+	if err != nil {
+		return "", nil, err
+	}
+	hidden, args := accusationHiddenSQL(u)
+	return hidden + units, append(args, unitArgs...), nil
+}
+
+// accusationHiddenSQL is the part of caseScopeSQL that hides from the user
+// the reports and accusations against them.
+func accusationHiddenSQL(u *redress.User) (string, []any) {
+	cond, args := accusingSQL(u)
+	return ` AND NOT ` + cond, args
+}
+
+// accusingSQL is the condition of a case (alias c) that is a report or
+// accusation against the user.
+func accusingSQL(u *redress.User) (string, []any) {
+	return `(c.accusation = ? AND c.respondent_staff_id = ?)`, []any{true, u.ID}
+}
+
+// unitScopeSQL is the part of caseScopeSQL that keeps the cases of the
+// user's subtree: nothing for a user at head office.
+func (db *DB) unitScopeSQL(ctx context.Context, u *redress.User) (string, []any, error) {
 	if isRootPath(u.OrgPath) {
-		return hidden, args, nil
+		return "", nil, nil
 	}
 	units, err := db.subtree(ctx, u.OrgPath)
 	if err != nil {
 		return "", nil, err
 	}
-	return hidden + ` AND (` + units.in("c.org_id") + ` OR ` + units.in("c.origin_org_id") + `)`, args, nil
+	return ` AND (` + units.in("c.org_id") + ` OR ` + units.in("c.origin_org_id") + `)`, nil, nil
 }
 
 // unitSet is the units of a subtree, by id, and whether the condition on

@@ -37,8 +37,12 @@ type statsGroup struct {
 	// period (redress repeat.go).
 	afterClosed, complainantCases int
 	complainantKey                []byte // read with the row, valid until the next
-	n                             int
-	fen                           int64
+	// complainantLater is set when the pass counts the complainants' cases
+	// itself (foldsComplainants): the complainant figures are added after
+	// it (addComplainant), not by add.
+	complainantLater bool
+	n                int
+	fen              int64
 
 	// Derived (derive): the whole days from receipt to closing and to the
 	// reply (-1 when there is none); overdue, 1 when the open case's
@@ -337,10 +341,8 @@ func (t *tally) addUnit(g *statsGroup) {
 	t.escalated += g.escalated * n
 	t.repeat += g.repeat * n
 	t.repeatAfterClosed += g.afterClosed * n
-	k := max(g.complainantCases, 1) // the complainant's cases in the period
-	t.complainants += float64(n) / float64(k)
-	if k >= 2 {
-		t.repeatComplainants += float64(n) / float64(k)
+	if !g.complainantLater {
+		t.addComplainant(n, g.complainantCases)
 	}
 	if g.replyOnTime >= 0 {
 		t.onTime["reply"].Ended += n
@@ -349,6 +351,17 @@ func (t *tally) addUnit(g *statsGroup) {
 	if g.decisionOnTime >= 0 {
 		t.onTime["decision"].Ended += n
 		t.onTime["decision"].OnTime += g.decisionOnTime * n
+	}
+}
+
+// addComplainant counts n cases of a complainant who brought k cases in
+// the period (at least 1): each case is 1/k of its complainant, and of a
+// repeat complainant when k is 2 or more (redress repeat.go).
+func (t *tally) addComplainant(n, k int) {
+	k = max(k, 1)
+	t.complainants += float64(n) / float64(k)
+	if k >= 2 {
+		t.repeatComplainants += float64(n) / float64(k)
 	}
 }
 

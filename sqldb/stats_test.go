@@ -189,3 +189,44 @@ func TestStatsFiguresByHand_Order3Art26(t *testing.T) {
 		t.Errorf("trend by week: %v %v", weeks.Trend, err)
 	}
 }
+
+// TestStatsBankWideCountComplainantsInTheirOwnPass_Order3Art18 (重复投诉):
+// head office's bank-wide statistics count the complainants' cases in the
+// figures' own pass (foldsComplainants), and must agree with the separate
+// count that any narrower query makes. An accusation against the asking
+// user stays out of every figure, yet its complainant did bring it: their
+// other case is a repeat complainant's.
+func TestStatsBankWideCountComplainantsInTheirOwnPass_Order3Art18(t *testing.T) {
+	t.Parallel()
+	f := repeatFixture(t)
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 9, 0, 0, 0, redress.Beijing) }
+	x := redress.Complainant{Name: "张三", Phone: "13900000002"}
+	f.registerWith(t, "staff.bj", func(n *redress.NewCase) { n.ReceivedAt, n.Complainant = day(3), x })
+	f.registerWith(t, "staff.bj", func(n *redress.NewCase) {
+		n.ReceivedAt, n.Complainant = day(4), x
+		n.Respondent, n.Accusation = redress.Respondent{Staff: "hq.svc"}, true
+	})
+	f.registerWith(t, "staff.bj", func(n *redress.NewCase) {
+		n.ReceivedAt, n.Complainant = day(5), redress.Complainant{Name: "李四", Phone: "13900000003"}
+	})
+	stats := NewStatsService(f.db)
+	bankWide, err := stats.Stats(f.as("hq.svc"), redress.StatsQuery{From: "2026-11-01", To: "2026-11-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 张三's shown case is half of them (they brought two), 李四's case all
+	// of 李四: 1.5 complainants, 0.5 of them a repeat complainant, each
+	// figure rounded half away from zero.
+	want := redress.RepeatStats{Complainants: 2, RepeatComplainants: 1, RepeatComplainantShare: 0.5}
+	if bankWide.Received != 2 || bankWide.Repeats != want {
+		t.Fatalf("bank-wide: received %d, repeats %+v; want 2, %+v", bankWide.Received, bankWide.Repeats, want)
+	}
+	underHQ, err := stats.Stats(f.as("hq.svc"), redress.StatsQuery{From: "2026-11-01", To: "2026-11-30", Org: "HQ"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if underHQ.Received != bankWide.Received || underHQ.Repeats != bankWide.Repeats || underHQ.Repeat != bankWide.Repeat {
+		t.Fatalf("counted apart: received %d, repeats %+v; counted in the pass: %d, %+v",
+			underHQ.Received, underHQ.Repeats, bankWide.Received, bankWide.Repeats)
+	}
+}
