@@ -23,9 +23,23 @@ func statusIn(column string, statuses []redress.Status) (string, []any) {
 
 // overdueSQL is the condition "the decision clock of an open, unpaused case
 // ended before today" (the argument), as redress.Case.MarkOverdue has it.
+// The statuses are literals, not arguments: PostgreSQL's partial index of
+// these cases (cases_overdue, migration 0048) serves only a query whose
+// condition it can see implies the index's, whatever plan it caches.
 func overdueSQL(today string) (string, []any) {
-	open, args := statusIn("c.status", redress.OpenStatuses)
-	return open + " AND c.paused_since IS NULL AND c.merged_into_id IS NULL AND c.decision_due < ?", append(args, today)
+	return statusLiterals("c.status", redress.OpenStatuses) +
+		" AND c.paused_since IS NULL AND c.merged_into_id IS NULL AND c.decision_due < ?", []any{today}
+}
+
+// statusLiterals is the condition "column is one of statuses", with the
+// statuses written into the SQL: they are the domain's constants, plain
+// lower-case words.
+func statusLiterals(column string, statuses []redress.Status) string {
+	quoted := make([]string, len(statuses))
+	for i, st := range statuses {
+		quoted[i] = "'" + strings.ReplaceAll(string(st), "'", "''") + "'"
+	}
+	return column + " IN (" + strings.Join(quoted, ", ") + ")"
 }
 
 // caseFilterSQL returns the WHERE conditions (each starting with AND) and

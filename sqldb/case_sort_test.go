@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -111,5 +112,60 @@ func TestPriorityIndexMatchesTheSort(t *testing.T) {
 		if !strings.Contains(string(body), "ON cases ("+want+", id, ") {
 			t.Errorf("%s: the priority index is not on %s", engine, want)
 		}
+	}
+}
+
+// TestOverdueIndexMatchesTheFilter: PostgreSQL's index of the cases an
+// overdue list can show (migration 0048) has the very condition overdueSQL
+// writes, so that the planner can prove a list's condition implies it; and
+// on PostgreSQL the overdue list in deadline order reads that index. Were
+// the open statuses to change without the index, the list would silently
+// fall back to the whole deadline index.
+func TestOverdueIndexMatchesTheFilter(t *testing.T) {
+	t.Parallel()
+	body, err := migrations.ReadFile("migrations/postgres/0048_overdue_index.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cond, _ := overdueSQL("2026-11-20")
+	want := strings.ReplaceAll(strings.TrimSuffix(cond, " AND c.decision_due < ?"), "c.", "")
+	if !strings.Contains(strings.Join(strings.Fields(string(body)), " "), "WHERE "+want+";") {
+		t.Fatalf("the overdue index's condition is not %q:\n%s", want, body)
+	}
+	f := newFixture(t)
+	if f.db.dialect.name != "postgres" {
+		return
+	}
+	ctx := context.Background()
+	overdue := true
+	filter := redress.CaseFilter{Overdue: &overdue, Sort: "due"}
+	where, args, err := f.db.caseFilterSQL(ctx, f.users["hq.svc"], &filter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := f.db.read.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off`); err != nil { // the fixture's table is tiny
+		t.Fatal(err)
+	}
+	rows, err := tx.QueryContext(ctx, f.db.dialect.rebind(`EXPLAIN SELECT c.id FROM cases c WHERE 1 = 1`+where+caseOrder(filter.Sort)+` LIMIT ?`),
+		append(args, 51)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, line)
+	}
+	if !strings.Contains(strings.Join(plan, "\n"), "cases_overdue") {
+		t.Fatalf("the overdue list does not read cases_overdue:\n%s", strings.Join(plan, "\n"))
 	}
 }
