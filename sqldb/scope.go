@@ -74,7 +74,10 @@ type unitSet struct {
 // subtree (an outlet, most sub-branches) is sought by unit. PostgreSQL's
 // planner knows the shares from its statistics and chooses itself.
 func (db *DB) subtree(ctx context.Context, path string) (unitSet, error) {
-	rows, err := db.reads().QueryContext(ctx, `SELECT id, path LIKE ? FROM org_units`, path+"%")
+	// Only the subtree's rows come back, each with the bank's count of
+	// units: a sub-branch's queue asked this twice a request, and reading
+	// every unit of a bank of 845 through the driver was a fifth of it.
+	rows, err := db.reads().QueryContext(ctx, `SELECT id, (SELECT COUNT(*) FROM org_units) FROM org_units WHERE path LIKE ?`, path+"%")
 	if err != nil {
 		return unitSet{}, fmt.Errorf("units of %s: %w", path, err)
 	}
@@ -83,14 +86,10 @@ func (db *DB) subtree(ctx context.Context, path string) (unitSet, error) {
 	all := 0
 	for rows.Next() {
 		var id int64
-		var in bool
-		if err := rows.Scan(&id, &in); err != nil {
+		if err := rows.Scan(&id, &all); err != nil {
 			return unitSet{}, fmt.Errorf("units of %s: %w", path, err)
 		}
-		all++
-		if in {
-			set.ids = append(set.ids, id)
-		}
+		set.ids = append(set.ids, id)
 	}
 	if err := rows.Err(); err != nil {
 		return unitSet{}, fmt.Errorf("units of %s: %w", path, err)

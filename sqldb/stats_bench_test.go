@@ -16,8 +16,9 @@ import (
 
 // BenchmarkStatsDataset times the statistics on a kept benchmark dataset
 // (cmd/bench), as its head-office user asks them: the month and the
-// quarter of the bench, the quarter's JR/T form, the month's assessment
-// and the read half of the export of every case (casesheet). It runs only when REDRESS_STATS_DSN names the database (a
+// quarter of the bench, the quarter's JR/T form, the month's assessment,
+// the unit queue of a sub-branch's manager (unitqueue) and the read half of
+// the export of every case (casesheet). It runs only when REDRESS_STATS_DSN names the database (a
 // copy: the store may migrate it) and REDRESS_STATS_KEY its key file; it
 // reports the CPU time of this process and, on PostgreSQL, of the
 // cluster's processes per request (every process named postgres, or only
@@ -55,6 +56,18 @@ func BenchmarkStatsDataset(b *testing.B) {
 	}
 	asHQ := redress.WithUser(ctx, hq)
 	stats, reports, assessment, exports := NewStatsService(db), NewReportService(db), NewAssessmentService(db), NewExportService(db)
+	// The unit queue as the bench asks it: the first sub-branch manager's
+	// own unit's cases under investigation, newest first.
+	var managerLogin, unitCode string
+	if err := db.reads().QueryRowContext(ctx, `SELECT u.login, o.code FROM users u JOIN org_units o ON o.id = u.org_id
+		WHERE u.role = ? AND o.path LIKE '/%/%/%/' AND o.path NOT LIKE '/%/%/%/%/' ORDER BY u.id LIMIT 1`, redress.RoleManager).Scan(&managerLogin, &unitCode); err != nil {
+		b.Fatal(err)
+	}
+	manager, err := db.userByLogin(ctx, db.reads(), "user", managerLogin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cases := NewCaseService(db)
 	postgres := strings.HasPrefix(dsn, "postgres")
 	for _, c := range []struct {
 		name string
@@ -71,6 +84,10 @@ func BenchmarkStatsDataset(b *testing.B) {
 		}},
 		{"assessment", func() (any, error) {
 			return assessment.Assessment(asHQ, redress.AssessmentQuery{Month: "2026-10"})
+		}},
+		{"unitqueue", func() (any, error) {
+			return cases.ListCases(redress.WithUser(ctx, manager), redress.CaseFilter{Org: unitCode,
+				Status: []redress.Status{redress.StatusInvestigating}, Limit: 50})
 		}},
 		{"casesheet", func() (any, error) { // the read half of the export of every case, 2,000 rows a page
 			rows, cursor := 0, ""
