@@ -38,6 +38,7 @@ type measurement struct {
 	detail      string        // a note on the measurement
 	serverCPU   time.Duration // CPU time the server used during the measured requests
 	clientCPU   time.Duration // CPU time the load generator used meanwhile
+	othersCPU   time.Duration // CPU time other processes (PostgreSQL's among them) used meanwhile
 	unavailable string        // why it could not be measured
 	rowsPerSec  float64       // an export's median rows per second
 	peakRSS     int64         // an export's highest peak RSS of the server
@@ -328,8 +329,9 @@ type measurer struct {
 
 // measure runs a load and records the server's CPU time during it.
 func (m *measurer) measure(me *measurement, workers, count int, limit time.Duration, want int, next func(i int) request) {
-	server, client := procCPU(m.pid), procCPU(os.Getpid())
+	server, client, others := procCPU(m.pid), procCPU(os.Getpid()), startWatch(m.pid)
 	me.res = m.c.load(m.ctx, workers, count, limit, want, next)
+	me.othersCPU = time.Duration(others.others() * float64(time.Since(others.start)))
 	me.serverCPU = time.Duration(procCPU(m.pid)-server) * time.Second / clockTicks
 	me.clientCPU = time.Duration(procCPU(os.Getpid())-client) * time.Second / clockTicks
 }

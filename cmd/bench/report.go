@@ -234,6 +234,11 @@ func (rep *report) measurementNotes(e *engineResult, m *measurement) []string {
 			e.engine, m.name, ms(m.serverCPU/time.Duration(n)), ms(m.clientCPU/time.Duration(n)),
 			(m.serverCPU+m.clientCPU).Seconds()/m.res.wall.Seconds(), rep.facts.cores, others))
 	}
+	if m.name == mIntake16 {
+		if budget := rep.cpuBudget(e, m); budget != "" {
+			notes = append(notes, budget)
+		}
+	}
 	if m.detail != "" {
 		notes = append(notes, fmt.Sprintf("%s, %s: %s.", e.engine, m.name, m.detail))
 	}
@@ -244,6 +249,37 @@ func (rep *report) measurementNotes(e *engineResult, m *measurement) []string {
 		notes = append(notes, fmt.Sprintf("%s, %s: stopped at its time limit after %d requests.", e.engine, m.name, n))
 	}
 	return notes
+}
+
+// cpuBudget is the note that says whether the machine's cores could carry
+// intake at its target (issue 17 item 1) at the CPU a case cost in this
+// measurement: the server's, the load generator's and other processes'
+// (PostgreSQL's backends among them) time per case, the rate the cores
+// would allow were they all busy with nothing else, and the total a case
+// would have to cost for the target rate to fit. "" when the run lacks what
+// it needs.
+func (rep *report) cpuBudget(e *engineResult, m *measurement) string {
+	n := len(m.res.latencies)
+	raw := e.find(mRaw16)
+	if n == 0 || rep.facts.cores == 0 || raw == nil || raw.res == nil || raw.res.rate() == 0 {
+		return ""
+	}
+	per := func(d time.Duration) time.Duration { return d / time.Duration(n) }
+	total := per(m.serverCPU + m.clientCPU + m.othersCPU)
+	if total <= 0 {
+		return ""
+	}
+	need := 0.5 / targetFactor(e.engine) * raw.res.rate()
+	ceiling := float64(rep.facts.cores) / total.Seconds()
+	fits := "so the cores alone would allow the target"
+	if ceiling < need {
+		fits = fmt.Sprintf("so on %d cores the target cannot be met at this cost: it needs a case to cost at most %s in all",
+			rep.facts.cores, ms(time.Duration(float64(rep.facts.cores)/need*float64(time.Second))))
+	}
+	return fmt.Sprintf("%s, %s, CPU budget: a case cost %s of CPU in all (server %s, load generator %s, other processes %s); "+
+		"%d busy cores would carry at most %s cases/s (%.2f× raw), against the %s cases/s of the target, %s.",
+		e.engine, m.name, ms(total), ms(per(m.serverCPU)), ms(per(m.clientCPU)), ms(per(m.othersCPU)),
+		rep.facts.cores, thousands(int64(ceiling+0.5)), ceiling/raw.res.rate(), thousands(int64(need+0.5)), fits)
 }
 
 // latencyTarget states a p99 target and whether got meets it.
