@@ -54,6 +54,30 @@ func (db *DB) caseFilterSQL(ctx context.Context, u *redress.User, f *redress.Cas
 // user left in when hideAccusations is false: only for a pass that hides
 // them itself (the statistics' folded complainant count, foldsComplainants).
 func (db *DB) filterSQL(ctx context.Context, u *redress.User, f *redress.CaseFilter, hideAccusations bool) (string, []any, error) {
+	c, err := db.caseConditionsOf(ctx, u, f, hideAccusations)
+	return c.where, c.args, err
+}
+
+// caseConditions are a case filter written as SQL for a user: the WHERE
+// conditions (each starting with AND) and their arguments, and whether a
+// list of them should gather its cases by unit and sort them (listOrder)
+// rather than walk the index of its order.
+type caseConditions struct {
+	where string
+	args  []any
+	// gatherByUnit is set on SQLite, which keeps no statistics, when the
+	// filter names a small subtree (an outlet, a sub-branch) and statuses:
+	// the engine would otherwise walk the status's index in the list's
+	// order, checking each case's unit, and a sub-branch's queue of
+	// investigating cases read every investigating case of the bank (10,902
+	// at 1,000,000 cases) for its 50; by unit and status it reads the
+	// unit's few and sorts them.
+	gatherByUnit bool
+}
+
+// caseConditionsOf is filterSQL with what a list needs to choose its order.
+func (db *DB) caseConditionsOf(ctx context.Context, u *redress.User, f *redress.CaseFilter, hideAccusations bool) (caseConditions, error) {
+	gather := false
 	var p redress.Problems
 	f.Normalize(&p)
 	sort, _ := redress.ParseCaseSort(f.Sort) // Normalize checked it
@@ -65,11 +89,11 @@ func (db *DB) filterSQL(ctx context.Context, u *redress.User, f *redress.CaseFil
 		}
 	}
 	if err := p.Err(); err != nil {
-		return "", nil, err
+		return caseConditions{}, err
 	}
 	where, args, err := db.unitScopeSQL(ctx, u)
 	if err != nil {
-		return "", nil, err
+		return caseConditions{}, err
 	}
 	if hideAccusations {
 		hidden, hiddenArgs := accusationHiddenSQL(u)
@@ -99,18 +123,19 @@ func (db *DB) filterSQL(ctx context.Context, u *redress.User, f *redress.CaseFil
 	if f.Org != "" {
 		org, err := db.orgByCode(ctx, db.reads(), "org", f.Org)
 		if err != nil {
-			return "", nil, err
+			return caseConditions{}, err
 		}
 		units, err := db.subtree(ctx, org.Path)
 		if err != nil {
-			return "", nil, err
+			return caseConditions{}, err
 		}
 		add(units.in("c.org_id"))
+		gather = db.dialect.name == "sqlite" && !units.unseeked && len(units.ids) > 0 && len(f.Status) > 0 && !f.ReturnVisit
 	}
 	if f.OriginOrg != "" {
 		org, err := db.orgByCode(ctx, db.reads(), "origin_org", f.OriginOrg)
 		if err != nil {
-			return "", nil, err
+			return caseConditions{}, err
 		}
 		add("c.origin_org_id = ?", org.ID)
 	}
@@ -174,7 +199,7 @@ func (db *DB) filterSQL(ctx context.Context, u *redress.User, f *redress.CaseFil
 		// million index entries).
 		add(col+" "+op+"= ? AND ("+col+" "+op+" ? OR ("+col+" = ? AND c.id "+op+" ?))", cursor[0], cursor[0], cursor[0], cursor[1])
 	}
-	return where, args, nil
+	return caseConditions{where: where, args: args, gatherByUnit: gather}, nil
 }
 
 // sortColumn is the SQL of a sort's key. Priority compares by rank
@@ -202,13 +227,26 @@ func sortColumn(key redress.SortKey) string {
 
 // caseOrder is the ORDER BY of a case list's sort (a value Normalize
 // accepted): the key, then the id, both in the sort's direction.
-func caseOrder(sortValue string) string {
+func caseOrder(sortValue string) string { return orderBy(sortValue, "") }
+
+// listOrder is the ORDER BY of a list of the cases of c: caseOrder, or,
+// when c gathers its cases by unit, the same order written (+key) so that
+// no index serves it and the engine sorts the cases it gathered.
+func listOrder(sortValue string, c caseConditions) string {
+	if c.gatherByUnit {
+		return orderBy(sortValue, "+")
+	}
+	return caseOrder(sortValue)
+}
+
+// orderBy writes the ORDER BY of a sort, its key prefixed with prefix.
+func orderBy(sortValue, prefix string) string {
 	sort, _ := redress.ParseCaseSort(sortValue)
 	dir := ""
 	if sort.Desc {
 		dir = " DESC"
 	}
-	return " ORDER BY " + sortColumn(sort.Key) + dir + ", c.id" + dir
+	return " ORDER BY " + prefix + sortColumn(sort.Key) + dir + ", c.id" + dir
 }
 
 // sortKeyOf is the value of a sort's key for one row, as the cursor keeps it.

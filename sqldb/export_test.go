@@ -92,20 +92,7 @@ func TestListCursorSeeksTheIndex(t *testing.T) {
 	if f.db.dialect.name != "sqlite" {
 		return
 	}
-	rows, err := f.db.reads().QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+caseSheetSelect+` WHERE 1 = 1`+where+caseOrder("")+` LIMIT ?`, append(args, 10)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
+	plan := strings.Split(sqlitePlan(t, f.db, caseSheetSelect+` WHERE 1 = 1`+where+caseOrder("")+` LIMIT ?`, append(args, 10)...), "\n")
 	if !strings.Contains(plan[0], "SEARCH c USING INDEX cases_received (received_at<?)") {
 		t.Fatalf("the page after a cursor does not seek the index: %s", strings.Join(plan, "; "))
 	}
