@@ -150,7 +150,7 @@ func (b *batchWrites) write(ctx context.Context, tx *Tx) error {
 }
 
 // rowsPerInsert bounds the rows of one multi-row INSERT: a batch's jobs
-// (maxBatch) fit in one, and 64 rows of the widest table here (events, 13
+// (maxBatch) fit in one (a job may write several events), and 64 rows of the widest table here (events, 13
 // columns) stay far below either engine's limit on arguments.
 const rowsPerInsert = 64
 
