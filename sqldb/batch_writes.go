@@ -150,8 +150,9 @@ func (b *batchWrites) write(ctx context.Context, tx *Tx) error {
 }
 
 // rowsPerInsert bounds the rows of one multi-row INSERT: a batch's jobs
-// (maxBatch) fit in one (a job may write several events), and 64 rows of the widest table here (events, 13
-// columns) stay far below either engine's limit on arguments.
+// (maxBatch) fit in one (a job may write several events), and 64 rows of
+// the widest table here (events, 13 columns) stay far below either
+// engine's limit on arguments.
 const rowsPerInsert = 64
 
 // insertRows inserts rows with multi-row INSERTs of up to rowsPerInsert
